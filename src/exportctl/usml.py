@@ -1,0 +1,268 @@
+"""The U.S. Munitions List, 22 CFR 121.1: categories, paragraphs, notes and look-ups.
+
+Flags follow § 120.10 as the USML marks them: an asterisk makes the paragraph and every article
+beneath it Significant Military Equipment (SME, § 120.36); "(MT)" designates MTCR Annex items
+(§ 120.10(d)) — some only conditionally ("MT if …", "MT for those …"), and the condition is kept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Literal
+
+import attrs
+
+from .dataset import load_json
+from .references import LEVEL_KINDS, ReferenceSyntaxError, USMLRef, label_at, ordinal, parse_usml
+
+__all__ = [
+    "MTDesignation",
+    "USMLCategory",
+    "USMLNote",
+    "USMLParagraph",
+    "UnknownReference",
+    "UnitedStatesMunitionsList",
+    "load_usml",
+]
+
+
+class UnknownReference(LookupError):
+    """A well-formed reference that names nothing in the data."""
+
+
+@attrs.frozen
+class MTDesignation:
+    """The paragraph's Missile Technology designation: always, or only under a condition."""
+
+    designated: Literal["yes", "conditional"]
+    condition: str | None = None
+
+
+@attrs.frozen
+class USMLNote:
+    id: str
+    heading: str
+    text: str
+
+
+@attrs.frozen
+class USMLParagraph:
+    """One paragraph of a USML category, e.g. ``XI(a)(3)(xviii)`` (or a reserved range)."""
+
+    ref: USMLRef
+    designation: str
+    text: str
+    parent: USMLRef
+    children: tuple[USMLRef, ...]
+    range_end: str | None
+    sme_marked: bool
+    sme: bool
+    sme_from: USMLRef | None
+    mt: MTDesignation | None
+    reserved: bool
+    notes: tuple[USMLNote, ...]
+    uses_specially_designed: bool
+    is_catch_all: bool
+    is_x_paragraph: bool
+    is_technical_data: bool
+    is_classified_catch: bool
+    is_developmental: bool
+    sources: tuple[str, ...]
+
+    @property
+    def category(self) -> str:
+        return self.ref.category
+
+    @property
+    def citation(self) -> str:
+        return f"22 CFR 121.1, Category {self.designation}"
+
+    @property
+    def enumerated(self) -> bool:
+        """True when the paragraph does not control by "specially designed" (§ 120.42)."""
+        return not self.uses_specially_designed
+
+
+@attrs.frozen
+class USMLCategory:
+    roman: str
+    title: str
+    notes: tuple[USMLNote, ...]
+
+
+def _note(raw: dict[str, Any]) -> USMLNote:
+    return USMLNote(raw["id"], raw["heading"], raw["text"])
+
+
+def _paragraph(raw: dict[str, Any]) -> USMLParagraph:
+    mt = raw["mt"]
+    return USMLParagraph(
+        ref=parse_usml(raw["ref"]),
+        designation=raw["designation"],
+        text=raw["text"],
+        parent=parse_usml(raw["parent"]),
+        children=tuple(parse_usml(c) for c in raw["children"]),
+        range_end=raw["range_end"],
+        sme_marked=raw["sme_marked"],
+        sme=raw["sme"],
+        sme_from=parse_usml(raw["sme_from"]) if raw["sme_from"] else None,
+        mt=MTDesignation(mt["designated"], mt["condition"]) if mt else None,
+        reserved=raw["reserved"],
+        notes=tuple(_note(n) for n in raw["notes"]),
+        uses_specially_designed=raw["uses_specially_designed"],
+        is_catch_all=raw["is_catch_all"],
+        is_x_paragraph=raw["is_x_paragraph"],
+        is_technical_data=raw["is_technical_data"],
+        is_classified_catch=raw["is_classified_catch"],
+        is_developmental=raw["is_developmental"],
+        sources=tuple(raw["sources"]),
+    )
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+@attrs.frozen
+class SearchHit:
+    paragraph: USMLParagraph
+    score: float
+
+
+@attrs.frozen(eq=False)
+class UnitedStatesMunitionsList:
+    """All 21 categories and their paragraphs, with look-ups by reference."""
+
+    categories: tuple[USMLCategory, ...]
+    paragraphs: tuple[USMLParagraph, ...]
+    _by_ref: dict[str, USMLParagraph] = attrs.field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def category(self, roman: str) -> USMLCategory:
+        for c in self.categories:
+            if c.roman == roman.upper():
+                return c
+        raise UnknownReference(f"USML Category {roman!r} does not exist (I to XXI)")
+
+    def get(self, ref: str | USMLRef) -> USMLParagraph:
+        """The paragraph a reference names; a paragraph inside a reserved range gives the range."""
+        parsed = parse_usml(ref) if isinstance(ref, str) else ref
+        if not parsed.path:
+            raise UnknownReference(
+                f"{parsed} is a whole category; name a paragraph such as {parsed}(a)"
+            )
+        found = self._by_ref.get(str(parsed))
+        if found is not None:
+            return found
+        ranged = self._in_reserved_range(parsed)
+        if ranged is not None:
+            return ranged
+        raise UnknownReference(f"USML {parsed} does not exist in 22 CFR 121.1 (as bundled)")
+
+    def exists(self, ref: str | USMLRef) -> bool:
+        try:
+            self.get(ref)
+        except (UnknownReference, ReferenceSyntaxError):
+            return False
+        return True
+
+    def _in_reserved_range(self, ref: USMLRef) -> USMLParagraph | None:
+        kind = LEVEL_KINDS[ref.level - 1]
+        position = ordinal(ref.path[-1], kind)
+        parent = ref.parent
+        assert parent is not None
+        for candidate in self.children_of(parent):
+            if candidate.range_end is None:
+                continue
+            start = ordinal(candidate.ref.path[-1], kind)
+            if start <= position <= ordinal(candidate.range_end, kind):
+                return candidate
+        return None
+
+    def children_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
+        parsed = parse_usml(ref) if isinstance(ref, str) else ref
+        if not parsed.path:
+            self.category(parsed.category)
+            return tuple(p for p in self.paragraphs if p.parent == parsed)
+        return tuple(self._by_ref[str(c)] for c in self.get(parsed).children)
+
+    def ancestors_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
+        """The paragraphs above ``ref``, from the top-level paragraph down to its parent."""
+        paragraph = self.get(ref)
+        return tuple(self._by_ref[str(a)] for a in paragraph.ref.ancestors() if a.path)
+
+    def descendants_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
+        parsed = parse_usml(ref) if isinstance(ref, str) else ref
+        return tuple(p for p in self.paragraphs if p.ref != parsed and p.ref.is_within(parsed))
+
+    def search(self, text: str, limit: int = 10) -> tuple[SearchHit, ...]:
+        """Paragraphs ranked by how well their text matches the words of ``text``."""
+        return _search(self, text, limit)
+
+
+def _search(usml: UnitedStatesMunitionsList, text: str, limit: int) -> tuple[SearchHit, ...]:
+    query = _words(text)
+    if not query:
+        return ()
+    index = _search_index(id(usml), usml)
+    n = len(usml.paragraphs)
+    hits = []
+    phrase = " ".join(query)
+    for paragraph, words in zip(usml.paragraphs, index.docs):
+        score = 0.0
+        for q in set(query):
+            tf = words.get(q, 0)
+            if tf:
+                idf = math.log(1 + n / index.df[q])
+                score += idf * (1 + math.log(tf))
+        if score and phrase in " ".join(_words(paragraph.text)):
+            score *= 1.5
+        if score:
+            hits.append(SearchHit(paragraph, round(score, 4)))
+    hits.sort(key=lambda h: (-h.score, h.paragraph.ref.sort_key()))
+    return tuple(hits[:limit])
+
+
+@attrs.frozen
+class _Index:
+    docs: tuple[Counter[str], ...]
+    df: Counter[str]
+
+
+@lru_cache(maxsize=4)
+def _search_index(_key: int, usml: UnitedStatesMunitionsList) -> _Index:
+    docs = tuple(Counter(_words(p.text)) for p in usml.paragraphs)
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(d.keys())
+    return _Index(docs, df)
+
+
+@lru_cache(maxsize=1)
+def load_usml() -> UnitedStatesMunitionsList:
+    raw = load_json("usml.json")
+    paragraphs = tuple(_paragraph(p) for p in raw["paragraphs"])
+    categories = tuple(
+        USMLCategory(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
+        for c in raw["categories"]
+    )
+    return UnitedStatesMunitionsList(categories, paragraphs, {str(p.ref): p for p in paragraphs})
+
+
+def expand_sibling_range(first: USMLRef, last: USMLRef) -> tuple[USMLRef, ...]:
+    """``II(j)(9)`` to ``II(j)(11)`` gives the three references in between, inclusive."""
+    if first.parent != last.parent or not first.path:
+        raise ValueError(f"{first} and {last} are not siblings")
+    kind = LEVEL_KINDS[first.level - 1]
+    parent = first.parent
+    assert parent is not None
+    start, end = ordinal(first.path[-1], kind), ordinal(last.path[-1], kind)
+    return tuple(parent.child(label_at(n, kind)) for n in range(start, end + 1))
