@@ -62,11 +62,17 @@ class USMLIndex:
 
 def _continue(previous: USMLRef, labels: tuple[str, ...], where: str) -> USMLRef:
     """``(iv)`` after ``V(a)(13)(iii)`` is ``V(a)(13)(iv)``; ``(d)(3)`` after it is ``V(d)(3)``."""
-    levels = [
-        level
-        for level in range(1, len(previous.path) + 1)
-        if LEVEL_KINDS[level - 1] in label_kinds(labels[0])
-    ]
+    def plausible(level: int) -> bool:
+        kind = LEVEL_KINDS[level - 1]
+        if kind not in label_kinds(labels[0]):
+            return False
+        if kind == "roman" and len(label_kinds(labels[0])) > 1:
+            # (c), (d), (i), (v), (x) … read as roman numerals only when they follow closely.
+            step = ordinal(labels[0], kind) - ordinal(previous.path[level - 1], kind)
+            return 0 < step <= 5
+        return True
+
+    levels = [level for level in range(1, len(previous.path) + 1) if plausible(level)]
     if not levels:
         raise BuildError(f"{where}: cannot place ({labels[0]}) after {previous}")
     level = max(levels)

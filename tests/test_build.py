@@ -1,0 +1,34 @@
+"""The bundled data is exactly what tools/build_data.py makes from the reference files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def test_committed_data_matches_a_fresh_build(reference: Path) -> None:
+    pytest.importorskip("pycountry")
+    from tools import build_data
+
+    assert build_data.main(["--reference", str(reference), "--check"]) == 0
+
+
+def test_manifest_names_every_file() -> None:
+    from exportctl.dataset import load_json, manifest
+
+    m = manifest()
+    names = {f.name for f in m.files}
+    assert names == {"usml.json", "etl.json", "supp1.json", "countries.json", "ccl.json",
+                     "regulations.json"}
+    assert len(m.data_version) == 16
+    raw = load_json("MANIFEST.json")
+    for info in raw["files"].values():
+        assert info["inputs"], "every file records the hashes of its inputs"
+
+
+def test_sources_md_mentions_every_file() -> None:
+    sources = (Path(__file__).resolve().parents[1] / "data" / "SOURCES.md").read_text("utf-8")
+    for name in ("usml.json", "etl.json", "supp1.json", "countries.json", "ccl.json",
+                 "regulations.json"):
+        assert name in sources

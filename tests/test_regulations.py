@@ -1,0 +1,57 @@
+"""The dated snapshot: as-of dates, rule versions without gaps or overlaps, horizon warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import exportctl
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31)))
+def test_exactly_one_version_of_126_7_applies_on_any_date(day: dt.date) -> None:
+    # Catala-style coverage check: rule versions neither overlap nor leave gaps.
+    regs = exportctl.regulations(day)
+    version = regs.rule_in_force("22 CFR 126.7")
+    assert version.in_force(day)
+
+
+@pytest.mark.parametrize(
+    ("day", "version"),
+    [
+        ("2024-08-31", "itar-126.7-none"),
+        ("2024-09-01", "itar-126.7-ifr-2024"),  # 89 FR 67270, effective 2024-09-01
+        ("2025-12-29", "itar-126.7-ifr-2024"),
+        ("2025-12-30", "itar-126.7-final-2025"),  # 90 FR 61053, effective 2025-12-30
+    ],
+)
+def test_aukus_rule_versions(day: str, version: str) -> None:
+    assert exportctl.regulations(day).rule_in_force("22 CFR 126.7").id == version
+
+
+def test_snapshot_names_date_and_data_version() -> None:
+    regs = exportctl.regulations("2025-01-15")
+    assert regs.as_of == dt.date(2025, 1, 15)
+    assert len(regs.data_version) == 16
+    assert regs.horizon <= dt.date(2026, 12, 31)
+
+
+def test_no_warning_inside_the_horizon() -> None:
+    regs = exportctl.regulations("2025-01-15")
+    assert regs.warnings == ()
+
+
+def test_warning_past_the_horizon() -> None:
+    regs = exportctl.regulations("2027-01-01")
+    assert regs.warnings and all("as of" in w for w in regs.warnings)
+
+
+def test_bad_date_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        exportctl.regulations("15/01/2025")
+
+
