@@ -10,7 +10,8 @@ import nox
 nox.options.sessions = ["tests", "lint", "typecheck", "build"]
 nox.options.reuse_existing_virtualenvs = True
 
-DEV = ["pytest>=8", "hypothesis>=6.90", "pycountry>=24.6"]
+# pycountry is pinned: the data build (and its --check test) must see the same ISO names.
+DEV = ["pytest>=8", "hypothesis>=6.90", "pycountry==26.2.16"]
 
 
 @nox.session
@@ -44,7 +45,7 @@ def build(session: nox.Session) -> None:
 @nox.session
 def data(session: nox.Session) -> None:
     """Rebuild src/exportctl/data from ../shared/reference (needs the reference files)."""
-    session.install(".", "pycountry>=24.6")
+    session.install(".", "pycountry==26.2.16")
     session.run("python", "tools/build_data.py", *session.posargs)
 
 

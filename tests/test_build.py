@@ -19,8 +19,14 @@ def test_manifest_names_every_file() -> None:
 
     m = manifest()
     names = {f.name for f in m.files}
-    assert names == {"usml.json", "etl.json", "supp1.json", "countries.json", "ccl.json",
-                     "regulations.json"}
+    assert names == {
+        "usml.json",
+        "etl.json",
+        "supp1.json",
+        "countries.json",
+        "ccl.json",
+        "regulations.json",
+    }
     assert len(m.data_version) == 16
     raw = load_json("MANIFEST.json")
     for info in raw["files"].values():
@@ -29,6 +35,12 @@ def test_manifest_names_every_file() -> None:
 
 def test_sources_md_mentions_every_file() -> None:
     sources = (Path(__file__).resolve().parents[1] / "data" / "SOURCES.md").read_text("utf-8")
-    for name in ("usml.json", "etl.json", "supp1.json", "countries.json", "ccl.json",
-                 "regulations.json"):
+    for name in (
+        "usml.json",
+        "etl.json",
+        "supp1.json",
+        "countries.json",
+        "ccl.json",
+        "regulations.json",
+    ):
         assert name in sources

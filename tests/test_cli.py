@@ -23,16 +23,23 @@ def test_version() -> None:
 
 
 def test_help_on_every_command() -> None:
-    for args in (["--help"], ["usml", "--help"], ["usml", "show", "--help"],
-                 ["usml", "search", "--help"], ["eccn", "show", "--help"],
-                 ["etl", "list", "--help"], ["country", "show", "--help"]):
+    for args in (
+        ["--help"],
+        ["usml", "--help"],
+        ["usml", "show", "--help"],
+        ["usml", "search", "--help"],
+        ["eccn", "show", "--help"],
+        ["etl", "list", "--help"],
+        ["country", "show", "--help"],
+    ):
         code, out, _ = run(*args)
         assert code == 0 and "Usage" in out, args
 
 
 def test_usml_show_json() -> None:
-    code, out, _ = run("usml", "show", "Cat. XI(a)(3)(xviii)", "--format", "json",
-                       "--as-of", "2025-01-15")
+    code, out, _ = run(
+        "usml", "show", "Cat. XI(a)(3)(xviii)", "--format", "json", "--as-of", "2025-01-15"
+    )
     assert code == 0
     doc = json.loads(out)
     assert doc["reference"] == "XI(a)(3)(xviii)"
@@ -52,7 +59,7 @@ def test_usml_show_table_and_csv() -> None:
 def test_usml_search() -> None:
     code, out, _ = run("usml", "search", "flamethrowers", "--format", "csv")
     assert code == 0
-    assert list(csv.DictReader(io.StringIO(out)))[0]["reference"] == "II(b)"
+    assert next(iter(csv.DictReader(io.StringIO(out))))["reference"] == "II(b)"
 
 
 def test_malformed_reference_is_a_usage_error() -> None:

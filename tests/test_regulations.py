@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from hypothesis import given
@@ -53,5 +52,3 @@ def test_warning_past_the_horizon() -> None:
 def test_bad_date_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         exportctl.regulations("15/01/2025")
-
-

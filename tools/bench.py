@@ -21,16 +21,19 @@ COLD = (
 def cold_start(runs: int = 5) -> list[float]:
     out = []
     for _ in range(runs):
-        res = subprocess.run([sys.executable, "-c", COLD], check=True, capture_output=True,
-                             text=True)
+        res = subprocess.run(
+            [sys.executable, "-c", COLD], check=True, capture_output=True, text=True
+        )
         out.append(float(res.stdout.strip()))
     return out
 
 
 def main() -> int:
     times = cold_start()
-    print(f"import exportctl -> first USML look-up (fresh process, {len(times)} runs): "
-          f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms")
+    print(
+        f"import exportctl -> first USML look-up (fresh process, {len(times)} runs): "
+        f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms"
+    )
     import exportctl
 
     regs = exportctl.regulations("2025-06-01")

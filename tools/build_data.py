@@ -19,9 +19,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.databuild import ccl, countries, part126, usml  # noqa: E402
-from tools.databuild.common import (  # noqa: E402
-    DATA,
+from tools.databuild import ccl, countries, part126, usml
+from tools.databuild.common import (
     DEFAULT_REFERENCE,
     ERRATA,
     ROOT,
@@ -34,17 +33,24 @@ OUT = ROOT / "src" / "exportctl" / "data"
 
 #: Reference files each dataset is built from (their hashes go into the manifest).
 INPUTS = {
-    "usml.json": ["itar/kg/nodes_USMLEntry.csv", "itar/kg/nodes_Note.csv",
-                  "itar/kg/nodes_USMLCategory.csv"],
+    "usml.json": [
+        "itar/kg/nodes_USMLEntry.csv",
+        "itar/kg/nodes_Note.csv",
+        "itar/kg/nodes_USMLCategory.csv",
+    ],
     "etl.json": ["itar/kg/nodes_SupplementEntry.csv", "itar/aukus_126_7.json"],
     "supp1.json": ["itar/kg/nodes_SupplementEntry.csv"],
-    "countries.json": ["itar/nato_members.json", "itar/itar_126_1_country_policy.json",
-                       "itar/kg/nodes_Clause.csv", "ear/country_groups_supp1_part740.csv",
-                       "ear/country_groups_supp1_part740.json",
-                       "ear/country_chart_supp1_part738.csv",
-                       "ear/country_chart_supp1_part738.json",
-                       "ear/ecfr-2026-07-23/country-groups.json",
-                       "ear/ecfr-2026-07-23/country-chart.json"],
+    "countries.json": [
+        "itar/nato_members.json",
+        "itar/itar_126_1_country_policy.json",
+        "itar/kg/nodes_Clause.csv",
+        "ear/country_groups_supp1_part740.csv",
+        "ear/country_groups_supp1_part740.json",
+        "ear/country_chart_supp1_part738.csv",
+        "ear/country_chart_supp1_part738.json",
+        "ear/ecfr-2026-07-23/country-groups.json",
+        "ear/ecfr-2026-07-23/country-chart.json",
+    ],
     "ccl.json": ["ear/ecfr-2026-07-23/ccl.json", "ear/ccl_supp1_part774_fulltext_2025.json"],
     "regulations.json": ["itar/aukus_126_7.json"],
 }
@@ -107,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     texts = {name: _dump(payload) for name, payload in datasets.items()}
     texts["MANIFEST.json"] = json.dumps(manifest(args.reference, texts), indent=1) + "\n"
     if args.check:
-        stale = [n for n, t in texts.items()
-                 if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != t]
+        stale = [
+            n
+            for n, t in texts.items()
+            if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != t
+        ]
         if stale:
             print(f"build_data: committed data is stale: {stale}", file=sys.stderr)
             return 1

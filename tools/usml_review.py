@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.databuild import usml  # noqa: E402
-from tools.databuild.common import DEFAULT_REFERENCE, load_errata  # noqa: E402
+from tools.databuild import usml
+from tools.databuild.common import DEFAULT_REFERENCE, load_errata
 
 
 def main(argv: list[str]) -> int:
@@ -29,8 +29,14 @@ def main(argv: list[str]) -> int:
     paragraphs, problems = usml.rebuild(stream)
     problems += usml.check_sequences(paragraphs)
     problems += usml.check_top_level(paragraphs, usml.expected_top_level())
-    mine = [p for p in problems if f"-{category}(" in p or f" {category}(" in p
-            or p.startswith(f"{category}(") or f"Category {category}:" in p]
+    mine = [
+        p
+        for p in problems
+        if f"-{category}(" in p
+        or f" {category}(" in p
+        or p.startswith(f"{category}(")
+        or f"Category {category}:" in p
+    ]
     print(f"== problems in Category {category}: {len(mine)}")
     for p in mine:
         print("  " + p)

@@ -19,8 +19,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="exportctl-wheel-") as tmp:
         tmpdir = Path(tmp)
         dist = tmpdir / "dist"
-        subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)], check=True
+        )
         wheels = sorted(dist.glob("exportctl-*.whl"))
         if len(wheels) != 1:
             print(f"wheel_smoke: expected one wheel, found {wheels}", file=sys.stderr)
@@ -36,12 +37,17 @@ def main() -> int:
             "assert p.sme, p;"
             "assert len(r.usml) > 1100 and len(r.etl) == 28, (len(r.usml), len(r.etl));"
             "assert 'site-packages' in exportctl.__file__, exportctl.__file__;"
-            "print('wheel_smoke: look-up from the installed wheel OK:', p.designation, r.data_version)"
+            "print('wheel_smoke: look-up from the installed wheel OK:',"
+            " p.designation, r.data_version)"
         )
         subprocess.run([str(py), "-c", probe], check=True, cwd=tmpdir)
         cli = env_dir / "bin" / "exportctl"
-        subprocess.run([str(cli), "usml", "show", "IV(a)", "--format", "json"], check=True,
-                       cwd=tmpdir, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(cli), "usml", "show", "IV(a)", "--format", "json"],
+            check=True,
+            cwd=tmpdir,
+            stdout=subprocess.DEVNULL,
+        )
         print("wheel_smoke: CLI from the installed wheel OK")
     return 0
 

@@ -15,7 +15,7 @@ from .dataset import load_json
 from .references import ECCNRef, parse_eccn
 from .usml import UnknownReference
 
-__all__ = ["ECCN", "ECCNItem", "CommerceControlList", "LicenseRequirement", "load_ccl"]
+__all__ = ["ECCN", "CommerceControlList", "ECCNItem", "LicenseRequirement", "load_ccl"]
 
 
 @attrs.frozen
@@ -27,10 +27,14 @@ class LicenseRequirement:
 
 @attrs.frozen
 class ECCNItem:
+    """An item paragraph; ``text`` is None for a heading-less parent the source implies."""
+
     ref: ECCNRef
-    text: str
+    text: str | None
     is_catch_all: bool
     is_y: bool
+    reserved: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def parent(self) -> ECCNRef | None:
@@ -48,6 +52,7 @@ class ECCN:
     is_9x515: bool
     subject_to_itar_placeholder: bool
     items: tuple[ECCNItem, ...]
+    items_text: str | None
     heading_edition: str
     reasons_edition: str | None
     items_edition: str | None
@@ -66,7 +71,9 @@ class ECCN:
         for item in self.items:
             if item.ref == parsed:
                 return item
-        raise UnknownReference(f"{parsed} is not an item paragraph of ECCN {self.eccn} (as bundled)")
+        raise UnknownReference(
+            f"{parsed} is not an item paragraph of ECCN {self.eccn} (as bundled)"
+        )
 
     @property
     def catch_all_items(self) -> tuple[ECCNItem, ...]:
@@ -91,9 +98,17 @@ def _eccn(raw: dict[str, Any]) -> ECCN:
         is_9x515=raw["is_9x515"],
         subject_to_itar_placeholder=raw.get("subject_to_itar_placeholder", False),
         items=tuple(
-            ECCNItem(parse_eccn(i["ref"]), i["text"], i["is_catch_all"], i["is_y"])
+            ECCNItem(
+                parse_eccn(i["ref"]),
+                i["text"],
+                i["is_catch_all"],
+                i["is_y"],
+                i.get("reserved", False),
+                tuple(i.get("notes") or ()),
+            )
             for i in raw.get("items") or ()
         ),
+        items_text=raw.get("items_text"),
         heading_edition=raw.get("heading_edition", ""),
         reasons_edition=raw.get("reasons_edition"),
         items_edition=raw.get("items_edition"),

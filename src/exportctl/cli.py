@@ -27,7 +27,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 
 
-class _Date(click.ParamType):
+class _Date(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -42,11 +42,18 @@ class _Date(click.ParamType):
 def common_options(func: F) -> F:
     """--format and --as-of, shared by every look-up command."""
     func = click.option(
-        "--as-of", "as_of", type=_Date(), default=None,
+        "--as-of",
+        "as_of",
+        type=_Date(),
+        default=None,
         help="Decide as of this date (YYYY-MM-DD); default today.",
     )(func)
     func = click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
         help="Output for people (table) or machines (json, csv).",
     )(func)
     return func
@@ -111,7 +118,9 @@ def usml_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "parent": str(p.parent),
         "significant_military_equipment": p.sme,
         "sme_asterisk_on": str(p.sme_from) if p.sme_from else None,
-        "mt": (p.mt.designated + (f" ({p.mt.condition})" if p.mt.condition else "")) if p.mt else None,
+        "mt": (p.mt.designated + (f" ({p.mt.condition})" if p.mt.condition else ""))
+        if p.mt
+        else None,
         "reserved": p.reserved,
         "specially_designed_control": p.uses_specially_designed,
         "catch_all": p.is_catch_all,
@@ -136,8 +145,12 @@ def usml_search(text: str, limit: int, fmt: str, as_of: dt.date | None) -> None:
     regs = _snapshot(as_of)
     hits = regs.usml.search(text, limit=limit)
     rows = [
-        {"reference": h.paragraph.designation, "score": h.score,
-         "sme": h.paragraph.sme, "text": h.paragraph.text}
+        {
+            "reference": h.paragraph.designation,
+            "score": h.score,
+            "sme": h.paragraph.sme,
+            "text": h.paragraph.text,
+        }
         for h in hits
     ]
     if not rows:
@@ -196,8 +209,13 @@ def etl_list(fmt: str, as_of: dt.date | None) -> None:
     """List the ETL rows with their expanded USML references and what they turn on."""
     regs = _snapshot(as_of)
     rows = [
-        {"row": r.row, "usml": r.usml_column, "references": [str(u) for u in r.usml_refs],
-         "turns_on": list(r.condition_kinds), "text": r.text}
+        {
+            "row": r.row,
+            "usml": r.usml_column,
+            "references": [str(u) for u in r.usml_refs],
+            "turns_on": list(r.condition_kinds),
+            "text": r.text,
+        }
         for r in regs.etl.rows
     ]
     if fmt == "json":

@@ -16,6 +16,7 @@ import attrs
 from .dataset import load_json
 
 __all__ = [
+    "Countries",
     "Country",
     "CountryProfile",
     "CountrySet",
@@ -23,7 +24,6 @@ __all__ = [
     "OutsideCoverage",
     "ProscribedStatus",
     "UnknownCountry",
-    "Countries",
     "load_countries",
 ]
 
@@ -148,8 +148,12 @@ class Countries:
             for window in c.get("suspensions", []):
                 start, end = _date(window["from"]), _date(window["to"])
                 if start and end and start <= as_of <= end:
-                    return ProscribedStatus(code, "suspended", "22 CFR " + c["para"],
-                                            f"suspended {start} to {end} ({window['status']})")
+                    return ProscribedStatus(
+                        code,
+                        "suspended",
+                        "22 CFR " + c["para"],
+                        f"suspended {start} to {end} ({window['status']})",
+                    )
             detail = c.get("case_by_case") or c.get("scope")
             return ProscribedStatus(code, "country_specific", "22 CFR " + c["para"], detail)
         return ProscribedStatus(code, "not_listed", "22 CFR 126.1(d)")
@@ -164,8 +168,9 @@ class Countries:
                     memberships.append(key)
             except OutsideCoverage as exc:
                 warnings.append(str(exc))
-        nato_since = next((m.since for m in self.sets["nato"].members
-                           if m.iso2 == country.iso2), None)
+        nato_since = next(
+            (m.since for m in self.sets["nato"].members if m.iso2 == country.iso2), None
+        )
         groups = self.raw["ear_country_groups"]["groups"]
         chart = self.raw["ear_country_chart"]["countries"].get(country.iso2, {})
         return CountryProfile(
@@ -174,8 +179,7 @@ class Countries:
             memberships=tuple(memberships),
             nato_since=nato_since if nato_since and nato_since <= as_of else None,
             itar_126_1=self.proscribed_status(country.iso2, as_of),
-            ear_country_groups=tuple(g for g, members in groups.items()
-                                     if country.iso2 in members),
+            ear_country_groups=tuple(g for g, members in groups.items() if country.iso2 in members),
             country_chart_marks=tuple(chart.get("marks", ())),
             country_chart_footnotes=tuple(chart.get("footnotes", ())),
             warnings=tuple(warnings),

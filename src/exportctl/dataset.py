@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -18,7 +18,7 @@ import attrs
 __all__ = ["DataFile", "Manifest", "load_json", "manifest"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(name: str) -> Any:
     """The parsed content of one bundled data file (cached; treat it as read-only)."""
     ref = resources.files("exportctl").joinpath("data", name)

@@ -79,7 +79,8 @@ def render(
             writer.writerow([_cell(r.get(c)) for c in cols])
         return buf.getvalue().rstrip("\n")
     body = [[_cell(r.get(c)) for c in cols] for r in rows]
-    return tabulate(body, headers=cols, tablefmt="simple", maxcolwidths=max_width)
+    table: str = tabulate(body, headers=cols, tablefmt="simple", maxcolwidths=max_width)
+    return table
 
 
 def key_values(pairs: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:

@@ -21,9 +21,9 @@ import re
 import attrs
 
 __all__ = [
+    "USML_CATEGORIES",
     "ECCNRef",
     "ReferenceSyntaxError",
-    "USML_CATEGORIES",
     "USMLRef",
     "from_roman",
     "label_kinds",
@@ -153,7 +153,7 @@ USML_CATEGORIES = tuple(to_roman(n).upper() for n in range(1, 22))
 
 _USML_PREFIX = re.compile(
     r"^\s*(?:(?:22\s*CFR\s*)?(?:§\s*)?121\.1\s*)?(?:U\.?S\.?M\.?L\.?\s*)?"
-    r"(?:(?:cat(?:egory)?|cat\.)\s*)?",
+    r"(?:(?:category|cat\.?)\s*)?",
     re.IGNORECASE,
 )
 _USML_BODY = re.compile(r"^(?P<cat>[IVXivx]+)\s*(?P<path>(?:\(\s*[A-Za-z0-9]+\s*\)\s*)*)$")
@@ -170,8 +170,7 @@ class USMLRef:
     def __attrs_post_init__(self) -> None:
         if self.category not in USML_CATEGORIES:
             raise ReferenceSyntaxError(
-                f"USML category {self.category!r} does not exist; "
-                f"expected a roman numeral I to XXI"
+                f"USML category {self.category!r} does not exist; expected a roman numeral I to XXI"
             )
         for depth, label in enumerate(self.path, start=1):
             if depth > len(LEVEL_KINDS):

@@ -114,10 +114,13 @@ class Regulations:
         raw: list[dict[str, Any]] = load_json("regulations.json")["rules"]
         versions = tuple(
             RuleVersion(
-                id=r["id"], citation=r["citation"], title=r["title"],
+                id=r["id"],
+                citation=r["citation"],
+                title=r["title"],
                 effective_from=_as_date(r["effective_from"]) if r["effective_from"] else None,
                 effective_until=_as_date(r["effective_until"]) if r["effective_until"] else None,
-                status=r["status"], federal_register=r.get("federal_register"),
+                status=r["status"],
+                federal_register=r.get("federal_register"),
             )
             for r in raw
         )

@@ -27,8 +27,12 @@ __all__ = [
 ]
 
 ConditionTest = Literal[
-    "described_in", "not_described_in", "specially_designed_for", "related_to",
-    "mt_designated", "fact",
+    "described_in",
+    "not_described_in",
+    "specially_designed_for",
+    "related_to",
+    "mt_designated",
+    "fact",
 ]
 
 
@@ -91,8 +95,7 @@ class Supplement:
     def rows_touching(self, ref: USMLRef) -> tuple[ExclusionRow, ...]:
         """Rows whose USML column names ``ref``, an ancestor of it, or a paragraph beneath it."""
         return tuple(
-            r for r in self.rows
-            if any(ref.is_within(u) or u.is_within(ref) for u in r.usml_refs)
+            r for r in self.rows if any(ref.is_within(u) or u.is_within(ref) for u in r.usml_refs)
         )
 
 
@@ -117,7 +120,9 @@ def _row(raw: dict[str, Any]) -> ExclusionRow:
         usml_refs=tuple(parse_usml(r) for r in raw["usml_refs"]),
         text=raw.get("text") or raw.get("exclusion_text", ""),
         entries=tuple(
-            ExclusionEntry(frozenset(e["applies_to"]), tuple(_condition(c) for c in e["conditions"]))
+            ExclusionEntry(
+                frozenset(e["applies_to"]), tuple(_condition(c) for c in e["conditions"])
+            )
             for e in raw["entries"]
         ),
         condition_kinds=tuple(raw.get("condition_kinds", ())),
@@ -131,8 +136,9 @@ def _supplement(raw: dict[str, Any]) -> Supplement:
         k: FactDefinition(k, v["question"], v["type"], tuple(v.get("values", ())))
         for k, v in raw["facts"].items()
     }
-    return Supplement(raw["supplement"], tuple(_row(r) for r in raw["rows"]), facts,
-                      tuple(raw.get("notes", ())))
+    return Supplement(
+        raw["supplement"], tuple(_row(r) for r in raw["rows"]), facts, tuple(raw.get("notes", ()))
+    )
 
 
 @lru_cache(maxsize=1)

@@ -23,8 +23,8 @@ __all__ = [
     "USMLCategory",
     "USMLNote",
     "USMLParagraph",
-    "UnknownReference",
     "UnitedStatesMunitionsList",
+    "UnknownReference",
     "load_usml",
 ]
 
@@ -216,7 +216,7 @@ def _search(usml: UnitedStatesMunitionsList, text: str, limit: int) -> tuple[Sea
     n = len(usml.paragraphs)
     hits = []
     phrase = " ".join(query)
-    for paragraph, words in zip(usml.paragraphs, index.docs):
+    for paragraph, words in zip(usml.paragraphs, index.docs, strict=True):
         score = 0.0
         for q in set(query):
             tf = words.get(q, 0)

@@ -902,8 +902,9 @@ def _combine(
             break
     if new is not None and reasons_edition == E2025:
         problems.group(
-            f"{E2026} has no Reason for Control (the {E2025} line of most of these reads 'Reasons "
-            f"for Control'); reasons taken from {E2025}",
+            f"{E2026} has reasonForControl null although the entry has License Requirements rows "
+            f"(0A919, 9B104 and 9D620 read 'Reasons for Control' in {E2025}); reasons taken from "
+            f"{E2025}",
             eccn,
         )
 

@@ -36,7 +36,7 @@ def sha256_file(path: Path) -> str:
 
 
 def write_json(path: Path, payload: Any) -> None:
-    """Write deterministic JSON (sorted keys are NOT used: order is meaningful, e.g. document order)."""
+    """Write deterministic JSON (keys keep their order: document order is meaningful)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
     path.write_text(text, encoding="utf-8")

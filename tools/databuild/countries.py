@@ -17,6 +17,7 @@ Sources (see data/SOURCES.md):
 from __future__ import annotations
 
 import re
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -24,28 +25,67 @@ import pycountry
 
 from .common import ERRATA, BuildError, read_csv, read_json
 
-_GROUPS = ("A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B", "D:1", "D:2", "D:3", "D:4", "D:5", "E:1",
-           "E:2")
-_COLUMNS = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2", "CC1", "CC2",
-            "CC3", "FC1", "AT1", "AT2")
+_GROUPS = (
+    "A:1",
+    "A:2",
+    "A:3",
+    "A:4",
+    "A:5",
+    "A:6",
+    "B",
+    "D:1",
+    "D:2",
+    "D:3",
+    "D:4",
+    "D:5",
+    "E:1",
+    "E:2",
+)
+_COLUMNS = (
+    "CB1",
+    "CB2",
+    "CB3",
+    "NP1",
+    "NP2",
+    "NS1",
+    "NS2",
+    "MT1",
+    "RS1",
+    "RS2",
+    "CC1",
+    "CC2",
+    "CC3",
+    "FC1",
+    "AT1",
+    "AT2",
+)
 
 
 def _iso_countries(ear_names: dict[str, str]) -> list[dict[str, str]]:
     out = []
     for c in pycountry.countries:
-        out.append({
-            "iso2": c.alpha_2,
-            "iso3": c.alpha_3,
-            "name": getattr(c, "common_name", None) or c.name,
-            "official_name": getattr(c, "official_name", c.name),
-        })
+        out.append(
+            {
+                "iso2": c.alpha_2,
+                "iso3": c.alpha_3,
+                "name": getattr(c, "common_name", None) or c.name,
+                "official_name": getattr(c, "official_name", c.name),
+            }
+        )
     known = {c["iso2"] for c in out}
     for iso2, name in sorted(ear_names.items()):
         if iso2 not in known:
             if iso2 != "XK":
                 raise BuildError(f"EAR table uses code {iso2} ({name}), which ISO 3166 lacks")
-            out.append({"iso2": iso2, "iso3": "", "name": name, "official_name": name,
-                        "note": "user-assigned code used by the EAR reference data, not ISO 3166"})
+            out.append(
+                {
+                    "iso2": iso2,
+                    "iso3": "",
+                    "name": name,
+                    "official_name": name,
+                    "note": "user-assigned code used by the EAR reference data, not ISO 3166",
+                }
+            )
     for c in out:
         if c["iso2"] in ear_names:
             c["ear_name"] = ear_names[c["iso2"]]
@@ -53,8 +93,9 @@ def _iso_countries(ear_names: dict[str, str]) -> list[dict[str, str]]:
 
 
 def _clause_texts(reference: Path) -> dict[str, str]:
-    texts = {r["clause_id"]: r["text"]
-             for r in read_csv(reference / "itar" / "kg" / "nodes_Clause.csv")}
+    texts = {
+        r["clause_id"]: r["text"] for r in read_csv(reference / "itar" / "kg" / "nodes_Clause.csv")
+    }
     aukus = read_json(reference / "itar" / "aukus_126_7.json")
     for p in aukus["section_126_7"]["paragraphs"]:
         for version in ("IFR_2024", "FINAL_2025"):
@@ -92,8 +133,8 @@ def _sets(reference: Path) -> dict[str, Any]:
             "dated": False,
             "coverage_from": "2020-02-01",
             "coverage_note": "EU-27 as listed after the United Kingdom left on 2020-01-31; the "
-                             "reference has no accession dates, so dates before 2020-02-01 are "
-                             "outside this list's coverage.",
+            "reference has no accession dates, so dates before 2020-02-01 are "
+            "outside this list's coverage.",
             "members": [{"iso2": c, "since": None} for c in nato["eu_member_states_iso2"]["list"]],
         },
     }
@@ -134,10 +175,18 @@ def _itar_126_1(reference: Path) -> dict[str, Any]:
         entry["citation"] = "22 CFR " + c["para"].replace("126.1", "126.1")
         if c["iso2"] == "CY":
             entry["suspensions"] = [
-                {"from": "2024-10-01", "to": "2025-09-30", "status": "verbatim",
-                 "text": c["suspension"]["kg_text_(r)(2)"]},
-                {"from": "2025-10-01", "to": "2026-09-30", "status": "secondary source",
-                 "text": c["suspension"]["renewed"]},
+                {
+                    "from": "2024-10-01",
+                    "to": "2025-09-30",
+                    "status": "verbatim",
+                    "text": c["suspension"]["kg_text_(r)(2)"],
+                },
+                {
+                    "from": "2025-10-01",
+                    "to": "2026-09-30",
+                    "status": "secondary source",
+                    "text": c["suspension"]["renewed"],
+                },
             ]
         d2.append(entry)
     return {
@@ -145,10 +194,16 @@ def _itar_126_1(reference: Path) -> dict[str, Any]:
         "as_of": "2025-10-02",
         "source": "shared/reference/itar/itar_126_1_country_policy.json",
         "caveat": policy["_meta"]["caveat"],
-        "d1": {"citation": "22 CFR 126.1(d)(1)", "lead_in": policy["d1_policy_of_denial"]["lead_in"],
-               "countries": policy["d1_policy_of_denial"]["countries"]},
-        "d2": {"citation": "22 CFR 126.1(d)(2)",
-               "lead_in": policy["d2_country_specific"]["lead_in"], "countries": d2},
+        "d1": {
+            "citation": "22 CFR 126.1(d)(1)",
+            "lead_in": policy["d1_policy_of_denial"]["lead_in"],
+            "countries": policy["d1_policy_of_denial"]["countries"],
+        },
+        "d2": {
+            "citation": "22 CFR 126.1(d)(2)",
+            "lead_in": policy["d2_country_specific"]["lead_in"],
+            "countries": d2,
+        },
         "other_paragraphs": policy["other_paragraphs"],
     }
 
@@ -194,8 +249,9 @@ def _ear_groups(reference: Path) -> tuple[dict[str, Any], dict[str, str], list[s
             old.add(iso)
         new = set(groups[g])
         if old != new:
-            differences.append(f"{g}: only 2026-09-24 {sorted(new - old)}; "
-                               f"only 2026-07-23 {sorted(old - new)}")
+            differences.append(
+                f"{g}: only 2026-09-24 {sorted(new - old)}; only 2026-07-23 {sorted(old - new)}"
+            )
     labels = read_json(reference / "ear" / "country_groups_supp1_part740.json")["labels"]
     payload = {
         "citation": "15 CFR part 740, Supp. No. 1",
@@ -243,7 +299,7 @@ def build(reference: Path) -> dict[str, Any]:
     groups, ear_names, _ = _ear_groups(reference)
     return {
         "countries": _iso_countries(ear_names),
-        "iso_source": f"ISO 3166-1 via pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}".strip(),
+        "iso_source": f"ISO 3166-1 via pycountry {package_version('pycountry')}",
         "sets": _sets(reference),
         "itar_126_1": _itar_126_1(reference),
         "ear_country_groups": groups,

@@ -14,9 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .common import ERRATA, BuildError, read_csv, read_json
-
-from exportctl.references import (  # noqa: E402
+from exportctl.references import (
     LEVEL_KINDS,
     USML_CATEGORIES,
     USMLRef,
@@ -25,6 +23,8 @@ from exportctl.references import (  # noqa: E402
     ordinal,
     parse_usml,
 )
+
+from .common import ERRATA, BuildError, read_csv, read_json
 
 CONDITION_TESTS = {
     "described_in",
@@ -62,6 +62,7 @@ class USMLIndex:
 
 def _continue(previous: USMLRef, labels: tuple[str, ...], where: str) -> USMLRef:
     """``(iv)`` after ``V(a)(13)(iii)`` is ``V(a)(13)(iv)``; ``(d)(3)`` after it is ``V(d)(3)``."""
+
     def plausible(level: int) -> bool:
         kind = LEVEL_KINDS[level - 1]
         if kind not in label_kinds(labels[0]):
@@ -156,13 +157,15 @@ def _condition_kinds(entries: list[dict[str, Any]]) -> list[str]:
             if c["test"] == "mt_designated":
                 kinds.add("mt_designated")
             elif c["test"] == "fact":
-                kinds.add({
-                    "classified": "classified_only",
-                    "anti_tamper_dod_ppp": "anti_tamper",
-                    "anti_tamper_installed": "anti_tamper",
-                    "technical_data_kind": "technical_data_kind",
-                    "platform": "named_platform",
-                }.get(c["fact"], "other_fact"))
+                kinds.add(
+                    {
+                        "classified": "classified_only",
+                        "anti_tamper_dod_ppp": "anti_tamper",
+                        "anti_tamper_installed": "anti_tamper",
+                        "technical_data_kind": "technical_data_kind",
+                        "platform": "named_platform",
+                    }.get(c["fact"], "other_fact")
+                )
             else:
                 kinds.add(c["test"])
     return sorted(kinds)
@@ -175,8 +178,8 @@ def build_etl(reference: Path, index: USMLIndex) -> dict[str, Any]:
         if r["supplemententry_id"].startswith("SUPP2-")
     ]
     reconstructed = {
-        r["kg_id"]: r for r in read_json(reference / "itar" / "aukus_126_7.json")[
-            "supplement_no_2_ETL"]["rows"]
+        r["kg_id"]: r
+        for r in read_json(reference / "itar" / "aukus_126_7.json")["supplement_no_2_ETL"]["rows"]
     }
     reading = read_json(ERRATA / "etl.json")
     fixes = {e["target"]: e for e in reading["errata"]}
@@ -246,8 +249,14 @@ def build_supp1(reference: Path, index: USMLIndex) -> dict[str, Any]:
             refs.append(str(parse_usml(ref)))
         if set(row["excluded_from"]) != {"126.5", "126.16", "126.17"}:
             raise BuildError(f"{row['id']}: excluded_from must name 126.5, 126.16 and 126.17")
-        out.append({**row, "row": n, "usml_refs": refs,
-                    "citation": f"22 CFR part 126, Supp. No. 1, row {n}"})
+        out.append(
+            {
+                **row,
+                "row": n,
+                "usml_refs": refs,
+                "citation": f"22 CFR part 126, Supp. No. 1, row {n}",
+            }
+        )
     missing = set(source) - covered
     if missing:
         raise BuildError(f"Supp. No. 1 rows not accounted for: {sorted(missing)}")

@@ -20,15 +20,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .common import ERRATA, BuildError, load_errata, read_csv, read_json
-
-from exportctl.references import (  # noqa: E402  (path set up by .common)
+from exportctl.references import (
     LEVEL_KINDS,
     USMLRef,
     label_at,
     label_kinds,
     ordinal,
 )
+
+from .common import ERRATA, BuildError, load_errata, read_csv, read_json
 
 SOURCE_NOTE = (
     "ITAR 22 CFR 120-130 amended through 2 October 2025 (ECTI compilation), via the "
@@ -340,7 +340,9 @@ def rebuild(stream: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[st
             path = []
             prev_text = ""
         if element["kind"] == "note":
-            pending_notes.append({**element, "_after": paragraphs[-1]["ref"] if paragraphs else None})
+            pending_notes.append(
+                {**element, "_after": paragraphs[-1]["ref"] if paragraphs else None}
+            )
             continue
         label = element["label"]
         where = f"{element['id']} (sources {element['sources']})"
@@ -354,7 +356,7 @@ def rebuild(stream: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[st
             chain = category + "".join(f"({a})" for a, _ in path)
             problems.append(f"{where}: ({label}) does not continue the sequence after {chain}")
             continue
-        path = path[: level - 1] + [(label, element["range_end"])]
+        path = [*path[: level - 1], (label, element["range_end"])]
         ref = USMLRef(category, tuple(a for a, _ in path))
         key = str(ref)
         if key in by_ref:
@@ -430,11 +432,15 @@ def check_top_level(paragraphs: list[dict[str, Any]], expected: dict[str, Any]) 
     """Each category's top-level designations, reserved ranges included, as in the regulation."""
     problems = []
     for category, spec in expected["categories"].items():
-        got = [p["designation"][len(category) :] for p in paragraphs
-               if p["category"] == category and p["level"] == 1]
+        got = [
+            p["designation"][len(category) :]
+            for p in paragraphs
+            if p["category"] == category and p["level"] == 1
+        ]
         if got != spec["top_level"]:
-            problems.append(f"Category {category}: top level {got} but the regulation has "
-                            f"{spec['top_level']}")
+            problems.append(
+                f"Category {category}: top level {got} but the regulation has {spec['top_level']}"
+            )
     missing = {p["category"] for p in paragraphs} - set(expected["categories"])
     if missing:
         problems.append(f"no expected top-level sequence for categories {sorted(missing)}")
@@ -453,7 +459,9 @@ def check_sequences(paragraphs: list[dict[str, Any]]) -> list[str]:
             kind = LEVEL_KINDS[kid["level"] - 1]
             pos = ordinal(kid["label"], kind)
             if pos != expected:
-                problems.append(f"{kid['ref']}: expected ({label_at(expected, kind)}) under {parent}")
+                problems.append(
+                    f"{kid['ref']}: expected ({label_at(expected, kind)}) under {parent}"
+                )
             expected = ordinal(kid["range_end"], kind) + 1 if kid["range_end"] else pos + 1
     return problems
 
@@ -495,7 +503,9 @@ def derive(paragraph: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> None
     paragraph["uses_specially_designed"] = bool(_SPECIALLY_DESIGNED.search(text))
     paragraph["is_catch_all"] = bool(_CATCH_ALL.search(text))
     paragraph["is_x_paragraph"] = paragraph["level"] == 1 and paragraph["label"] == "x"
-    paragraph["is_technical_data"] = paragraph["level"] == 1 and lowered.startswith("technical data")
+    paragraph["is_technical_data"] = paragraph["level"] == 1 and lowered.startswith(
+        "technical data"
+    )
     paragraph["is_classified_catch"] = "is classified" in lowered or lowered.startswith(
         "any part, component, accessory, attachment, equipment, or system that"
     )
@@ -525,17 +535,29 @@ def build(reference: Path) -> dict[str, Any]:
     accounted = {s for p in paragraphs for s in p["sources"]} | {
         s for p in paragraphs for n in p["notes"] for s in n["sources"]
     }
-    source_ids = {e for e in (r["usmlentry_id"] for r in read_csv(
-        reference / "itar" / "kg" / "nodes_USMLEntry.csv"))}
+    source_ids = {
+        e
+        for e in (
+            r["usmlentry_id"] for r in read_csv(reference / "itar" / "kg" / "nodes_USMLEntry.csv")
+        )
+    }
     dropped = [e["target"] for e in errata if e["op"] == "drop"]
     unaccounted = source_ids - accounted - set(dropped)
     if unaccounted:
         raise BuildError(f"source rows lost by the rebuild: {sorted(unaccounted)}")
     return {
         "categories": [
-            {"category": c, "title": categories[c], "notes": [
-                n for p in paragraphs if p["category"] == c for n in p["notes"]
-                if n["scope"] == "category"]}
+            {
+                "category": c,
+                "title": categories[c],
+                "notes": [
+                    n
+                    for p in paragraphs
+                    if p["category"] == c
+                    for n in p["notes"]
+                    if n["scope"] == "category"
+                ],
+            }
             for c in categories
         ],
         "paragraphs": paragraphs,
