@@ -69,3 +69,14 @@ def test_mt_row_excepts_viii_h_12(regs: exportctl.Regulations) -> None:
 def test_rows_touching(regs: exportctl.Regulations) -> None:
     ids = {r.id for r in regs.etl.rows_touching(parse_usml("XI(a)(3)(xviii)"))}
     assert "SUPP2-013" in ids
+
+
+def test_every_etl_erratum_applied() -> None:
+    import json
+    from pathlib import Path
+
+    from exportctl.dataset import load_json
+
+    path = Path(__file__).resolve().parents[1] / "data" / "errata" / "etl.json"
+    ids = {e["id"] for e in json.loads(path.read_text(encoding="utf-8"))["errata"]}
+    assert ids == set(load_json("etl.json")["errata_applied"]) == {"ETL-001", "ETL-002", "ETL-003"}

@@ -141,6 +141,10 @@ def test_derived_properties(regs: exportctl.Regulations) -> None:
     assert regs.usml.get("I(g)").uses_specially_designed  # "… specially designed for …"
     assert not regs.usml.get("I(a)").uses_specially_designed
     assert regs.usml.get("I(h)(3)").is_catch_all  # "Parts and components specially designed …"
+    # IV(h)(18) "Specially designed parts and components for articles controlled in (a) …"
+    assert regs.usml.get("IV(h)(18)").is_catch_all
+    assert not regs.usml.get("VIII(h)(2)").is_catch_all  # enumerates rotorcraft gearboxes …
+    assert regs.usml.get("VIII(h)(2)").includes_specially_designed_parts  # … "and parts therefor"
 
 
 def test_ancestors_and_children(regs: exportctl.Regulations) -> None:

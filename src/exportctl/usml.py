@@ -66,6 +66,7 @@ class USMLParagraph:
     notes: tuple[USMLNote, ...]
     uses_specially_designed: bool
     is_catch_all: bool
+    includes_specially_designed_parts: bool
     is_x_paragraph: bool
     is_technical_data: bool
     is_classified_catch: bool
@@ -114,6 +115,7 @@ def _paragraph(raw: dict[str, Any]) -> USMLParagraph:
         notes=tuple(_note(n) for n in raw["notes"]),
         uses_specially_designed=raw["uses_specially_designed"],
         is_catch_all=raw["is_catch_all"],
+        includes_specially_designed_parts=raw["includes_specially_designed_parts"],
         is_x_paragraph=raw["is_x_paragraph"],
         is_technical_data=raw["is_technical_data"],
         is_classified_catch=raw["is_classified_catch"],

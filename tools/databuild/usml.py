@@ -472,11 +472,12 @@ def check_sequences(paragraphs: list[dict[str, Any]]) -> list[str]:
 _MT_CONDITIONAL = re.compile(r"\(MT (?:if|for|when|where)\b(?P<cond>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 _MT_PLAIN = re.compile(r"\(MT\)")
 _SPECIALLY_DESIGNED = re.compile(r"specially designed", re.IGNORECASE)
+_PARTS = r"(?:parts?|components?|accessories|attachments|associated equipment)\b"
 _CATCH_ALL = re.compile(
-    r"^(?:Any )?(?:other )?(?:parts?|components?|accessories|attachments|"
-    r"parts, components, accessories,? (?:and|or) attachments)[^.;:]*specially designed",
+    rf"^(?:any |other )*(?:specially designed {_PARTS}|{_PARTS}[^:]*specially designed)",
     re.IGNORECASE,
 )
+_PARTS_THEREFOR = re.compile(rf"specially designed {_PARTS}", re.IGNORECASE)
 
 
 def derive(paragraph: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> None:
@@ -502,6 +503,7 @@ def derive(paragraph: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> None
     lowered = text.lower()
     paragraph["uses_specially_designed"] = bool(_SPECIALLY_DESIGNED.search(text))
     paragraph["is_catch_all"] = bool(_CATCH_ALL.search(text))
+    paragraph["includes_specially_designed_parts"] = bool(_PARTS_THEREFOR.search(text))
     paragraph["is_x_paragraph"] = paragraph["level"] == 1 and paragraph["label"] == "x"
     paragraph["is_technical_data"] = paragraph["level"] == 1 and lowered.startswith(
         "technical data"
