@@ -6,6 +6,15 @@ from pathlib import Path
 
 import pytest
 
+DATA_FILES = (
+    "usml.json",
+    "etl.json",
+    "supp1.json",
+    "countries.json",
+    "ccl.json",
+    "regulations.json",
+)
+
 
 def test_committed_data_matches_a_fresh_build(reference: Path) -> None:
     pytest.importorskip("pycountry")
@@ -18,15 +27,7 @@ def test_manifest_names_every_file() -> None:
     from exportctl.dataset import load_json, manifest
 
     m = manifest()
-    names = {f.name for f in m.files}
-    assert names == {
-        "usml.json",
-        "etl.json",
-        "supp1.json",
-        "countries.json",
-        "ccl.json",
-        "regulations.json",
-    }
+    assert {f.name for f in m.files} == set(DATA_FILES)
     assert len(m.data_version) == 16
     raw = load_json("MANIFEST.json")
     for info in raw["files"].values():
@@ -35,12 +36,5 @@ def test_manifest_names_every_file() -> None:
 
 def test_sources_md_mentions_every_file() -> None:
     sources = (Path(__file__).resolve().parents[1] / "data" / "SOURCES.md").read_text("utf-8")
-    for name in (
-        "usml.json",
-        "etl.json",
-        "supp1.json",
-        "countries.json",
-        "ccl.json",
-        "regulations.json",
-    ):
+    for name in DATA_FILES:
         assert name in sources

@@ -80,6 +80,14 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _emit_record(record: dict[str, Any], fmt: str) -> None:
+    """One record: a field/value table for people, one JSON object or one CSV row for machines."""
+    if fmt == "table":
+        click.echo(render(key_values(record.items()), "table", max_width=100))
+    else:
+        click.echo(render([record], fmt, document=record if fmt == "json" else None))
+
+
 def _snapshot(as_of: dt.date | None) -> Regulations:
     regs = regulations(as_of)
     for w in regs.warnings:
@@ -129,10 +137,7 @@ def usml_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "data_version": regs.data_version,
         "as_of": regs.as_of,
     }
-    if fmt == "table":
-        click.echo(render(key_values(record.items()), "table", max_width=100))
-    else:
-        click.echo(render([record], fmt, document=record if fmt == "json" else None))
+    _emit_record(record, fmt)
 
 
 @usml.command("search")
@@ -190,10 +195,7 @@ def eccn_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "data_version": regs.data_version,
         "as_of": regs.as_of,
     }
-    if fmt == "table":
-        click.echo(render(key_values(record.items()), "table", max_width=100))
-    else:
-        click.echo(render([record], fmt, document=record if fmt == "json" else None))
+    _emit_record(record, fmt)
 
 
 # --- etl -------------------------------------------------------------------------------------
@@ -253,10 +255,7 @@ def country_show(code: str, fmt: str, as_of: dt.date | None) -> None:
         "warnings": list(p.warnings),
         "data_version": regs.data_version,
     }
-    if fmt == "table":
-        click.echo(render(key_values(record.items()), "table", max_width=100))
-    else:
-        click.echo(render([record], fmt, document=record if fmt == "json" else None))
+    _emit_record(record, fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover

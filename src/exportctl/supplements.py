@@ -9,7 +9,7 @@ Supp. No. 1 lists what the Canadian exemption (§ 126.5) and the Australia/UK tr
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -34,6 +34,10 @@ ConditionTest = Literal[
     "mt_designated",
     "fact",
 ]
+#: Every test a row's condition may use (the data build rejects any other).
+CONDITION_TESTS: frozenset[str] = frozenset(get_args(ConditionTest))
+#: What a row may catch: articles, technical data, defense services.
+APPLIES_TO: frozenset[str] = frozenset({"article", "technical_data", "defense_service"})
 
 
 @attrs.frozen

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .common import BuildError, read_json
+from .common import CHART_COLUMN_NAMES, BuildError, read_json
 
 # isort: split
 # .common puts src/ on sys.path, so exportctl is importable without being installed.
@@ -75,26 +75,7 @@ REASON_CODES = frozenset(
 )
 #: Columns of the Commerce Country Chart (Supp. No. 1 to part 738), as in the header of the
 #: reference ``ear/country_chart_supp1_part738.csv``.
-CHART_COLUMNS = frozenset(
-    {
-        "CB1",
-        "CB2",
-        "CB3",
-        "NP1",
-        "NP2",
-        "NS1",
-        "NS2",
-        "MT1",
-        "RS1",
-        "RS2",
-        "CC1",
-        "CC2",
-        "CC3",
-        "FC1",
-        "AT1",
-        "AT2",
-    }
-)
+CHART_COLUMNS = frozenset(CHART_COLUMN_NAMES)
 
 #: Designations that break the letter/number alternation in the eCFR itself: both editions read
 #: "f.2.1", "f.2.2", "h.2.1", "h.2.2" where "f.2.a" ... would be regular.

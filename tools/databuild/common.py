@@ -42,6 +42,33 @@ def write_json(path: Path, payload: Any) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def csv_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return next(csv.reader(fh))
+
+
+#: The columns of the Commerce Country Chart (Supp. No. 1 to 15 CFR part 738).
+CHART_COLUMN_NAMES = (
+    *("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1"),
+    *("RS1", "RS2", "CC1", "CC2", "CC3", "FC1", "AT1", "AT2"),
+)
+
+
+def chart_columns(reference: Path) -> tuple[str, ...]:
+    """The chart columns from the reference table's header; they must be the known ones."""
+    header = csv_header(reference / "ear" / "country_chart_supp1_part738.csv")
+    columns = tuple(h for h in header if h not in ("iso2", "country_ear_name", "footnotes"))
+    if columns != CHART_COLUMN_NAMES:
+        raise BuildError(f"country chart columns changed: {columns}")
+    return columns
+
+
+def country_group_names(reference: Path) -> tuple[str, ...]:
+    """The EAR Country Groups (A:1 … E:2), read from the reference table's header."""
+    header = csv_header(reference / "ear" / "country_groups_supp1_part740.csv")
+    return tuple(h for h in header if h not in ("iso2", "country_ear_name"))
+
+
 def load_errata(pattern: str) -> list[dict[str, Any]]:
     """Every erratum from the files matching ``pattern`` under data/errata, in file order."""
     entries: list[dict[str, Any]] = []

@@ -23,41 +23,13 @@ from typing import Any
 
 import pycountry
 
-from .common import ERRATA, BuildError, read_csv, read_json
-
-_GROUPS = (
-    "A:1",
-    "A:2",
-    "A:3",
-    "A:4",
-    "A:5",
-    "A:6",
-    "B",
-    "D:1",
-    "D:2",
-    "D:3",
-    "D:4",
-    "D:5",
-    "E:1",
-    "E:2",
-)
-_COLUMNS = (
-    "CB1",
-    "CB2",
-    "CB3",
-    "NP1",
-    "NP2",
-    "NS1",
-    "NS2",
-    "MT1",
-    "RS1",
-    "RS2",
-    "CC1",
-    "CC2",
-    "CC3",
-    "FC1",
-    "AT1",
-    "AT2",
+from .common import (
+    ERRATA,
+    BuildError,
+    chart_columns,
+    country_group_names,
+    read_csv,
+    read_json,
 )
 
 
@@ -229,9 +201,10 @@ def _norm(name: str) -> str:
 def _ear_groups(reference: Path) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     rows = read_csv(reference / "ear" / "country_groups_supp1_part740.csv")
     names = {r["iso2"]: r["country_ear_name"] for r in rows}
-    groups: dict[str, list[str]] = {g: [] for g in _GROUPS}
+    group_names = country_group_names(reference)
+    groups: dict[str, list[str]] = {g: [] for g in group_names}
     for r in rows:
-        for g in _GROUPS:
+        for g in group_names:
             if r[g] == "X":
                 groups[g].append(r["iso2"])
             elif r[g] not in ("",):
@@ -239,7 +212,7 @@ def _ear_groups(reference: Path) -> tuple[dict[str, Any], dict[str, str], list[s
     older = read_json(reference / "ear" / "ecfr-2026-07-23" / "country-groups.json")
     by_name = {_norm(v): k for k, v in names.items()}
     differences = []
-    for g in _GROUPS:
+    for g in group_names:
         old = set()
         for n in older["groups"].get(g, []):
             iso = by_name.get(_norm(n)) or _SPELLINGS.get(n)
@@ -268,10 +241,11 @@ def _ear_groups(reference: Path) -> tuple[dict[str, Any], dict[str, str], list[s
 def _ear_chart(reference: Path) -> dict[str, Any]:
     rows = read_csv(reference / "ear" / "country_chart_supp1_part738.csv")
     chart = read_json(reference / "ear" / "country_chart_supp1_part738.json")
+    columns = chart_columns(reference)
     countries = {}
     for r in rows:
-        marks = [c for c in _COLUMNS if r[c] == "X"]
-        bad = [c for c in _COLUMNS if r[c] not in ("", "X")]
+        marks = [c for c in columns if r[c] == "X"]
+        bad = [c for c in columns if r[c] not in ("", "X")]
         if bad:
             raise BuildError(f"country chart: {r['iso2']} has unexpected cells in {bad}")
         countries[r["iso2"]] = {
@@ -283,7 +257,7 @@ def _ear_chart(reference: Path) -> dict[str, Any]:
         "citation": "15 CFR part 738, Supp. No. 1",
         "edition": "eCFR 2026-09-24",
         "source": "shared/reference/ear/country_chart_supp1_part738.csv",
-        "columns": list(_COLUMNS),
+        "columns": list(columns),
         "countries": countries,
         "footnotes": chart.get("footnotes", {}),
         "embargoed": older["embargoed"],

@@ -23,18 +23,9 @@ from exportctl.references import (
     ordinal,
     parse_usml,
 )
+from exportctl.supplements import APPLIES_TO, CONDITION_TESTS
 
 from .common import ERRATA, BuildError, read_csv, read_json
-
-CONDITION_TESTS = {
-    "described_in",
-    "not_described_in",
-    "specially_designed_for",
-    "related_to",
-    "mt_designated",
-    "fact",
-}
-APPLIES_TO = {"article", "technical_data", "defense_service"}
 
 _ITEM = re.compile(r"^(?P<cat>[IVX]+)?(?P<path>(?:\([A-Za-z0-9]+\))*)$")
 _SPLIT = re.compile(r"\s*[;,]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
