@@ -13,6 +13,7 @@ DATA_FILES = (
     "countries.json",
     "ccl.json",
     "regulations.json",
+    "rules.json",
 )
 
 

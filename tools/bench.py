@@ -1,15 +1,24 @@
-"""Benchmark: start-up time (import to first look-up, in a fresh process) and look-up rates.
+"""Benchmark: start-up, look-ups, classification throughput, and `exportctl screen` end to end.
 
-Run with `nox -s bench`.  It prints measurements; it asserts nothing (speed is measured, not
-asserted in unit tests).
+Run with `nox -s bench` (or `python tools/bench.py [--rows N]`).  It prints measurements and
+asserts nothing: speed is measured here, never asserted in a unit test.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import itertools
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "parts_list.csv"
 
 COLD = (
     "import time; t0 = time.perf_counter(); import exportctl; "
@@ -28,12 +37,12 @@ def cold_start(runs: int = 5) -> list[float]:
     return out
 
 
-def main() -> int:
-    times = cold_start()
-    print(
-        f"import exportctl -> first USML look-up (fresh process, {len(times)} runs): "
-        f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms"
-    )
+def example_rows() -> list[dict[str, str]]:
+    with EXAMPLES.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def lookups() -> None:
     import exportctl
 
     regs = exportctl.regulations("2025-06-01")
@@ -44,18 +53,101 @@ def main() -> int:
         for ref in refs:
             regs.usml.get(ref)
         n += len(refs)
-    rate = n / (time.perf_counter() - t0)
-    print(f"USML look-ups by reference string: {rate:,.0f}/s")
+    print(f"USML look-ups by reference string: {n / (time.perf_counter() - t0):,.0f}/s")
     t0 = time.perf_counter()
     regs.usml.search("radar electronic counter-countermeasures")
     print(f"first USML search (builds the index): {(time.perf_counter() - t0) * 1000:.1f} ms")
     t0 = time.perf_counter()
-    for _ in range(100):
-        regs.usml.search("radar electronic counter-countermeasures")
-    print(f"USML search: {(time.perf_counter() - t0) * 10:.2f} ms each")
-    t0 = time.perf_counter()
     len(regs.ccl)
     print(f"CCL load: {(time.perf_counter() - t0) * 1000:.1f} ms")
+
+
+def classify_rate(rows: list[dict[str, str]]) -> None:
+    import exportctl
+
+    regs = exportctl.regulations("2025-06-01")
+    rules = exportctl.load_ruleset()
+    facts = []
+    for row in rows:
+        try:
+            facts.append(exportctl.facts_from_csv_row(row, rules))
+        except exportctl.FactError:
+            continue
+    decided = 0
+    t0 = time.perf_counter()
+    for f in itertools.islice(itertools.cycle(facts), 50_000):
+        try:
+            exportctl.classify(f, regs, rules)
+            decided += 1
+        except exportctl.ContradictoryFacts:
+            decided += 1
+    elapsed = time.perf_counter() - t0
+    print(
+        f"classify (in-process, {len(facts)} example items cycled, {decided} decisions): "
+        f"{decided / elapsed:,.0f} items/s"
+    )
+    t0 = time.perf_counter()
+    for row in itertools.islice(itertools.cycle(rows), 50_000):
+        try:
+            exportctl.classify(exportctl.facts_from_csv_row(row, rules), regs, rules)
+        except (exportctl.FactError, exportctl.ContradictoryFacts):
+            pass
+    elapsed = time.perf_counter() - t0
+    print(f"parse + classify (in-process): {50_000 / elapsed:,.0f} items/s")
+
+
+def screen_end_to_end(rows: list[dict[str, str]], n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "parts.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            for i, row in enumerate(itertools.islice(itertools.cycle(rows), n)):
+                writer.writerow({**row, "item_id": f"{row['item_id']}-{i}"})
+        for fmt in ("csv", "jsonl"):
+            t0 = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            with open(Path(tmp) / f"out.{fmt}", "w", encoding="utf-8") as out:
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "exportctl.cli",
+                        "screen",
+                        str(path),
+                        "--format",
+                        fmt,
+                        "--as-of",
+                        "2025-06-01",
+                        "--quiet",
+                    ],
+                    stdout=out,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    check=False,
+                )
+            elapsed = time.perf_counter() - t0
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            print(
+                f"exportctl screen {n:,} rows --format {fmt}: {elapsed:.2f} s "
+                f"({n / elapsed:,.0f} rows/s), exit {proc.returncode}, "
+                f"peak RSS of the screen process {max(peak, before) / 1024:.0f} MiB"
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    times = cold_start()
+    print(
+        f"import exportctl -> first USML look-up (fresh process, {len(times)} runs): "
+        f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms"
+    )
+    lookups()
+    rows = example_rows()
+    classify_rate(rows)
+    screen_end_to_end(rows, args.rows)
     return 0
 
 

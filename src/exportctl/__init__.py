@@ -15,8 +15,12 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .ccl import ECCN, CommerceControlList, ECCNItem
 from .countries import Countries, CountryProfile, OutsideCoverage, UnknownCountry
+from .decision import Classification, Decision, TraceStep
+from .facts import ContradictoryFacts, FactError, ItemFacts, facts_from_csv_row, facts_from_mapping
+from .order_of_review import classify
 from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
 from .regulations import Regulations, RuleVersion, regulations
+from .rulesets import Question, RuleSet, load_ruleset
 from .supplements import ExclusionRow, Supplement
 from .usml import UnitedStatesMunitionsList, UnknownReference, USMLParagraph
 
@@ -27,23 +31,35 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "ECCN",
+    "Classification",
     "CommerceControlList",
+    "ContradictoryFacts",
     "Countries",
     "CountryProfile",
+    "Decision",
     "ECCNItem",
     "ECCNRef",
     "ExclusionRow",
+    "FactError",
+    "ItemFacts",
     "OutsideCoverage",
+    "Question",
     "ReferenceSyntaxError",
     "Regulations",
+    "RuleSet",
     "RuleVersion",
     "Supplement",
+    "TraceStep",
     "USMLParagraph",
     "USMLRef",
     "UnitedStatesMunitionsList",
     "UnknownCountry",
     "UnknownReference",
     "__version__",
+    "classify",
+    "facts_from_csv_row",
+    "facts_from_mapping",
+    "load_ruleset",
     "parse_eccn",
     "parse_usml",
     "regulations",

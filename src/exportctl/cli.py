@@ -7,6 +7,7 @@ with a non-zero exit status and say what was wrong and what would be accepted.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -14,17 +15,29 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, screening
 from .countries import OutsideCoverage, UnknownCountry
-from .output import FORMATS, key_values, render, to_jsonable
+from .decision import Decision
+from .facts import ContradictoryFacts, FactError, ItemFacts, facts_from_mapping
+from .order_of_review import classify
+from .output import (
+    FORMATS,
+    decision_record,
+    key_values,
+    render,
+    to_jsonable,
+    trace_rows,
+)
 from .references import ReferenceSyntaxError, parse_eccn
 from .regulations import Regulations, regulations
+from .rulesets import Question, RuleSet, load_ruleset
 from .usml import UnknownReference
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
+EXIT_INPUT = screening.EXIT_ERRORS
 
 
 class _Date(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -75,6 +88,10 @@ def handles_errors(func: F) -> F:
             _fail(str(exc).strip("'\""), EXIT_NOT_FOUND)
         except OutsideCoverage as exc:
             _fail(str(exc), EXIT_NOT_FOUND)
+        except FactError as exc:
+            _fail(f"bad input: {exc}", EXIT_INPUT)
+        except ContradictoryFacts as exc:
+            _fail(str(exc), EXIT_INPUT)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -256,6 +273,267 @@ def country_show(code: str, fmt: str, as_of: dt.date | None) -> None:
         "data_version": regs.data_version,
     }
     _emit_record(record, fmt)
+
+
+# --- classify ----------------------------------------------------------------------------------
+def _ruleset_option(func: F) -> F:
+    return click.option(
+        "--ruleset",
+        "ruleset_id",
+        default=None,
+        help="Decide under this bundled rule set (default: today's rules, 'baseline').",
+    )(func)
+
+
+def _emit_decision(decision: Decision, fmt: str, explain: bool) -> None:
+    if fmt == "json":
+        click.echo(render([], "json", document=decision_record(decision)))
+        return
+    record = {
+        "item_id": decision.item_id,
+        "decision": decision.summary,
+        "jurisdiction": decision.jurisdiction,
+        "classification": decision.classification.reference if decision.classification else None,
+        "citation": decision.classification.citation if decision.classification else None,
+        "open_questions": [f"{q.id}: {q.text} [{q.citation}]" for q in decision.open_questions],
+        "rules_fired": list(decision.rules_fired),
+        "as_of": decision.as_of,
+        "data_version": decision.data_version,
+        "ruleset": decision.ruleset,
+        "decision_id": decision.decision_id,
+        "warnings": list(decision.warnings),
+    }
+    if fmt == "csv":
+        click.echo(render([record], "csv"))
+        return
+    click.echo(render(key_values(record.items()), "table", max_width=100))
+    if explain:
+        click.echo("")
+        click.echo(render(trace_rows(decision), "table", max_width=60))
+
+
+_ANSWER_HELP = {
+    "bool": "yes / no (blank: I don't know)",
+    "usml_refs": "USML paragraphs separated by ';', or 'none'",
+    "eccn_refs": "ECCN paragraphs separated by ';', or 'none'",
+    "item_kind": "one of the kinds listed",
+    "jurisdiction": "ITAR, EAR, or none",
+    "classification": "an ECCN, EAR99, or blank",
+}
+
+
+def _ask(question: Question, rules: RuleSet) -> str:
+    click.echo("", err=True)
+    click.echo(f"{question.text}", err=True)
+    click.echo(f"  [{question.citation}]", err=True)
+    if question.type == "item_kind":
+        click.echo("  kinds: " + ", ".join(rules.item_kinds), err=True)
+    answer: str = click.prompt(
+        f"  {question.id} ({_ANSWER_HELP.get(question.type, '')})",
+        default="",
+        show_default=False,
+        err=True,
+    )
+    return answer
+
+
+@main.command("classify")
+@click.option(
+    "--facts",
+    "facts_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Decide the item described by this JSON facts file, without questions.",
+)
+@click.option("--explain", is_flag=True, help="Print the trace: every step with its citation.")
+@click.option(
+    "--item-id",
+    default="item-1",
+    show_default=True,
+    help="Identifier of the item (interactive mode).",
+)
+@_ruleset_option
+@common_options
+@handles_errors
+def classify_command(
+    facts_file: Any,
+    explain: bool,
+    item_id: str,
+    ruleset_id: str | None,
+    fmt: str,
+    as_of: dt.date | None,
+) -> None:
+    """Classify one item: jurisdiction (ITAR/EAR), USML paragraph or ECCN, and why.
+
+    Without --facts it asks, one at a time, only the questions the order of review needs next,
+    showing the citation with each.  Exit status: 0 decided, 1 questions left open, 4 bad or
+    contradictory facts.
+    """
+    regs = _snapshot(as_of)
+    rules = load_ruleset(ruleset_id)
+    if facts_file is not None:
+        try:
+            raw = json.load(facts_file)
+        except json.JSONDecodeError as exc:
+            raise FactError("facts", f"{facts_file.name} is not valid JSON: {exc}") from exc
+        facts = facts_from_mapping(raw, rules)
+        decision = classify(facts, regs, rules)
+    else:
+        facts = ItemFacts(item_id=item_id)
+        skipped: set[str] = set()
+        while True:
+            decision = classify(facts, regs, rules)
+            pending = [q for q in decision.open_questions if q.id not in skipped]
+            if not pending:
+                break
+            question = pending[0]
+            answer = _ask(question, rules)
+            if not answer.strip():
+                skipped.add(question.id)
+                continue
+            try:
+                facts = _with_answer(facts, question, answer, rules)
+            except FactError as exc:
+                click.echo(f"  not accepted: {exc.reason}", err=True)
+    _emit_decision(decision, fmt, explain)
+    sys.exit(0 if decision.decided and not decision.open_questions else 1)
+
+
+def _with_answer(facts: ItemFacts, question: Question, answer: str, rules: RuleSet) -> ItemFacts:
+    """The facts plus one answer, parsed the way the facts file would parse it."""
+    raw = {k: v for k, v in to_jsonable(facts).items() if v not in (None, "", {})}
+    answers = dict(raw.pop("answers", {}) or {})
+    if question.type == "bool":
+        answers[question.id] = answer
+    else:
+        raw[question.id] = answer
+    updated = facts_from_mapping({**raw, "answers": answers}, rules)
+    classify(updated, regulations(), rules)  # surface contradictions now, as an input error
+    return updated
+
+
+# --- screen ------------------------------------------------------------------------------------
+_SCREEN_FORMATS = ("table", "csv", "jsonl")
+
+
+@main.command("screen")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_SCREEN_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output: a table for people, CSV or JSON lines for machines.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "csv", "jsonl"]),
+    default="auto",
+    show_default=True,
+    help="How FILE is written (auto: by its extension).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=_Date(),
+    default=None,
+    help="Decide as of this date (YYYY-MM-DD); default today.",
+)
+@click.option("--quiet", is_flag=True, help="No summary or progress on stderr.")
+@_ruleset_option
+def screen_command(
+    file: str,
+    fmt: str,
+    input_format: str,
+    as_of: dt.date | None,
+    quiet: bool,
+    ruleset_id: str | None,
+) -> None:
+    """Screen a parts list (CSV or JSON lines): one output row per input row, in order.
+
+    Rows with bad input are reported as errors naming the field; the other rows are still
+    decided.  A summary (counts by outcome) goes to stderr.  Exit status: 0 every row
+    classified, 1 some rows undetermined or with questions open, 4 some rows had input errors.
+    """
+    regs = _snapshot(as_of) if not quiet else regulations(as_of)
+    try:
+        rules = load_ruleset(ruleset_id)
+    except KeyError as exc:
+        _fail(str(exc).strip("'\""), EXIT_USAGE)
+    kind = input_format
+    if kind == "auto":
+        kind = "jsonl" if file.endswith((".jsonl", ".ndjson", ".json")) else "csv"
+    summary = screening.Summary()
+    with _open_input(file) as fh:
+        lines = _with_progress(fh, file, quiet)
+        reader = screening.read_csv_rows if kind == "csv" else screening.read_jsonl_rows
+        raw_rows = reader(lines)
+        results = screening.screen(raw_rows, regs, rules, csv_form=kind == "csv")
+        _write_results(results, fmt, summary)
+    if not quiet:
+        click.echo(f"exportctl: {summary.line()}", err=True)
+    sys.exit(screening.exit_status(summary))
+
+
+def _open_input(path: str) -> Any:
+    """The input file (or stdin for '-'), read as text with universal-newline CSV handling."""
+    if path == "-":
+        return click.open_file("-", "r", encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _with_progress(fh: Any, path: str, quiet: bool) -> Any:
+    """The file's lines, with a progress bar on stderr for long inputs read from a terminal."""
+    import os
+
+    stderr = click.get_text_stream("stderr")
+    if quiet or path == "-" or not stderr.isatty() or os.path.getsize(path) < 1_000_000:
+        yield from fh
+        return
+    with click.progressbar(length=os.path.getsize(path), label="screening", file=stderr) as bar:
+        for line in fh:
+            bar.update(len(line))
+            yield line
+
+
+def _write_results(results: Any, fmt: str, summary: screening.Summary) -> None:
+    columns = list(screening.RESULT_COLUMNS)
+    block: list[dict[str, Any]] = []
+    first = True
+    out = click.get_text_stream("stdout")
+    for result in results:
+        summary.add(result)
+        row = screening.result_row(result)
+        if fmt == "jsonl":
+            doc = dict(row)
+            if result.decision is not None:
+                doc["decision"] = decision_record(result.decision)
+            out.write(json.dumps(to_jsonable(doc), ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            text = render([row], "csv", columns)
+            out.write((text if first else text.split("\n", 1)[1]) + "\n")
+        else:
+            block.append(row)
+            if len(block) >= 200:
+                out.write(render(block, "table", _TABLE_COLUMNS, max_width=40) + "\n")
+                block = []
+        first = False
+    if fmt == "table" and (block or first):
+        out.write(render(block, "table", _TABLE_COLUMNS, max_width=40) + "\n")
+
+
+_TABLE_COLUMNS = (
+    "row",
+    "item_id",
+    "status",
+    "jurisdiction",
+    "classification",
+    "sme",
+    "mt",
+    "open_questions",
+    "error",
+)
 
 
 if __name__ == "__main__":  # pragma: no cover

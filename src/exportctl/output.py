@@ -86,3 +86,24 @@ def render(
 def key_values(pairs: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
     """A vertical 'field | value' table for one record."""
     return [{"field": k, "value": _cell(v)} for k, v in pairs]
+
+
+def decision_record(decision: Any) -> dict[str, Any]:
+    """A decision as one JSON object (everything, including the trace)."""
+    record: dict[str, Any] = to_jsonable(decision)
+    record["summary"] = decision.summary
+    return record
+
+
+def trace_rows(decision: Any) -> list[dict[str, Any]]:
+    """The trace of a decision as table rows: step, rule (CFR paragraph), outcome, facts, why."""
+    return [
+        {
+            "step": n,
+            "rule": s.rule,
+            "outcome": s.outcome,
+            "facts": ", ".join(f"{k}={_cell(v) or '?'}" for k, v in s.facts.items()),
+            "why": s.detail,
+        }
+        for n, s in enumerate(decision.trace, start=1)
+    ]

@@ -1,0 +1,77 @@
+"""Decision records: the outcome, the classification, the trace of cited steps, open questions.
+
+A decision is frozen and JSON-serialisable (:func:`exportctl.output.to_jsonable`).  Its
+``decision_id`` is a hash of the facts, the data version, the rule set and the date, so the same
+facts and data always give the same record (and the same id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import attrs
+
+from .rulesets import Question
+
+__all__ = ["Classification", "Decision", "Outcome", "TraceStep"]
+
+Outcome = Literal["ITAR", "EAR", "not_subject", "undetermined"]
+
+
+@attrs.frozen
+class TraceStep:
+    """One step of the analysis: the rule (a CFR paragraph), the facts it read, its outcome."""
+
+    rule: str
+    outcome: str
+    facts: dict[str, Any] = attrs.field(factory=dict)
+    detail: str = ""
+
+
+@attrs.frozen
+class Classification:
+    """Where the item sits: a USML paragraph, an ECCN paragraph, or EAR99."""
+
+    regime: Literal["USML", "CCL", "EAR99"]
+    reference: str
+    citation: str
+    significant_military_equipment: bool = False
+    mt: str | None = None
+    reasons_for_control: tuple[str, ...] = ()
+    also_described_in: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Decision:
+    decision_id: str
+    item_id: str
+    jurisdiction: Outcome
+    classification: Classification | None
+    trace: tuple[TraceStep, ...]
+    open_questions: tuple[Question, ...]
+    rules_fired: tuple[str, ...]
+    as_of: dt.date
+    data_version: str
+    ruleset: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def decided(self) -> bool:
+        return self.jurisdiction != "undetermined"
+
+    @property
+    def summary(self) -> str:
+        """One line for tables: the outcome and the classification or the next question."""
+        if self.classification is not None:
+            c = self.classification
+            flags = []
+            if c.significant_military_equipment:
+                flags.append("SME")
+            if c.mt:
+                flags.append("MT" if c.mt == "yes" else "MT if")
+            suffix = f" [{', '.join(flags)}]" if flags else ""
+            return f"{self.jurisdiction} {c.reference}{suffix}"
+        if self.open_questions:
+            return f"{self.jurisdiction}: {len(self.open_questions)} question(s) open"
+        return self.jurisdiction

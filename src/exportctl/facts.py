@@ -1,0 +1,230 @@
+"""The facts about an item that classification reads, and their JSON and CSV forms.
+
+Every fact is optional: ``None`` means "not known yet", and the engine answers
+``undetermined`` with the questions that would let it go on.  A list of candidate paragraphs
+that is *empty* is an answer ("no paragraph describes the item"); ``None`` is not.
+
+JSON form (one object per item; JSON lines for batches)::
+
+    {"item_id": "P-100", "description": "Wing fold actuator", "item_kind": "part",
+     "usml_candidates": ["VIII(h)(1)"], "eccn_candidates": null,
+     "cj_jurisdiction": null, "cj_classification": null, "cj_reference": null,
+     "ccats_classification": null,
+     "answers": {"itar_peculiarly_responsible": false, "itar_for_use_in_defense_article": true}}
+
+CSV form: the same fields as columns, answers as one column each (named by question id),
+lists separated by ``;``, booleans ``yes``/``no`` (or true/false, y/n, 1/0), blank = unknown,
+``none`` in a candidate column = "no paragraph describes it".  See docs/facts.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
+from .rulesets import RuleSet
+
+__all__ = [
+    "FIELDS",
+    "ContradictoryFacts",
+    "FactError",
+    "ItemFacts",
+    "facts_from_csv_row",
+    "facts_from_mapping",
+]
+
+Jurisdiction = Literal["ITAR", "EAR"]
+
+#: The structured fields of an item (answers to yes/no questions come on top of these).
+FIELDS = (
+    "item_id",
+    "description",
+    "item_kind",
+    "usml_candidates",
+    "eccn_candidates",
+    "cj_jurisdiction",
+    "cj_classification",
+    "cj_reference",
+    "ccats_classification",
+)
+
+
+class FactError(ValueError):
+    """Bad input: names the field and says what would be accepted."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+class ContradictoryFacts(ValueError):
+    """Facts that cannot all be true: names them and the paragraph that makes them conflict."""
+
+    def __init__(self, conflict: str, citation: str, facts: dict[str, Any], message: str) -> None:
+        named = ", ".join(f"{k}={v}" for k, v in facts.items())
+        super().__init__(f"contradictory facts ({named}): {message} [{citation}]")
+        self.conflict = conflict
+        self.citation = citation
+        self.facts = facts
+        self.reason = message
+
+
+@attrs.frozen
+class ItemFacts:
+    """What is known about one item.  ``None`` everywhere means "not known"."""
+
+    item_id: str
+    description: str = ""
+    item_kind: str | None = None
+    usml_candidates: tuple[USMLRef, ...] | None = None
+    eccn_candidates: tuple[ECCNRef, ...] | None = None
+    cj_jurisdiction: Jurisdiction | None = None
+    cj_classification: str | None = None
+    cj_reference: str | None = None
+    ccats_classification: str | None = None
+    answers: Mapping[str, bool] = attrs.field(factory=dict)
+
+    def answer(self, fact: str) -> Any:
+        """A yes/no answer or a structured field, by fact id; None when unknown."""
+        if fact in self.answers:
+            return self.answers[fact]
+        if fact == "cj_jurisdiction":
+            # Blank means "there is no CJ determination" (a person with one knows it).
+            return self.cj_jurisdiction or "none"
+        if fact in FIELDS:
+            return getattr(self, fact)
+        return None
+
+    def with_answer(self, fact: str, value: Any) -> ItemFacts:
+        """A copy with one more fact (structured field or answer)."""
+        if fact in FIELDS:
+            return attrs.evolve(self, **{fact: value})
+        return attrs.evolve(self, answers={**self.answers, fact: value})
+
+    def known(self) -> dict[str, Any]:
+        """Every known fact, as plain JSON values (for traces and decision ids)."""
+        out: dict[str, Any] = {}
+        for name in FIELDS[2:]:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            out[name] = [str(v) for v in value] if isinstance(value, tuple) else value
+        out.update(sorted(self.answers.items()))
+        return out
+
+
+_TRUE = {"yes", "y", "true", "t", "1"}
+_FALSE = {"no", "n", "false", "f", "0"}
+
+
+def _bool(field: str, value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FactError(field, f"{value!r} is not yes/no; use yes, no, or leave it blank if unknown")
+
+
+def _refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text == "":
+            return None
+        if text.lower() == "none":
+            return ()
+        items = [t for t in (p.strip() for p in text.split(";")) if t]
+    elif isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+    else:
+        raise FactError(field, f"expected a list of references or 'none', got {value!r}")
+    out = []
+    for item in items:
+        try:
+            out.append(parse(item))
+        except ReferenceSyntaxError as exc:
+            raise FactError(field, str(exc)) from exc
+    return tuple(dict.fromkeys(out))
+
+
+def _text(field: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, (str, int)):
+        raise FactError(field, f"expected text, got {value!r}")
+    text = str(value).strip()
+    return text or None
+
+
+def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
+    """Facts from a JSON object; unknown fields and bad values raise :class:`FactError`."""
+    if not isinstance(raw, Mapping):
+        raise FactError("item", f"expected a JSON object, got {type(raw).__name__}")
+    answers_raw = raw.get("answers") or {}
+    if not isinstance(answers_raw, Mapping):
+        raise FactError("answers", "expected an object of question id: yes/no")
+    flat = {k: v for k, v in raw.items() if k != "answers"}
+    extra = {k: v for k, v in flat.items() if k not in FIELDS}
+    return _build(flat, {**extra, **answers_raw}, ruleset)
+
+
+def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemFacts:
+    """Facts from one CSV row (answers are columns named by question id)."""
+    flat = {k: v for k, v in row.items() if k in FIELDS}
+    answers = {k: v for k, v in row.items() if k not in FIELDS and k is not None}
+    if None in row:
+        raise FactError("row", "has more cells than the header has columns")
+    return _build(flat, answers, ruleset)
+
+
+def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
+    item_id = _text("item_id", flat.get("item_id"))
+    if item_id is None:
+        raise FactError("item_id", "is required (a part number or other identifier)")
+    kind = _text("item_kind", flat.get("item_kind"))
+    if kind is not None:
+        kind = kind.lower().replace("-", "_").replace(" ", "_")
+        if kind not in ruleset.item_kinds:
+            raise FactError(
+                "item_kind",
+                f"{flat.get('item_kind')!r} is not one of {', '.join(ruleset.item_kinds)}",
+            )
+    cj = _text("cj_jurisdiction", flat.get("cj_jurisdiction"))
+    if cj is not None:
+        cj = cj.upper()
+        if cj == "NONE":
+            cj = None
+        elif cj not in ("ITAR", "EAR"):
+            raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
+    answers: dict[str, bool] = {}
+    allowed = ruleset.answer_facts
+    for key, value in answers_raw.items():
+        if key not in allowed:
+            raise FactError(
+                key, f"is not a field or a question of rule set {ruleset.id!r} (see docs/facts.md)"
+            )
+        parsed = _bool(key, value)
+        if parsed is not None:
+            answers[key] = parsed
+    return ItemFacts(
+        item_id=item_id,
+        description=_text("description", flat.get("description")) or "",
+        item_kind=kind,
+        usml_candidates=_refs("usml_candidates", flat.get("usml_candidates"), parse_usml),
+        eccn_candidates=_refs("eccn_candidates", flat.get("eccn_candidates"), parse_eccn),
+        cj_jurisdiction=cj,  # type: ignore[arg-type]
+        cj_classification=_text("cj_classification", flat.get("cj_classification")),
+        cj_reference=_text("cj_reference", flat.get("cj_reference")),
+        ccats_classification=_text("ccats_classification", flat.get("ccats_classification")),
+        answers=answers,
+    )

@@ -1,0 +1,535 @@
+"""Jurisdiction and classification: the ITAR order of review, then the CCL order of review.
+
+ITAR (22 CFR 120.11, 120.41):
+  1. A commodity jurisdiction (CJ) determination decides jurisdiction outright.
+  2. Each USML paragraph the item may be described in is checked: an enumerated paragraph
+     describes it by itself (120.11(a)(1)); a paragraph that uses "specially designed" as a
+     control parameter describes it only if the item is caught and not released (120.11(b)(1),
+     120.41).  An item described in several paragraphs is classified in an enumerated one rather
+     than a "specially designed" catch-all (120.11(b)(2)).
+EAR (15 CFR 734.3; Supp. No. 4 to part 774), only for items the USML does not describe:
+  3. Items excluded by § 734.3(b) are not subject to the EAR.  A CJ or CCATS that names an ECCN
+     or EAR99 decides the classification.
+  4. 600-series and 9x515 paragraphs other than catch-alls (Step 3); their ".x" catch-alls with
+     the § 772.1 analysis (Step 4); any other ECCN (Step 5); ".y" paragraphs, which cover items
+     "not elsewhere specified … in the CCL"; and EAR99 only when every candidate is resolved and
+     none describes the item (Step 6).
+
+Fail closed: a fact the next step needs and does not have makes the decision undetermined with
+that question open — never EAR99, never a release.  Contradictory facts raise
+:class:`~exportctl.facts.ContradictoryFacts`; malformed ones :class:`~exportctl.facts.FactError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any, Literal
+
+import attrs
+
+from .ccl import ECCN
+from .decision import Classification, Decision, Outcome, TraceStep
+from .facts import ContradictoryFacts, FactError, ItemFacts
+from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
+from .regulations import Regulations, regulations
+from .rulesets import RuleSet, load_ruleset
+from .specially_designed import analyse
+from .usml import UnknownReference, USMLParagraph
+
+__all__ = ["classify"]
+
+_SD = re.compile(r"[\"“”']?specially designed[\"“”']?", re.IGNORECASE)
+_Y_REF = re.compile(r"\b(\d[A-E]\d{3})\.y\b")
+Status = Literal["described", "not_described", "unknown"]
+
+
+@attrs.define
+class _Run:
+    """The mutable working state of one classification (never leaves this module)."""
+
+    facts: ItemFacts
+    regs: Regulations
+    rules: RuleSet
+    steps: list[TraceStep] = attrs.Factory(list)
+    fired: list[str] = attrs.Factory(list)
+    questions: list[str] = attrs.Factory(list)
+    warnings: list[str] = attrs.Factory(list)
+
+    def step(
+        self,
+        rule: str,
+        outcome: str,
+        facts: dict[str, Any] | None = None,
+        detail: str = "",
+        fired: bool = False,
+    ) -> None:
+        self.steps.append(TraceStep(rule, outcome, facts or {}, detail))
+        if fired and rule not in self.fired:
+            self.fired.append(rule)
+
+    def ask(self, *fact_ids: str) -> None:
+        for fid in fact_ids:
+            if fid not in self.questions:
+                self.questions.append(fid)
+
+    def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
+        key = json.dumps(
+            {
+                "item": self.facts.item_id,
+                "facts": self.facts.known(),
+                "as_of": self.regs.as_of.isoformat(),
+                "data": self.regs.data_version,
+                "rules": self.rules.id,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return Decision(
+            decision_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:20],
+            item_id=self.facts.item_id,
+            jurisdiction=outcome,
+            classification=classification,
+            trace=tuple(self.steps),
+            open_questions=tuple(self.rules.question(q) for q in self.questions),
+            rules_fired=tuple(self.fired),
+            as_of=self.regs.as_of,
+            data_version=self.regs.data_version,
+            ruleset=self.rules.id,
+            warnings=(*self.regs.warnings, *self.warnings),
+        )
+
+
+def classify(
+    facts: ItemFacts, regs: Regulations | None = None, ruleset: RuleSet | None = None
+) -> Decision:
+    """Decide jurisdiction and classification for one item; the trace says why."""
+    run = _Run(facts, regs or regulations(), ruleset or load_ruleset())
+    _check_conflicts(run)
+    itar = _itar(run)
+    if itar is not None:
+        return itar
+    return _ear(run)
+
+
+# --------------------------------------------------------------------------------------------
+# Conflicts
+
+
+def _check_conflicts(run: _Run) -> None:
+    f, rules = run.facts, run.rules
+    for c in rules.conflicts:
+        if c.when_kind_not_in_release_kinds:
+            if f.item_kind is None or f.item_kind in rules.itar.release_kinds:
+                continue
+            true = {k: True for k in c.any_true if f.answer(k) is True}
+            if true:
+                raise ContradictoryFacts(
+                    c.id,
+                    c.citation,
+                    {"item_kind": f.item_kind, **true},
+                    c.message.format(item_kind=f.item_kind),
+                )
+        elif c.all_true and all(f.answer(k) is True for k in c.all_true):
+            raise ContradictoryFacts(c.id, c.citation, {k: True for k in c.all_true}, c.message)
+    cj = rules.itar.determination_id
+    if f.cj_classification is not None and f.cj_jurisdiction is None:
+        raise FactError(
+            "cj_jurisdiction", "is needed when cj_classification is given (ITAR or EAR)"
+        )
+    if f.cj_jurisdiction == "ITAR" and f.cj_classification is not None:
+        try:
+            parse_usml(f.cj_classification)
+        except ReferenceSyntaxError as exc:
+            raise ContradictoryFacts(
+                "cj-itar-not-usml",
+                cj,
+                {"cj_jurisdiction": "ITAR", "cj_classification": f.cj_classification},
+                "a CJ that finds the item subject to the ITAR places it in a USML paragraph",
+            ) from exc
+    if f.cj_jurisdiction == "ITAR" and f.usml_candidates == ():
+        raise ContradictoryFacts(
+            "cj-itar-but-no-usml",
+            cj,
+            {"cj_jurisdiction": "ITAR", "usml_candidates": "none"},
+            "the CJ determination places the item on the USML, but no USML paragraph is said to "
+            "describe it",
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# ITAR
+
+
+def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
+    try:
+        p = run.regs.usml.get(ref)
+    except (UnknownReference, ReferenceSyntaxError) as exc:
+        raise FactError(field, str(exc)) from exc
+    if p.reserved:
+        raise FactError(field, f"USML {p.designation} is [Reserved]; it describes no item")
+    if p.is_x_paragraph:
+        raise FactError(
+            field,
+            f"USML {p.designation} covers items subject to the EAR licensed with defense articles; "
+            f"it does not describe an item (name the ECCN instead)",
+        )
+    return p
+
+
+def _usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
+    mt = None
+    if p.mt is not None:
+        mt = "yes" if p.mt.designated == "yes" else f"if: {p.mt.condition}"
+    return Classification(
+        regime="USML",
+        reference=p.designation,
+        citation=p.citation,
+        significant_military_equipment=p.sme,
+        mt=mt,
+        also_described_in=tuple(o.designation for o in others if o is not p),
+    )
+
+
+def _itar(run: _Run) -> Decision | None:
+    f = run.facts
+    cj_rule = run.rules.itar.determination_id
+    if f.cj_jurisdiction == "ITAR":
+        if f.cj_classification is None:
+            run.step(
+                cj_rule,
+                "ITAR",
+                {"cj_jurisdiction": "ITAR", "cj_reference": f.cj_reference},
+                "the CJ determination decides jurisdiction; it names no USML paragraph",
+                fired=True,
+            )
+            return run.decision("ITAR", None)
+        p = _usml_paragraph(run, f.cj_classification, "cj_classification")
+        run.step(
+            cj_rule,
+            "ITAR",
+            {
+                "cj_jurisdiction": "ITAR",
+                "cj_classification": p.designation,
+                "cj_reference": f.cj_reference,
+            },
+            "a commodity jurisdiction determination decides jurisdiction outright",
+            fired=True,
+        )
+        return run.decision("ITAR", _usml_classification(p, []))
+    if f.cj_jurisdiction == "EAR":
+        run.step(
+            cj_rule,
+            "EAR",
+            {"cj_jurisdiction": "EAR", "cj_reference": f.cj_reference},
+            "the CJ determination found the item subject to the EAR; the USML is not reviewed",
+            fired=True,
+        )
+        return None
+
+    if f.usml_candidates is None:
+        run.step(
+            "22 CFR 120.11(a)",
+            "unknown",
+            {"usml_candidates": None},
+            "which USML paragraphs may describe the item is not known",
+        )
+        run.ask("usml_candidates")
+        return run.decision("undetermined", None)
+    if not f.usml_candidates:
+        run.step(
+            "22 CFR 120.11(a)",
+            "not described",
+            {"usml_candidates": "none"},
+            "no USML paragraph describes the item",
+            fired=True,
+        )
+        return None
+
+    described_enum: list[USMLParagraph] = []
+    described_sd: list[USMLParagraph] = []
+    unknown: list[USMLParagraph] = []
+    for ref in f.usml_candidates:
+        p = _usml_paragraph(run, ref, "usml_candidates")
+        status = _usml_candidate(run, p)
+        if status == "described":
+            (described_sd if p.uses_specially_designed else described_enum).append(p)
+        elif status == "unknown":
+            unknown.append(p)
+
+    described = described_enum + described_sd
+    if described_enum:
+        chosen = described_enum[0]
+        if len(described) > 1:
+            run.step(
+                "22 CFR 120.11(b)(2)",
+                "enumerated entry preferred",
+                {"described_in": [p.designation for p in described]},
+                f"classified in {chosen.designation}",
+                fired=True,
+            )
+        return run.decision("ITAR", _usml_classification(chosen, described))
+    if described_sd and not unknown:
+        return run.decision("ITAR", _usml_classification(described_sd[0], described))
+    if described_sd:
+        run.warnings.append(
+            "the item is described on the USML, but which paragraph classifies it depends on the "
+            "open questions for " + ", ".join(p.designation for p in unknown)
+        )
+        return run.decision("ITAR", None)
+    if unknown:
+        return run.decision("undetermined", None)
+    run.step(
+        "22 CFR 120.11(a)",
+        "not described",
+        {"usml_candidates": [str(r) for r in f.usml_candidates]},
+        "none of the candidate USML paragraphs describes the item",
+        fired=True,
+    )
+    return None
+
+
+def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
+    f = run.facts
+    if f.item_kind is not None and (f.item_kind == "technical_data") != p.is_technical_data:
+        raise ContradictoryFacts(
+            "kind-vs-paragraph",
+            p.citation,
+            {"item_kind": f.item_kind, "usml_candidates": p.designation},
+            "technical data is described only in a category's technical data paragraph, and "
+            "such a paragraph describes nothing else",
+        )
+    if not p.uses_specially_designed or f.item_kind == "technical_data":
+        run.step(
+            "22 CFR 120.11(a)(1)",
+            "described",
+            {"usml_candidate": p.designation},
+            f"{p.designation} is enumerated: it describes the item without 'specially designed'",
+            fired=True,
+        )
+        return "described"
+    run.step(
+        "22 CFR 120.11(b)(1)",
+        "specially designed analysis",
+        {"usml_candidate": p.designation},
+        f"{p.designation} uses 'specially designed' as a control parameter",
+    )
+    result = analyse(run.rules.itar, f, p.designation)
+    run.steps.extend(result.steps)
+    run.fired.extend(r for r in result.fired if r not in run.fired)
+    if result.status == "specially_designed":
+        run.step(
+            "22 CFR 120.11(a)(2)",
+            "described",
+            {"usml_candidate": p.designation},
+            f"caught and not released: described in {p.designation}",
+            fired=True,
+        )
+        return "described"
+    if result.status == "not_specially_designed":
+        return "not_described"
+    run.ask(*result.missing)
+    return "unknown"
+
+
+# --------------------------------------------------------------------------------------------
+# EAR
+
+
+def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
+    """The ECCN entry and the text of the named paragraph (or heading)."""
+    try:
+        entry = run.regs.ccl.get(ref)
+    except UnknownReference as exc:
+        raise FactError(field, str(exc)) from exc
+    if not ref.path:
+        return entry, entry.heading
+    if not entry.items:
+        run.warnings.append(
+            f"the bundled CCL has no item paragraphs for {entry.eccn}; {ref} is taken as given"
+        )
+        return entry, entry.heading
+    try:
+        item = entry.item(ref)
+    except UnknownReference as exc:
+        raise FactError(field, str(exc)) from exc
+    if item.reserved:
+        raise FactError(field, f"{ref} is [Reserved]; it describes no item")
+    return entry, item.text or entry.heading
+
+
+def _ear_classification(entry: ECCN, ref: ECCNRef, others: list[ECCNRef]) -> Classification:
+    return Classification(
+        regime="CCL",
+        reference=str(ref),
+        citation=entry.citation,
+        reasons_for_control=entry.reasons_for_control,
+        also_described_in=tuple(str(o) for o in others if o != ref),
+    )
+
+
+def _ear99(run: _Run, rule: str, detail: str, facts: dict[str, Any]) -> Decision:
+    run.step(rule, "EAR99", facts, detail, fired=True)
+    return run.decision("EAR", Classification("EAR99", "EAR99", "15 CFR 734.3(c)"))
+
+
+def _determined(run: _Run, text: str, field: str, rule: str) -> Decision:
+    """A CJ or CCATS that names the ECCN (or EAR99) decides the classification."""
+    if text.upper() == "EAR99":
+        return _ear99(run, rule, "the determination designates the item EAR99", {field: "EAR99"})
+    try:
+        ref = parse_eccn(text)
+    except ReferenceSyntaxError as exc:
+        raise FactError(field, f"{exc}; or EAR99") from exc
+    entry, _ = _eccn(run, ref, field)
+    run.step(rule, "classified", {field: str(ref)}, "the determination names the ECCN", fired=True)
+    return run.decision("EAR", _ear_classification(entry, ref, []))
+
+
+def _ear(run: _Run) -> Decision:
+    f, ear = run.facts, run.rules.ear
+    if f.cj_jurisdiction == "EAR" and f.cj_classification is not None:
+        return _determined(
+            run, f.cj_classification, "cj_classification", run.rules.itar.determination_id
+        )
+    if f.cj_jurisdiction != "EAR":
+        excluded = f.answer(ear.subject_fact) if ear.subject_fact else None
+        if excluded is None:
+            run.step(
+                ear.subject_id or "15 CFR 734.3(b)",
+                "unknown",
+                {ear.subject_fact or "": None},
+                "whether the item is subject to the EAR at all is not known",
+            )
+            run.ask(ear.subject_fact or "")
+            return run.decision("undetermined", None)
+        if excluded:
+            run.step(
+                ear.subject_id or "",
+                "not subject to the EAR",
+                {ear.subject_fact or "": True},
+                "neither on the USML nor subject to the EAR",
+                fired=True,
+            )
+            return run.decision("not_subject", None)
+        run.step(
+            "15 CFR 734.3(a)",
+            "subject to the EAR",
+            {ear.subject_fact or "": False},
+            "not described on the USML and not excluded by § 734.3(b)",
+            fired=True,
+        )
+    if f.ccats_classification is not None:
+        return _determined(
+            run, f.ccats_classification, "ccats_classification", ear.determination_id
+        )
+    steps = dict(ear.order_of_review)
+    step3, step4, step5, step6 = (list(steps)[i] for i in range(4))
+    if f.eccn_candidates is None:
+        run.step(
+            step3,
+            "unknown",
+            {"eccn_candidates": None},
+            "which ECCN paragraphs may describe the item is not known",
+        )
+        run.ask("eccn_candidates")
+        return run.decision("EAR", None)
+    if not f.eccn_candidates:
+        return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
+
+    tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
+    for ref in f.eccn_candidates:
+        entry, text = _eccn(run, ref, "eccn_candidates")
+        military = entry.is_600_series or entry.is_9x515
+        head = ref.path[0] if ref.path else None
+        tier = "5" if not military else {"x": "4", "y": "y"}.get(head or "", "3")
+        tiers[tier].append((ref, entry, text))
+
+    results: dict[str, list[tuple[ECCNRef, ECCN, Status]]] = {k: [] for k in tiers}
+    rule_for = {"3": step3, "4": step4, "5": step5, "y": step5}
+    for tier, items in tiers.items():
+        for ref, entry, text in items:
+            results[tier].append((ref, entry, _eccn_candidate(run, ref, text, rule_for[tier])))
+
+    described_y = {ref.eccn for ref, _, s in results["y"] if s == "described"}
+    kept4 = []
+    for ref, entry, status in results["4"]:
+        excluded_by = sorted(
+            set(_Y_REF.findall(_eccn(run, ref, "eccn_candidates")[1])) & described_y
+        )
+        if status == "described" and excluded_by:
+            run.step(
+                step4,
+                "set aside",
+                {"eccn_candidate": str(ref)},
+                f"{ref} excludes items specified in {', '.join(e + '.y' for e in excluded_by)}",
+            )
+            continue
+        kept4.append((ref, entry, status))
+    results["4"] = kept4
+
+    for tier in ("3", "4", "5", "y"):
+        described = [(r, e) for r, e, s in results[tier] if s == "described"]
+        pending = [r for r, _, s in results[tier] if s == "unknown"]
+        if described and not pending:
+            ref, entry = described[0]
+            run.step(
+                rule_for[tier],
+                "classified",
+                {"eccn": str(ref)},
+                {
+                    "3": "a 600-series/9x515 paragraph other than a catch-all trumps other ECCNs",
+                    "4": "caught by the 600-series/9x515 catch-all and not released",
+                    "5": "described in an ECCN outside the 600 series and 9x515",
+                    "y": "described in a .y paragraph and not elsewhere on the CCL",
+                }[tier],
+                fired=True,
+            )
+            return run.decision("EAR", _ear_classification(entry, ref, [r for r, _ in described]))
+        if described or pending:
+            run.step(
+                rule_for[tier],
+                "open",
+                {"pending": [str(r) for r in pending]},
+                "the classification waits for the open questions on these paragraphs",
+            )
+            return run.decision("EAR", None)
+    return _ear99(
+        run,
+        step6,
+        "every candidate ECCN was reviewed and none describes the item",
+        {"eccn_candidates": [str(r) for r in f.eccn_candidates]},
+    )
+
+
+def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
+    if not _SD.search(text):
+        run.step(
+            rule,
+            "described",
+            {"eccn_candidate": str(ref)},
+            f"{ref} describes the item without 'specially designed'",
+        )
+        return "described"
+    run.step(
+        rule,
+        "specially designed analysis",
+        {"eccn_candidate": str(ref)},
+        f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
+    )
+    result = analyse(run.rules.ear, run.facts, str(ref))
+    run.steps.extend(result.steps)
+    run.fired.extend(r for r in result.fired if r not in run.fired)
+    if result.status == "specially_designed":
+        return "described"
+    if result.status == "not_specially_designed":
+        run.step(
+            rule,
+            "not described",
+            {"eccn_candidate": str(ref)},
+            f"not 'specially designed' for {ref}: not within its scope",
+        )
+        return "not_described"
+    run.ask(*result.missing)
+    return "unknown"

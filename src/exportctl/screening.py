@@ -1,0 +1,201 @@
+"""Batch screening: one decision (or one error) per input row, in order, streaming.
+
+Input is CSV (a header row; the fields of :mod:`exportctl.facts` and one column per answer) or
+JSON lines (one facts object per line).  Rows are read, decided and yielded one at a time, so
+memory does not grow with the file.  A row with bad input yields an error result that names the
+row, the field and the reason; every other row is still decided.  Nothing is dropped: the n-th
+result is the n-th input row.
+
+Exit status of ``exportctl screen`` (see :func:`exit_status`):
+  0 every row decided and classified;  1 some rows undetermined or with questions open;
+  4 some rows had input errors or contradictory facts (the others were still decided).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+import attrs
+
+from .decision import Decision
+from .facts import FIELDS, ContradictoryFacts, FactError, facts_from_csv_row, facts_from_mapping
+from .order_of_review import classify
+from .regulations import Regulations
+from .rulesets import RuleSet
+
+__all__ = [
+    "EXIT_ERRORS",
+    "EXIT_OK",
+    "EXIT_OPEN",
+    "ScreenResult",
+    "Summary",
+    "exit_status",
+    "read_csv_rows",
+    "read_jsonl_rows",
+    "result_row",
+    "screen",
+]
+
+EXIT_OK = 0
+EXIT_OPEN = 1
+EXIT_ERRORS = 4
+
+Status = Literal["classified", "not_subject", "open", "undetermined", "error"]
+
+#: Columns of a screening result row (CSV/table); JSON lines carry the full decision as well.
+RESULT_COLUMNS = (
+    "row",
+    "item_id",
+    "status",
+    "jurisdiction",
+    "classification",
+    "sme",
+    "mt",
+    "reasons_for_control",
+    "open_questions",
+    "rules_fired",
+    "error_field",
+    "error",
+    "decision_id",
+)
+
+
+@attrs.frozen
+class ScreenResult:
+    row: int
+    item_id: str | None
+    status: Status
+    decision: Decision | None = None
+    error_field: str | None = None
+    error: str | None = None
+
+
+@attrs.define
+class Summary:
+    """Counts by outcome, kept while streaming."""
+
+    counts: Counter[str] = attrs.Factory(Counter)
+    rows: int = 0
+
+    def add(self, result: ScreenResult) -> None:
+        self.rows += 1
+        if result.status == "classified" and result.decision and result.decision.classification:
+            c = result.decision.classification
+            self.counts["EAR99" if c.regime == "EAR99" else result.decision.jurisdiction] += 1
+        else:
+            self.counts[result.status] += 1
+
+    def line(self) -> str:
+        order = ("ITAR", "EAR", "EAR99", "not_subject", "open", "undetermined", "error")
+        parts = [f"{k} {self.counts[k]}" for k in order if self.counts[k]]
+        return f"screened {self.rows} rows: " + (", ".join(parts) if parts else "nothing")
+
+
+def exit_status(summary: Summary) -> int:
+    if summary.counts["error"]:
+        return EXIT_ERRORS
+    if summary.counts["open"] or summary.counts["undetermined"]:
+        return EXIT_OPEN
+    return EXIT_OK
+
+
+RawRow = tuple[int, dict[str, Any] | None, str | None]
+
+
+def read_csv_rows(lines: Iterable[str]) -> Iterator[RawRow]:
+    """(row number, row, None) per data row; the header is row 0 and is not yielded."""
+    reader = csv.DictReader(lines)
+    for n, row in enumerate(reader, start=1):
+        yield n, dict(row), None
+
+
+def read_jsonl_rows(lines: Iterable[str]) -> Iterator[RawRow]:
+    """(row number, object, None), or (row number, None, parse error) for a bad line."""
+    n = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        n += 1
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        if not isinstance(obj, dict):
+            yield n, None, "each line must be a JSON object of facts"
+            continue
+        yield n, obj, None
+
+
+def _item_id(raw: dict[str, Any] | None) -> str | None:
+    if raw is None:
+        return None
+    value = raw.get("item_id")
+    return str(value).strip() or None if value is not None else None
+
+
+def screen(
+    rows: Iterable[RawRow], regs: Regulations, ruleset: RuleSet, *, csv_form: bool
+) -> Iterator[ScreenResult]:
+    """Decide each row; bad rows become error results naming the field."""
+    for n, raw, parse_error in rows:
+        item_id = _item_id(raw)
+        if raw is None:
+            yield ScreenResult(n, None, "error", error_field="row", error=parse_error)
+            continue
+        try:
+            parse = facts_from_csv_row if csv_form else facts_from_mapping
+            facts = parse(raw, ruleset)
+            decision = classify(facts, regs, ruleset)
+        except FactError as exc:
+            yield ScreenResult(n, item_id, "error", error_field=exc.field, error=str(exc))
+            continue
+        except ContradictoryFacts as exc:
+            yield ScreenResult(
+                n,
+                item_id,
+                "error",
+                error_field=",".join(exc.facts),
+                error=f"contradictory facts: {exc.reason} [{exc.citation}]",
+            )
+            continue
+        yield ScreenResult(n, decision.item_id, _status(decision), decision)
+
+
+def _status(decision: Decision) -> Status:
+    if decision.jurisdiction == "undetermined":
+        return "undetermined"
+    if decision.jurisdiction == "not_subject":
+        return "not_subject"
+    return "classified" if decision.classification is not None else "open"
+
+
+def result_row(result: ScreenResult) -> dict[str, Any]:
+    """One flat output row (the columns of RESULT_COLUMNS)."""
+    d = result.decision
+    c = d.classification if d else None
+    return {
+        "row": result.row,
+        "item_id": result.item_id,
+        "status": result.status,
+        "jurisdiction": d.jurisdiction if d else None,
+        "classification": c.reference if c else None,
+        "sme": c.significant_military_equipment if c and c.regime == "USML" else None,
+        "mt": c.mt if c else None,
+        "reasons_for_control": list(c.reasons_for_control) if c else [],
+        "open_questions": [q.id for q in d.open_questions] if d else [],
+        "rules_fired": list(d.rules_fired) if d else [],
+        "error_field": result.error_field,
+        "error": result.error,
+        "decision_id": d.decision_id if d else None,
+    }
+
+
+def csv_header_problems(header: Iterable[str], ruleset: RuleSet) -> list[str]:
+    """Columns the rule set does not know (reported on every row by the answers parser too)."""
+    known = set(FIELDS) | ruleset.answer_facts
+    return [h for h in header if h not in known]

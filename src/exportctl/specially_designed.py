@@ -1,0 +1,152 @@
+"""The "specially designed" catch-and-release analysis (22 CFR 120.41; 15 CFR 772.1).
+
+The same procedure serves both regimes; what differs — which catch and release paragraphs exist,
+what each requires, which item kinds they apply to — comes from the rule set:
+
+1. Paragraph (a) "catches" the item if any catch paragraph that applies to its kind holds
+   (ITAR (a)(1)/(a)(2); EAR (a)(1)/(a)(2)).
+2. Paragraph (b) "releases" a part, component, accessory, attachment or software if any release
+   holds (ITAR (b)(1)-(b)(5); EAR (b)(1)-(b)(6)); releases never apply to other kinds.
+   A release that holds is decisive even before the catch is known: (a) opens with "Except for
+   … items described in (b)".
+3. Caught and not released: specially designed.  Not caught, or released: not.  Anything else is
+   unknown, with the facts still needed.
+
+Every test is three-valued: a fact not yet known makes a test unknown, never false.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+from .decision import TraceStep
+from .facts import ItemFacts
+from .rulesets import RegimeRules, SpeciallyDesignedRule
+
+__all__ = ["SpeciallyDesignedResult", "analyse"]
+
+Status = Literal["specially_designed", "not_specially_designed", "unknown"]
+
+
+@attrs.frozen
+class SpeciallyDesignedResult:
+    status: Status
+    steps: tuple[TraceStep, ...]
+    missing: tuple[str, ...]
+    fired: tuple[str, ...]
+
+
+def _evaluate(rule: SpeciallyDesignedRule, facts: ItemFacts) -> tuple[bool | None, list[str]]:
+    """True/False/None for one rule, and the facts still unknown if it is None."""
+    unknown: list[str] = []
+    for test in rule.tests:
+        value = facts.answer(test.fact)
+        if value is None:
+            unknown.append(test.fact)
+        elif value != test.equals:
+            return False, []
+    return (None, unknown) if unknown else (True, [])
+
+
+def _used(rule: SpeciallyDesignedRule, facts: ItemFacts) -> dict[str, object]:
+    return {t.fact: facts.answer(t.fact) for t in rule.tests}
+
+
+def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDesignedResult:
+    """Is the item "specially designed" for ``paragraph`` under these catch and release rules?"""
+    kind = facts.item_kind
+    if kind is None:
+        step = TraceStep(
+            rules.catch[0].id,
+            "unknown",
+            {"item_kind": None},
+            f"the kind of item decides which catch and release paragraphs apply ({paragraph})",
+        )
+        return SpeciallyDesignedResult("unknown", (step,), ("item_kind",), ())
+    steps: list[TraceStep] = []
+    missing: list[str] = []
+
+    releases_apply = kind in rules.release_kinds
+    released: str | None = None
+    release_unknown: list[str] = []
+    release_steps: list[TraceStep] = []
+    if releases_apply:
+        for rule in rules.releases:
+            value, unknown = _evaluate(rule, facts)
+            outcome = {True: "releases", False: "does not release", None: "unknown"}[value]
+            release_steps.append(
+                TraceStep(
+                    rule.id,
+                    outcome,
+                    _used(rule, facts),
+                    f"release from 'specially designed' for {paragraph}",
+                )
+            )
+            if value is True and released is None:
+                released = rule.id
+            for fact in unknown:
+                if fact not in release_unknown:
+                    release_unknown.append(fact)
+
+    if released is not None:
+        steps.extend(release_steps[: [s.rule for s in release_steps].index(released) + 1])
+        return SpeciallyDesignedResult("not_specially_designed", tuple(steps), (), (released,))
+
+    caught: bool | None = False
+    catch_unknown: list[str] = []
+    fired: list[str] = []
+    for rule in rules.catch:
+        if kind not in rule.kinds:
+            steps.append(
+                TraceStep(
+                    rule.id,
+                    "not applicable",
+                    {"item_kind": kind},
+                    f"paragraph applies to {', '.join(sorted(rule.kinds))}",
+                )
+            )
+            continue
+        value, unknown = _evaluate(rule, facts)
+        outcome = {True: "catches", False: "does not catch", None: "unknown"}[value]
+        steps.append(
+            TraceStep(rule.id, outcome, _used(rule, facts), f"'specially designed' for {paragraph}")
+        )
+        if value is True:
+            caught = True
+            fired.append(rule.id)
+            break
+        if value is None:
+            caught = None
+            catch_unknown.extend(f for f in unknown if f not in catch_unknown)
+
+    if caught is False:
+        return SpeciallyDesignedResult(
+            "not_specially_designed",
+            tuple(steps),
+            (),
+            tuple(r.id for r in rules.catch if kind in r.kinds),
+        )
+    if not releases_apply:
+        steps.append(
+            TraceStep(
+                rules.releases[0].id.rsplit("(", 1)[0],
+                "not applicable",
+                {"item_kind": kind},
+                "the releases of paragraph (b) apply only to a part, component, "
+                "accessory, attachment, or software",
+            )
+        )
+        if caught is None:
+            return SpeciallyDesignedResult("unknown", tuple(steps), tuple(catch_unknown), ())
+        return SpeciallyDesignedResult("specially_designed", tuple(steps), (), tuple(fired))
+    steps.extend(release_steps)
+    if caught is None:
+        missing = catch_unknown + [f for f in release_unknown if f not in catch_unknown]
+        return SpeciallyDesignedResult("unknown", tuple(steps), tuple(missing), ())
+    if release_unknown:
+        return SpeciallyDesignedResult("unknown", tuple(steps), tuple(release_unknown), ())
+    return SpeciallyDesignedResult(
+        "specially_designed", tuple(steps), (), (*fired, *(r.id for r in rules.releases))
+    )
