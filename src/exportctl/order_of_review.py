@@ -292,15 +292,20 @@ def _itar(run: _Run) -> Decision | None:
 
 def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     f = run.facts
-    if f.item_kind is not None and (f.item_kind == "technical_data") != p.is_technical_data:
+    # Technical data sits only in a category's technical-data paragraph; software may sit there
+    # too (22 CFR 120.40(g)); commodities never do.
+    if f.item_kind is not None and (
+        (f.item_kind == "technical_data" and not p.is_technical_data)
+        or (p.is_technical_data and f.item_kind not in ("technical_data", "software"))
+    ):
         raise ContradictoryFacts(
             "kind-vs-paragraph",
             p.citation,
             {"item_kind": f.item_kind, "usml_candidates": p.designation},
-            "technical data is described only in a category's technical data paragraph, and "
-            "such a paragraph describes nothing else",
+            "technical data is described only in a category's technical data paragraph, and such "
+            "a paragraph describes only technical data, defense services and software",
         )
-    if not p.uses_specially_designed or f.item_kind == "technical_data":
+    if not p.uses_specially_designed or p.is_technical_data:
         run.step(
             "22 CFR 120.11(a)(1)",
             "described",
