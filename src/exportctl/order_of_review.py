@@ -35,13 +35,13 @@ from .facts import ContradictoryFacts, FactError, ItemFacts
 from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
 from .regulations import Regulations, regulations
 from .rulesets import RuleSet, load_ruleset
-from .specially_designed import analyse
+from .specially_designed import analyse, specially_designed_scope
 from .usml import UnknownReference, USMLParagraph
 
 __all__ = ["classify"]
 
-_SD = re.compile(r"[\"“”']?specially designed[\"“”']?", re.IGNORECASE)
 _Y_REF = re.compile(r"\b(\d[A-E]\d{3})\.y\b")
+_Y_THIS = re.compile(r"paragraph \.y of this (?:entry|ECCN)", re.IGNORECASE)
 Status = Literal["described", "not_described", "unknown"]
 
 
@@ -226,6 +226,24 @@ def _itar(run: _Run) -> Decision | None:
             "the CJ determination found the item subject to the EAR; the USML is not reviewed",
             fired=True,
         )
+        if f.item_kind in run.rules.itar.release_kinds:
+            cj_release = next(
+                (
+                    r
+                    for r in run.rules.itar.releases
+                    if any(t.fact == "cj_jurisdiction" for t in r.tests)
+                ),
+                None,
+            )
+            if cj_release is not None:
+                run.step(
+                    cj_release.id,
+                    "releases",
+                    {"cj_jurisdiction": "EAR", "item_kind": f.item_kind},
+                    "subject to the EAR pursuant to a commodity jurisdiction determination: not "
+                    "'specially designed' for any USML paragraph",
+                    fired=True,
+                )
         return None
 
     if f.usml_candidates is None:
@@ -247,47 +265,48 @@ def _itar(run: _Run) -> Decision | None:
         )
         return None
 
-    described_enum: list[USMLParagraph] = []
-    described_sd: list[USMLParagraph] = []
-    unknown: list[USMLParagraph] = []
-    for ref in f.usml_candidates:
-        p = _usml_paragraph(run, ref, "usml_candidates")
-        status = _usml_candidate(run, p)
-        if status == "described":
-            (described_sd if p.uses_specially_designed else described_enum).append(p)
-        elif status == "unknown":
-            unknown.append(p)
-
-    described = described_enum + described_sd
-    if described_enum:
-        chosen = described_enum[0]
-        if len(described) > 1:
-            run.step(
-                "22 CFR 120.11(b)(2)",
-                "enumerated entry preferred",
-                {"described_in": [p.designation for p in described]},
-                f"classified in {chosen.designation}",
-                fired=True,
-            )
-        return run.decision("ITAR", _usml_classification(chosen, described))
-    if described_sd and not unknown:
-        return run.decision("ITAR", _usml_classification(described_sd[0], described))
-    if described_sd:
-        run.warnings.append(
-            "the item is described on the USML, but which paragraph classifies it depends on the "
-            "open questions for " + ", ".join(p.designation for p in unknown)
-        )
-        return run.decision("ITAR", None)
-    if unknown:
-        return run.decision("undetermined", None)
-    run.step(
-        "22 CFR 120.11(a)",
-        "not described",
-        {"usml_candidates": [str(r) for r in f.usml_candidates]},
-        "none of the candidate USML paragraphs describes the item",
-        fired=True,
+    # Candidates in the regulation's own order: the outcome never depends on how they were listed.
+    paragraphs = sorted(
+        {str(r): _usml_paragraph(run, r, "usml_candidates") for r in f.usml_candidates}.values(),
+        key=lambda p: p.ref.sort_key(),
     )
-    return None
+    status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
+    described = [p for p in paragraphs if status[p.designation] == "described"]
+    if not described:
+        if any(s == "unknown" for s in status.values()):
+            return run.decision("undetermined", None)
+        run.step(
+            "22 CFR 120.11(a)",
+            "not described",
+            {"usml_candidates": [p.designation for p in paragraphs]},
+            "none of the candidate USML paragraphs describes the item",
+            fired=True,
+        )
+        return None
+    # 120.11(b)(2): an enumerated entry rather than a "specially designed" catch-all.
+    for group in (
+        [p for p in paragraphs if not p.is_catch_all],
+        [p for p in paragraphs if p.is_catch_all],
+    ):
+        if any(status[p.designation] == "unknown" for p in group):
+            run.warnings.append(
+                "the item is described on the USML, but which paragraph classifies it depends on "
+                "the open questions for "
+                + ", ".join(p.designation for p in group if status[p.designation] == "unknown")
+            )
+            return run.decision("ITAR", None)
+        chosen = [p for p in group if status[p.designation] == "described"]
+        if chosen:
+            if len(described) > 1:
+                run.step(
+                    "22 CFR 120.11(b)(2)",
+                    "enumerated entry preferred" if not chosen[0].is_catch_all else "classified",
+                    {"described_in": [p.designation for p in described]},
+                    f"classified in {chosen[0].designation}",
+                    fired=not chosen[0].is_catch_all,
+                )
+            return run.decision("ITAR", _usml_classification(chosen[0], described))
+    raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
 def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
@@ -305,12 +324,28 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
             "technical data is described only in a category's technical data paragraph, and such "
             "a paragraph describes only technical data, defense services and software",
         )
-    if not p.uses_specially_designed or p.is_technical_data:
+    scope = p.specially_designed_scope
+    if scope == "parts" and f.item_kind is None:
+        run.step(
+            "22 CFR 120.11(b)(1)",
+            "unknown",
+            {"usml_candidate": p.designation, "item_kind": None},
+            f"{p.designation} enumerates an item and reaches its parts by 'specially designed': "
+            f"the kind of item decides which applies",
+        )
+        run.ask("item_kind")
+        return "unknown"
+    enumerated = (
+        scope == "none"
+        or p.is_technical_data
+        or (scope == "parts" and f.item_kind not in run.rules.itar.release_kinds)
+    )
+    if enumerated:
         run.step(
             "22 CFR 120.11(a)(1)",
             "described",
-            {"usml_candidate": p.designation},
-            f"{p.designation} is enumerated: it describes the item without 'specially designed'",
+            {"usml_candidate": p.designation, "item_kind": f.item_kind},
+            f"{p.designation} describes the item without 'specially designed'",
             fired=True,
         )
         return "described"
@@ -318,14 +353,16 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
         "22 CFR 120.11(b)(1)",
         "specially designed analysis",
         {"usml_candidate": p.designation},
-        f"{p.designation} uses 'specially designed' as a control parameter",
+        f"{p.designation} uses 'specially designed' as a control parameter"
+        + (" for the parts it reaches" if scope == "parts" else ""),
     )
     result = analyse(run.rules.itar, f, p.designation)
     run.steps.extend(result.steps)
     run.fired.extend(r for r in result.fired if r not in run.fired)
     if result.status == "specially_designed":
+        rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
         run.step(
-            "22 CFR 120.11(a)(2)",
+            rule,
             "described",
             {"usml_candidate": p.designation},
             f"caught and not released: described in {p.designation}",
@@ -343,7 +380,8 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
 
 
 def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
-    """The ECCN entry and the text of the named paragraph (or heading)."""
+    """The ECCN entry and the control text of the paragraph: the heading, the lead-ins above
+    the paragraph ("… as follows:") and its own text."""
     try:
         entry = run.regs.ccl.get(ref)
     except UnknownReference as exc:
@@ -361,7 +399,27 @@ def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
         raise FactError(field, str(exc)) from exc
     if item.reserved:
         raise FactError(field, f"{ref} is [Reserved]; it describes no item")
-    return entry, item.text or entry.heading
+    texts = [entry.heading]
+    for depth in range(1, len(ref.path)):
+        parent = ECCNRef(ref.eccn, ref.path[:depth])
+        try:
+            texts.append(entry.item(parent).text or "")
+        except UnknownReference:
+            continue
+    texts.append(item.text or "")
+    return entry, "\n".join(texts)
+
+
+def _excluded_y(entry: ECCN, ref: ECCNRef) -> set[str]:
+    """The .y paragraphs a catch-all excludes ("not elsewhere specified … in 9A610.y",
+    "in paragraph .y of this entry"), read from the .x paragraph and its sub-paragraphs."""
+    texts = [i.text or "" for i in entry.items if i.ref.path[:1] == ref.path[:1]] or [entry.heading]
+    found: set[str] = set()
+    for text in texts:
+        found.update(_Y_REF.findall(text))
+        if _Y_THIS.search(text):
+            found.add(entry.eccn)
+    return found
 
 
 def _ear_classification(entry: ECCN, ref: ECCNRef, others: list[ECCNRef]) -> Classification:
@@ -444,7 +502,8 @@ def _ear(run: _Run) -> Decision:
         return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
-    for ref in f.eccn_candidates:
+    # Candidates in the CCL's own order: the outcome never depends on how they were listed.
+    for ref in sorted(set(f.eccn_candidates), key=str):
         entry, text = _eccn(run, ref, "eccn_candidates")
         military = entry.is_600_series or entry.is_9x515
         head = ref.path[0] if ref.path else None
@@ -460,15 +519,14 @@ def _ear(run: _Run) -> Decision:
     described_y = {ref.eccn for ref, _, s in results["y"] if s == "described"}
     kept4 = []
     for ref, entry, status in results["4"]:
-        excluded_by = sorted(
-            set(_Y_REF.findall(_eccn(run, ref, "eccn_candidates")[1])) & described_y
-        )
+        excluded_by = sorted(_excluded_y(entry, ref) & described_y)
         if status == "described" and excluded_by:
             run.step(
                 step4,
                 "set aside",
                 {"eccn_candidate": str(ref)},
                 f"{ref} excludes items specified in {', '.join(e + '.y' for e in excluded_by)}",
+                fired=True,
             )
             continue
         kept4.append((ref, entry, status))
@@ -509,11 +567,23 @@ def _ear(run: _Run) -> Decision:
 
 
 def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
-    if not _SD.search(text):
+    scope = specially_designed_scope(text)
+    kind = run.facts.item_kind
+    if scope == "parts" and kind is None:
+        run.step(
+            rule,
+            "unknown",
+            {"eccn_candidate": str(ref), "item_kind": None},
+            f"{ref} reaches the parts of what it describes by 'specially designed': the kind of "
+            f"item decides which applies",
+        )
+        run.ask("item_kind")
+        return "unknown"
+    if scope == "none" or (scope == "parts" and kind not in run.rules.ear.release_kinds):
         run.step(
             rule,
             "described",
-            {"eccn_candidate": str(ref)},
+            {"eccn_candidate": str(ref), "item_kind": kind},
             f"{ref} describes the item without 'specially designed'",
         )
         return "described"

@@ -17,6 +17,7 @@ Every test is three-valued: a fact not yet known makes a test unknown, never fal
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import attrs
@@ -25,7 +26,33 @@ from .decision import TraceStep
 from .facts import ItemFacts
 from .rulesets import RegimeRules, SpeciallyDesignedRule
 
-__all__ = ["SpeciallyDesignedResult", "analyse"]
+__all__ = ["SpeciallyDesignedResult", "analyse", "specially_designed_scope"]
+
+_PARTS = r"(?:parts?|components?|accessories|attachments|associated equipment)\b"
+_SD = re.compile(r"specially designed", re.IGNORECASE)
+#: ", and specially designed parts and components therefor": "specially designed" that reaches
+#: only the parts of what the paragraph enumerates.
+_THEREFOR = re.compile(
+    rf",?\s*(?:and|or)\s+specially designed {_PARTS}(?:,?\s*(?:and|or)?\s*{_PARTS})*\s+therefor",
+    re.IGNORECASE,
+)
+_QUOTES = str.maketrans("", "", '“”"‘’')
+SCOPES = ("none", "parts", "item")
+
+
+def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
+    """How far "specially designed" reaches in a paragraph's text.
+
+    ``item``: it is a control parameter of what the paragraph describes (e.g. "Radomes …
+    specially designed for …"); ``parts``: it reaches only the "specially designed parts and
+    components therefor" of an enumerated item (e.g. VIII(h)(3)); ``none``: enumerated.
+    """
+    plain = text.translate(_QUOTES)
+    main = _THEREFOR.sub("", plain)
+    if _SD.search(main):
+        return "item"
+    return "parts" if _THEREFOR.search(plain) else "none"
+
 
 Status = Literal["specially_designed", "not_specially_designed", "unknown"]
 

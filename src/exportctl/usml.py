@@ -67,6 +67,7 @@ class USMLParagraph:
     uses_specially_designed: bool
     is_catch_all: bool
     includes_specially_designed_parts: bool
+    specially_designed_scope: Literal["none", "parts", "item"]
     is_x_paragraph: bool
     is_technical_data: bool
     is_classified_catch: bool
@@ -116,6 +117,7 @@ def _paragraph(raw: dict[str, Any]) -> USMLParagraph:
         uses_specially_designed=raw["uses_specially_designed"],
         is_catch_all=raw["is_catch_all"],
         includes_specially_designed_parts=raw["includes_specially_designed_parts"],
+        specially_designed_scope=raw["specially_designed_scope"],
         is_x_paragraph=raw["is_x_paragraph"],
         is_technical_data=raw["is_technical_data"],
         is_classified_catch=raw["is_classified_catch"],

@@ -27,6 +27,7 @@ from exportctl.references import (
     label_kinds,
     ordinal,
 )
+from exportctl.specially_designed import SCOPES, specially_designed_scope
 
 from .common import ERRATA, BuildError, load_errata, read_csv, read_json
 
@@ -503,6 +504,10 @@ def derive(paragraph: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> None
     lowered = text.lower()
     paragraph["uses_specially_designed"] = bool(_SPECIALLY_DESIGNED.search(text))
     paragraph["is_catch_all"] = bool(_CATCH_ALL.search(text))
+    # A paragraph inherits the reach of "specially designed" from the lead-ins above it
+    # (e.g. XV(e)(1) "Antenna systems specially designed for spacecraft that:" over (e)(1)(ii)).
+    scopes = [specially_designed_scope(t) for t in (text, *(a["text"] for a in ancestors))]
+    paragraph["specially_designed_scope"] = max(scopes, key=SCOPES.index)
     paragraph["includes_specially_designed_parts"] = bool(_PARTS_THEREFOR.search(text))
     paragraph["is_x_paragraph"] = paragraph["level"] == 1 and paragraph["label"] == "x"
     paragraph["is_technical_data"] = paragraph["level"] == 1 and lowered.startswith(
