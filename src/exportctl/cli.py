@@ -441,6 +441,9 @@ _SCREEN_FORMATS = ("table", "csv", "jsonl")
     help="Decide as of this date (YYYY-MM-DD); default today.",
 )
 @click.option("--quiet", is_flag=True, help="No summary or progress on stderr.")
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 whatever the outcome (report only, e.g. for a demo)."
+)
 @_ruleset_option
 def screen_command(
     file: str,
@@ -448,6 +451,7 @@ def screen_command(
     input_format: str,
     as_of: dt.date | None,
     quiet: bool,
+    exit_zero: bool,
     ruleset_id: str | None,
 ) -> None:
     """Screen a parts list (CSV or JSON lines): one output row per input row, in order.
@@ -473,7 +477,7 @@ def screen_command(
         _write_results(results, fmt, summary)
     if not quiet:
         click.echo(f"exportctl: {summary.line()}", err=True)
-    sys.exit(screening.exit_status(summary))
+    sys.exit(0 if exit_zero else screening.exit_status(summary))
 
 
 def _open_input(path: str) -> Any:

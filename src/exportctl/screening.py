@@ -185,7 +185,7 @@ def result_row(result: ScreenResult) -> dict[str, Any]:
         "jurisdiction": d.jurisdiction if d else None,
         "classification": c.reference if c else None,
         "sme": c.significant_military_equipment if c and c.regime == "USML" else None,
-        "mt": c.mt if c else None,
+        "mt": (c.mt if c.mt in (None, "yes") else "conditional") if c else None,
         "reasons_for_control": list(c.reasons_for_control) if c else [],
         "open_questions": [q.id for q in d.open_questions] if d else [],
         "rules_fired": list(d.rules_fired) if d else [],

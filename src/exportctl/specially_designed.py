@@ -174,6 +174,4 @@ def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDe
         return SpeciallyDesignedResult("unknown", tuple(steps), tuple(missing), ())
     if release_unknown:
         return SpeciallyDesignedResult("unknown", tuple(steps), tuple(release_unknown), ())
-    return SpeciallyDesignedResult(
-        "specially_designed", tuple(steps), (), (*fired, *(r.id for r in rules.releases))
-    )
+    return SpeciallyDesignedResult("specially_designed", tuple(steps), (), tuple(fired))
