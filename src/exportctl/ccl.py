@@ -6,7 +6,7 @@ full text supplies item paragraphs the newer capture lacks).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import attrs
@@ -41,7 +41,7 @@ class ECCNItem:
         return self.ref.parent
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class ECCN:
     ref: ECCNRef
     heading: str
@@ -68,9 +68,9 @@ class ECCN:
 
     def item(self, ref: str | ECCNRef) -> ECCNItem:
         parsed = parse_eccn(ref) if isinstance(ref, str) else ref
-        for item in self.items:
-            if item.ref == parsed:
-                return item
+        found = _item_index(self).get(parsed)
+        if found is not None:
+            return found
         raise UnknownReference(
             f"{parsed} is not an item paragraph of ECCN {self.eccn} (as bundled)"
         )
@@ -82,6 +82,11 @@ class ECCN:
     @property
     def y_items(self) -> tuple[ECCNItem, ...]:
         return tuple(i for i in self.items if i.is_y)
+
+
+@cache
+def _item_index(entry: ECCN) -> dict[ECCNRef, ECCNItem]:
+    return {i.ref: i for i in entry.items}
 
 
 def _eccn(raw: dict[str, Any]) -> ECCN:

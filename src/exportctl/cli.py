@@ -6,6 +6,7 @@ with a non-zero exit status and say what was wrong and what would be accepted.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import sys
@@ -504,27 +505,36 @@ def _with_progress(fh: Any, path: str, quiet: bool) -> Any:
 def _write_results(results: Any, fmt: str, summary: screening.Summary) -> None:
     columns = list(screening.RESULT_COLUMNS)
     block: list[dict[str, Any]] = []
-    first = True
     out = click.get_text_stream("stdout")
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "csv":
+        writer.writerow(columns)
     for result in results:
         summary.add(result)
         row = screening.result_row(result)
         if fmt == "jsonl":
-            doc = dict(row)
             if result.decision is not None:
-                doc["decision"] = decision_record(result.decision)
-            out.write(json.dumps(to_jsonable(doc), ensure_ascii=False) + "\n")
+                row["decision"] = decision_record(result.decision)
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
         elif fmt == "csv":
-            text = render([row], "csv", columns)
-            out.write((text if first else text.split("\n", 1)[1]) + "\n")
+            writer.writerow([_csv_cell(row[c]) for c in columns])
         else:
             block.append(row)
             if len(block) >= 200:
                 out.write(render(block, "table", _TABLE_COLUMNS, max_width=40) + "\n")
                 block = []
-        first = False
-    if fmt == "table" and (block or first):
+    if fmt == "table" and (block or summary.rows == 0):
         out.write(render(block, "table", _TABLE_COLUMNS, max_width=40) + "\n")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
 
 
 _TABLE_COLUMNS = (

@@ -56,6 +56,40 @@ class Decision:
     ruleset: str
     warnings: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain JSON values (fast path; same content as ``to_jsonable``)."""
+        c = self.classification
+        return {
+            "decision_id": self.decision_id,
+            "item_id": self.item_id,
+            "jurisdiction": self.jurisdiction,
+            "classification": None
+            if c is None
+            else {
+                "regime": c.regime,
+                "reference": c.reference,
+                "citation": c.citation,
+                "significant_military_equipment": c.significant_military_equipment,
+                "mt": c.mt,
+                "reasons_for_control": list(c.reasons_for_control),
+                "also_described_in": list(c.also_described_in),
+            },
+            "trace": [
+                {"rule": s.rule, "outcome": s.outcome, "facts": s.facts, "detail": s.detail}
+                for s in self.trace
+            ],
+            "open_questions": [
+                {"id": q.id, "text": q.text, "citation": q.citation, "type": q.type}
+                for q in self.open_questions
+            ],
+            "rules_fired": list(self.rules_fired),
+            "as_of": self.as_of.isoformat(),
+            "data_version": self.data_version,
+            "ruleset": self.ruleset,
+            "warnings": list(self.warnings),
+            "summary": self.summary,
+        }
+
     @property
     def decided(self) -> bool:
         return self.jurisdiction != "undetermined"

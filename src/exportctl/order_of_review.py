@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 import attrs
@@ -75,19 +76,8 @@ class _Run:
                 self.questions.append(fid)
 
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
-        key = json.dumps(
-            {
-                "item": self.facts.item_id,
-                "facts": self.facts.known(),
-                "as_of": self.regs.as_of.isoformat(),
-                "data": self.regs.data_version,
-                "rules": self.rules.id,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-        )
         return Decision(
-            decision_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:20],
+            decision_id=_decision_id(self.facts, self.regs, self.rules),
             item_id=self.facts.item_id,
             jurisdiction=outcome,
             classification=classification,
@@ -104,13 +94,57 @@ class _Run:
 def classify(
     facts: ItemFacts, regs: Regulations | None = None, ruleset: RuleSet | None = None
 ) -> Decision:
-    """Decide jurisdiction and classification for one item; the trace says why."""
-    run = _Run(facts, regs or regulations(), ruleset or load_ruleset())
-    _check_conflicts(run)
-    itar = _itar(run)
-    if itar is not None:
-        return itar
-    return _ear(run)
+    """Decide jurisdiction and classification for one item; the trace says why.
+
+    The decision is a pure function of the facts, the data and the rule set, so decisions of
+    items with the same facts (a parts list repeats many) are computed once and reused: only the
+    item id and the decision id differ.
+    """
+    regs = regs or regulations()
+    rules = ruleset or load_ruleset()
+    key = (
+        facts.item_kind,
+        facts.usml_candidates,
+        facts.eccn_candidates,
+        facts.cj_jurisdiction,
+        facts.cj_classification,
+        facts.cj_reference,
+        facts.ccats_classification,
+        frozenset(facts.answers.items()),
+        regs.as_of,
+        regs.data_version,
+        rules,
+    )
+    core = _MEMO.get(key)
+    if core is None:
+        run = _Run(facts, regs, rules)
+        _check_conflicts(run)
+        core = _itar(run) or _ear(run)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = core
+    if core.item_id == facts.item_id:
+        return core
+    return attrs.evolve(core, item_id=facts.item_id, decision_id=_decision_id(facts, regs, rules))
+
+
+_MEMO: dict[tuple[Any, ...], Decision] = {}
+_MEMO_SIZE = 8192
+
+
+def _decision_id(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
+    key = json.dumps(
+        {
+            "item": facts.item_id,
+            "facts": facts.known(),
+            "as_of": regs.as_of.isoformat(),
+            "data": regs.data_version,
+            "rules": rules.id,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,31 +420,51 @@ def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
         entry = run.regs.ccl.get(ref)
     except UnknownReference as exc:
         raise FactError(field, str(exc)) from exc
+    if entry.subject_to_itar_placeholder:
+        raise FactError(
+            field,
+            f"ECCN {entry.eccn} is a placeholder: its items are subject to the ITAR "
+            f"({entry.heading[:80]}…); review the USML instead",
+        )
+    kind = run.facts.item_kind
+    if kind is not None and (kind == "technical_data") != (entry.ref.product_group == "E"):
+        raise ContradictoryFacts(
+            "kind-vs-product-group",
+            "15 CFR part 774, Supp. No. 4, (a)(2)",
+            {"item_kind": kind, "eccn_candidates": str(ref)},
+            "technology is classified only in product group E, and product group E holds only "
+            "technology",
+        )
     if not ref.path:
         return entry, entry.heading
     if not entry.items:
-        run.warnings.append(
-            f"the bundled CCL has no item paragraphs for {entry.eccn}; {ref} is taken as given"
+        raise FactError(
+            field,
+            f"ECCN {entry.eccn} has no designated item paragraphs in the bundled CCL; name the "
+            f"ECCN alone ({entry.eccn})",
         )
-        return entry, entry.heading
     try:
         item = entry.item(ref)
     except UnknownReference as exc:
         raise FactError(field, str(exc)) from exc
     if item.reserved:
         raise FactError(field, f"{ref} is [Reserved]; it describes no item")
+    return entry, _control_text(entry, ref)
+
+
+@lru_cache(maxsize=8192)
+def _control_text(entry: ECCN, ref: ECCNRef) -> str:
     texts = [entry.heading]
-    for depth in range(1, len(ref.path)):
-        parent = ECCNRef(ref.eccn, ref.path[:depth])
+    for depth in range(1, len(ref.path) + 1):
         try:
-            texts.append(entry.item(parent).text or "")
+            texts.append(entry.item(ECCNRef(ref.eccn, ref.path[:depth])).text or "")
         except UnknownReference:
             continue
-    texts.append(item.text or "")
-    return entry, "\n".join(texts)
+    return "\n".join(texts)
 
 
-def _excluded_y(entry: ECCN, ref: ECCNRef) -> set[str]:
+@lru_cache(maxsize=4096)
+def _excluded_y(entry: ECCN, ref: ECCNRef) -> frozenset[str]:
     """The .y paragraphs a catch-all excludes ("not elsewhere specified … in 9A610.y",
     "in paragraph .y of this entry"), read from the .x paragraph and its sub-paragraphs."""
     texts = [i.text or "" for i in entry.items if i.ref.path[:1] == ref.path[:1]] or [entry.heading]
@@ -419,7 +473,7 @@ def _excluded_y(entry: ECCN, ref: ECCNRef) -> set[str]:
         found.update(_Y_REF.findall(text))
         if _Y_THIS.search(text):
             found.add(entry.eccn)
-    return found
+    return frozenset(found)
 
 
 def _ear_classification(entry: ECCN, ref: ECCNRef, others: list[ECCNRef]) -> Classification:
@@ -567,7 +621,9 @@ def _ear(run: _Run) -> Decision:
 
 
 def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
-    scope = specially_designed_scope(text)
+    # In a technology (E) paragraph, "specially designed" qualifies the commodities the
+    # technology is for, not the technology: the paragraph is read as enumerated.
+    scope = "none" if ref.product_group == "E" else specially_designed_scope(text)
     kind = run.facts.item_kind
     if scope == "parts" and kind is None:
         run.step(

@@ -90,8 +90,7 @@ def key_values(pairs: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
 
 def decision_record(decision: Any) -> dict[str, Any]:
     """A decision as one JSON object (everything, including the trace)."""
-    record: dict[str, Any] = to_jsonable(decision)
-    record["summary"] = decision.summary
+    record: dict[str, Any] = decision.to_dict()
     return record
 
 

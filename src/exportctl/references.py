@@ -17,6 +17,7 @@ that says what was wrong and what would be accepted.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import attrs
 
@@ -226,6 +227,7 @@ _KIND_WORDS = {
 }
 
 
+@lru_cache(maxsize=16384)
 def parse_usml(text: str) -> USMLRef:
     """Parse a USML reference such as ``XI(a)(3)(xviii)`` or ``Cat. XI(a)(3)(xviii)``."""
     if not isinstance(text, str) or not text.strip():
@@ -300,6 +302,7 @@ class ECCNRef:
         return bool(self.path) and self.path[0] == "y"
 
 
+@lru_cache(maxsize=16384)
 def parse_eccn(text: str) -> ECCNRef:
     """Parse an ECCN reference such as ``3A001``, ``3A001.a.1`` or ``ECCN 9A610.x``."""
     if not isinstance(text, str) or not text.strip():

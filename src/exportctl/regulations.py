@@ -8,6 +8,7 @@ allowed but produces a warning per dataset, because later amendments are not in 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 import attrs
@@ -67,7 +68,7 @@ class Regulations:
         """The earliest "as of" date among the datasets: past it, some text may be stale."""
         return self.manifest.horizon
 
-    @property
+    @cached_property
     def warnings(self) -> tuple[str, ...]:
         out = []
         for f in self.manifest.files:

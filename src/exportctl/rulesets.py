@@ -9,7 +9,7 @@ bundled; a reform is another rule set (see data/rulesets/).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 import attrs
@@ -60,6 +60,7 @@ class SpeciallyDesignedRule:
 class RegimeRules:
     catch: tuple[SpeciallyDesignedRule, ...]
     release_kinds: frozenset[str]
+    release_id: str
     release_quote: str
     releases: tuple[SpeciallyDesignedRule, ...]
     order_of_review: tuple[tuple[str, str], ...]
@@ -94,7 +95,7 @@ class RuleSet:
     def regime(self, name: Regime) -> RegimeRules:
         return self.itar if name == "itar" else self.ear
 
-    @property
+    @cached_property
     def answer_facts(self) -> frozenset[str]:
         """The yes/no facts an item may carry as answers (the catch and release questions)."""
         return frozenset(q.id for q in self.questions.values() if q.type == "bool")
@@ -115,6 +116,7 @@ def _regime(raw: dict[str, Any]) -> RegimeRules:
     return RegimeRules(
         catch=tuple(_rule(r) for r in raw["catch"]),
         release_kinds=frozenset(raw["release_kinds"]["kinds"]),
+        release_id=raw["release_kinds"]["id"],
         release_quote=raw["release_kinds"]["quote"],
         releases=tuple(_rule(r) for r in raw["releases"]),
         order_of_review=tuple((r["id"], r["quote"]) for r in raw.get("order_of_review", ())),

@@ -18,6 +18,7 @@ Every test is three-valued: a fact not yet known makes a test unknown, never fal
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 import attrs
@@ -40,6 +41,7 @@ _QUOTES = str.maketrans("", "", '“”"‘’')
 SCOPES = ("none", "parts", "item")
 
 
+@lru_cache(maxsize=4096)
 def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
     """How far "specially designed" reaches in a paragraph's text.
 
@@ -158,7 +160,7 @@ def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDe
     if not releases_apply:
         steps.append(
             TraceStep(
-                rules.releases[0].id.rsplit("(", 1)[0],
+                rules.release_id,
                 "not applicable",
                 {"item_kind": kind},
                 "the releases of paragraph (b) apply only to a part, component, "
