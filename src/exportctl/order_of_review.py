@@ -115,27 +115,28 @@ def classify(
         regs.data_version,
         rules,
     )
-    core = _MEMO.get(key)
-    if core is None:
+    memo = _MEMO.get(key)
+    if memo is None:
         run = _Run(facts, regs, rules)
         _check_conflicts(run)
-        core = _itar(run) or _ear(run)
+        memo = (_itar(run) or _ear(run), _facts_key(facts, regs, rules))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
-        _MEMO[key] = core
+        _MEMO[key] = memo
+    core, facts_key = memo
     if core.item_id == facts.item_id:
         return core
-    return attrs.evolve(core, item_id=facts.item_id, decision_id=_decision_id(facts, regs, rules))
+    return attrs.evolve(core, item_id=facts.item_id, decision_id=_hash(facts.item_id, facts_key))
 
 
-_MEMO: dict[tuple[Any, ...], Decision] = {}
+_MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
 _MEMO_SIZE = 8192
 
 
-def _decision_id(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
-    key = json.dumps(
+def _facts_key(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
+    """Canonical JSON of what a decision depends on, besides the item id."""
+    return json.dumps(
         {
-            "item": facts.item_id,
             "facts": facts.known(),
             "as_of": regs.as_of.isoformat(),
             "data": regs.data_version,
@@ -144,7 +145,15 @@ def _decision_id(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
         sort_keys=True,
         ensure_ascii=False,
     )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _hash(item_id: str, facts_key: str) -> str:
+    return hashlib.sha256(f"{item_id}\x00{facts_key}".encode()).hexdigest()[:20]
+
+
+def _decision_id(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
+    """Same facts, data, date and rule set: same id (a hash, stable across processes)."""
+    return _hash(facts.item_id, _facts_key(facts, regs, rules))
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,7 +22,14 @@ from typing import Any, Literal
 import attrs
 
 from .decision import Decision
-from .facts import FIELDS, ContradictoryFacts, FactError, facts_from_csv_row, facts_from_mapping
+from .facts import (
+    FIELDS,
+    ContradictoryFacts,
+    FactError,
+    ItemFacts,
+    facts_from_csv_row,
+    facts_from_mapping,
+)
 from .order_of_review import classify
 from .regulations import Regulations
 from .rulesets import RuleSet
@@ -142,14 +149,15 @@ def screen(
     rows: Iterable[RawRow], regs: Regulations, ruleset: RuleSet, *, csv_form: bool
 ) -> Iterator[ScreenResult]:
     """Decide each row; bad rows become error results naming the field."""
+    parse = facts_from_csv_row if csv_form else facts_from_mapping
+    templates: dict[tuple[Any, ...], ItemFacts] = {}
     for n, raw, parse_error in rows:
         item_id = _item_id(raw)
         if raw is None:
             yield ScreenResult(n, None, "error", error_field="row", error=parse_error)
             continue
         try:
-            parse = facts_from_csv_row if csv_form else facts_from_mapping
-            facts = parse(raw, ruleset)
+            facts = _parse_row(raw, ruleset, parse, templates, csv_form)
             decision = classify(facts, regs, ruleset)
         except FactError as exc:
             yield ScreenResult(n, item_id, "error", error_field=exc.field, error=str(exc))
@@ -164,6 +172,33 @@ def screen(
             )
             continue
         yield ScreenResult(n, decision.item_id, _status(decision), decision)
+
+
+def _parse_row(
+    raw: dict[str, Any],
+    ruleset: RuleSet,
+    parse: Any,
+    templates: dict[tuple[Any, ...], ItemFacts],
+    csv_form: bool,
+) -> ItemFacts:
+    """Parse a row; CSV rows that differ only in item_id/description share one parse."""
+    if not csv_form:
+        facts: ItemFacts = parse(raw, ruleset)
+        return facts
+    key = tuple((k, v) for k, v in raw.items() if k not in ("item_id", "description"))
+    template = templates.get(key)
+    if template is None:
+        facts = parse(raw, ruleset)
+        if len(templates) >= 4096:
+            templates.clear()
+        templates[key] = facts
+        return facts
+    item_id = _item_id(raw)
+    if item_id is None:
+        raise FactError("item_id", "is required (a part number or other identifier)")
+    return attrs.evolve(
+        template, item_id=item_id, description=(raw.get("description") or "").strip()
+    )
 
 
 def _status(decision: Decision) -> Status:
