@@ -31,7 +31,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on src/."""
-    session.install(".", "mypy>=1.8", "types-tabulate")
+    session.install(".[testing]", "mypy>=1.8", "types-tabulate")
     session.run("mypy", "--strict", "src/exportctl")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -490,9 +491,7 @@ def _open_input(path: str) -> Any:
 
 def _with_progress(fh: Any, path: str, quiet: bool) -> Any:
     """The file's lines, with a progress bar on stderr for long inputs read from a terminal."""
-    import os
-
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     if quiet or path == "-" or not stderr.isatty() or os.path.getsize(path) < 1_000_000:
         yield from fh
         return
@@ -505,7 +504,7 @@ def _with_progress(fh: Any, path: str, quiet: bool) -> Any:
 def _write_results(results: Any, fmt: str, summary: screening.Summary) -> None:
     columns = list(screening.RESULT_COLUMNS)
     block: list[dict[str, Any]] = []
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     writer = csv.writer(out, lineterminator="\n")
     if fmt == "csv":
         writer.writerow(columns)
