@@ -14,6 +14,7 @@ DATA_FILES = (
     "ccl.json",
     "regulations.json",
     "rules.json",
+    "exemptions.json",
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.databuild import ccl, countries, part126, rules, usml
+from tools.databuild import ccl, countries, exemptions, part126, rules, usml
 from tools.databuild.common import (
     DEFAULT_REFERENCE,
     ERRATA,
@@ -53,6 +53,7 @@ INPUTS = {
     ],
     "ccl.json": ["ear/ecfr-2026-07-23/ccl.json", "ear/ccl_supp1_part774_fulltext_2025.json"],
     "regulations.json": ["itar/aukus_126_7.json"],
+    "exemptions.json": ["itar/aukus_126_7.json", "itar/kg/nodes_Clause.csv"],
     "rules.json": [
         "itar/kg/nodes_Clause.csv",
         "itar/kg/nodes_Note.csv",
@@ -77,6 +78,7 @@ def build_all(reference: Path) -> dict[str, Any]:
         "ccl.json": ccl.build(reference),
         "regulations.json": versions,
         "rules.json": rules.build(reference),
+        "exemptions.json": exemptions.build(reference),
     }
     return datasets
 
