@@ -121,7 +121,7 @@ _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
 
-def _bool(field: str, value: Any) -> bool | None:
+def parse_bool(field: str, value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -134,7 +134,7 @@ def _bool(field: str, value: Any) -> bool | None:
     raise FactError(field, f"{value!r} is not yes/no; use yes, no, or leave it blank if unknown")
 
 
-def _refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
+def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -157,7 +157,7 @@ def _refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
     return tuple(dict.fromkeys(out))
 
 
-def _text(field: str, value: Any) -> str | None:
+def parse_text(field: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, (str, int)):
@@ -188,10 +188,10 @@ def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemF
 
 
 def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
-    item_id = _text("item_id", flat.get("item_id"))
+    item_id = parse_text("item_id", flat.get("item_id"))
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
-    kind = _text("item_kind", flat.get("item_kind"))
+    kind = parse_text("item_kind", flat.get("item_kind"))
     if kind is not None:
         kind = kind.lower().replace("-", "_").replace(" ", "_")
         if kind not in ruleset.item_kinds:
@@ -199,7 +199,7 @@ def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: Rul
                 "item_kind",
                 f"{flat.get('item_kind')!r} is not one of {', '.join(ruleset.item_kinds)}",
             )
-    cj = _text("cj_jurisdiction", flat.get("cj_jurisdiction"))
+    cj = parse_text("cj_jurisdiction", flat.get("cj_jurisdiction"))
     if cj is not None:
         cj = cj.upper()
         if cj == "NONE":
@@ -213,18 +213,18 @@ def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: Rul
             raise FactError(
                 key, f"is not a field or a question of rule set {ruleset.id!r} (see docs/facts.md)"
             )
-        parsed = _bool(key, value)
+        parsed = parse_bool(key, value)
         if parsed is not None:
             answers[key] = parsed
     return ItemFacts(
         item_id=item_id,
-        description=_text("description", flat.get("description")) or "",
+        description=parse_text("description", flat.get("description")) or "",
         item_kind=kind,
-        usml_candidates=_refs("usml_candidates", flat.get("usml_candidates"), parse_usml),
-        eccn_candidates=_refs("eccn_candidates", flat.get("eccn_candidates"), parse_eccn),
+        usml_candidates=parse_refs("usml_candidates", flat.get("usml_candidates"), parse_usml),
+        eccn_candidates=parse_refs("eccn_candidates", flat.get("eccn_candidates"), parse_eccn),
         cj_jurisdiction=cj,  # type: ignore[arg-type]
-        cj_classification=_text("cj_classification", flat.get("cj_classification")),
-        cj_reference=_text("cj_reference", flat.get("cj_reference")),
-        ccats_classification=_text("ccats_classification", flat.get("ccats_classification")),
+        cj_classification=parse_text("cj_classification", flat.get("cj_classification")),
+        cj_reference=parse_text("cj_reference", flat.get("cj_reference")),
+        ccats_classification=parse_text("ccats_classification", flat.get("ccats_classification")),
         answers=answers,
     )

@@ -234,3 +234,82 @@ def csv_header_problems(header: Iterable[str], ruleset: RuleSet) -> list[str]:
     """Columns the rule set does not know (reported on every row by the answers parser too)."""
     known = set(FIELDS) | ruleset.answer_facts
     return [h for h in header if h not in known]
+
+
+# --- transfers ---------------------------------------------------------------------------------
+
+#: Columns of an authorization result row (CSV/table).
+AUTHORIZE_COLUMNS = (
+    "row",
+    "transfer_id",
+    "status",
+    "outcome",
+    "exemption",
+    "aukus_126_7",
+    "canada_126_5",
+    "etl_rows",
+    "proscribed",
+    "open_questions",
+    "error_field",
+    "error",
+    "decision_id",
+)
+
+
+@attrs.frozen
+class AuthorizeResult:
+    row: int
+    transfer_id: str | None
+    status: Literal["exempt", "license_required", "prohibited", "undetermined", "error"]
+    authorization: Any = None
+    error_field: str | None = None
+    error: str | None = None
+
+
+def authorize_transfers(
+    rows: Iterable[RawRow], regs: Regulations, *, csv_form: bool
+) -> Iterator[AuthorizeResult]:
+    """Decide each transfer row (§ 126.1, § 126.7, § 126.5); bad rows become error results."""
+    from .exemptions import authorize
+    from .transfers import transfer_from_csv_row, transfer_from_mapping
+
+    for n, raw, parse_error in rows:
+        if raw is None:
+            yield AuthorizeResult(n, None, "error", error_field="row", error=parse_error)
+            continue
+        transfer_id = raw.get("transfer_id")
+        try:
+            transfer = transfer_from_csv_row(raw) if csv_form else transfer_from_mapping(raw)
+            result = authorize(transfer, regs)
+        except FactError as exc:
+            yield AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
+            continue
+        yield AuthorizeResult(n, result.transfer_id, result.outcome, result)
+
+
+def authorize_row(result: AuthorizeResult) -> dict[str, Any]:
+    a = result.authorization
+    by_name = {e.exemption: e for e in a.exemptions} if a else {}
+    return {
+        "row": result.row,
+        "transfer_id": result.transfer_id,
+        "status": result.status,
+        "outcome": a.outcome if a else None,
+        "exemption": f"22 CFR {a.exemption}" if a and a.exemption else None,
+        "aukus_126_7": by_name["126.7"].status if "126.7" in by_name else None,
+        "canada_126_5": by_name["126.5"].status if "126.5" in by_name else None,
+        "etl_rows": list(by_name["126.7"].excluded_rows) if "126.7" in by_name else [],
+        "proscribed": [p.detail for p in a.proscribed] if a else [],
+        "open_questions": [q.id for q in a.open_questions] if a else [],
+        "error_field": result.error_field,
+        "error": result.error,
+        "decision_id": a.decision_id if a else None,
+    }
+
+
+def authorize_exit_status(counts: Counter[str]) -> int:
+    if counts["error"]:
+        return EXIT_ERRORS
+    if counts["undetermined"]:
+        return EXIT_OPEN
+    return EXIT_OK

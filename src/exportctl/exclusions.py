@@ -1,0 +1,192 @@
+"""Which rows of Supp. No. 2 (the ETL) or Supp. No. 1 to part 126 catch a transfer.
+
+A row catches a transfer when the transfer's USML paragraph lies within the row's USML column
+and any of the row's entries holds; an entry holds when the transfer is of a kind it applies to
+and all its conditions hold (data/errata/etl.json, supp1.json).  Every test is three-valued: an
+unknown fact makes it unknown — never "not caught" — and the facts still needed are listed.
+
+For technical data and defense services, "directly related technical data and defense services"
+is read as: the conditions on the *articles* (described in, specially designed for) are tested
+on the paragraphs of the articles the data or service is directly related to (``related_to``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .references import USMLRef
+from .supplements import Condition, ExclusionEntry, ExclusionRow, Supplement
+from .transfers import Transfer
+from .usml import UnitedStatesMunitionsList
+
+__all__ = ["RowMatch", "match_row", "match_rows"]
+
+Tri = bool | None
+
+
+@attrs.frozen
+class RowMatch:
+    """How one row reads against a transfer: caught (True), not (False) or unknown (None)."""
+
+    row: ExclusionRow
+    caught: Tri
+    missing: tuple[str, ...] = ()
+    facts: dict[str, Any] = attrs.field(factory=dict)
+    detail: str = ""
+
+
+def _within_any(refs: tuple[USMLRef, ...], targets: tuple[USMLRef, ...]) -> bool:
+    return any(r.is_within(t) for r in refs for t in targets)
+
+
+def _subjects(transfer: Transfer) -> tuple[tuple[USMLRef, ...] | None, str]:
+    """The USML paragraphs the article conditions are tested on, and the fact that gives them."""
+    if transfer.transfer_kind in ("technical_data", "defense_service"):
+        return transfer.related_to, "related_to"
+    if transfer.usml_classification is None:
+        return None, "usml_classification"
+    return (transfer.usml_classification,), "usml_classification"
+
+
+def _mt(transfer: Transfer, usml: UnitedStatesMunitionsList) -> tuple[Tri, list[str]]:
+    refs, fact = _subjects(transfer)
+    if refs is None:
+        return None, [fact]
+    designations = []
+    for ref in refs:
+        if not usml.exists(ref):
+            continue
+        p = usml.get(ref)
+        for q in (*usml.ancestors_of(p.ref), p):
+            if q.mt is not None:
+                designations.append(q.mt.designated)
+    if "yes" in designations:
+        return True, []
+    if "conditional" in designations:
+        value = transfer.answer("mt_condition_met")
+        return (None, ["mt_condition_met"]) if value is None else (bool(value), [])
+    return False, []
+
+
+def _condition(
+    cond: Condition, transfer: Transfer, usml: UnitedStatesMunitionsList
+) -> tuple[Tri, list[str]]:
+    if cond.test in ("described_in", "not_described_in"):
+        refs, fact = _subjects(transfer)
+        if refs is None:
+            return None, [fact]
+        inside = _within_any(refs, cond.refs)
+        return (inside if cond.test == "described_in" else not inside), []
+    if cond.test in ("specially_designed_for", "related_to"):
+        field = cond.test if cond.test == "specially_designed_for" else "related_to"
+        refs = (
+            transfer.specially_designed_for
+            if field == "specially_designed_for"
+            else (transfer.related_to)
+        )
+        if refs is None:
+            return None, [field]
+        return _within_any(refs, cond.refs), []
+    if cond.test == "mt_designated":
+        return _mt(transfer, usml)
+    assert cond.fact is not None
+    value = transfer.answer(cond.fact)
+    if value is None:
+        return None, [cond.fact]
+    if cond.one_of:
+        return str(value) in cond.one_of, []
+    return value == cond.equals, []
+
+
+def _entry(
+    entry: ExclusionEntry, transfer: Transfer, usml: UnitedStatesMunitionsList
+) -> tuple[Tri, list[str]]:
+    if transfer.transfer_kind is None:
+        return None, ["transfer_kind"]
+    if transfer.transfer_kind not in entry.applies_to:
+        return False, []
+    missing: list[str] = []
+    result: Tri = True
+    for cond in entry.conditions:
+        value, needed = _condition(cond, transfer, usml)
+        if value is False:
+            return False, []
+        if value is None:
+            result = None
+            missing.extend(f for f in needed if f not in missing)
+    return result, missing
+
+
+def match_row(row: ExclusionRow, transfer: Transfer, usml: UnitedStatesMunitionsList) -> RowMatch:
+    if transfer.usml_classification is None:
+        return RowMatch(
+            row,
+            None,
+            ("usml_classification",),
+            detail="the row's scope is given by USML paragraphs",
+        )
+    if not _within_any((transfer.usml_classification,), row.usml_refs):
+        return RowMatch(
+            row,
+            False,
+            (),
+            {"usml_classification": str(transfer.usml_classification)},
+            f"outside the row's USML column ({row.usml_column})",
+        )
+    missing: list[str] = []
+    caught: Tri = False
+    for n, entry in enumerate(row.entries, start=1):
+        value, needed = _entry(entry, transfer, usml)
+        if value is True:
+            return RowMatch(
+                row,
+                True,
+                (),
+                _facts_read(row, transfer),
+                f"entry {n} holds" if len(row.entries) > 1 else "the row holds",
+            )
+        if value is None:
+            caught = None
+            missing.extend(f for f in needed if f not in missing)
+    return RowMatch(
+        row,
+        caught,
+        tuple(missing),
+        _facts_read(row, transfer),
+        "no entry holds" if caught is False else "depends on open facts",
+    )
+
+
+def _facts_read(row: ExclusionRow, transfer: Transfer) -> dict[str, Any]:
+    read: dict[str, Any] = {
+        "usml_classification": str(transfer.usml_classification),
+        "transfer_kind": transfer.transfer_kind,
+    }
+    for entry in row.entries:
+        for cond in entry.conditions:
+            if cond.fact:
+                read[cond.fact] = transfer.answer(cond.fact)
+            elif cond.test == "specially_designed_for":
+                read["specially_designed_for"] = (
+                    None
+                    if transfer.specially_designed_for is None
+                    else [str(r) for r in transfer.specially_designed_for]
+                )
+            elif cond.test == "related_to" or transfer.transfer_kind != "article":
+                read["related_to"] = (
+                    None if transfer.related_to is None else [str(r) for r in transfer.related_to]
+                )
+    return read
+
+
+def match_rows(
+    supplement: Supplement,
+    transfer: Transfer,
+    usml: UnitedStatesMunitionsList,
+    column: str | None = None,
+) -> tuple[RowMatch, ...]:
+    """Every row (of one exemption's column, for Supp. No. 1) read against the transfer."""
+    rows = [r for r in supplement.rows if column is None or column in r.excluded_from]
+    return tuple(match_row(r, transfer, usml) for r in rows)

@@ -1,0 +1,515 @@
+"""ITAR exemptions for a transfer: § 126.1 first, then § 126.7 (AUKUS) and § 126.5 (Canada).
+
+1. 22 CFR 126.1: a transfer that touches a proscribed country is denied (or subject to the
+   case-by-case review the paragraph describes) before any exemption is considered; § 126.1(a)
+   makes the exemptions unavailable.
+2. Each exemption is decided as of a date with the version of its rule in force then (the AUKUS
+   exemption does not exist before 2024-09-01; the interim final rule applies from 2024-09-01,
+   the final rule from 2025-12-30).  Every requirement passes, fails or stays unknown; the
+   exemption is ``eligible`` only when every requirement passes, ``not_eligible`` when one fails,
+   and ``undetermined`` otherwise — never eligible on unknown facts.
+3. Excluded items: the rows of Supp. No. 2 (ETL) for § 126.7(b)(3), and the rows of Supp. No. 1
+   marked for § 126.5 — each row read by :mod:`exportctl.exclusions`.
+
+The requirement texts, versions, and the § 123.15 thresholds are data (data/exemptions/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any, Literal
+
+import attrs
+
+from .dataset import load_json
+from .exclusions import RowMatch, match_rows
+from .output import to_jsonable
+from .regulations import Regulations, regulations
+from .transfers import Party, Transfer, transfer_fact_ids
+
+__all__ = [
+    "Authorization",
+    "ExemptionResult",
+    "Requirement",
+    "authorize",
+    "check_aukus",
+    "check_canada",
+    "proscribed",
+]
+
+Status = Literal["pass", "fail", "unknown"]
+ExemptionStatus = Literal["eligible", "not_eligible", "undetermined", "not_in_force"]
+Outcome = Literal["exempt", "license_required", "prohibited", "undetermined"]
+
+
+@attrs.frozen
+class Requirement:
+    """One requirement of an exemption, as decided for one transfer."""
+
+    id: str
+    status: Status
+    facts: dict[str, Any] = attrs.field(factory=dict)
+    detail: str = ""
+
+
+@attrs.frozen
+class OpenQuestion:
+    id: str
+    text: str
+    citation: str
+
+
+@attrs.frozen
+class ExemptionResult:
+    exemption: str
+    citation: str
+    version: str | None
+    status: ExemptionStatus
+    requirements: tuple[Requirement, ...]
+    excluded_rows: tuple[str, ...]
+    open_questions: tuple[OpenQuestion, ...]
+    note: str = ""
+
+
+@attrs.frozen
+class Authorization:
+    """The outcome for one transfer: which exemption (if any) is available, and why."""
+
+    decision_id: str
+    transfer_id: str
+    outcome: Outcome
+    exemption: str | None
+    proscribed: tuple[Requirement, ...]
+    exemptions: tuple[ExemptionResult, ...]
+    open_questions: tuple[OpenQuestion, ...]
+    as_of: dt.date
+    data_version: str
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        record: dict[str, Any] = to_jsonable(self)
+        return record
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = load_json("exemptions.json")
+    return data
+
+
+def _question(fact: str) -> OpenQuestion:
+    spec = transfer_fact_ids().get(fact) or transfer_fact_ids().get(f"party.{fact}")
+    if spec is None:
+        return OpenQuestion(fact, fact, "")
+    return OpenQuestion(fact, spec.get("question", fact), spec.get("citation", ""))
+
+
+# --------------------------------------------------------------------------------------------
+# 22 CFR 126.1
+
+
+def proscribed(transfer: Transfer, regs: Regulations) -> tuple[Requirement, ...]:
+    """One failing requirement per proscribed country the transfer touches (none: not touched)."""
+    out = []
+    for code in transfer.countries():
+        if code is None:
+            continue
+        status = regs.countries.proscribed_status(code, regs.as_of)
+        if status.status in ("policy_of_denial", "country_specific"):
+            detail = f"{code}: {status.status.replace('_', ' ')}"
+            if status.detail:
+                detail += f" (case-by-case: {status.detail})"
+            out.append(Requirement(status.citation, "fail", {"country": code}, detail))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Requirements
+
+
+def _party_eligible(party: Party, options: list[dict[str, Any]]) -> tuple[Status, list[str], str]:
+    """Does one party fit any of the eligible kinds of § 126.7(b)(2)?"""
+    if party.kind is None and all(o["kinds"] != ["*"] for o in options):
+        return "unknown", ["parties"], f"{party.label}: kind unknown"
+    missing: list[str] = []
+    for option in options:
+        if option["kinds"] != ["*"] and party.kind not in option["kinds"]:
+            continue
+        needs = dict(option.get("needs", {}))
+        if party.role == "broker":
+            needs.update(option.get("brokers_need", {}))
+        values = {k: party.flag(k) for k in needs}
+        if all(values[k] == v for k, v in needs.items()):
+            return "pass", [], f"{party.label}: {option['id']}"
+        if not any(values[k] is not None and values[k] != v for k, v in needs.items()):
+            missing.extend(k for k, v in values.items() if v is None and k not in missing)
+    if missing:
+        return "unknown", missing, f"{party.label}: needs {', '.join(missing)}"
+    return "fail", [], f"{party.label} is none of the eligible parties"
+
+
+def _parties(req: dict[str, Any], transfer: Transfer) -> tuple[Status, list[str], str]:
+    if transfer.parties is None:
+        return "unknown", ["parties"], "the parties are not known"
+    roles = {p.role for p in transfer.parties}
+    if not {"transferor", "recipient"} <= roles:
+        return "unknown", ["parties"], "a transferor and a recipient are needed"
+    status: Status = "pass"
+    missing: list[str] = []
+    details = []
+    for party in transfer.parties:
+        s, m, d = _party_eligible(party, req["eligible"])
+        details.append(d)
+        if s == "fail":
+            return "fail", [], d
+        if s == "unknown":
+            status = "unknown"
+            missing.extend(x for x in m if x not in missing)
+    return status, missing, "; ".join(details)
+
+
+def _territory(
+    req: dict[str, Any], transfer: Transfer, regs: Regulations
+) -> tuple[Status, list[str], str]:
+    allowed = regs.countries.members(req["country_set"], regs.as_of)
+    countries = transfer.countries()
+    outside = sorted({c for c in countries if c is not None and c not in allowed})
+    if outside:
+        return "fail", [], f"touches {', '.join(outside)}, outside {', '.join(sorted(allowed))}"
+    missing = [
+        f
+        for f, v in (
+            ("from_country", transfer.from_country),
+            ("to_country", transfer.to_country),
+            ("transit_countries", transfer.transit_countries),
+            ("parties", transfer.parties),
+        )
+        if v is None
+    ]
+    if missing or any(c is None for c in countries):
+        return "unknown", missing or ["parties"], "not every country of the transfer is known"
+    return "pass", [], f"all within {', '.join(sorted(allowed))}"
+
+
+def _thresholds(transfer: Transfer, regs: Regulations) -> tuple[Status, list[str], str]:
+    """§ 123.15(a): would the value require congressional certification?"""
+    if transfer.to_country == "US":
+        return "pass", [], "§ 123.15 thresholds concern exports from the United States"
+    rows = _data()["thresholds_123_15"]["rows"]
+    applicable = []
+    for row in rows:
+        if "usml_within" in row:
+            if transfer.usml_classification is None:
+                return "unknown", ["usml_classification"], "§ 123.15(a)(3) depends on the paragraph"
+            if any(transfer.usml_classification.is_within(_ref(r)) for r in row["usml_within"]):
+                applicable.append(row)
+        elif transfer.to_country is None:
+            return "unknown", ["to_country"], "the thresholds depend on the destination"
+        else:
+            group = regs.countries.members("itar_123_15_a_2", regs.as_of)
+            in_group = transfer.to_country in group
+            if (row["destinations"] == "itar_123_15_a_2") == in_group:
+                applicable.append(row)
+    if transfer.value_usd is None:
+        return "unknown", ["value_usd"], "the value is needed"
+    mde = transfer.answer("major_defense_equipment")
+    for row in applicable:
+        limits = [row["defense_articles_and_services"]]
+        if "major_defense_equipment" in row:
+            if mde is None and transfer.value_usd >= row["major_defense_equipment"]:
+                return "unknown", ["major_defense_equipment"], f"{row['id']} depends on MDE"
+            if mde:
+                limits = [row["major_defense_equipment"]]
+        if transfer.value_usd >= min(limits):
+            return "fail", [], f"${transfer.value_usd:,} reaches {row['id']} (${min(limits):,})"
+    return "pass", [], f"${transfer.value_usd:,} is below the § 123.15(a) amounts"
+
+
+def _ref(text: str) -> Any:
+    from .references import parse_usml
+
+    return parse_usml(text)
+
+
+def _requirement(
+    req: dict[str, Any],
+    transfer: Transfer,
+    regs: Regulations,
+    supplement_rows: dict[str, tuple[RowMatch, ...]],
+) -> tuple[Requirement, list[str], tuple[str, ...]]:
+    test = req["test"]
+    status: Status
+    excluded: tuple[str, ...] = ()
+    missing: list[str] = []
+    facts: dict[str, Any] = {}
+    if test == "activity":
+        facts = {"activity": transfer.activity}
+        if transfer.activity is None:
+            status, missing, detail = "unknown", ["activity"], "the activity is not known"
+        elif transfer.activity in req["activities"]:
+            status, detail = "pass", f"{transfer.activity} is covered"
+        else:
+            status, detail = "fail", f"{transfer.activity} is not covered"
+    elif test == "territory":
+        facts = {"countries": list(transfer.countries())}
+        status, missing, detail = _territory(req, transfer, regs)
+    elif test == "parties":
+        facts = {"parties": [p.label for p in transfer.parties or ()]}
+        status, missing, detail = _parties(req, transfer)
+    elif test == "not_on_supplement":
+        matches = supplement_rows[req["supplement"]]
+        caught = [m for m in matches if m.caught is True]
+        unknown = [m for m in matches if m.caught is None]
+        excluded = tuple(m.row.id for m in caught)
+        facts = {"usml_classification": str(transfer.usml_classification)}
+        if caught:
+            status, detail = "fail", "caught by " + ", ".join(m.row.citation for m in caught)
+        elif unknown:
+            status = "unknown"
+            for m in unknown:
+                missing.extend(f for f in m.missing if f not in missing)
+            detail = "open for " + ", ".join(m.row.citation for m in unknown)
+        else:
+            status, detail = "pass", "no row catches the transfer"
+    elif test == "value_and_sme_manufacturing":
+        facts = {
+            "value_usd": transfer.value_usd,
+            "major_defense_equipment": transfer.answer("major_defense_equipment"),
+            "manufacturing_abroad_sme": transfer.answer("manufacturing_abroad_sme"),
+        }
+        status, missing, detail = _thresholds(transfer, regs)
+        sme = transfer.answer("manufacturing_abroad_sme")
+        if status != "fail":
+            if sme is True:
+                status, missing, detail = "fail", [], "involves manufacturing abroad of SME"
+            elif sme is None:
+                status = "unknown"
+                missing = [*missing, "manufacturing_abroad_sme"]
+    elif test == "destination":
+        facts = {"to_country": transfer.to_country}
+        if transfer.to_country is None:
+            status, missing, detail = "unknown", ["to_country"], "the destination is not known"
+        elif transfer.to_country in req["countries"]:
+            status, detail = "pass", f"to {transfer.to_country}"
+        else:
+            status, detail = "fail", f"to {transfer.to_country}, not Canada or the United States"
+    elif test == "no_transit":
+        facts = {"transit_countries": transfer.transit_countries}
+        if transfer.transit_countries is None:
+            status, missing, detail = "unknown", ["transit_countries"], "transit is not known"
+        elif transfer.transit_countries:
+            status, detail = "fail", f"transits {', '.join(transfer.transit_countries)}"
+        else:
+            status, detail = "pass", "no transit of third countries"
+    elif test == "end_users":
+        ends = [p for p in transfer.parties or () if p.role in ("end_user", "recipient")]
+        facts = {"end_users": [p.label for p in ends], "to_country": transfer.to_country}
+        if transfer.to_country == req.get("return_to"):
+            status, detail = "pass", "return to the United States"
+        elif transfer.parties is None or not ends:
+            status, missing, detail = "unknown", ["parties"], "the end user is not known"
+        elif any(p.kind in req["kinds"] for p in ends):
+            status, detail = "pass", "end use by an eligible Canadian end user"
+        elif any(p.kind is None for p in ends):
+            status, missing, detail = "unknown", ["parties"], "the end user's kind is not known"
+        else:
+            status, detail = "fail", "the end user is not a Canadian government or registrant"
+    elif test == "sme_assurances":
+        p = (
+            regs.usml.get(transfer.usml_classification)
+            if transfer.usml_classification and regs.usml.exists(transfer.usml_classification)
+            else None
+        )
+        value = transfer.answer(req["fact"])
+        facts = {"sme": p.sme if p else None, req["fact"]: value}
+        if p is None:
+            status, missing, detail = "unknown", ["usml_classification"], "SME depends on it"
+        elif not p.sme:
+            status, detail = "pass", "not significant military equipment"
+        elif value is None:
+            status, missing, detail = "unknown", [req["fact"]], "SME: assurances needed"
+        else:
+            status, detail = ("pass" if value else "fail"), "SME assurances"
+    elif test == "fact":
+        value = transfer.answer(req["fact"])
+        facts = {req["fact"]: value}
+        if value is None:
+            status, missing, detail = "unknown", [req["fact"]], "not known"
+        else:
+            status = "pass" if value == req["equals"] else "fail"
+            detail = f"{req['fact']} = {value}"
+    else:  # pragma: no cover - the data build admits only the tests above
+        raise ValueError(f"unknown requirement test {test!r}")
+    return Requirement(req["id"], status, facts, detail), missing, excluded
+
+
+def _exemption(
+    name: str,
+    key: str,
+    transfer: Transfer,
+    regs: Regulations,
+    supplement_rows: dict[str, tuple[RowMatch, ...]],
+) -> ExemptionResult:
+    spec = _data()[key]
+    version = next(
+        (
+            v
+            for v in spec["versions"]
+            if (
+                v["effective_from"] is None
+                or dt.date.fromisoformat(v["effective_from"]) <= regs.as_of
+            )
+            and (
+                v["effective_until"] is None
+                or regs.as_of <= dt.date.fromisoformat(v["effective_until"])
+            )
+        ),
+        None,
+    )
+    if version is None:
+        return ExemptionResult(
+            name,
+            spec["citation"],
+            None,
+            "not_in_force",
+            (),
+            (),
+            (),
+            f"{spec['citation']} is not in force on {regs.as_of}",
+        )
+    requirements = []
+    missing: list[str] = []
+    excluded: list[str] = []
+    for blocked in spec.get("not_exempt", []):
+        if transfer.activity in blocked["activities"]:
+            unless = transfer.answer(blocked["unless_fact"]) if "unless_fact" in blocked else False
+            if unless is None:
+                requirements.append(
+                    Requirement(
+                        blocked["id"], "unknown", {blocked["unless_fact"]: None}, "not known"
+                    )
+                )
+                missing.append(blocked["unless_fact"])
+            elif not unless:
+                requirements.append(
+                    Requirement(
+                        blocked["id"],
+                        "fail",
+                        {"activity": transfer.activity},
+                        "needs DDTC approval or a license",
+                    )
+                )
+            else:
+                requirements.append(
+                    Requirement(
+                        blocked["id"],
+                        "pass",
+                        {blocked["unless_fact"]: True},
+                        "temporary import of a Canadian-origin article",
+                    )
+                )
+    for req in version["requirements"]:
+        if req["test"] == "activity" and any(
+            r.id.startswith("22 CFR 126.5(a)") and r.status == "pass" for r in requirements
+        ):
+            continue
+        result, needed, rows = _requirement(req, transfer, regs, supplement_rows)
+        requirements.append(result)
+        missing.extend(f for f in needed if f not in missing)
+        excluded.extend(rows)
+    statuses = {r.status for r in requirements}
+    status: ExemptionStatus = (
+        "not_eligible"
+        if "fail" in statuses
+        else "undetermined"
+        if "unknown" in statuses
+        else "eligible"
+    )
+    return ExemptionResult(
+        name,
+        spec["citation"],
+        version["id"],
+        status,
+        tuple(requirements),
+        tuple(excluded),
+        tuple(_question(f) for f in missing) if status == "undetermined" else (),
+        version.get("modelled", ""),
+    )
+
+
+def _supplement_rows(transfer: Transfer, regs: Regulations) -> dict[str, tuple[RowMatch, ...]]:
+    return {
+        "etl": match_rows(regs.etl, transfer, regs.usml),
+        "supp1": match_rows(regs.supp1, transfer, regs.usml, column="126.5"),
+    }
+
+
+def check_aukus(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:
+    """§ 126.7 alone (without § 126.1): the AUKUS exemption's requirements for one transfer."""
+    regs = regs or regulations()
+    return _exemption("126.7", "aukus_126_7", transfer, regs, _supplement_rows(transfer, regs))
+
+
+def check_canada(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:
+    regs = regs or regulations()
+    return _exemption("126.5", "canada_126_5", transfer, regs, _supplement_rows(transfer, regs))
+
+
+def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorization:
+    """§ 126.1, then every modelled exemption: which one is available, or that a license is
+    needed, or that the facts do not yet tell."""
+    regs = regs or regulations()
+    denied = proscribed(transfer, regs)
+    key = json.dumps(
+        {
+            "transfer": to_jsonable(transfer),
+            "as_of": regs.as_of.isoformat(),
+            "data": regs.data_version,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    decision_id = hashlib.sha256(key.encode()).hexdigest()[:20]
+    if denied:
+        return Authorization(
+            decision_id,
+            transfer.transfer_id,
+            "prohibited",
+            None,
+            denied,
+            (),
+            (),
+            regs.as_of,
+            regs.data_version,
+            regs.warnings,
+        )
+    rows = _supplement_rows(transfer, regs)
+    results = (
+        _exemption("126.7", "aukus_126_7", transfer, regs, rows),
+        _exemption("126.5", "canada_126_5", transfer, regs, rows),
+    )
+    eligible = [r for r in results if r.status == "eligible"]
+    questions: list[OpenQuestion] = []
+    for r in results:
+        questions.extend(q for q in r.open_questions if q.id not in {x.id for x in questions})
+    if eligible:
+        outcome: Outcome = "exempt"
+    elif any(r.status == "undetermined" for r in results):
+        outcome = "undetermined"
+    else:
+        outcome = "license_required"
+    return Authorization(
+        decision_id,
+        transfer.transfer_id,
+        outcome,
+        eligible[0].exemption if eligible else None,
+        (),
+        results,
+        tuple(questions) if outcome == "undetermined" else (),
+        regs.as_of,
+        regs.data_version,
+        regs.warnings,
+    )
