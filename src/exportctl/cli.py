@@ -537,6 +537,17 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+_AUTHORIZE_TABLE = (
+    "row",
+    "transfer_id",
+    "outcome",
+    "exemption",
+    "aukus_126_7",
+    "canada_126_5",
+    "etl_rows",
+    "open_questions",
+    "error",
+)
 _TABLE_COLUMNS = (
     "row",
     "item_id",
@@ -809,25 +820,11 @@ def authorize_command(
                 writer.writerow([_csv_cell(row[c]) for c in columns])
             else:
                 block.append(row)
-    if fmt == "table":
-        click.echo(
-            render(
-                block,
-                "table",
-                [
-                    "row",
-                    "transfer_id",
-                    "outcome",
-                    "exemption",
-                    "aukus_126_7",
-                    "canada_126_5",
-                    "etl_rows",
-                    "open_questions",
-                    "error",
-                ],
-                max_width=40,
-            )
-        )
+                if len(block) >= 200:
+                    click.echo(render(block, "table", _AUTHORIZE_TABLE, max_width=40))
+                    block = []
+    if fmt == "table" and (block or not counts):
+        click.echo(render(block, "table", _AUTHORIZE_TABLE, max_width=40))
     if not quiet:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"exportctl: authorized {sum(counts.values())} transfers: {parts}", err=True)

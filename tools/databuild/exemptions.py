@@ -1,4 +1,4 @@
-"""The ITAR exemptions exportctl decides (data/exemptions/exemptions.json), checked against the text.
+"""The ITAR exemptions exportctl decides (data/exemptions/), checked against the text.
 
 Every requirement of 22 CFR 126.7 (each dated version) and 22 CFR 126.5 quotes the text it
 implements; the build checks each quote against the reference (``itar/aukus_126_7.json`` for
@@ -51,6 +51,14 @@ def build(reference: Path) -> dict[str, Any]:
     known_facts = set(data["facts"])
     for reading in ("etl.json", "supp1.json"):
         known_facts |= set(read_json(DATA / "errata" / reading)["facts"])
+    rules = {r["id"]: r for r in read_json(DATA / "errata" / "regulation_versions.json")["rules"]}
+    for version in data["aukus_126_7"]["versions"]:
+        rule = rules.get(version["id"])
+        dates = (version["effective_from"], version["effective_until"])
+        if rule is None or (rule["effective_from"], rule["effective_until"]) != dates:
+            raise BuildError(
+                f"{version['id']}: its dates {dates} differ from regulation_versions.json"
+            )
     for name in ("aukus_126_7", "canada_126_5"):
         for version in data[name]["versions"]:
             for req in version["requirements"]:
