@@ -130,21 +130,35 @@ def proscribed(transfer: Transfer, regs: Regulations) -> tuple[Requirement, ...]
 # Requirements
 
 
+def _flag(party: Party, name: str) -> bool | None:
+    """A party's flag, or what another flag implies for it (e.g. a debarred person is not
+    eligible under § 120.16(c))."""
+    value = party.flag(name)
+    if value is not None:
+        return value
+    for rule in _data().get("party_implications", []):
+        if name in rule["then"] and all(party.flag(k) == v for k, v in rule["if"].items()):
+            implied: bool = rule["then"][name]
+            return implied
+    return None
+
+
 def _party_eligible(party: Party, options: list[dict[str, Any]]) -> tuple[Status, list[str], str]:
     """Does one party fit any of the eligible kinds of § 126.7(b)(2)?"""
-    if party.kind is None and all(o["kinds"] != ["*"] for o in options):
-        return "unknown", ["parties"], f"{party.label}: kind unknown"
     missing: list[str] = []
     for option in options:
-        if option["kinds"] != ["*"] and party.kind not in option["kinds"]:
+        if party.kind is not None and party.kind not in option["kinds"]:
             continue
         needs = dict(option.get("needs", {}))
         if party.role == "broker":
             needs.update(option.get("brokers_need", {}))
-        values = {k: party.flag(k) for k in needs}
-        if all(values[k] == v for k, v in needs.items()):
+        values = {k: _flag(party, k) for k in needs}
+        if party.kind is not None and all(values[k] == v for k, v in needs.items()):
             return "pass", [], f"{party.label}: {option['id']}"
         if not any(values[k] is not None and values[k] != v for k, v in needs.items()):
+            # The option may still hold: its unknown flags (or the party's kind) are needed.
+            if party.kind is None and "parties" not in missing:
+                missing.append("parties")
             missing.extend(k for k, v in values.items() if v is None and k not in missing)
     if missing:
         return "unknown", missing, f"{party.label}: needs {', '.join(missing)}"
@@ -154,9 +168,6 @@ def _party_eligible(party: Party, options: list[dict[str, Any]]) -> tuple[Status
 def _parties(req: dict[str, Any], transfer: Transfer) -> tuple[Status, list[str], str]:
     if transfer.parties is None:
         return "unknown", ["parties"], "the parties are not known"
-    roles = {p.role for p in transfer.parties}
-    if not {"transferor", "recipient"} <= roles:
-        return "unknown", ["parties"], "a transferor and a recipient are needed"
     status: Status = "pass"
     missing: list[str] = []
     details = []
@@ -168,6 +179,9 @@ def _parties(req: dict[str, Any], transfer: Transfer) -> tuple[Status, list[str]
         if s == "unknown":
             status = "unknown"
             missing.extend(x for x in m if x not in missing)
+    roles = {p.role for p in transfer.parties}
+    if not {"transferor", "recipient"} <= roles:
+        return "unknown", [*missing, "parties"], "a transferor and a recipient are needed"
     return status, missing, "; ".join(details)
 
 
@@ -305,18 +319,24 @@ def _requirement(
         else:
             status, detail = "pass", "no transit of third countries"
     elif test == "end_users":
-        ends = [p for p in transfer.parties or () if p.role in ("end_user", "recipient")]
-        facts = {"end_users": [p.label for p in ends], "to_country": transfer.to_country}
-        if transfer.to_country == req.get("return_to"):
-            status, detail = "pass", "return to the United States"
-        elif transfer.parties is None or not ends:
-            status, missing, detail = "unknown", ["parties"], "the end user is not known"
-        elif any(p.kind in req["kinds"] for p in ends):
-            status, detail = "pass", "end use by an eligible Canadian end user"
-        elif any(p.kind is None for p in ends):
-            status, missing, detail = "unknown", ["parties"], "the end user's kind is not known"
+        ends = [p for p in transfer.parties or () if p.role == "end_user"] or [
+            p for p in transfer.parties or () if p.role == "recipient"
+        ]
+        returning = transfer.answer(req["unless_fact"])
+        facts = {"end_users": [p.label for p in ends], req["unless_fact"]: returning}
+        kinds = [p.kind for p in ends]
+        if returning is True:
+            status, detail = "pass", "for return to the United States"
+        elif ends and all(k in req["kinds"] for k in kinds):
+            status, detail = "pass", "every end user is a Canadian government or registrant"
+        elif any(k is not None and k not in req["kinds"] for k in kinds) and returning is False:
+            status, detail = "fail", "an end user is not a Canadian government or registrant"
         else:
-            status, detail = "fail", "the end user is not a Canadian government or registrant"
+            status, detail = "unknown", "the end users (or return to the U.S.) are not known"
+            if not ends or None in kinds:
+                missing.append("parties")
+            if returning is None:
+                missing.append(req["unless_fact"])
     elif test == "sme_assurances":
         p = (
             regs.usml.get(transfer.usml_classification)
@@ -384,7 +404,18 @@ def _exemption(
     missing: list[str] = []
     excluded: list[str] = []
     for blocked in spec.get("not_exempt", []):
-        if transfer.activity in blocked["activities"]:
+        if transfer.activity in blocked["activities"] and transfer.to_country in blocked.get(
+            "except_to_countries", ()
+        ):
+            requirements.append(
+                Requirement(
+                    blocked["id"],
+                    "pass",
+                    {"to_country": transfer.to_country},
+                    "to the United States: no DDTC approval needed",
+                )
+            )
+        elif transfer.activity in blocked["activities"]:
             unless = transfer.answer(blocked["unless_fact"]) if "unless_fact" in blocked else False
             if unless is None:
                 requirements.append(
@@ -412,10 +443,8 @@ def _exemption(
                     )
                 )
     for req in version["requirements"]:
-        if req["test"] == "activity" and any(
-            r.id.startswith("22 CFR 126.5(a)") and r.status == "pass" for r in requirements
-        ):
-            continue
+        if req["test"] == "activity" and any(r.status == "pass" for r in requirements):
+            continue  # the activity is covered by the paragraph that passed above
         result, needed, rows = _requirement(req, transfer, regs, supplement_rows)
         requirements.append(result)
         missing.extend(f for f in needed if f not in missing)

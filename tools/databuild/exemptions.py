@@ -68,6 +68,8 @@ def build(reference: Path) -> dict[str, Any]:
                     _check(eligible, texts, f"{where} {eligible['id']}")
                 if req["test"] == "fact" and req["fact"] not in known_facts:
                     raise BuildError(f"{where}: fact {req['fact']} is not defined")
+    for rule in data.get("party_implications", []):
+        _check(rule, texts, rule["id"])
     for rule in data["canada_126_5"]["not_exempt"]:
         rule_with_source = {**rule}
         _check(rule_with_source, texts, rule["id"])
