@@ -309,7 +309,7 @@ def _requirement(
         elif transfer.to_country in req["countries"]:
             status, detail = "pass", f"to {transfer.to_country}"
         else:
-            status, detail = "fail", f"to {transfer.to_country}, not Canada or the United States"
+            status, detail = "fail", f"to {transfer.to_country}, not Canada"
     elif test == "no_transit":
         facts = {"transit_countries": transfer.transit_countries}
         if transfer.transit_countries is None:
@@ -403,10 +403,45 @@ def _exemption(
     requirements = []
     missing: list[str] = []
     excluded: list[str] = []
+    if transfer.activity is None and any("unless_fact" in b for b in spec.get("not_exempt", [])):
+        # Which paragraph applies (e.g. § 126.5(a) for a temporary import, (b) otherwise) turns
+        # on the activity: ask it first rather than judge one paragraph that may not apply.
+        # A row of the supplement that excludes the item settles it on every paragraph.
+        for req in version["requirements"]:
+            if req["test"] == "not_on_supplement":
+                result, _, rows = _requirement(req, transfer, regs, supplement_rows)
+                if result.status == "fail":
+                    return ExemptionResult(
+                        name,
+                        spec["citation"],
+                        version["id"],
+                        "not_eligible",
+                        (result,),
+                        rows,
+                        (),
+                        version.get("modelled", ""),
+                    )
+        unknown = Requirement(
+            spec["citation"],
+            "unknown",
+            {"activity": None},
+            "which paragraph applies depends on the activity",
+        )
+        return ExemptionResult(
+            name,
+            spec["citation"],
+            version["id"],
+            "undetermined",
+            (unknown,),
+            (),
+            (_question("activity"),),
+            version.get("modelled", ""),
+        )
+    own_path = False  # a paragraph of its own (e.g. § 126.5(a)) decides instead of the rest
     for blocked in spec.get("not_exempt", []):
-        if transfer.activity in blocked["activities"] and transfer.to_country in blocked.get(
-            "except_to_countries", ()
-        ):
+        if transfer.activity not in blocked["activities"]:
+            continue
+        if transfer.to_country in blocked.get("except_to_countries", ()):
             requirements.append(
                 Requirement(
                     blocked["id"],
@@ -415,34 +450,36 @@ def _exemption(
                     "to the United States: no DDTC approval needed",
                 )
             )
-        elif transfer.activity in blocked["activities"]:
-            unless = transfer.answer(blocked["unless_fact"]) if "unless_fact" in blocked else False
-            if unless is None:
-                requirements.append(
-                    Requirement(
-                        blocked["id"], "unknown", {blocked["unless_fact"]: None}, "not known"
-                    )
+            continue
+        unless = transfer.answer(blocked["unless_fact"]) if "unless_fact" in blocked else False
+        if unless is False:
+            requirements.append(
+                Requirement(
+                    blocked["id"],
+                    "fail",
+                    {"activity": transfer.activity},
+                    "needs DDTC approval or a license",
                 )
-                missing.append(blocked["unless_fact"])
-            elif not unless:
-                requirements.append(
-                    Requirement(
-                        blocked["id"],
-                        "fail",
-                        {"activity": transfer.activity},
-                        "needs DDTC approval or a license",
-                    )
-                )
-            else:
-                requirements.append(
-                    Requirement(
-                        blocked["id"],
-                        "pass",
-                        {blocked["unless_fact"]: True},
-                        "temporary import of a Canadian-origin article",
-                    )
-                )
-    for req in version["requirements"]:
+            )
+            continue
+        own_path = True
+        path_facts: dict[str, Any] = {blocked["unless_fact"]: unless}
+        path_status: Status = "pass" if unless else "unknown"
+        details = [blocked.get("unless_quote", "") if unless else "not known"]
+        if unless is None:
+            missing.append(blocked["unless_fact"])
+        for req in blocked.get("requires", []):
+            result, needed, rows = _requirement(req, transfer, regs, supplement_rows)
+            path_facts.update(result.facts)
+            details.append(result.detail)
+            excluded.extend(rows)
+            missing.extend(f for f in needed if f not in missing)
+            if result.status == "fail":
+                path_status = "fail"
+            elif result.status == "unknown" and path_status == "pass":
+                path_status = "unknown"
+        requirements.append(Requirement(blocked["id"], path_status, path_facts, "; ".join(details)))
+    for req in [] if own_path else version["requirements"]:
         if req["test"] == "activity" and any(r.status == "pass" for r in requirements):
             continue  # the activity is covered by the paragraph that passed above
         result, needed, rows = _requirement(req, transfer, regs, supplement_rows)
@@ -524,10 +561,28 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
     questions: list[OpenQuestion] = []
     for r in results:
         questions.extend(q for q in r.open_questions if q.id not in {x.id for x in questions})
+    unknown_countries = [
+        f
+        for f, v in (
+            ("from_country", transfer.from_country),
+            ("to_country", transfer.to_country),
+            ("transit_countries", transfer.transit_countries),
+            ("parties", transfer.parties),
+        )
+        if v is None
+    ] + (["parties"] if any(p.country is None for p in transfer.parties or ()) else [])
     if eligible:
         outcome: Outcome = "exempt"
     elif any(r.status == "undetermined" for r in results):
         outcome = "undetermined"
+    elif unknown_countries:
+        # Every exemption fails, but § 126.1 may still prohibit the transfer outright.
+        outcome = "undetermined"
+        questions.extend(
+            _question(f)
+            for f in dict.fromkeys(unknown_countries)
+            if f not in {q.id for q in questions}
+        )
     else:
         outcome = "license_required"
     return Authorization(

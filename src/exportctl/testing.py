@@ -17,6 +17,11 @@ commodity jurisdiction (CJ) and CCATS fields agree with each other and with the 
 * :func:`item_facts` — an :class:`~exportctl.facts.ItemFacts`, partial or complete.
 * :func:`more_facts` — a superset of given facts, for "adding facts …" (monotonicity) tests.
 * :func:`fewer_facts` — a subset of given facts (the same tests, from a complete item down).
+* :func:`party`, :func:`parties` — parties to a transfer (kinds and flags of 22 CFR 126.7(b)(2)),
+  optionally all eligible or one surely ineligible under the version of § 126.7 in force.
+* :func:`transfers` — a :class:`~exportctl.transfers.Transfer` for the AUKUS (§ 126.7) and
+  Canadian (§ 126.5) exemptions and § 126.1, partial or complete.
+* :func:`fewer_transfer_facts` — the same transfer with some facts forgotten.
 
 A policy test, written with the kit::
 
@@ -35,29 +40,48 @@ A policy test, written with the kit::
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 from hypothesis import strategies as st
 
 from .ccl import ECCN
+from .dataset import load_json
 from .facts import ItemFacts
 from .references import ECCNRef, USMLRef, parse_eccn, parse_usml
 from .regulations import Regulations, regulations
 from .rulesets import RuleSet, load_ruleset
+from .transfers import (
+    ACTIVITIES,
+    PARTY_FLAGS,
+    PARTY_KINDS,
+    PARTY_ROLES,
+    TRANSFER_KINDS,
+    Party,
+    Transfer,
+    transfer_fact_ids,
+)
+from .transfers import SCALARS as TRANSFER_SCALARS
 
 __all__ = [
     "ECCN_TIERS",
+    "OTHER_COUNTRIES",
     "EccnTier",
     "answers",
+    "aukus_countries",
     "eccn_references",
     "fewer_facts",
+    "fewer_transfer_facts",
     "item_facts",
     "item_kinds",
     "more_facts",
+    "parties",
+    "party",
+    "transfers",
     "usml_references",
 ]
 
@@ -907,3 +931,530 @@ def fewer_facts(facts: ItemFacts) -> st.SearchStrategy[ItemFacts]:
     >>> check()
     """
     return _fewer_facts(facts)
+
+
+# --------------------------------------------------------------------------------------------
+# Transfers and parties (22 CFR 126.7 AUKUS, 126.5 Canada, 126.1)
+
+#: Countries drawn besides the § 126.7(b)(1) ones (read from the data): Canada (§ 126.5), Japan
+#: and New Zealand (§ 123.15(a)(2) but outside AUKUS), Singapore and India (§ 123.15(a)(1)
+#: destinations), France, China (§ 126.1(d)(1)), Russia and Cyprus (§ 126.1(d)(2); Cyprus with
+#: its dated suspension).  Pass ``countries=`` to draw from others.
+OTHER_COUNTRIES: tuple[str, ...] = ("CA", "JP", "NZ", "SG", "IN", "FR", "CN", "RU", "CY")
+
+#: The kinds a party located in a country may be (a government is located at home; anybody may be
+#: a U.S. person or "other").
+_KINDS_AT: dict[str, tuple[str, ...]] = {
+    "US": ("us_person", "us_government", "other"),
+    "GB": ("uk_government", "other", "us_person"),
+    "AU": ("au_government", "other", "us_person"),
+    "CA": ("canadian_registered_person", "canadian_government", "other", "us_person"),
+}
+_KINDS_ELSEWHERE: tuple[str, ...] = ("other", "us_person")
+_PARTY_NAMES = ("", "Acme Radar", "Southern Cross Avionics", "Thames Defence", "Maple Aero")
+_TRANSFER_DESCRIPTIONS = ("", "Radar receiver module", "Sonar array", "Maintenance manual")
+
+
+def aukus_countries(regs: Regulations | None = None) -> tuple[str, ...]:
+    """The countries named by 22 CFR 126.7(b)(1), as the bundled data lists them."""
+    cset = _regs(regs).countries.sets["aukus_126_7_b_1"]
+    return tuple(sorted(m.iso2 for m in cset.members))
+
+
+def _aukus_version(regs: Regulations) -> dict[str, Any] | None:
+    """The version of § 126.7 in force on the snapshot date (exemptions.json), if any."""
+    for version in load_json("exemptions.json")["aukus_126_7"]["versions"]:
+        start, end = version["effective_from"], version["effective_until"]
+        if (start is None or dt.date.fromisoformat(start) <= regs.as_of) and (
+            end is None or regs.as_of <= dt.date.fromisoformat(end)
+        ):
+            found: dict[str, Any] = version
+            return found
+    return None
+
+
+def _party_options(regs: Regulations) -> tuple[dict[str, Any], ...]:
+    """The kinds of eligible party of § 126.7(b)(2) in force on the snapshot date."""
+    version = _aukus_version(regs)
+    if version is None:
+        raise ValueError(
+            f"22 CFR 126.7 is not in force on {regs.as_of}: no party is eligible or ineligible "
+            "under it (leave eligible=None)"
+        )
+    for req in version["requirements"]:
+        if req["test"] == "parties":
+            return tuple(req["eligible"])
+    raise ValueError(f"{version['id']} has no parties requirement")  # pragma: no cover
+
+
+def _needs(option: Mapping[str, Any], role: str) -> dict[str, bool]:
+    needs = dict(option.get("needs", {}))
+    if role == "broker":
+        needs.update(option.get("brokers_need", {}))
+    return needs
+
+
+def _admits(option: Mapping[str, Any], kind: str) -> bool:
+    kinds: list[str] = option["kinds"]
+    return kinds == ["*"] or kind in kinds
+
+
+def _coherent_flags(flags: dict[str, bool | None], fixed: Mapping[str, bool]) -> None:
+    """Flags that agree with what one flag implies for another (the data's
+    ``party_implications``, e.g. a debarred person is ineligible under 22 CFR 120.16(c)).  A flag
+    in ``fixed`` is kept: the flag implying the contrary is turned instead."""
+    for rule in load_json("exemptions.json").get("party_implications", []):
+        if not all(flags[k] == v for k, v in rule["if"].items()):
+            continue
+        contrary = [k for k, v in rule["then"].items() if flags[k] is not None and flags[k] != v]
+        if not contrary:
+            continue
+        if any(k in fixed for k in contrary):
+            for k, v in rule["if"].items():
+                if k not in fixed:
+                    flags[k] = not v
+        else:
+            flags.update({k: rule["then"][k] for k in contrary})
+
+
+@st.composite
+def _party(
+    draw: st.DrawFn,
+    role: str,
+    regs: Regulations,
+    complete: bool,
+    countries: tuple[str, ...],
+    eligible: bool | None,
+    country: str | None,
+) -> Party:
+    if country is None and (complete or eligible is not None or draw(_choice((True, True, False)))):
+        country = draw(_choice(countries))
+    kinds = _KINDS_AT.get(country or "", _KINDS_ELSEWHERE) if country else PARTY_KINDS
+    fixed: dict[str, bool] = {}
+    if eligible is None:
+        kind: str | None = draw(_choice(kinds))
+    else:
+        options = _party_options(regs)
+        if eligible:
+            usable = [o for o in options if any(_admits(o, k) for k in kinds)]
+            option = draw(st.sampled_from(usable))
+            kind = draw(_choice(tuple(k for k in kinds if _admits(option, k))))
+            fixed = _needs(option, role)
+        else:
+            # A kind every admitting option of which has a need that can be refused.
+            refusable = tuple(
+                k for k in kinds if all(_needs(o, role) for o in options if _admits(o, k))
+            )
+            kind = draw(_choice(refusable))
+            for option in options:
+                needs = _needs(option, role)
+                if not _admits(option, kind) or any(
+                    fixed.get(f) == (not v) for f, v in needs.items()
+                ):
+                    continue
+                flag = draw(_choice(tuple(sorted(f for f in needs if f not in fixed))))
+                fixed[flag] = not needs[flag]
+    values: tuple[bool | None, ...] = (False, True) if complete else (None, False, True)
+    flags: dict[str, bool | None] = {
+        f: fixed[f] if f in fixed else draw(_choice(values)) for f in PARTY_FLAGS
+    }
+    _coherent_flags(flags, fixed)
+    if not complete and eligible is None and draw(_choice((False, False, False, True))):
+        kind = None
+    return Party(
+        role=role,
+        country=country,
+        kind=kind,
+        name=draw(_choice(_PARTY_NAMES)),
+        **flags,
+    )
+
+
+def _countries_arg(regs: Regulations, countries: Iterable[str] | None) -> tuple[str, ...]:
+    if countries is None:
+        return aukus_countries(regs) * 3 + OTHER_COUNTRIES
+    chosen = tuple(_regs(regs).countries.get(c).iso2 for c in countries)
+    if not chosen:
+        raise ValueError("countries is empty: give at least one ISO 3166-1 alpha-2 code")
+    return chosen
+
+
+def party(
+    role: str,
+    regs: Regulations | None = None,
+    *,
+    complete: bool = False,
+    countries: Iterable[str] | None = None,
+    eligible: bool | None = None,
+) -> st.SearchStrategy[Party]:
+    """One party to a transfer, of ``role`` (transferor, recipient, broker,
+    intermediate_consignee, end_user).
+
+    Its country is drawn from ``countries`` (default: Australia, the United Kingdom and the
+    United States mostly, and the :data:`OTHER_COUNTRIES`); its kind fits the country (a UK
+    government department is in GB, a Canadian-registered person in CA; anybody may be a U.S.
+    person or "other").  Each flag (DDTC registration, not debarred, § 120.16 eligibility,
+    Authorized User, § 129.3 registration) is yes, no or unknown (``complete``: yes or no), and
+    never debarred yet eligible under § 120.16 (22 CFR 120.16(c)).
+
+    ``eligible=True`` draws a party that fits one of the kinds of 22 CFR 126.7(b)(2) in force on
+    ``regs.as_of`` (read from the data, e.g. (b)(2)(ii) UK departments only under the final
+    rule), ``eligible=False`` one that, on known facts, fits none of them.
+
+    >>> from hypothesis import find
+    >>> from exportctl import regulations
+    >>> p = find(party("broker", regulations("2025-01-15"), eligible=True),
+    ...          lambda p: p.kind == "other")
+    >>> (p.authorized_user, p.registered_129_3)
+    (True, True)
+    """
+    if role not in PARTY_ROLES:
+        raise ValueError(f"{role!r} is not one of {', '.join(PARTY_ROLES)}")
+    snapshot = _regs(regs)
+    if eligible is not None:
+        _party_options(snapshot)
+    pool = _countries_arg(snapshot, countries)
+    return _party(role, snapshot, complete, pool, eligible, None)
+
+
+@st.composite
+def _parties(
+    draw: st.DrawFn,
+    regs: Regulations,
+    complete: bool,
+    countries: tuple[str, ...],
+    eligible: bool | None,
+    path: tuple[str | None, str | None],
+) -> tuple[Party, ...]:
+    roles = ["transferor", "recipient"]
+    if not complete and draw(_choice((False,) * 7 + (True,))):
+        roles.remove(draw(_choice(("transferor", "recipient"))))  # not known yet
+    for extra in ("broker", "intermediate_consignee", "end_user"):
+        if draw(_choice((False, False, False, True))):
+            roles.append(extra)
+    bad = draw(_choice(tuple(range(len(roles))))) if eligible is False else -1
+    out = []
+    for n, role in enumerate(roles):
+        where = {"transferor": path[0], "recipient": path[1]}.get(role)
+        if eligible is True:
+            wanted: bool | None = True
+        elif eligible is False:
+            wanted = False if n == bad else None
+        else:
+            wanted = None
+        out.append(draw(_party(role, regs, complete, countries, wanted, where)))
+    return tuple(out)
+
+
+def parties(
+    regs: Regulations | None = None,
+    *,
+    complete: bool = False,
+    countries: Iterable[str] | None = None,
+    eligible: bool | None = None,
+) -> st.SearchStrategy[tuple[Party, ...]]:
+    """The parties to one transfer: a transferor and a recipient (now and then, when not
+    ``complete``, one of them is not known yet and left out), and maybe a broker, an
+    intermediate consignee and an end user — each drawn as by :func:`party`.
+
+    ``eligible=True``: every party fits 22 CFR 126.7(b)(2) as in force on ``regs.as_of``;
+    ``eligible=False``: at least one party fits none of its kinds, on known facts.
+
+    >>> from hypothesis import find
+    >>> chain = find(parties(complete=True), lambda ps: any(p.role == "broker" for p in ps))
+    >>> [p.role for p in chain]
+    ['transferor', 'recipient', 'broker']
+    """
+    snapshot = _regs(regs)
+    if eligible is not None:
+        _party_options(snapshot)
+    pool = _countries_arg(snapshot, countries)
+    return _parties(snapshot, complete, pool, eligible, (None, None))
+
+
+@attrs.frozen
+class _Question:
+    """A question a transfer may answer, its values, and the same weighted towards the
+    *ordinary* answer: the one that excludes nothing (e.g. not classified, not for cluster
+    munitions) and meets the exemptions' requirements (e.g. § 123.9(b) complied with)."""
+
+    fact: str
+    values: tuple[Any, ...]
+    ordinary: tuple[Any, ...]
+
+
+@lru_cache(maxsize=1)
+def _transfer_questions() -> tuple[_Question, ...]:
+    """Every question a transfer may answer (ETL, Supp. No. 1, exemptions), with its values."""
+    named: dict[str, set[str]] = {}
+    excluding: dict[str, list[bool]] = {}
+    for name in ("etl.json", "supp1.json"):
+        rows = load_json(name)["rows"]
+        for row in rows if isinstance(rows, list) else rows.values():
+            for entry in row["entries"]:
+                for cond in entry["conditions"]:
+                    if cond.get("fact") and cond.get("in"):
+                        named.setdefault(cond["fact"], set()).update(cond["in"])
+                    if cond.get("fact") and isinstance(cond.get("equals"), bool):
+                        excluding.setdefault(cond["fact"], []).append(cond["equals"])
+    meets: dict[str, bool] = {}
+    data = load_json("exemptions.json")
+    for key in ("aukus_126_7", "canada_126_5"):
+        for version in data[key]["versions"]:
+            for req in version["requirements"]:
+                if req["test"] == "fact":
+                    meets[req["fact"]] = req["equals"]
+                elif req["test"] == "sme_assurances":
+                    meets[req["fact"]] = True
+    out: list[_Question] = []
+    for fact, spec in sorted(transfer_fact_ids().items()):
+        if spec["type"] in ("structural", "number") or "." in fact or fact in TRANSFER_SCALARS:
+            continue
+        if spec["type"] == "bool":
+            if fact in meets:
+                usual = meets[fact]
+            else:
+                seen = excluding.get(fact, [True])
+                usual = not max(set(seen), key=seen.count)
+            out.append(_Question(fact, (False, True), (usual,) * 7 + (not usual,)))
+        elif spec["type"] == "enum":
+            out.append(_Question(fact, tuple(spec["values"]), tuple(spec["values"])))
+        else:  # free text: the values the rows name, and another
+            values = (*sorted(named.get(fact, ())), "other")
+            out.append(_Question(fact, values, values))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _questions_for(data_version: str, regs: Regulations, ref: USMLRef) -> tuple[_Question, ...]:
+    """The questions that matter for a transfer of USML ``ref``: those the rows of Supp. No. 2
+    and Supp. No. 1 whose USML column holds ``ref`` turn on, and those of the exemptions."""
+    del data_version
+    read: set[str] = {"mt_condition_met"}  # the MT rows read it for conditional designations
+    for row in (*regs.etl.rows, *regs.supp1.rows):
+        if any(ref.is_within(u) for u in row.usml_refs):
+            read |= {c.fact for e in row.entries for c in e.conditions if c.fact}
+    exemption_facts = load_json("exemptions.json")["facts"]
+    return tuple(q for q in _transfer_questions() if q.fact in read or q.fact in exemption_facts)
+
+
+@attrs.frozen
+class _TransferPools:
+    articles: tuple[USMLRef, ...]
+    articles_by_category: Mapping[str, tuple[USMLRef, ...]]
+    data: tuple[USMLRef, ...]
+    focus_articles: tuple[USMLRef, ...]
+    focus_data: tuple[USMLRef, ...]
+    condition_refs: tuple[USMLRef, ...]
+    values: tuple[int, ...]
+
+
+@lru_cache(maxsize=4)
+def _transfer_pools(data_version: str, regs: Regulations) -> _TransferPools:
+    del data_version
+    entries = _usml_entries(regs)
+    # The ETL rows whose USML column is narrower than whole categories (rows 1 and 2 name I-XX).
+    narrow = [u for r in regs.etl.rows for u in r.usml_refs if u.path or r.row > 2]
+    conds = {ref for r in regs.etl.rows for e in r.entries for c in e.conditions for ref in c.refs}
+
+    def within(ref: USMLRef, targets: Iterable[USMLRef]) -> bool:
+        return any(ref.is_within(t) for t in targets)
+
+    articles = tuple(e.ref for e in entries if not e.technical_data)
+    data = tuple(e.ref for e in entries if e.technical_data)
+    amounts: set[int] = {0, 25_000, 2_500_000}
+    for row in load_json("exemptions.json")["thresholds_123_15"]["rows"]:
+        for key in ("defense_articles_and_services", "major_defense_equipment"):
+            if key in row:
+                amounts |= {row[key] - 1, row[key]}
+    by_category: dict[str, list[USMLRef]] = {}
+    for ref in articles:
+        by_category.setdefault(ref.category, []).append(ref)
+    return _TransferPools(
+        articles,
+        {k: tuple(v) for k, v in by_category.items()},
+        data,
+        tuple(r for r in articles if within(r, narrow)),
+        tuple(r for r in data if within(r, narrow)),
+        tuple(r for r in articles if within(r, conds)),
+        tuple(sorted(amounts)),
+    )
+
+
+def _pick_refs(draw: st.DrawFn, pools: _TransferPools, category: str | None) -> tuple[USMLRef, ...]:
+    """One or two article paragraphs: of one category (when given), or ones the ETL rows'
+    conditions name (or lie beneath)."""
+    same = pools.articles_by_category.get(category, ()) if category else pools.articles
+    focus = pools.condition_refs
+    if category:
+        focus = tuple(r for r in focus if r.category == category)
+    source = focus if focus and (not same or draw(st.booleans())) else same
+    return tuple(dict.fromkeys(draw(st.lists(_choice(source), min_size=1, max_size=2))))
+
+
+@st.composite
+def _transfers(
+    draw: st.DrawFn,
+    regs: Regulations,
+    complete: bool,
+    countries: tuple[str, ...] | None,
+    eligible_parties: bool | None,
+) -> Transfer:
+    pools = _transfer_pools(regs.data_version, regs)
+    if countries is None:
+        # Half the transfers stay within AUKUS, where § 126.7 is decided by its other terms.
+        aukus = aukus_countries(regs)
+        countries = draw(_choice((aukus, aukus * 3 + OTHER_COUNTRIES)))
+
+    def maybe(value: T) -> T | None:
+        return value if complete or draw(_choice((True, True, False))) else None
+
+    kind = draw(_choice(TRANSFER_KINDS))
+    article = kind == "article"
+    ref = draw(
+        _choice(
+            (pools.focus_articles if article else pools.focus_data)
+            if draw(st.booleans())
+            else (pools.articles if article else pools.data)
+        )
+    )
+    related: tuple[USMLRef, ...] = ()
+    if not article:
+        related = _pick_refs(draw, pools, ref.category)
+    designed_for: tuple[USMLRef, ...] = ()
+    if draw(_choice((False, False, True))):
+        designed_for = _pick_refs(draw, pools, None)
+    from_country = draw(_choice(countries))
+    to_country = draw(_choice(countries))
+    transit: tuple[str, ...] = ()
+    if draw(_choice((False, False, False, True))):
+        transit = (draw(_choice(countries)),)
+    value = draw(
+        st.one_of(_choice(pools.values), st.integers(0, 5_000_000), st.integers(0, 150_000_000))
+    )
+    chain: tuple[Party, ...] | None = draw(
+        _parties(regs, complete, countries, eligible_parties, (from_country, to_country))
+    )
+    # Half the time the answers lean to the ordinary ones (an unclassified article without
+    # anti-tamper, § 123.9(b) complied with, ...): most transfers are, and the exemptions are
+    # decided by their other terms only then.
+    ordinary = draw(st.booleans())
+    given: dict[str, Any] = {}
+    for q in _questions_for(regs.data_version, regs, ref):
+        if complete or draw(_choice((True, True, False))):
+            given[q.fact] = draw(_choice(q.ordinary if ordinary else q.values))
+    return Transfer(
+        transfer_id=f"T-{draw(st.integers(1, 99999))}",
+        description=draw(_choice(_TRANSFER_DESCRIPTIONS)),
+        activity=maybe(draw(_choice(ACTIVITIES))),
+        transfer_kind=maybe(kind),
+        usml_classification=maybe(ref),
+        related_to=maybe(related),
+        specially_designed_for=maybe(designed_for),
+        from_country=maybe(from_country),
+        to_country=maybe(to_country),
+        transit_countries=maybe(transit),
+        value_usd=maybe(value),
+        parties=maybe(chain),
+        answers=given,
+    )
+
+
+def transfers(
+    regs: Regulations | None = None,
+    *,
+    complete: bool = False,
+    countries: Iterable[str] | None = None,
+    eligible_parties: bool | None = None,
+) -> st.SearchStrategy[Transfer]:
+    """A transfer (22 CFR 126.7, 126.5, 126.1), as a user or a batch file would describe it.
+
+    * what: an article of a USML paragraph, or technical data or a defense service of a
+      category's technical data paragraph directly related to articles of that category — real
+      paragraphs (as :func:`usml_references`), half the time within the ETL rows (22 CFR part
+      126, Supp. No. 2) narrower than whole categories; sometimes specially designed for
+      paragraphs the rows' conditions name;
+    * where: from and to a country of ``countries`` (default: half the transfers within
+      Australia, the United Kingdom and the United States, the others also touching
+      :data:`OTHER_COUNTRIES`), a transit country now and then;
+    * value: often at or just below an amount of 22 CFR 123.15(a) (read from the data);
+    * who: :func:`parties` (``eligible_parties`` as its ``eligible``), transferor and recipient
+      located at the start and end of the path;
+    * answers to the questions of the exemptions and of the ETL and Supp. No. 1 rows whose USML
+      column holds the paragraph (the others cannot matter), each maybe unknown.
+
+    Any fact may be unknown (``None``, or a question left out of ``answers``); with
+    ``complete=True`` every fact is known: every field, every party's kind, country and flags
+    and every question that matters.  Use :func:`fewer_transfer_facts` for "the same transfer,
+    less known".
+
+    >>> from hypothesis import given, settings
+    >>> from exportctl import regulations
+    >>> from exportctl.exemptions import check_aukus
+    >>> regs = regulations("2025-01-15")
+    >>> @settings(max_examples=25, database=None)
+    ... @given(transfers(regs, complete=True))
+    ... def check(transfer):
+    ...     assert check_aukus(transfer, regs).status in ("eligible", "not_eligible")
+    >>> check()
+    """
+    snapshot = _regs(regs)
+    if eligible_parties is not None:
+        _party_options(snapshot)
+    pool = None if countries is None else _countries_arg(snapshot, countries)
+    return _transfers(snapshot, complete, pool, eligible_parties)
+
+
+@st.composite
+def _fewer_transfer_facts(draw: st.DrawFn, transfer: Transfer) -> Transfer:
+    forget = draw(_choice((_choice((False, True)), _choice((False,) * 7 + (True,)))))
+    chain = transfer.parties
+    if chain is not None:
+        if draw(forget):
+            chain = None
+        else:
+            forgotten: list[Party] = []
+            for p in chain:
+                changes: dict[str, Any] = {
+                    f: None if draw(forget) else getattr(p, f)
+                    for f in ("country", "kind", *PARTY_FLAGS)
+                }
+                forgotten.append(attrs.evolve(p, **changes))
+            chain = tuple(forgotten)
+    kept = {k: v for k, v in sorted(transfer.answers.items()) if not draw(forget)}
+    fields: dict[str, Any] = {
+        f: None if draw(forget) else getattr(transfer, f)
+        for f in (
+            "activity",
+            "transfer_kind",
+            "usml_classification",
+            "related_to",
+            "specially_designed_for",
+            "from_country",
+            "to_country",
+            "transit_countries",
+            "value_usd",
+        )
+    }
+    return attrs.evolve(transfer, parties=chain, answers=kept, **fields)
+
+
+def fewer_transfer_facts(transfer: Transfer) -> st.SearchStrategy[Transfer]:
+    """The same transfer with some facts forgotten (``None``): any field, all the parties or
+    any party's country, kind or flag, any answer — about half of them, or one now and then.
+    Parties are never dropped from the list, only their facts.  For "unknown facts never make
+    a transfer eligible" tests.
+
+    >>> from hypothesis import given, settings, strategies as st
+    >>> from exportctl import regulations
+    >>> regs = regulations("2025-01-15")
+    >>> pairs = transfers(regs, complete=True).flatmap(
+    ...     lambda g: st.tuples(fewer_transfer_facts(g), st.just(g)))
+    >>> @settings(max_examples=25, database=None)
+    ... @given(pairs)
+    ... def check(pair):
+    ...     f, g = pair
+    ...     assert f.answers.items() <= g.answers.items()
+    >>> check()
+    """
+    return _fewer_transfer_facts(transfer)

@@ -71,6 +71,8 @@ def build(reference: Path) -> dict[str, Any]:
     for rule in data.get("party_implications", []):
         _check(rule, texts, rule["id"])
     for rule in data["canada_126_5"]["not_exempt"]:
+        for req in rule.get("requires", []):
+            _check(req, texts, f"{rule['id']} requires")
         rule_with_source = {**rule}
         _check(rule_with_source, texts, rule["id"])
         if "unless_quote" in rule:

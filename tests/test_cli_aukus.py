@@ -1,0 +1,379 @@
+"""`exportctl aukus check`, `exportctl etl check` and `exportctl authorize` through click's
+CliRunner (22 CFR 126.1, 126.7 and its Excluded Technology List, 126.5)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from exportctl.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_JSON = ROOT / "examples" / "aukus_transfer.json"
+EXAMPLE_CSV = ROOT / "examples" / "transfers.csv"
+
+IFR_DAY = "2025-06-01"  # interim final rule of § 126.7
+FINAL_DAY = "2026-01-15"  # final rule of § 126.7
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def example() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    return data
+
+
+def transfer_file(tmp_path: Path, **changes: Any) -> str:
+    raw = copy.deepcopy(example())
+    answers = changes.pop("answers", None)
+    raw.update(changes)
+    if answers is not None:
+        raw["answers"] = answers
+    return write(tmp_path, "transfer.json", json.dumps(raw))
+
+
+# --------------------------------------------------------------------------------------------
+# exportctl aukus check FILE  (0 eligible, 1 undetermined, 3 not eligible or prohibited, 4 input)
+
+
+@pytest.mark.parametrize(
+    ("day", "version"), [(IFR_DAY, "itar-126.7-ifr-2024"), (FINAL_DAY, "itar-126.7-final-2025")]
+)
+def test_aukus_check_example_is_eligible(day: str, version: str) -> None:
+    code, out, _ = run("aukus", "check", str(EXAMPLE_JSON), "--as-of", day)
+    assert code == 0
+    assert "eligible" in out and version in out and "AUKUS-2026-0042" in out
+
+
+def test_aukus_check_explain_lists_every_requirement_with_its_citation() -> None:
+    code, out, _ = run("aukus", "check", str(EXAMPLE_JSON), "--explain", "--as-of", IFR_DAY)
+    assert code == 0
+    for cite in ("126.7(a)", "126.7(b)(1)", "126.7(b)(2)", "126.7(b)(3)", "126.7(b)(4)"):
+        assert f"22 CFR {cite}" in out
+    assert "22 CFR 126.7(b)(2)(iii)" in out  # the Australian recipient is an Authorized User
+
+
+def test_aukus_check_json() -> None:
+    code, out, _ = run(
+        "aukus", "check", str(EXAMPLE_JSON), "--format", "json", "--as-of", FINAL_DAY
+    )
+    assert code == 0
+    record = json.loads(out)
+    assert record["transfer_id"] == "AUKUS-2026-0042"
+    assert record["as_of"] == FINAL_DAY and record["data_version"]
+    assert (record["status"], record["version"]) == ("eligible", "itar-126.7-final-2025")
+    assert [r["status"] for r in record["requirements"]] == ["pass"] * 6
+    assert record["requirements"][2]["id"] == "22 CFR 126.7(b)(2)"
+
+
+def test_aukus_check_undetermined_exits_1_with_the_open_question(tmp_path: Path) -> None:
+    answers = {k: v for k, v in example()["answers"].items() if k != "classified"}
+    path = transfer_file(tmp_path, usml_classification="XI(a)(3)(xviii)", answers=answers)
+    code, out, _ = run("aukus", "check", path, "--format", "json", "--as-of", IFR_DAY)
+    assert code == 1
+    record = json.loads(out)
+    assert record["status"] == "undetermined"
+    assert [q["id"] for q in record["open_questions"]] == ["classified"]
+
+
+def test_aukus_check_etl_row_exits_3(tmp_path: Path) -> None:
+    answers = {**example()["answers"], "classified": True}
+    path = transfer_file(tmp_path, usml_classification="XI(a)(3)(xviii)", answers=answers)
+    code, out, _ = run("aukus", "check", path, "--as-of", IFR_DAY)
+    assert code == 3
+    assert "not_eligible" in out and "SUPP2-013" in out
+
+
+def test_aukus_check_to_japan_exits_3(tmp_path: Path) -> None:
+    parties = example()["parties"]
+    parties[1]["country"] = "JP"
+    path = transfer_file(tmp_path, to_country="JP", parties=parties)
+    code, out, _ = run("aukus", "check", path, "--explain", "--as-of", IFR_DAY)
+    assert code == 3
+    assert "not_eligible" in out and "JP" in out
+
+
+def test_aukus_check_126_1_first_exits_3(tmp_path: Path) -> None:
+    """22 CFR 126.1(d)(1): a transfer touching China is prohibited before § 126.7 is read."""
+    parties = [*example()["parties"], {"role": "end_user", "country": "CN", "kind": "other"}]
+    path = transfer_file(tmp_path, parties=parties)
+    code, out, _ = run("aukus", "check", path, "--format", "json", "--as-of", IFR_DAY)
+    assert code == 3
+    record = json.loads(out)
+    assert record["proscribed_126_1"] and record["proscribed_126_1"][0].startswith("CN")
+    assert "status" not in record
+
+
+def test_aukus_check_not_in_force_before_2024_09_01() -> None:
+    code, out, _ = run(
+        "aukus", "check", str(EXAMPLE_JSON), "--format", "json", "--as-of", "2024-08-31"
+    )
+    record = json.loads(out)
+    assert (record["status"], record["version"]) == ("not_in_force", None)
+    assert code == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("{not json", "transfer"),
+        (json.dumps({**example(), "to_country": "Atlantis"}), "to_country"),
+        (json.dumps({**example(), "value_usd": "lots"}), "value_usd"),
+        (json.dumps({**example(), "activity": "smuggling"}), "activity"),
+        (json.dumps({**example(), "colour": "red"}), "colour"),
+        (json.dumps({k: v for k, v in example().items() if k != "transfer_id"}), "transfer_id"),
+    ],
+)
+def test_aukus_check_bad_input_exits_4_naming_the_field(
+    tmp_path: Path, text: str, field: str
+) -> None:
+    code, out, err = run("aukus", "check", write(tmp_path, "t.json", text), "--as-of", IFR_DAY)
+    assert code == 4
+    assert out == ""
+    assert "error" in err and field in err
+
+
+def test_aukus_check_bad_party_field_is_named(tmp_path: Path) -> None:
+    parties = example()["parties"]
+    parties[1]["kind"] = "alien"
+    code, _, err = run("aukus", "check", transfer_file(tmp_path, parties=parties))
+    assert code == 4 and "parties[1].kind" in err
+
+
+# --------------------------------------------------------------------------------------------
+# exportctl etl check REF  (0 no row catches, 1 a row may catch, 3 a row catches)
+
+
+def test_etl_check_classified_radar_is_caught_by_row_13() -> None:
+    code, out, _ = run("etl", "check", "XI(a)(3)(xviii)", "--fact", "classified=yes")
+    assert code == 3
+    assert "13" in out and "yes" in out
+
+
+def test_etl_check_json_lists_every_row() -> None:
+    code, out, _ = run(
+        "etl", "check", "XI(a)(3)(xviii)", "--fact", "classified=yes", "--format", "json"
+    )
+    assert code == 3
+    rows = {r["row"]: r for r in json.loads(out)}
+    assert len(rows) == 28
+    assert rows[13]["caught"] == "yes"
+    assert rows[2]["caught"] == "open"
+    assert rows[2]["needs"] == ["anti_tamper_dod_ppp", "anti_tamper_installed"]
+    assert rows[23]["caught"] == "no"
+
+
+def test_etl_check_open_fact_exits_1() -> None:
+    code, out, _ = run(
+        "etl", "check", "XI(a)(3)(xviii)", "--fact", "classified=no", "--format", "json"
+    )
+    assert code == 1
+    rows = {r["row"]: r["caught"] for r in json.loads(out)}
+    assert rows[13] == "no" and rows[2] == "open"
+
+
+def test_etl_check_nothing_caught_exits_0() -> None:
+    code, out, _ = run(
+        "etl",
+        "check",
+        "XI(a)(3)(xviii)",
+        "--fact",
+        "classified=no",
+        "--fact",
+        "anti_tamper_dod_ppp=no",
+    )
+    assert code == 0
+    assert "no ETL row catches" in out
+
+
+def test_etl_check_technical_data_reads_the_related_articles() -> None:
+    """Supp. No. 2 row 13: "classified, directly related technical data"."""
+    args = ["etl", "check", "XI(d)", "--kind", "technical_data", "--related-to", "XI(a)(3)(xviii)"]
+    code, out, _ = run(*args, "--fact", "classified=yes", "--format", "csv")
+    assert code == 3
+    caught = [r["row"] for r in csv.DictReader(io.StringIO(out)) if r["caught"] == "yes"]
+    assert caught == ["13"]
+
+
+def test_etl_check_mt_article_is_caught_by_row_1() -> None:
+    """Supp. No. 2 row 1: IV(h)(12) is MT-designated on the USML."""
+    args = ["etl", "check", "IV(h)(12)", "--fact", "anti_tamper_dod_ppp=no", "--format", "json"]
+    code, out, _ = run(*args)
+    assert code == 3
+    assert [r["row"] for r in json.loads(out) if r["caught"] == "yes"] == [1]
+
+
+@pytest.mark.parametrize(
+    ("fact", "field"),
+    [("colour=red", "colour"), ("classified", "--fact"), ("classified=perhaps", "classified")],
+)
+def test_etl_check_bad_fact_exits_4_naming_it(fact: str, field: str) -> None:
+    code, _, err = run("etl", "check", "XI(a)(3)(xviii)", "--fact", fact)
+    assert code == 4
+    assert field in err
+
+
+# --------------------------------------------------------------------------------------------
+# exportctl authorize FILE  (0 every transfer decided, 1 some undetermined, 4 some input errors)
+
+#: The outcome of each row of examples/transfers.csv under the final rule (as examples/README.md
+#: describes them).
+EXAMPLE_OUTCOMES = {
+    "AU-01": ("exempt", "22 CFR 126.7"),
+    "GB-02": ("exempt", "22 CFR 126.7"),
+    "GB-03": ("exempt", "22 CFR 126.7"),
+    "GB-04": ("exempt", "22 CFR 126.7"),
+    "ETL-05": ("license_required", ""),
+    "ETL-06": ("license_required", ""),
+    "ETL-07": ("license_required", ""),
+    "VAL-08": ("license_required", ""),
+    "JP-09": ("license_required", ""),
+    "CN-10": ("prohibited", ""),
+    "DB-11": ("license_required", ""),
+    "CA-12": ("exempt", "22 CFR 126.5"),
+    "CA-13": ("license_required", ""),
+    "CA-14": ("undetermined", ""),
+    "UND-15": ("undetermined", ""),
+    "UND-16": ("undetermined", ""),
+    "UND-17": ("undetermined", ""),
+}
+
+
+def test_authorize_example_csv_one_row_per_transfer_in_order() -> None:
+    code, out, err = run("authorize", str(EXAMPLE_CSV), "--format", "csv", "--as-of", FINAL_DAY)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["transfer_id"] for r in rows] == list(EXAMPLE_OUTCOMES)
+    assert [r["row"] for r in rows] == [str(n) for n in range(1, len(EXAMPLE_OUTCOMES) + 1)]
+    assert {r["transfer_id"]: (r["outcome"], r["exemption"]) for r in rows} == EXAMPLE_OUTCOMES
+    by_id = {r["transfer_id"]: r for r in rows}
+    assert by_id["ETL-05"]["etl_rows"] == "SUPP2-013"
+    assert by_id["ETL-06"]["etl_rows"] == "SUPP2-001"
+    assert by_id["ETL-07"]["etl_rows"] == "SUPP2-002"
+    assert by_id["CN-10"]["proscribed"].startswith("CN")
+    assert by_id["UND-15"]["open_questions"] == "classified"
+    assert by_id["UND-16"]["open_questions"] == "authorized_user"
+    assert by_id["UND-17"]["open_questions"] == "value_usd"
+    assert by_id["CA-14"]["open_questions"] == "sme_non_transfer_and_use_assurances"
+    assert all(len(r["decision_id"]) == 20 for r in rows)
+    assert code == 1  # some transfers undetermined
+    assert "authorized 17 transfers" in err
+
+
+def test_authorize_uk_ministry_of_defence_only_under_the_final_rule() -> None:
+    """22 CFR 126.7(b)(2)(ii) as amended by the final rule (from 2025-12-30)."""
+    _, out, _ = run("authorize", str(EXAMPLE_CSV), "--format", "csv", "--as-of", IFR_DAY)
+    by_id = {r["transfer_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert by_id["GB-03"]["outcome"] == "license_required"
+    assert by_id["GB-03"]["aukus_126_7"] == "not_eligible"
+    assert by_id["AU-01"]["outcome"] == "exempt"
+
+
+HEADER = (
+    "transfer_id,activity,transfer_kind,usml_classification,specially_designed_for,"
+    "from_country,to_country,transit_countries,value_usd,"
+    "transferor_country,transferor_kind,transferor_ddtc_registered,transferor_not_debarred,"
+    "transferor_eligible_120_16,recipient_country,recipient_kind,recipient_authorized_user,"
+    "end_user_country,end_user_kind,"
+    "classified,anti_tamper_dod_ppp,for_cluster_munitions,major_defense_equipment,"
+    "manufacturing_abroad_sme,transferor_complies_123_9_b\n"
+)
+_OK = "US,us_person,yes,yes,yes"
+ROWS = {
+    "ok": f"R1,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,,,"
+    "no,no,no,no,no,yes\n",
+    "bad_country": f"R2,export,article,XI(c)(4),XI(a)(3)(i),US,XX,none,4800000,{_OK},AU,other,"
+    "yes,,,no,no,no,no,no,yes\n",
+    "open": f"R3,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,,,,"
+    "no,no,no,no,no,yes\n",
+    "cn": f"R4,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,CN,other,"
+    "no,no,no,no,no,yes\n",
+    "bad_kind": f"R5,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,alien,yes,,,"
+    "no,no,no,no,no,yes\n",
+    "bad_value": f"R6,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,lots,{_OK},AU,other,yes,,,"
+    "no,no,no,no,no,yes\n",
+    "license": f"R7,export,article,XI(c)(4),XI(a)(3)(i),US,JP,none,4800000,{_OK},JP,other,no,,,"
+    "no,no,no,no,no,yes\n",
+}
+
+
+def test_authorize_csv_bad_rows_are_errors_naming_the_field(tmp_path: Path) -> None:
+    order = ["ok", "bad_country", "open", "cn", "bad_kind", "bad_value", "license"]
+    path = write(tmp_path, "t.csv", HEADER + "".join(ROWS[k] for k in order))
+    code, out, err = run("authorize", path, "--format", "csv", "--as-of", FINAL_DAY)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["transfer_id"] for r in rows] == ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]
+    assert [r["status"] for r in rows] == [
+        "exempt",
+        "error",
+        "undetermined",
+        "prohibited",
+        "error",
+        "error",
+        "license_required",
+    ]
+    assert rows[1]["error_field"] == "to_country"
+    assert rows[4]["error_field"] == "recipient.kind"
+    assert rows[5]["error_field"] == "value_usd"
+    assert rows[2]["open_questions"] == "authorized_user"
+    assert code == 4  # some rows had input errors; the others were still decided
+    assert "error 3" in err
+
+
+def test_authorize_exit_1_when_only_undetermined(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", HEADER + ROWS["ok"] + ROWS["open"])
+    code, _, _ = run("authorize", path, "--format", "csv", "--as-of", FINAL_DAY)
+    assert code == 1
+
+
+def test_authorize_exit_0_when_every_transfer_decided(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", HEADER + ROWS["ok"] + ROWS["cn"] + ROWS["license"])
+    code, out, _ = run("authorize", path, "--as-of", FINAL_DAY, "--quiet")
+    assert code == 0
+    assert "R1" in out and "prohibited" in out and "license_required" in out
+
+
+def test_authorize_exit_zero_flag(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", HEADER + ROWS["bad_kind"])
+    code, _, _ = run("authorize", path, "--as-of", FINAL_DAY, "--exit-zero", "--quiet")
+    assert code == 0
+
+
+def test_authorize_jsonl_in_and_out(tmp_path: Path) -> None:
+    eligible = example()
+    undetermined = {**example(), "transfer_id": "J2", "value_usd": None}
+    bad = {**example(), "transfer_id": "J4", "transit_countries": ["Narnia"]}
+    lines = [json.dumps(eligible), json.dumps(undetermined), "{not json", json.dumps(bad)]
+    path = write(tmp_path, "t.jsonl", "\n".join(lines) + "\n")
+    code, out, _ = run("authorize", path, "--format", "jsonl", "--as-of", FINAL_DAY)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["row"] for r in records] == [1, 2, 3, 4]
+    assert [r["status"] for r in records] == ["exempt", "undetermined", "error", "error"]
+    assert records[0]["authorization"]["exemption"] == "126.7"
+    assert records[0]["authorization"]["decision_id"] == records[0]["decision_id"]
+    assert records[1]["open_questions"] == ["value_usd"]
+    assert records[2]["error_field"] == "row"
+    assert records[3]["error_field"] == "transit_countries"
+    assert "authorization" not in records[3]
+    assert code == 4
+
+
+def test_authorize_decision_ids_are_stable_across_runs() -> None:
+    first = run("authorize", str(EXAMPLE_CSV), "--format", "csv", "--as-of", FINAL_DAY)[1]
+    again = run("authorize", str(EXAMPLE_CSV), "--format", "csv", "--as-of", FINAL_DAY)[1]
+    assert first == again
