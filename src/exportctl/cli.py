@@ -419,34 +419,47 @@ def _with_answer(facts: ItemFacts, question: Question, answer: str, rules: RuleS
 _SCREEN_FORMATS = ("table", "csv", "jsonl")
 
 
+def batch_options(func: F) -> F:
+    """The options every batch command shares: formats, date, quiet, exit-zero."""
+    for option in reversed(
+        (
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(_SCREEN_FORMATS),
+                default="table",
+                show_default=True,
+                help="Output: a table for people, CSV or JSON lines for machines.",
+            ),
+            click.option(
+                "--input-format",
+                type=click.Choice(["auto", "csv", "jsonl"]),
+                default="auto",
+                show_default=True,
+                help="How FILE is written (auto: by its extension).",
+            ),
+            click.option(
+                "--as-of",
+                "as_of",
+                type=_Date(),
+                default=None,
+                help="Decide as of this date (YYYY-MM-DD); default today.",
+            ),
+            click.option("--quiet", is_flag=True, help="No summary or progress on stderr."),
+            click.option(
+                "--exit-zero",
+                is_flag=True,
+                help="Exit 0 whatever the outcome (report only, e.g. for a demo).",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
 @main.command("screen")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_SCREEN_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output: a table for people, CSV or JSON lines for machines.",
-)
-@click.option(
-    "--input-format",
-    type=click.Choice(["auto", "csv", "jsonl"]),
-    default="auto",
-    show_default=True,
-    help="How FILE is written (auto: by its extension).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=_Date(),
-    default=None,
-    help="Decide as of this date (YYYY-MM-DD); default today.",
-)
-@click.option("--quiet", is_flag=True, help="No summary or progress on stderr.")
-@click.option(
-    "--exit-zero", is_flag=True, help="Exit 0 whatever the outcome (report only, e.g. for a demo)."
-)
+@batch_options
 @_ruleset_option
 def screen_command(
     file: str,
@@ -764,30 +777,7 @@ def etl_check(
 
 @main.command("authorize")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_SCREEN_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output: a table for people, CSV or JSON lines for machines.",
-)
-@click.option(
-    "--input-format",
-    type=click.Choice(["auto", "csv", "jsonl"]),
-    default="auto",
-    show_default=True,
-    help="How FILE is written (auto: by its extension).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=_Date(),
-    default=None,
-    help="Decide as of this date (YYYY-MM-DD); default today.",
-)
-@click.option("--quiet", is_flag=True, help="No summary on stderr.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the outcome (report only).")
+@batch_options
 def authorize_command(
     file: str, fmt: str, input_format: str, as_of: dt.date | None, quiet: bool, exit_zero: bool
 ) -> None:
