@@ -185,14 +185,8 @@ def _parties(req: dict[str, Any], transfer: Transfer) -> tuple[Status, list[str]
     return status, missing, "; ".join(details)
 
 
-def _territory(
-    req: dict[str, Any], transfer: Transfer, regs: Regulations
-) -> tuple[Status, list[str], str]:
-    allowed = regs.countries.members(req["country_set"], regs.as_of)
-    countries = transfer.countries()
-    outside = sorted({c for c in countries if c is not None and c not in allowed})
-    if outside:
-        return "fail", [], f"touches {', '.join(outside)}, outside {', '.join(sorted(allowed))}"
+def _unknown_countries(transfer: Transfer) -> list[str]:
+    """The facts still needed to know every country the transfer touches."""
     missing = [
         f
         for f, v in (
@@ -203,8 +197,22 @@ def _territory(
         )
         if v is None
     ]
-    if missing or any(c is None for c in countries):
-        return "unknown", missing or ["parties"], "not every country of the transfer is known"
+    if "parties" not in missing and any(p.country is None for p in transfer.parties or ()):
+        missing.append("parties")
+    return missing
+
+
+def _territory(
+    req: dict[str, Any], transfer: Transfer, regs: Regulations
+) -> tuple[Status, list[str], str]:
+    allowed = regs.countries.members(req["country_set"], regs.as_of)
+    countries = transfer.countries()
+    outside = sorted({c for c in countries if c is not None and c not in allowed})
+    if outside:
+        return "fail", [], f"touches {', '.join(outside)}, outside {', '.join(sorted(allowed))}"
+    missing = _unknown_countries(transfer)
+    if missing:
+        return "unknown", missing, "not every country of the transfer is known"
     return "pass", [], f"all within {', '.join(sorted(allowed))}"
 
 
@@ -561,16 +569,7 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
     questions: list[OpenQuestion] = []
     for r in results:
         questions.extend(q for q in r.open_questions if q.id not in {x.id for x in questions})
-    unknown_countries = [
-        f
-        for f, v in (
-            ("from_country", transfer.from_country),
-            ("to_country", transfer.to_country),
-            ("transit_countries", transfer.transit_countries),
-            ("parties", transfer.parties),
-        )
-        if v is None
-    ] + (["parties"] if any(p.country is None for p in transfer.parties or ()) else [])
+    unknown_countries = _unknown_countries(transfer)
     if eligible:
         outcome: Outcome = "exempt"
     elif any(r.status == "undetermined" for r in results):
