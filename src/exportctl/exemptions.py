@@ -28,6 +28,7 @@ from .dataset import load_json
 from .exclusions import RowMatch, match_rows
 from .output import to_jsonable
 from .regulations import Regulations, regulations
+from .rulesets import Question
 from .transfers import Party, Transfer, transfer_fact_ids
 
 __all__ = [
@@ -56,13 +57,6 @@ class Requirement:
 
 
 @attrs.frozen
-class OpenQuestion:
-    id: str
-    text: str
-    citation: str
-
-
-@attrs.frozen
 class ExemptionResult:
     exemption: str
     citation: str
@@ -70,7 +64,7 @@ class ExemptionResult:
     status: ExemptionStatus
     requirements: tuple[Requirement, ...]
     excluded_rows: tuple[str, ...]
-    open_questions: tuple[OpenQuestion, ...]
+    open_questions: tuple[Question, ...]
     note: str = ""
 
 
@@ -84,7 +78,7 @@ class Authorization:
     exemption: str | None
     proscribed: tuple[Requirement, ...]
     exemptions: tuple[ExemptionResult, ...]
-    open_questions: tuple[OpenQuestion, ...]
+    open_questions: tuple[Question, ...]
     as_of: dt.date
     data_version: str
     warnings: tuple[str, ...] = ()
@@ -100,11 +94,11 @@ def _data() -> dict[str, Any]:
     return data
 
 
-def _question(fact: str) -> OpenQuestion:
+def _question(fact: str) -> Question:
     spec = transfer_fact_ids().get(fact) or transfer_fact_ids().get(f"party.{fact}")
     if spec is None:
-        return OpenQuestion(fact, fact, "")
-    return OpenQuestion(fact, spec.get("question", fact), spec.get("citation", ""))
+        return Question(fact, fact, "", "structural")
+    return Question(fact, spec.get("question", fact), spec.get("citation", ""), spec["type"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -566,7 +560,7 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
         _exemption("126.5", "canada_126_5", transfer, regs, rows),
     )
     eligible = [r for r in results if r.status == "eligible"]
-    questions: list[OpenQuestion] = []
+    questions: list[Question] = []
     for r in results:
         questions.extend(q for q in r.open_questions if q.id not in {x.id for x in questions})
     unknown_countries = _unknown_countries(transfer)

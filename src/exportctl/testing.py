@@ -1424,17 +1424,7 @@ def _fewer_transfer_facts(draw: st.DrawFn, transfer: Transfer) -> Transfer:
     kept = {k: v for k, v in sorted(transfer.answers.items()) if not draw(forget)}
     fields: dict[str, Any] = {
         f: None if draw(forget) else getattr(transfer, f)
-        for f in (
-            "activity",
-            "transfer_kind",
-            "usml_classification",
-            "related_to",
-            "specially_designed_for",
-            "from_country",
-            "to_country",
-            "transit_countries",
-            "value_usd",
-        )
+        for f in TRANSFER_SCALARS[2:]  # everything but the id and the description
     }
     return attrs.evolve(transfer, parties=chain, answers=kept, **fields)
 
