@@ -667,17 +667,17 @@ def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> No
     § 126.1 is checked first.  Exit status: 0 eligible, 1 undetermined, 3 not eligible or
     prohibited, 4 bad input.
     """
-    from .exemptions import check_aukus, proscribed
+    from .exemptions import check_aukus_after_126_1
 
     regs = _snapshot(as_of)
     transfer = _load_transfer(file)
-    denied = proscribed(transfer, regs)
+    denied, result = check_aukus_after_126_1(transfer, regs)
     header = {
         "transfer_id": transfer.transfer_id,
         "as_of": regs.as_of,
         "data_version": regs.data_version,
     }
-    if denied:
+    if result is None:
         header["proscribed_126_1"] = [p.detail for p in denied]
         click.echo(
             render(key_values(header.items()), "table")
@@ -687,7 +687,6 @@ def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> No
             else render([header], "csv")
         )
         sys.exit(EXIT_NOT_FOUND)
-    result = check_aukus(transfer, regs)
     _emit_exemption(result, fmt, explain, header)
     sys.exit({"eligible": 0, "undetermined": 1}.get(result.status, EXIT_NOT_FOUND))
 

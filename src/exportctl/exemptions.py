@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ __all__ = [
     "Requirement",
     "authorize",
     "check_aukus",
+    "check_aukus_after_126_1",
     "check_canada",
     "proscribed",
 ]
@@ -212,9 +214,10 @@ def _territory(
 
 def _thresholds(transfer: Transfer, regs: Regulations) -> tuple[Status, list[str], str]:
     """§ 123.15(a): would the value require congressional certification?"""
-    if transfer.to_country == "US":
-        return "pass", [], "§ 123.15 thresholds concern exports from the United States"
-    rows = _data()["thresholds_123_15"]["rows"]
+    thresholds = _data()["thresholds_123_15"]
+    if transfer.to_country in thresholds["not_for_destinations"]:
+        return "pass", [], thresholds["not_for_destinations_reason"]
+    rows = thresholds["rows"]
     applicable = []
     for row in rows:
         if "usml_within" in row:
@@ -250,122 +253,171 @@ def _ref(text: str) -> Any:
     return parse_usml(text)
 
 
-def _requirement(
-    req: dict[str, Any],
-    transfer: Transfer,
-    regs: Regulations,
-    supplement_rows: dict[str, tuple[RowMatch, ...]],
-) -> tuple[Requirement, list[str], tuple[str, ...]]:
-    test = req["test"]
+@attrs.frozen
+class _Check:
+    """What one requirement test found (before it becomes a :class:`Requirement`)."""
+
     status: Status
+    detail: str
+    facts: dict[str, Any] = attrs.field(factory=dict)
+    missing: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
-    missing: list[str] = []
-    facts: dict[str, Any] = {}
-    if test == "activity":
-        facts = {"activity": transfer.activity}
-        if transfer.activity is None:
-            status, missing, detail = "unknown", ["activity"], "the activity is not known"
-        elif transfer.activity in req["activities"]:
-            status, detail = "pass", f"{transfer.activity} is covered"
-        else:
-            status, detail = "fail", f"{transfer.activity} is not covered"
-    elif test == "territory":
-        facts = {"countries": list(transfer.countries())}
-        status, missing, detail = _territory(req, transfer, regs)
-    elif test == "parties":
-        facts = {"parties": [p.label for p in transfer.parties or ()]}
-        status, missing, detail = _parties(req, transfer)
-    elif test == "not_on_supplement":
-        matches = supplement_rows[req["supplement"]]
-        caught = [m for m in matches if m.caught is True]
-        unknown = [m for m in matches if m.caught is None]
-        excluded = tuple(m.row.id for m in caught)
-        facts = {"usml_classification": str(transfer.usml_classification)}
-        if caught:
-            status, detail = "fail", "caught by " + ", ".join(m.row.citation for m in caught)
-        elif unknown:
-            status = "unknown"
-            for m in unknown:
-                missing.extend(f for f in m.missing if f not in missing)
-            detail = "open for " + ", ".join(m.row.citation for m in unknown)
-        else:
-            status, detail = "pass", "no row catches the transfer"
-    elif test == "value_and_sme_manufacturing":
-        facts = {
-            "value_usd": transfer.value_usd,
-            "major_defense_equipment": transfer.answer("major_defense_equipment"),
-            "manufacturing_abroad_sme": transfer.answer("manufacturing_abroad_sme"),
-        }
-        status, missing, detail = _thresholds(transfer, regs)
-        sme = transfer.answer("manufacturing_abroad_sme")
-        if status != "fail":
-            if sme is True:
-                status, missing, detail = "fail", [], "involves manufacturing abroad of SME"
-            elif sme is None:
-                status = "unknown"
-                missing = [*missing, "manufacturing_abroad_sme"]
-    elif test == "destination":
-        facts = {"to_country": transfer.to_country}
-        if transfer.to_country is None:
-            status, missing, detail = "unknown", ["to_country"], "the destination is not known"
-        elif transfer.to_country in req["countries"]:
-            status, detail = "pass", f"to {transfer.to_country}"
-        else:
-            status, detail = "fail", f"to {transfer.to_country}, not Canada"
-    elif test == "no_transit":
-        facts = {"transit_countries": transfer.transit_countries}
-        if transfer.transit_countries is None:
-            status, missing, detail = "unknown", ["transit_countries"], "transit is not known"
-        elif transfer.transit_countries:
-            status, detail = "fail", f"transits {', '.join(transfer.transit_countries)}"
-        else:
-            status, detail = "pass", "no transit of third countries"
-    elif test == "end_users":
-        ends = [p for p in transfer.parties or () if p.role == "end_user"] or [
-            p for p in transfer.parties or () if p.role == "recipient"
-        ]
-        returning = transfer.answer(req["unless_fact"])
-        facts = {"end_users": [p.label for p in ends], req["unless_fact"]: returning}
-        kinds = [p.kind for p in ends]
-        if returning is True:
-            status, detail = "pass", "for return to the United States"
-        elif ends and all(k in req["kinds"] for k in kinds):
-            status, detail = "pass", "every end user is a Canadian government or registrant"
-        elif any(k is not None and k not in req["kinds"] for k in kinds) and returning is False:
-            status, detail = "fail", "an end user is not a Canadian government or registrant"
-        else:
-            status, detail = "unknown", "the end users (or return to the U.S.) are not known"
-            if not ends or None in kinds:
-                missing.append("parties")
-            if returning is None:
-                missing.append(req["unless_fact"])
-    elif test == "sme_assurances":
-        p = (
-            regs.usml.get(transfer.usml_classification)
-            if transfer.usml_classification and regs.usml.exists(transfer.usml_classification)
-            else None
+
+
+Rows = dict[str, tuple[RowMatch, ...]]
+
+
+def _member(field: str, value: str | None, allowed: list[str], known: str) -> _Check:
+    """The value of ``field`` is one of ``allowed`` (unknown while the value is unknown)."""
+    facts = {field: value}
+    if value is None:
+        return _Check("unknown", f"the {known} is not known", facts, (field,))
+    if value in allowed:
+        return _Check("pass", f"{value} is covered", facts)
+    return _Check("fail", f"{value} is not covered ({', '.join(allowed)})", facts)
+
+
+def _check_activity(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    return _member("activity", t.activity, req["activities"], "activity")
+
+
+def _check_destination(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    return _member("to_country", t.to_country, req["countries"], "destination")
+
+
+def _check_territory(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    status, missing, detail = _territory(req, t, regs)
+    return _Check(status, detail, {"countries": list(t.countries())}, tuple(missing))
+
+
+def _check_parties(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    status, missing, detail = _parties(req, t)
+    return _Check(status, detail, {"parties": [p.label for p in t.parties or ()]}, tuple(missing))
+
+
+def _check_supplement(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    matches = rows[req["supplement"]]
+    caught = [m for m in matches if m.caught is True]
+    unknown = [m for m in matches if m.caught is None]
+    facts = {"usml_classification": str(t.usml_classification)}
+    if caught:
+        return _Check(
+            "fail",
+            "caught by " + ", ".join(m.row.citation for m in caught),
+            facts,
+            excluded=tuple(m.row.id for m in caught),
         )
-        value = transfer.answer(req["fact"])
-        facts = {"sme": p.sme if p else None, req["fact"]: value}
-        if p is None:
-            status, missing, detail = "unknown", ["usml_classification"], "SME depends on it"
-        elif not p.sme:
-            status, detail = "pass", "not significant military equipment"
-        elif value is None:
-            status, missing, detail = "unknown", [req["fact"]], "SME: assurances needed"
-        else:
-            status, detail = ("pass" if value else "fail"), "SME assurances"
-    elif test == "fact":
-        value = transfer.answer(req["fact"])
-        facts = {req["fact"]: value}
-        if value is None:
-            status, missing, detail = "unknown", [req["fact"]], "not known"
-        else:
-            status = "pass" if value == req["equals"] else "fail"
-            detail = f"{req['fact']} = {value}"
-    else:  # pragma: no cover - the data build admits only the tests above
-        raise ValueError(f"unknown requirement test {test!r}")
-    return Requirement(req["id"], status, facts, detail), missing, excluded
+    if unknown:
+        missing = tuple(dict.fromkeys(f for m in unknown for f in m.missing))
+        return _Check(
+            "unknown", "open for " + ", ".join(m.row.citation for m in unknown), facts, missing
+        )
+    return _Check("pass", "no row catches the transfer", facts)
+
+
+def _check_value(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    sme = t.answer("manufacturing_abroad_sme")
+    facts = {
+        "value_usd": t.value_usd,
+        "major_defense_equipment": t.answer("major_defense_equipment"),
+        "manufacturing_abroad_sme": sme,
+    }
+    status, missing, detail = _thresholds(t, regs)
+    if status == "fail":
+        return _Check(status, detail, facts)
+    if sme is True:
+        return _Check("fail", "involves manufacturing abroad of SME", facts)
+    if sme is None:
+        return _Check("unknown", detail, facts, (*missing, "manufacturing_abroad_sme"))
+    return _Check(status, detail, facts, tuple(missing))
+
+
+def _check_no_transit(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    facts = {"transit_countries": t.transit_countries}
+    if t.transit_countries is None:
+        return _Check("unknown", "transit is not known", facts, ("transit_countries",))
+    if t.transit_countries:
+        return _Check("fail", f"transits {', '.join(t.transit_countries)}", facts)
+    return _Check("pass", "no transit of third countries", facts)
+
+
+def _check_end_users(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    parties = t.parties or ()
+    ends = [p for p in parties if p.role == "end_user"] or [
+        p for p in parties if p.role == "recipient"
+    ]
+    returning = t.answer(req["unless_fact"])
+    facts = {"end_users": [p.label for p in ends], req["unless_fact"]: returning}
+    kinds = [p.kind for p in ends]
+    if returning is True:
+        return _Check("pass", "for return to the United States", facts)
+    if ends and all(k in req["kinds"] for k in kinds):
+        return _Check("pass", "every end user is a Canadian government or registrant", facts)
+    if any(k is not None and k not in req["kinds"] for k in kinds) and returning is False:
+        return _Check("fail", "an end user is not a Canadian government or registrant", facts)
+    missing = (["parties"] if not ends or None in kinds else []) + (
+        [req["unless_fact"]] if returning is None else []
+    )
+    return _Check(
+        "unknown", "the end users (or return to the U.S.) are not known", facts, tuple(missing)
+    )
+
+
+def _check_sme(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    ref = t.usml_classification
+    p = regs.usml.get(ref) if ref is not None and regs.usml.exists(ref) else None
+    value = t.answer(req["fact"])
+    facts = {"sme": p.sme if p else None, req["fact"]: value}
+    if p is None:
+        return _Check(
+            "unknown", "SME depends on the USML paragraph", facts, ("usml_classification",)
+        )
+    if not p.sme:
+        return _Check("pass", "not significant military equipment", facts)
+    if value is None:
+        return _Check("unknown", "SME: assurances needed", facts, (req["fact"],))
+    return _Check("pass" if value else "fail", "SME assurances", facts)
+
+
+def _check_fact(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+    value = t.answer(req["fact"])
+    facts = {req["fact"]: value}
+    if value is None:
+        return _Check("unknown", "not known", facts, (req["fact"],))
+    return _Check("pass" if value == req["equals"] else "fail", f"{req['fact']} = {value}", facts)
+
+
+#: The requirement tests the data may name (data/exemptions/exemptions.json, "test").
+_CHECKS: dict[str, Callable[[dict[str, Any], Transfer, Regulations, Rows], _Check]] = {
+    "activity": _check_activity,
+    "territory": _check_territory,
+    "parties": _check_parties,
+    "not_on_supplement": _check_supplement,
+    "value_and_sme_manufacturing": _check_value,
+    "destination": _check_destination,
+    "no_transit": _check_no_transit,
+    "end_users": _check_end_users,
+    "sme_assurances": _check_sme,
+    "fact": _check_fact,
+}
+
+
+#: The requirement tests the data may name; the data build rejects any other.
+REQUIREMENT_TESTS = frozenset(_CHECKS)
+
+
+def _requirement(
+    req: dict[str, Any], transfer: Transfer, regs: Regulations, supplement_rows: Rows
+) -> tuple[Requirement, list[str], tuple[str, ...]]:
+    check = _CHECKS.get(req["test"])
+    if check is None:  # pragma: no cover - the data build admits only the tests above
+        raise ValueError(f"unknown requirement test {req['test']!r}")
+    found = check(req, transfer, regs, supplement_rows)
+    return (
+        Requirement(req["id"], found.status, found.facts, found.detail),
+        list(found.missing),
+        found.excluded,
+    )
 
 
 def _exemption(
@@ -519,6 +571,18 @@ def check_aukus(transfer: Transfer, regs: Regulations | None = None) -> Exemptio
     """§ 126.7 alone (without § 126.1): the AUKUS exemption's requirements for one transfer."""
     regs = regs or regulations()
     return _exemption("126.7", "aukus_126_7", transfer, regs, _supplement_rows(transfer, regs))
+
+
+def check_aukus_after_126_1(
+    transfer: Transfer, regs: Regulations | None = None
+) -> tuple[tuple[Requirement, ...], ExemptionResult | None]:
+    """§ 126.1 first (§ 126.1(a): exemptions do not apply to proscribed destinations), then
+    § 126.7: the failing § 126.1 requirements, or none and the § 126.7 result."""
+    regs = regs or regulations()
+    denied = proscribed(transfer, regs)
+    if denied:
+        return denied, None
+    return (), check_aukus(transfer, regs)
 
 
 def check_canada(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:

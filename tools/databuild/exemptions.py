@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from exportctl.exemptions import REQUIREMENT_TESTS
+
 from .common import DATA, BuildError, read_csv, read_json
 
 
@@ -77,6 +79,12 @@ def build(reference: Path) -> dict[str, Any]:
         _check(rule_with_source, texts, rule["id"])
         if "unless_quote" in rule:
             _check(rule_with_source, texts, rule["id"], key="unless_quote")
+    _check(data["thresholds_123_15"], texts, "123.15(a) destinations")
+    for name in ("aukus_126_7", "canada_126_5"):
+        for version in data[name]["versions"]:
+            for req in version["requirements"]:
+                if req["test"] not in REQUIREMENT_TESTS:
+                    raise BuildError(f"{version['id']} {req['id']}: unknown test {req['test']!r}")
     for row in data["thresholds_123_15"]["rows"]:
         clause = texts.get(f"clause:{row['clause']}")
         if clause is None or _norm(row["quote"]) not in _norm(clause):
