@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -135,3 +136,23 @@ def test_classify_bad_facts_file_exit_4(tmp_path: Path) -> None:
     path = write(tmp_path, "f.json", json.dumps({"item_id": "X", "item_kind": "widget"}))
     code, _, err = run("classify", "--facts", path)
     assert code == 4 and "item_kind" in err and "end_item" in err
+
+
+def test_unexpected_failure_stays_on_its_row(tmp_path: Path, monkeypatch: Any) -> None:
+    # Whatever goes wrong with one row, every input row still yields exactly one output row.
+    from exportctl import screening
+
+    real = screening.classify
+
+    def flaky(facts: Any, *args: Any) -> Any:
+        if facts.item_id == "A2":
+            raise RuntimeError("boom")
+        return real(facts, *args)
+
+    monkeypatch.setattr(screening, "classify", flaky)
+    path = write(tmp_path, "parts.csv", HEADER + ROWS[0] + ROWS[1] + ROWS[0].replace("A1", "A3"))
+    code, out, _ = run("screen", path, "--format", "csv", "--as-of", "2025-06-01")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["item_id"] for r in rows] == ["A1", "A2", "A3"]
+    assert rows[1]["status"] == "error" and "internal error" in rows[1]["error"]
+    assert rows[2]["classification"] == "IV(h)(12)" and code == 4

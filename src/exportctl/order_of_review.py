@@ -550,8 +550,8 @@ def _ear(run: _Run) -> Decision:
         return _determined(
             run, f.ccats_classification, "ccats_classification", ear.determination_id
         )
-    steps = dict(ear.order_of_review)
-    step3, step4, step5, step6 = (list(steps)[i] for i in range(4))
+    # Steps 3-6 of Supp. No. 4 to part 774, in the rule set's order.
+    step3, step4, step5, step6 = [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
     if f.eccn_candidates is None:
         run.step(
             step3,

@@ -171,6 +171,9 @@ def screen(
                 error=f"contradictory facts: {exc.reason} [{exc.citation}]",
             )
             continue
+        except Exception as exc:
+            yield ScreenResult(n, item_id, "error", error_field="row", error=_internal(exc))
+            continue
         yield ScreenResult(n, decision.item_id, _status(decision), decision)
 
 
@@ -199,6 +202,11 @@ def _parse_row(
     return attrs.evolve(
         template, item_id=item_id, description=(raw.get("description") or "").strip()
     )
+
+
+def _internal(exc: Exception) -> str:
+    """An unexpected failure on one row: reported on that row, never a lost row."""
+    return f"internal error, please report it with this row: {type(exc).__name__}: {exc}"
 
 
 def _status(decision: Decision) -> Status:
@@ -283,6 +291,9 @@ def authorize_transfers(
             result = authorize(transfer, regs)
         except FactError as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
+            continue
+        except Exception as exc:
+            yield AuthorizeResult(n, transfer_id, "error", error_field="row", error=_internal(exc))
             continue
         yield AuthorizeResult(n, result.transfer_id, result.outcome, result)
 
