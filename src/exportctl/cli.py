@@ -6,13 +6,13 @@ with a non-zero exit status and say what was wrong and what would be accepted.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
-import json
+import itertools
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -25,11 +25,23 @@ from .facts import ContradictoryFacts, FactError, ItemFacts, facts_from_mapping
 from .order_of_review import classify
 from .output import (
     FORMATS,
+    CsvWriter,
+    csv_cell,
     decision_record,
+    json_text,
     key_values,
     render,
+    table_cell,
     to_jsonable,
     trace_rows,
+)
+from .readers import (
+    InputFileError,
+    Record,
+    load_json_document,
+    read_csv_rows,
+    read_jsonl_rows,
+    transfer_shape_error,
 )
 from .references import ReferenceSyntaxError, parse_eccn
 from .regulations import Regulations, regulations
@@ -76,7 +88,7 @@ def common_options(func: F) -> F:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"exportctl: error: {message}", err=True)
+    click.echo(f"exportctl: error: {table_cell(message)}", err=True)
     sys.exit(code)
 
 
@@ -344,7 +356,7 @@ def _ask(question: Question, rules: RuleSet) -> str:
 @click.option(
     "--facts",
     "facts_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     default=None,
     help="Decide the item described by this JSON facts file, without questions.",
 )
@@ -375,10 +387,7 @@ def classify_command(
     regs = _snapshot(as_of)
     rules = load_ruleset(ruleset_id)
     if facts_file is not None:
-        try:
-            raw = json.load(facts_file)
-        except json.JSONDecodeError as exc:
-            raise FactError("facts", f"{facts_file.name} is not valid JSON: {exc}") from exc
+        raw = load_json_document(facts_file, "facts", _name(facts_file))
         facts = facts_from_mapping(raw, rules)
         decision = classify(facts, regs, rules)
     else:
@@ -485,11 +494,9 @@ def screen_command(
     if kind == "auto":
         kind = "jsonl" if file.endswith((".jsonl", ".ndjson", ".json")) else "csv"
     summary = screening.Summary()
-    with _open_input(file) as fh:
-        lines = _with_progress(fh, file, quiet)
-        reader = screening.read_csv_rows if kind == "csv" else screening.read_jsonl_rows
-        raw_rows = reader(lines)
-        results = screening.screen(raw_rows, regs, rules, csv_form=kind == "csv")
+    with _open_input(file) as fh, _with_progress(fh, file, quiet) as source:
+        records = _read_records(source, file, kind, "item_id")
+        results = screening.screen(records, regs, rules, csv_form=kind == "csv")
         _write_results(results, fmt, summary)
     if not quiet:
         click.echo(f"exportctl: {summary.line()}", err=True)
@@ -497,29 +504,58 @@ def screen_command(
 
 
 def _open_input(path: str) -> Any:
-    """The input file (or stdin for '-'), read as text with universal-newline CSV handling."""
+    """The input file (or stdin for '-') as bytes: the readers decode it (see readers.py)."""
     if path == "-":
-        return click.open_file("-", "r", encoding="utf-8-sig")
-    return open(path, encoding="utf-8-sig", newline="")
+        return click.open_file("-", "rb")
+    return open(path, "rb")
 
 
-def _with_progress(fh: Any, path: str, quiet: bool) -> Any:
-    """The file's lines, with a progress bar on stderr for long inputs read from a terminal."""
+def _read_records(source: Any, path: str, kind: str, id_column: str) -> Iterator[Record]:
+    """The file's records; a problem with the whole file ends the command here (exit 4).
+
+    The first record is read before anything is written, so a file-level error (an empty file,
+    a header without records, a repeated or missing column) leaves stdout empty.
+    """
+    if kind == "csv":
+        records = read_csv_rows(source, id_column=id_column)
+    else:
+        records = read_jsonl_rows(source, id_field=id_column)
+    try:
+        first = next(records)
+    except InputFileError as exc:
+        _fail(f"{'stdin' if path == '-' else path}: {exc}", EXIT_INPUT)
+    return itertools.chain([first], records)
+
+
+class _Progress:
+    """A binary stream that moves a progress bar as it is read."""
+
+    def __init__(self, stream: Any, bar: Any) -> None:
+        self._stream = stream
+        self._bar = bar
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self._stream.read(size)
+        self._bar.update(len(data))
+        return data
+
+
+@contextlib.contextmanager
+def _with_progress(fh: Any, path: str, quiet: bool) -> Iterator[Any]:
+    """The input, with a progress bar on stderr for long inputs read from a terminal."""
     stderr = sys.stderr
     if quiet or path == "-" or not stderr.isatty() or os.path.getsize(path) < 1_000_000:
-        yield from fh
+        yield fh
         return
-    with click.progressbar(length=os.path.getsize(path), label="screening", file=stderr) as bar:
-        for line in fh:
-            bar.update(len(line))
-            yield line
+    with click.progressbar(length=os.path.getsize(path), label="reading", file=stderr) as bar:
+        yield _Progress(fh, bar)
 
 
 def _write_results(results: Any, fmt: str, summary: screening.Summary) -> None:
     columns = list(screening.RESULT_COLUMNS)
     block: list[dict[str, Any]] = []
     out = sys.stdout
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     if fmt == "csv":
         writer.writerow(columns)
     for result in results:
@@ -528,9 +564,9 @@ def _write_results(results: Any, fmt: str, summary: screening.Summary) -> None:
         if fmt == "jsonl":
             if result.decision is not None:
                 row["decision"] = decision_record(result.decision)
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json_text(row) + "\n")
         elif fmt == "csv":
-            writer.writerow([_csv_cell(row[c]) for c in columns])
+            writer.writerow([csv_cell(row[c]) for c in columns])
         else:
             block.append(row)
             if len(block) >= 200:
@@ -538,16 +574,6 @@ def _write_results(results: Any, fmt: str, summary: screening.Summary) -> None:
                 block = []
     if fmt == "table" and (block or summary.rows == 0):
         out.write(render(block, "table", _TABLE_COLUMNS, max_width=40) + "\n")
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return value
 
 
 _AUTHORIZE_TABLE = (
@@ -641,13 +667,18 @@ def _emit_exemption(result: Any, fmt: str, explain: bool, header: dict[str, Any]
         click.echo(render(rows, "table", max_width=50))
 
 
+def _name(file: Any) -> str:
+    name = getattr(file, "name", "")
+    return name if isinstance(name, str) else ""
+
+
 def _load_transfer(file: Any) -> Any:
     from .transfers import transfer_from_mapping
 
-    try:
-        raw = json.load(file)
-    except json.JSONDecodeError as exc:
-        raise FactError("transfer", f"{file.name} is not valid JSON: {exc}") from exc
+    raw = load_json_document(file, "transfer", _name(file))
+    shape = transfer_shape_error(raw)
+    if shape is not None:
+        raise shape
     return transfer_from_mapping(raw)
 
 
@@ -657,7 +688,7 @@ def aukus() -> None:
 
 
 @aukus.command("check")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--explain", is_flag=True, help="Print every requirement with its citation.")
 @common_options
 @handles_errors
@@ -792,21 +823,21 @@ def authorize_command(
     counts: Counter[str] = Counter()
     columns = list(screening.AUTHORIZE_COLUMNS)
     out = sys.stdout
-    writer = csv.writer(out, lineterminator="\n")
-    if fmt == "csv":
-        writer.writerow(columns)
+    writer = CsvWriter(out)
     block: list[dict[str, Any]] = []
-    with _open_input(file) as fh:
-        reader = screening.read_csv_rows if kind == "csv" else screening.read_jsonl_rows
-        for result in screening.authorize_transfers(reader(fh), regs, csv_form=kind == "csv"):
+    with _open_input(file) as fh, _with_progress(fh, file, quiet) as source:
+        records = _read_records(source, file, kind, "transfer_id")
+        if fmt == "csv":
+            writer.writerow(columns)
+        for result in screening.authorize_transfers(records, regs, csv_form=kind == "csv"):
             counts[result.status] += 1
             row = screening.authorize_row(result)
             if fmt == "jsonl":
                 if result.authorization is not None:
                     row["authorization"] = result.authorization.to_dict()
-                out.write(json.dumps(to_jsonable(row), ensure_ascii=False) + "\n")
+                out.write(json_text(row) + "\n")
             elif fmt == "csv":
-                writer.writerow([_csv_cell(row[c]) for c in columns])
+                writer.writerow([csv_cell(row[c]) for c in columns])
             else:
                 block.append(row)
                 if len(block) >= 200:

@@ -19,6 +19,7 @@ lists separated by ``;``, booleans ``yes``/``no`` (or true/false, y/n, 1/0), bla
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -117,6 +118,15 @@ class ItemFacts:
         return out
 
 
+def shown(value: Any) -> str:
+    """A value as it was written in JSON (false, [], {"a": 1}), shortened, for a message."""
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
@@ -160,8 +170,9 @@ def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
 def parse_text(field: str, value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, (str, int)):
-        raise FactError(field, f"expected text, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        # true/false is not text (it would read as "True"); nor is a list or an object.
+        raise FactError(field, f"expected text, got {shown(value)}")
     text = str(value).strip()
     return text or None
 
@@ -170,11 +181,22 @@ def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
     """Facts from a JSON object; unknown fields and bad values raise :class:`FactError`."""
     if not isinstance(raw, Mapping):
         raise FactError("item", f"expected a JSON object, got {type(raw).__name__}")
-    answers_raw = raw.get("answers") or {}
-    if not isinstance(answers_raw, Mapping):
-        raise FactError("answers", "expected an object of question id: yes/no")
+    answers_raw = raw.get("answers")
+    if answers_raw is None:
+        answers_raw = {}
+    elif not isinstance(answers_raw, Mapping):
+        # false, [], 0 or "" are not "no answers": the answers are unknown, and that is an error.
+        raise FactError(
+            "answers", f"expected an object of question id: yes/no, got {shown(answers_raw)}"
+        )
     flat = {k: v for k, v in raw.items() if k != "answers"}
     extra = {k: v for k, v in flat.items() if k not in FIELDS}
+    both = [k for k in extra if k in answers_raw]
+    if both:
+        raise FactError(
+            both[0],
+            "is given both at the top level and in answers; which value to read is unknown",
+        )
     return _build(flat, {**extra, **answers_raw}, ruleset)
 
 

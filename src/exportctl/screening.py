@@ -1,10 +1,12 @@
-"""Batch screening: one decision (or one error) per input row, in order, streaming.
+"""Batch screening: one decision (or one error) per input record, in order, streaming.
 
 Input is CSV (a header row; the fields of :mod:`exportctl.facts` and one column per answer) or
-JSON lines (one facts object per line).  Rows are read, decided and yielded one at a time, so
-memory does not grow with the file.  A row with bad input yields an error result that names the
-row, the field and the reason; every other row is still decided.  Nothing is dropped: the n-th
-result is the n-th input row.
+JSON lines (one facts object per line), read by :mod:`exportctl.readers` (which defines an input
+record precisely).  Records are read, decided and yielded one at a time, so memory does not grow
+with the file.  A record with bad input yields an error result that names the row, the field and
+the reason; every other record is still decided.  Nothing is merged, split or dropped: the n-th
+result is the n-th input record.  A problem with the whole file (empty, no records, a repeated
+or missing column) raises :class:`~exportctl.readers.InputFileError` before any row is decided.
 
 Exit status of ``exportctl screen`` (see :func:`exit_status`):
   0 every row decided and classified;  1 some rows undetermined or with questions open;
@@ -13,8 +15,6 @@ Exit status of ``exportctl screen`` (see :func:`exit_status`):
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
@@ -31,6 +31,15 @@ from .facts import (
     facts_from_mapping,
 )
 from .order_of_review import classify
+from .readers import (
+    InputFileError,
+    Record,
+    escape_surrogates,
+    printable,
+    read_csv_rows,
+    read_jsonl_rows,
+    transfer_shape_error,
+)
 from .regulations import Regulations
 from .rulesets import RuleSet
 
@@ -38,6 +47,8 @@ __all__ = [
     "EXIT_ERRORS",
     "EXIT_OK",
     "EXIT_OPEN",
+    "InputFileError",
+    "Record",
     "ScreenResult",
     "Summary",
     "exit_status",
@@ -110,52 +121,51 @@ def exit_status(summary: Summary) -> int:
     return EXIT_OK
 
 
+#: The old form of a record: (row number, fields or None, error or None).
 RawRow = tuple[int, dict[str, Any] | None, str | None]
 
 
-def read_csv_rows(lines: Iterable[str]) -> Iterator[RawRow]:
-    """(row number, row, None) per data row; the header is row 0 and is not yielded."""
-    reader = csv.DictReader(lines)
-    for n, row in enumerate(reader, start=1):
-        yield n, dict(row), None
+def _records(rows: Iterable[Record | RawRow]) -> Iterator[Record]:
+    for rec in rows:
+        if isinstance(rec, Record):
+            yield rec
+        else:
+            n, raw, error = rec
+            yield Record(n, raw, (n, n), None if raw is not None else "row", error)
 
 
-def read_jsonl_rows(lines: Iterable[str]) -> Iterator[RawRow]:
-    """(row number, object, None), or (row number, None, parse error) for a bad line."""
-    n = 0
-    for line in lines:
-        if not line.strip():
-            continue
-        n += 1
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
-            continue
-        if not isinstance(obj, dict):
-            yield n, None, "each line must be a JSON object of facts"
-            continue
-        yield n, obj, None
+def _reason(rec: Record) -> str:
+    """A reader's error as the row's error text: "field: reason", like every input error."""
+    field = rec.error_field or "row"
+    reason = rec.error or "cannot be read"
+    return reason if reason.startswith(f"{field}: ") else f"{field}: {reason}"
 
 
-def _item_id(raw: dict[str, Any] | None) -> str | None:
+def _item_id(raw: dict[str, Any] | None, key: str = "item_id") -> str | None:
     if raw is None:
         return None
-    value = raw.get("item_id")
-    return str(value).strip() or None if value is not None else None
+    value = raw.get(key)
+    if value is None or isinstance(value, (bool, dict, list)):
+        return None
+    return printable(value)
 
 
 def screen(
-    rows: Iterable[RawRow], regs: Regulations, ruleset: RuleSet, *, csv_form: bool
+    rows: Iterable[Record | RawRow], regs: Regulations, ruleset: RuleSet, *, csv_form: bool
 ) -> Iterator[ScreenResult]:
-    """Decide each row; bad rows become error results naming the field."""
+    """Decide each record; a bad record becomes an error result naming the row and the field.
+
+    Exactly one result per record, in order: nothing is merged, split or dropped.
+    """
     parse = facts_from_csv_row if csv_form else facts_from_mapping
     templates: dict[tuple[Any, ...], ItemFacts] = {}
-    for n, raw, parse_error in rows:
-        item_id = _item_id(raw)
+    for rec in _records(rows):
+        n, raw = rec.row, rec.raw
         if raw is None:
-            yield ScreenResult(n, None, "error", error_field="row", error=parse_error)
+            field = rec.error_field or "row"
+            yield ScreenResult(n, rec.item_id, "error", error_field=field, error=_reason(rec))
             continue
+        item_id = _item_id(raw)
         try:
             facts = _parse_row(raw, ruleset, parse, templates, csv_form)
             decision = classify(facts, regs, ruleset)
@@ -206,7 +216,8 @@ def _parse_row(
 
 def _internal(exc: Exception) -> str:
     """An unexpected failure on one row: reported on that row, never a lost row."""
-    return f"internal error, please report it with this row: {type(exc).__name__}: {exc}"
+    detail = escape_surrogates(str(exc))
+    return f"internal error, please report it with this row: {type(exc).__name__}: {detail}"
 
 
 def _status(decision: Decision) -> Status:
@@ -232,8 +243,8 @@ def result_row(result: ScreenResult) -> dict[str, Any]:
         "reasons_for_control": list(c.reasons_for_control) if c else [],
         "open_questions": [q.id for q in d.open_questions] if d else [],
         "rules_fired": list(d.rules_fired) if d else [],
-        "error_field": result.error_field,
-        "error": result.error,
+        "error_field": escape_surrogates(result.error_field),
+        "error": escape_surrogates(result.error),
         "decision_id": d.decision_id if d else None,
     }
 
@@ -275,22 +286,40 @@ class AuthorizeResult:
 
 
 def authorize_transfers(
-    rows: Iterable[RawRow], regs: Regulations, *, csv_form: bool
+    rows: Iterable[Record | RawRow], regs: Regulations, *, csv_form: bool
 ) -> Iterator[AuthorizeResult]:
-    """Decide each transfer row (§ 126.1, § 126.7, § 126.5); bad rows become error results."""
+    """Decide each transfer record (§ 126.1, § 126.7, § 126.5); bad records become error results.
+
+    Exactly one result per record, in order: nothing is merged, split or dropped.
+    """
     from .exemptions import authorize
     from .transfers import transfer_from_csv_row, transfer_from_mapping
 
-    for n, raw, parse_error in rows:
+    for rec in _records(rows):
+        n, raw = rec.row, rec.raw
         if raw is None:
-            yield AuthorizeResult(n, None, "error", error_field="row", error=parse_error)
+            field = rec.error_field or "row"
+            yield AuthorizeResult(n, rec.item_id, "error", error_field=field, error=_reason(rec))
             continue
-        transfer_id = raw.get("transfer_id")
+        transfer_id = _item_id(raw, "transfer_id")
         try:
+            if not csv_form:
+                shape = transfer_shape_error(raw)
+                if shape is not None:
+                    raise shape
             transfer = transfer_from_csv_row(raw) if csv_form else transfer_from_mapping(raw)
             result = authorize(transfer, regs)
         except FactError as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
+            continue
+        except ContradictoryFacts as exc:
+            yield AuthorizeResult(
+                n,
+                transfer_id,
+                "error",
+                error_field=",".join(exc.facts),
+                error=f"contradictory facts: {exc.reason} [{exc.citation}]",
+            )
             continue
         except Exception as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field="row", error=_internal(exc))
@@ -312,8 +341,8 @@ def authorize_row(result: AuthorizeResult) -> dict[str, Any]:
         "etl_rows": list(by_name["126.7"].excluded_rows) if "126.7" in by_name else [],
         "proscribed": [p.detail for p in a.proscribed] if a else [],
         "open_questions": [q.id for q in a.open_questions] if a else [],
-        "error_field": result.error_field,
-        "error": result.error,
+        "error_field": escape_surrogates(result.error_field),
+        "error": escape_surrogates(result.error),
         "decision_id": a.decision_id if a else None,
     }
 
