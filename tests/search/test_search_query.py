@@ -65,3 +65,17 @@ def test_common_words_are_common_in_the_index(index: SearchIndex) -> None:
 @pytest.mark.parametrize("text", ["", "the and of", '""', "-- !!"])
 def test_nothing_to_search(text: str) -> None:
     assert parse_query(text, Glossary.empty()).empty
+
+
+def test_stand_in_or_related_depends_on_the_regime_searched(index: SearchIndex) -> None:
+    """The USML never writes "IMU"; the CCL does ("Inertial Measurement Units (IMUs)", 7A003)."""
+    in_usml = {p.kind for p in index.parse("IMU", "usml").parts}
+    in_ccl = {p.kind for p in index.parse("IMU", "ccl").parts}
+    assert "glossary" in in_usml and "related" not in in_usml
+    assert "related" in in_ccl and "glossary" not in in_ccl
+
+
+def test_a_term_known_only_to_the_other_regime_still_stands_in(index: SearchIndex) -> None:
+    # XII(e)(9) "Inertial measurement units specially designed for articles in this subchapter"
+    top = [h.reference for h in index.search("IMU for a guided missile", regime="usml", limit=5)]
+    assert "XII(e)(9)" in top

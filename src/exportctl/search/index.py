@@ -151,17 +151,22 @@ class SearchIndex:
     def document_count(self) -> int:
         return int(self.connection.execute("SELECT count(*) FROM docs").fetchone()[0])
 
-    def parse(self, query: str) -> ParsedQuery:
-        return parse_query(query, self.glossary, self._known)
+    def parse(self, query: str, regime: RegimeFilter = "both") -> ParsedQuery:
+        """How ``query`` is read when searching ``regime`` (see :mod:`exportctl.search.query`)."""
+        lo, hi = self.regime_rows[regime]
 
-    def _known(self, phrase: str) -> bool:
-        """True when some indexed text contains ``phrase`` (an FTS5 phrase)."""
-        return any(
-            self.connection.execute(
-                f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1", (phrase,)
-            ).fetchone()
-            for table in _TABLES
-        )
+        def known(phrase: str) -> bool:
+            """True when the regime's indexed text contains ``phrase`` (an FTS5 phrase)."""
+            return any(
+                self.connection.execute(
+                    f"SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ? "
+                    "LIMIT 1",
+                    (phrase, lo, hi),
+                ).fetchone()
+                for table in _TABLES
+            )
+
+        return parse_query(query, self.glossary, known)
 
     def search(
         self, query: str, regime: RegimeFilter = "both", limit: int = 10
@@ -171,7 +176,7 @@ class SearchIndex:
             raise SearchError(f"regime must be 'usml', 'ccl' or 'both', not {regime!r}")
         if limit < 1:
             raise SearchError(f"limit must be 1 or more, not {limit}")
-        parsed = self.parse(query)
+        parsed = self.parse(query, regime)
         if parsed.empty:
             return ()
         return self._run(parsed, regime, limit)
