@@ -15,6 +15,7 @@ DATA_FILES = (
     "regulations.json",
     "rules.json",
     "exemptions.json",
+    "glossary.json",
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.databuild import ccl, countries, exemptions, part126, rules, usml
+from tools.databuild import ccl, countries, exemptions, glossary, part126, rules, usml
 from tools.databuild.common import (
     DEFAULT_REFERENCE,
     ERRATA,
@@ -59,6 +59,7 @@ INPUTS = {
         "itar/kg/nodes_Note.csv",
         "ear/ear_regulation_texts.md",
     ],
+    "glossary.json": glossary.INPUTS,
 }
 
 
@@ -79,6 +80,7 @@ def build_all(reference: Path) -> dict[str, Any]:
         "regulations.json": versions,
         "rules.json": rules.build(reference),
         "exemptions.json": exemptions.build(reference),
+        "glossary.json": glossary.build(reference),
     }
     return datasets
 

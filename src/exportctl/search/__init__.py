@@ -1,0 +1,42 @@
+"""Finding the paragraph: ranked full-text search over the USML and the CCL, and suggestions.
+
+>>> from exportctl.search import build_index
+>>> from exportctl.usml import load_usml
+>>> from exportctl.ccl import load_ccl
+>>> index = build_index(load_usml(), load_ccl(), edition_key="bundled", cache=False)
+>>> index.search("torpedo", regime="usml", limit=1)[0].reference
+'IV(a)(7)'
+
+Search is an aid to reading the regulations.  It never takes part in a decision: no engine
+module imports this package, and :func:`suggest` returns :class:`Suggestion` objects, which say
+what they are (``kind == "suggestion"``).
+"""
+
+from __future__ import annotations
+
+from .cache import CACHE_ENV, cache_directory
+from .glossary import Glossary, GlossaryEntry, GlossaryMatch, GlossarySource, load_glossary
+from .index import COLUMN_WEIGHTS, SCHEMA_VERSION, Hit, SearchError, SearchIndex, build_index
+from .query import ParsedQuery, parse_query
+from .suggest import SUGGESTION_NOTICE, Suggestion, suggest
+
+__all__ = [
+    "CACHE_ENV",
+    "COLUMN_WEIGHTS",
+    "SCHEMA_VERSION",
+    "SUGGESTION_NOTICE",
+    "Glossary",
+    "GlossaryEntry",
+    "GlossaryMatch",
+    "GlossarySource",
+    "Hit",
+    "ParsedQuery",
+    "SearchError",
+    "SearchIndex",
+    "Suggestion",
+    "build_index",
+    "cache_directory",
+    "load_glossary",
+    "parse_query",
+    "suggest",
+]
