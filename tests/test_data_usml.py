@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 import exportctl
 from exportctl.dataset import load_json
-from exportctl.references import LEVEL_KINDS, USML_CATEGORIES, ordinal
+from exportctl.references import USML_CATEGORIES, designation_kind, ordinal
+from exportctl.usml import UnknownReference
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +52,7 @@ def test_children_run_in_order(regs: exportctl.Regulations) -> None:
     for parent, kids in by_parent.items():
         expected = 1
         for kid in kids:
-            kind = LEVEL_KINDS[kid.ref.level - 1]
+            kind = designation_kind(kid.ref.level, kid.ref.path[-1])
             assert ordinal(kid.ref.path[-1], kind) == expected, (parent, kid.designation)
             end = kid.range_end or kid.ref.path[-1]
             expected = ordinal(end, kind) + 1
@@ -165,3 +167,103 @@ def test_every_erratum_was_applied() -> None:
         ids |= {e["id"] for e in json.loads(path.read_text(encoding="utf-8"))["errata"]}
     assert ids, "no USML errata found"
     assert set(load_json("usml.json")["errata_applied"]) == ids
+
+
+# --- issue 7 item 17: defects found against the eCFR copy of 22 CFR part 121 (2026-06-25) ------
+
+
+@pytest.mark.parametrize(
+    ("ref", "text"),
+    [
+        # eCFR: "* (f) Any article enumerated in this category that …: (i) Is classified; (ii) …"
+        ("XIII(f)(i)", "Is classified;"),
+        ("XIII(f)(ii)", "Contains classified software directly related to defense articles"),
+        ("XIII(f)(iii)", "Is being developed using classified information."),
+    ],
+)
+def test_xiii_f_keeps_the_regulations_own_designations(
+    regs: exportctl.Regulations, ref: str, text: str
+) -> None:
+    paragraph = regs.usml.get(ref)
+    assert paragraph.text.startswith(text)
+    assert paragraph.sme and paragraph.sme_from is not None  # the asterisk of XIII(f)
+    assert str(paragraph.sme_from) == "XIII(f)"
+
+
+def test_xiii_f_has_no_numbered_sub_paragraphs(regs: exportctl.Regulations) -> None:
+    assert [str(c) for c in regs.usml.get("XIII(f)").children] == [
+        "XIII(f)(i)",
+        "XIII(f)(ii)",
+        "XIII(f)(iii)",
+    ]
+    for wrong in ("XIII(f)(1)", "XIII(f)(iv)"):
+        with pytest.raises(UnknownReference):
+            regs.usml.get(wrong)
+
+
+@pytest.mark.parametrize(
+    ("ref", "condition_starts", "condition_ends"),
+    [
+        # "(MT if usable in rockets, … nuclear effects (e.g., Electromagnetic Pulse (EMP), …).
+        # See note 2 to paragraph (a)(3)(xxix) of this category)": brackets nest two deep
+        (
+            "XI(c)(11)(vii)",
+            "MT if usable in rockets",
+            "See note 2 to paragraph (a)(3)(xxix) of this category",
+        ),
+        # "(MT for software … a range (see note to paragraph (d) of this category) greater …)"
+        (
+            "XIII(i)",
+            "MT for software specially designed",
+            "databases specially designed for analysis of signature reduction",
+        ),
+    ],
+)
+def test_mt_parentheticals_with_nested_brackets(
+    regs: exportctl.Regulations, ref: str, condition_starts: str, condition_ends: str
+) -> None:
+    mt = regs.usml.get(ref).mt
+    assert mt is not None and mt.designated == "conditional"
+    assert mt.condition is not None
+    assert mt.condition.startswith(condition_starts) and mt.condition.endswith(condition_ends)
+
+
+def test_mti_is_not_an_mt_designation(regs: exportctl.Regulations) -> None:
+    # XI(a)(3)(xvii) "moving target indicator (MTI)": no "(MT …)" parenthetical.
+    assert regs.usml.get("XI(a)(3)(xvii)").mt is None
+
+
+@pytest.mark.parametrize(
+    ("ref", "words"),
+    [
+        ("IV(d)(2)", "equal to or greater than 1.1 × 10⁶ N·s (MT)"),
+        ("IV(d)(3)", "8.41 × 10⁵ N·s, but less than 1.1 × 10⁶ N·s (MT)"),
+        ("XI(c)(11)(vii)", "greater than 4.184 × 10⁶ J/m² accompanied"),
+        ("XV(e)(12)", "equal to or greater than 8.41 × 10⁵ newton seconds"),
+        ("V(f)(17)", "more than 250 m²/g"),
+        ("XI(a)(3)(v)", "greater than 50 Wm²;"),
+        ("XI(a)(3)(x)", "less than or equal to 16 degrees² that"),
+        ("XIII(e)(2)", "(≤40 lb/ft²)"),
+        ("XIII(m)(9)", "(7.85 g/cm³)"),
+    ],
+)
+def test_exponents_are_superscripts(regs: exportctl.Regulations, ref: str, words: str) -> None:
+    assert words in regs.usml.get(ref).text
+
+
+def test_no_flattened_power_of_ten_anywhere() -> None:
+    for name in ("usml.json", "usml-2024-03-25.json"):
+        for p in load_json(name)["paragraphs"]:
+            for text in (p["text"], *(n["text"] for n in p["notes"])):
+                assert not re.search(r"[×x] ?10(?:\d|\^)", text), (name, p["ref"], text)
+                assert not re.search(r"(?:J/m|lb/ft|g/cm|kg/m|km|Wm|CV)[23]\b", text), (
+                    name,
+                    p["ref"],
+                )
+
+
+def test_xix_f_2_reads_structures(regs: exportctl.Regulations) -> None:
+    # eCFR: "high pressure turbine blades, vanes, disks, and related cooled structures;"
+    text = regs.usml.get("XIX(f)(2)").text
+    assert "high pressure turbine blades, vanes, disks, and related cooled structures;" in text
+    assert "related cooled structure;" not in text

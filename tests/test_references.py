@@ -12,8 +12,10 @@ from exportctl.references import (
     ECCNRef,
     ReferenceSyntaxError,
     USMLRef,
+    designation_kind,
     from_roman,
     label_at,
+    ordinal,
     parse_eccn,
     parse_usml,
     to_roman,
@@ -128,3 +130,45 @@ def eccn_refs(draw: st.DrawFn) -> ECCNRef:
 @given(eccn_refs())
 def test_eccn_round_trip(ref: ECCNRef) -> None:
     assert parse_eccn(str(ref)) == ref
+
+
+# --- irregular designations (22 CFR 121.1 Category XIII(f)(i)-(iii)) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("XIII(f)(i)", ("f", "i")),
+        ("Cat. XIII(f)(ii)", ("f", "ii")),
+        ("22 CFR 121.1 Category XIII(f)(iii)", ("f", "iii")),
+    ],
+)
+def test_roman_numerals_at_level_2_parse(text: str, path: tuple[str, ...]) -> None:
+    # eCFR: "* (f) Any article enumerated in this category that …: (i) Is classified; …"
+    ref = parse_usml(text)
+    assert ref.path == path
+    assert str(parse_usml(str(ref))) == str(ref)
+    assert ref.kind_at(2) == "roman"
+
+
+def test_designation_kind() -> None:
+    assert designation_kind(2, "3") == "number"
+    assert designation_kind(2, "ii") == "roman"
+    assert designation_kind(1, "i") == "letter"  # (i) at the top level is a letter
+    assert designation_kind(3, "i") == "roman"
+    with pytest.raises(ReferenceSyntaxError, match="level 2"):
+        designation_kind(2, "b")  # a letter is never a level-2 designation
+    with pytest.raises(ReferenceSyntaxError, match="level 4"):
+        designation_kind(4, "ii")  # level 4 uses upper-case letters only
+
+
+def test_roman_at_level_2_orders_by_value() -> None:
+    assert ordinal("iii", "number") == 3  # XIII(f)(iii) is the third sub-paragraph
+    assert parse_usml("XIII(f)(ii)").sort_key() < parse_usml("XIII(f)(iii)").sort_key()
+    assert parse_usml("XIII(f)(iii)").sort_key() < parse_usml("XIII(g)").sort_key()
+
+
+@given(st.integers(min_value=1, max_value=40))
+def test_roman_level_2_round_trip(n: int) -> None:
+    ref = USMLRef("XIII", ("f", to_roman(n)))
+    assert parse_usml(str(ref)) == ref

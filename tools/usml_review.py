@@ -26,9 +26,10 @@ def main(argv: list[str]) -> int:
     full = "--full" in argv
     stream = usml.source_stream(DEFAULT_REFERENCE)
     usml.apply_errata(stream, load_errata("usml/cat_*.json"))
-    paragraphs, problems = usml.rebuild(stream)
-    problems += usml.check_sequences(paragraphs)
-    problems += usml.check_top_level(paragraphs, usml.expected_top_level())
+    expected = usml.expected_top_level()
+    paragraphs, problems = usml.rebuild(stream, expected["irregular"])
+    problems += usml.check_sequences(paragraphs, expected["irregular"])
+    problems += usml.check_top_level(paragraphs, expected)
     mine = [
         p
         for p in problems
@@ -38,8 +39,8 @@ def main(argv: list[str]) -> int:
         or f"Category {category}:" in p
     ]
     print(f"== problems in Category {category}: {len(mine)}")
-    for p in mine:
-        print("  " + p)
+    for line in mine:
+        print("  " + line)
     print(f"== rebuilt paragraphs of Category {category}")
     for p in paragraphs:
         if p["category"] != category:

@@ -22,10 +22,12 @@ from functools import lru_cache
 import attrs
 
 __all__ = [
+    "IRREGULAR_LEVEL_KINDS",
     "USML_CATEGORIES",
     "ECCNRef",
     "ReferenceSyntaxError",
     "USMLRef",
+    "designation_kind",
     "from_roman",
     "label_kinds",
     "level_kind",
@@ -95,6 +97,11 @@ def _is_roman(text: str) -> bool:
 #: Kinds of paragraph designation, by level (level 1 is the top paragraph of a category).
 LEVEL_KINDS = ("letter", "number", "roman", "upper", "number", "roman")
 
+#: Kinds the regulation uses at a level in place of the usual one.  22 CFR 121.1 Category
+#: XIII(f) designates its sub-paragraphs (i), (ii), (iii) instead of (1), (2), (3) (eCFR copies
+#: of March 2024 and June 2026 alike): level 2 may be a roman numeral.
+IRREGULAR_LEVEL_KINDS: dict[int, tuple[str, ...]] = {2: ("roman",)}
+
 
 def level_kind(level: int) -> str:
     """The kind of designation used at paragraph ``level`` (1-based)."""
@@ -117,8 +124,33 @@ def label_kinds(label: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def designation_kind(level: int, label: str) -> str:
+    """The kind ``label`` has at paragraph ``level``: the usual one, else an irregular one.
+
+    ``designation_kind(2, "3")`` is ``"number"``; ``designation_kind(2, "ii")`` is ``"roman"``
+    (XIII(f)(ii)); a label that fits neither raises :class:`ReferenceSyntaxError`.
+    """
+    kinds = label_kinds(label)
+    usual = level_kind(level)
+    if usual in kinds:
+        return usual
+    for kind in IRREGULAR_LEVEL_KINDS.get(level, ()):
+        if kind in kinds:
+            return kind
+    raise ReferenceSyntaxError(
+        f"({label}) cannot stand at level {level} of a USML paragraph: level {level} "
+        f"uses {_KIND_WORDS[usual]}"
+    )
+
+
 def ordinal(label: str, kind: str) -> int:
-    """Position of ``label`` in its sequence: (a)=1, (1)=1, (i)=1, (A)=1."""
+    """Position of ``label`` in its sequence: (a)=1, (1)=1, (i)=1, (A)=1.
+
+    A roman numeral where numbers are usual (XIII(f)(ii), see ``IRREGULAR_LEVEL_KINDS``) counts
+    by its value, so code that assumes the usual kind of a level still orders it correctly.
+    """
+    if kind == "number" and not label.isdigit() and _is_roman(label):
+        return from_roman(label)
     if kind == "letter":
         return ord(label) - ord("a") + 1
     if kind == "upper":
@@ -179,12 +211,7 @@ class USMLRef:
                     f"{self.category}{''.join(f'({p})' for p in self.path)}: paragraphs nest "
                     f"at most {len(LEVEL_KINDS)} levels deep"
                 )
-            kind = LEVEL_KINDS[depth - 1]
-            if kind not in label_kinds(label):
-                raise ReferenceSyntaxError(
-                    f"({label}) cannot stand at level {depth} of a USML paragraph: level {depth} "
-                    f"uses {_KIND_WORDS[kind]}"
-                )
+            designation_kind(depth, label)
 
     def __str__(self) -> str:
         return self.category + "".join(f"({p})" for p in self.path)
@@ -215,8 +242,12 @@ class USMLRef:
     def sort_key(self) -> tuple[int, ...]:
         key = [USML_CATEGORIES.index(self.category)]
         for depth, label in enumerate(self.path, start=1):
-            key.append(ordinal(label, LEVEL_KINDS[depth - 1]))
+            key.append(ordinal(label, designation_kind(depth, label)))
         return tuple(key)
+
+    def kind_at(self, depth: int) -> str:
+        """The kind of designation at ``depth`` of this reference (usual or irregular)."""
+        return designation_kind(depth, self.path[depth - 1])
 
 
 _KIND_WORDS = {

@@ -37,13 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import exponents
 from .common import CHART_COLUMN_NAMES, BuildError, read_json
 
 # isort: split
 # .common puts src/ on sys.path, so exportctl is importable without being installed.
 from exportctl.references import ECCNRef, ReferenceSyntaxError, parse_eccn
 
-__all__ = ["CHART_COLUMNS", "E2025", "E2026", "REASON_CODES", "build"]
+__all__ = ["CHART_COLUMNS", "E2025", "E2026", "REASON_CODES", "build", "build_2025"]
 
 E2026 = "E-2026-07-23"
 E2025 = "E-2025"
@@ -992,7 +993,7 @@ def _validate(eccns: list[dict[str, Any]]) -> None:
 
 
 def build(reference: Path) -> dict[str, Any]:
-    """The CCL dataset built from ``reference`` (the shared/reference directory)."""
+    """The current CCL (``ccl.json``): E-2026-07-23, with the E-2025 fallbacks described above."""
     problems = _Problems()
     edition_2026, new_entries, _deep = _load_2026(reference / CCL_2026, problems)
     old_entries = _load_2025(reference / CCL_2025, problems)
@@ -1025,30 +1026,63 @@ def build(reference: Path) -> dict[str, Any]:
                 f"counts 638 ECCNs, the size of the union)",
                 eccn,
             )
-        if record["items"] is None:
-            if record["subject_to_itar_placeholder"]:
-                problems.group(
-                    "heading-only ITAR placeholder ('subject to the ITAR'); no item paragraphs "
-                    "in any edition",
-                    eccn,
-                )
-            else:
-                problems.group("no item paragraphs in any edition (items null)", eccn)
     if differing:
         problems.add(
             f"{len(differing)} paragraph(s) taken from {E2026} read markedly differently in "
             f"{E2025} "
             f"(amended since, or misread by one parser): {', '.join(differing)}"
         )
+    return _finish({E2026: edition_2026, E2025: dict(_EDITION_2025)}, eccns, problems)
+
+
+def build_2025(reference: Path) -> dict[str, Any]:
+    """The 2025 edition alone (``ccl-2025.json``): every field from E-2025, nothing from 2026.
+
+    Same records, same checks and the same paragraph trees as ``build``; an ECCN absent from
+    E-2025 (heading-only placeholders, later ECCNs) is absent here.
+    """
+    problems = _Problems()
+    old_entries = _load_2025(reference / CCL_2025, problems)
+    eccns = [
+        _combine(eccn, None, old_entries[eccn], [E2025], problems) for eccn in sorted(old_entries)
+    ]
+    return _finish({E2025: dict(_EDITION_2025)}, eccns, problems)
+
+
+def _finish(
+    editions: dict[str, Any], eccns: list[dict[str, Any]], problems: _Problems
+) -> dict[str, Any]:
+    """Shared by every edition: placeholders noted, exponents restored, records validated."""
+    for record in eccns:
+        if record["items"] is None:
+            if record["subject_to_itar_placeholder"]:
+                problems.group(
+                    "heading-only ITAR placeholder ('subject to the ITAR'); no item paragraphs "
+                    "in any edition",
+                    record["eccn"],
+                )
+            else:
+                problems.group("no item paragraphs in any edition (items null)", record["eccn"])
     problems.add(
         "Notes, Technical Notes and N.B.s are attached to the item paragraph they follow in the "
         "document, which is not always the paragraph they concern; notes before the first item "
         f"paragraph (and, in {E2026}, the license exception text that precedes the paragraphs) are "
         "not kept"
     )
+    spec = exponents.load()
+    sites: list[str] = []
+    leftovers: list[str] = []
+    for record in eccns:
+        sites += exponents.apply_to_ccl(spec, record)
+        leftovers += exponents.ccl_leftovers(spec, record)
+    if leftovers:
+        raise BuildError(
+            "CCL text still holds flattened exponents after the rules of "
+            "data/errata/exponents.json:\n  " + "\n  ".join(leftovers)
+        )
+    problems.add(
+        "exponents written as superscripts by the rules of data/errata/exponents.json"
+        + (f" and the sites {', '.join(sites)}" if sites else "")
+    )
     _validate(eccns)
-    return {
-        "editions": {E2026: edition_2026, E2025: dict(_EDITION_2025)},
-        "eccns": eccns,
-        "problems_accepted": problems.export(),
-    }
+    return {"editions": editions, "eccns": eccns, "problems_accepted": problems.export()}

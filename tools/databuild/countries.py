@@ -58,9 +58,9 @@ def _iso_countries(ear_names: dict[str, str]) -> list[dict[str, str]]:
                     "note": "user-assigned code used by the EAR reference data, not ISO 3166",
                 }
             )
-    for c in out:
-        if c["iso2"] in ear_names:
-            c["ear_name"] = ear_names[c["iso2"]]
+    for entry in out:
+        if entry["iso2"] in ear_names:
+            entry["ear_name"] = ear_names[entry["iso2"]]
     return sorted(out, key=lambda c: c["iso2"])
 
 

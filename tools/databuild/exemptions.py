@@ -48,7 +48,7 @@ def _check(rule: dict[str, Any], texts: dict[str, str], where: str, key: str = "
 
 
 def build(reference: Path) -> dict[str, Any]:
-    data = read_json(DATA / "exemptions" / "exemptions.json")
+    data: dict[str, Any] = read_json(DATA / "exemptions" / "exemptions.json")
     texts = _sources(reference)
     known_facts = set(data["facts"])
     for reading in ("etl.json", "supp1.json"):

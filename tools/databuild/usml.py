@@ -20,12 +20,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from exportctl.references import (
     LEVEL_KINDS,
     USMLRef,
     label_at,
     label_kinds,
     ordinal,
+    parse_usml,
 )
 from exportctl.specially_designed import SCOPES, specially_designed_scope
 
@@ -36,6 +39,8 @@ SOURCE_NOTE = (
     "knowledge-graph CSVs in shared/reference/itar/kg"
 )
 
+#: "(MT)", "(MT if …)", "(MT for …)" marks an MT designation; "(MTI)" (XI(a)(3)(xvii)) does not
+MT_MARK = re.compile(r"\(MT[\s)]")
 _RANGE_ID = re.compile(r"\(([A-Za-z0-9]+)-\(([A-Za-z0-9]+)\)$")
 _LAST_LABEL = re.compile(r"\(([A-Za-z0-9]+)\)$")
 _FRAGMENT_START = re.compile(r"^[,;:.)\]]|^\(\d|^[a-z]")
@@ -111,7 +116,7 @@ def _index(stream: list[dict[str, Any]], element_id: str, erratum: dict[str, Any
 
 
 def _check_contains(element: dict[str, Any], needle: str, erratum: dict[str, Any]) -> int:
-    pos = element["text"].find(needle)
+    pos: int = element["text"].find(needle)
     if pos < 0:
         raise BuildError(
             f"erratum {erratum['id']}: text of {element['id']} does not contain {needle!r}"
@@ -156,7 +161,7 @@ def _op_split_note(stream: list[dict[str, Any]], e: dict[str, Any]) -> None:
                     "range_end": None,
                     "text": chunk,
                     "sme_marked": bool(seg.get("sme_marked", False)),
-                    "mt_flag": "(MT" in chunk,
+                    "mt_flag": bool(MT_MARK.search(chunk)),
                     "reserved": chunk == "[Reserved]",
                     "sources": [note["id"]],
                 }
@@ -231,7 +236,7 @@ def _op_insert_after(stream: list[dict[str, Any]], e: dict[str, Any]) -> None:
             "heading": e.get("heading"),
             "text": e["text"],
             "sme_marked": bool(e.get("sme_marked", False)),
-            "mt_flag": "(MT" in e["text"],
+            "mt_flag": bool(MT_MARK.search(e["text"])),
             "reserved": e["text"] == "[Reserved]",
             "sources": ["errata:" + e["id"]],
         },
@@ -302,13 +307,25 @@ def _ends_list_intro(text: str) -> bool:
     return text.rstrip().endswith((":", "—", ":—"))
 
 
-def _place(path: list[tuple[str, str | None]], label: str, prev_text: str) -> int | None:
+def _kind(irregular: dict[str, str], parent: str, level: int) -> str:
+    """The designation kind of the children of ``parent`` (declared irregular, else usual)."""
+    return irregular.get(parent, LEVEL_KINDS[level - 1])
+
+
+def _place(
+    category: str,
+    path: list[tuple[str, str | None]],
+    label: str,
+    prev_text: str,
+    irregular: dict[str, str],
+) -> int | None:
     """The level at which ``label`` continues the current chain, or None if it fits nowhere."""
     kinds = label_kinds(label)
     siblings: list[int] = []
     child: int | None = None
     for level in range(1, min(len(path) + 1, len(LEVEL_KINDS)) + 1):
-        kind = LEVEL_KINDS[level - 1]
+        parent = category + "".join(f"({a})" for a, _ in path[: level - 1])
+        kind = _kind(irregular, parent, level)
         if kind not in kinds:
             continue
         pos = ordinal(label, kind)
@@ -326,12 +343,21 @@ def _place(path: list[tuple[str, str | None]], label: str, prev_text: str) -> in
     return child
 
 
-def rebuild(stream: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Turn the corrected stream into paragraphs with canonical references; list problems."""
+def rebuild(
+    stream: list[dict[str, Any]],
+    irregular: dict[str, str] | None = None,
+    check_fragments: bool = True,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Turn the corrected stream into paragraphs with canonical references; list problems.
+
+    ``irregular`` maps a parent reference to the designation kind its children use where the
+    regulation departs from the usual hierarchy (``{"XIII(f)": "roman"}``).
+    """
+    irregular = irregular or {}
     problems: list[str] = []
     paragraphs: list[dict[str, Any]] = []
     by_ref: dict[str, dict[str, Any]] = {}
-    category = None
+    category = ""
     path: list[tuple[str, str | None]] = []
     prev_text = ""
     pending_notes: list[dict[str, Any]] = []
@@ -350,9 +376,13 @@ def rebuild(stream: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[st
         if not label_kinds(label):
             problems.append(f"{where}: ({label}) is not a paragraph designation")
             continue
-        if _FRAGMENT_START.match(element["text"]) and not element.get("accepted_start"):
+        if (
+            check_fragments
+            and _FRAGMENT_START.match(element["text"])
+            and not element.get("accepted_start")
+        ):
             problems.append(f"{where}: text looks like a fragment: {element['text'][:60]!r}")
-        level = _place(path, label, prev_text)
+        level = _place(category, path, label, prev_text, irregular)
         if level is None:
             chain = category + "".join(f"({a})" for a, _ in path)
             problems.append(f"{where}: ({label}) does not continue the sequence after {chain}")
@@ -365,6 +395,7 @@ def rebuild(stream: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[st
             continue
         designation = key + (f"-({element['range_end']})" if element["range_end"] else "")
         paragraph = {
+            "_element": element["id"],
             "ref": key,
             "designation": designation,
             "category": category,
@@ -417,16 +448,25 @@ def _attach_notes(
     return category_notes
 
 
-def expected_top_level() -> dict[str, Any]:
-    """The top-level sequence of each category as the regulation has it (from the errata files)."""
+def expected_top_level(errata_dir: str = "usml") -> dict[str, Any]:
+    """The top-level sequence of each category as the regulation has it (from the errata files),
+    and the paragraphs whose children use an irregular kind of designation."""
     out: dict[str, Any] = {}
-    for path in sorted((ERRATA / "usml").glob("cat_*.json")):
+    irregular: dict[str, str] = {}
+    for path in sorted((ERRATA / errata_dir).glob("cat_*.json")):
         payload = read_json(path)
         top = payload.get("top_level")
         if not top or "sequence" not in top or "evidence" not in top:
             raise BuildError(f"{path.name}: needs top_level.sequence and top_level.evidence")
         out[payload["category"]] = {"top_level": top["sequence"]}
-    return {"categories": out}
+        for entry in payload.get("irregular_levels", []):
+            if not entry.get("evidence") or entry.get("kind") not in ("roman", "number", "upper"):
+                raise BuildError(f"{path.name}: irregular level {entry} needs kind and evidence")
+            ref = parse_usml(entry["parent"])
+            if ref.category != payload["category"]:
+                raise BuildError(f"{path.name}: irregular level {entry['parent']} is elsewhere")
+            irregular[str(ref)] = entry["kind"]
+    return {"categories": out, "irregular": irregular}
 
 
 def check_top_level(paragraphs: list[dict[str, Any]], expected: dict[str, Any]) -> list[str]:
@@ -448,8 +488,11 @@ def check_top_level(paragraphs: list[dict[str, Any]], expected: dict[str, Any]) 
     return problems
 
 
-def check_sequences(paragraphs: list[dict[str, Any]]) -> list[str]:
+def check_sequences(
+    paragraphs: list[dict[str, Any]], irregular: dict[str, str] | None = None
+) -> list[str]:
     """Within every parent, children run (a), (b), … with no gap, counting reserved ranges."""
+    irregular = irregular or {}
     problems = []
     children: dict[str, list[dict[str, Any]]] = {}
     for p in paragraphs:
@@ -457,7 +500,10 @@ def check_sequences(paragraphs: list[dict[str, Any]]) -> list[str]:
     for parent, kids in children.items():
         expected = 1
         for kid in kids:
-            kind = LEVEL_KINDS[kid["level"] - 1]
+            kind = _kind(irregular, parent, kid["level"])
+            if kind not in label_kinds(kid["label"]):
+                problems.append(f"{kid['ref']}: ({kid['label']}) is not a {kind} designation")
+                continue
             pos = ordinal(kid["label"], kind)
             if pos != expected:
                 problems.append(
@@ -470,8 +516,7 @@ def check_sequences(paragraphs: list[dict[str, Any]]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Derived properties
 
-_MT_CONDITIONAL = re.compile(r"\(MT (?:if|for|when|where)\b(?P<cond>[^()]*(?:\([^()]*\)[^()]*)*)\)")
-_MT_PLAIN = re.compile(r"\(MT\)")
+_MT_CONDITIONAL = re.compile(r"MT (?:if|for|when|where)\b")
 _SPECIALLY_DESIGNED = re.compile(r"specially designed", re.IGNORECASE)
 _PARTS = r"(?:parts?|components?|accessories|attachments|associated equipment)\b"
 _CATCH_ALL = re.compile(
@@ -481,13 +526,39 @@ _CATCH_ALL = re.compile(
 _PARTS_THEREFOR = re.compile(rf"specially designed {_PARTS}", re.IGNORECASE)
 
 
+def mt_parentheticals(text: str) -> list[str]:
+    """The contents of every "(MT…)" parenthetical, however deeply its own brackets nest.
+
+    XI(c)(11)(vii) reads "(MT if usable … against nuclear effects (e.g., Electromagnetic Pulse
+    (EMP), X-rays, …). See note 2 to paragraph (a)(3)(xxix) of this category)": the designation
+    runs to the bracket that closes the one opening "(MT", not to the first ")".
+    """
+    found = []
+    start = text.find("(MT")
+    while start >= 0:
+        depth = 0
+        for end in range(start, len(text)):
+            if text[end] == "(":
+                depth += 1
+            elif text[end] == ")":
+                depth -= 1
+                if depth == 0:
+                    found.append(text[start + 1 : end])
+                    break
+        else:
+            raise BuildError(f"unbalanced MT parenthetical: {text[start : start + 80]!r}")
+        start = text.find("(MT", start + 1)
+    return found
+
+
 def derive(paragraph: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> None:
     text = paragraph["text"]
-    conditional = _MT_CONDITIONAL.search(text)
-    if _MT_PLAIN.search(text):
+    parentheticals = mt_parentheticals(text)
+    conditional = next((p for p in parentheticals if _MT_CONDITIONAL.match(p)), None)
+    if "MT" in parentheticals:
         paragraph["mt"] = {"designated": "yes", "condition": None}
     elif conditional:
-        paragraph["mt"] = {"designated": "conditional", "condition": conditional.group(0)[1:-1]}
+        paragraph["mt"] = {"designated": "conditional", "condition": conditional}
     elif paragraph["mt_flag"]:
         paragraph["mt"] = {"designated": "yes", "condition": None}
     else:
@@ -520,43 +591,89 @@ def derive(paragraph: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> None
     paragraph["children"] = []
 
 
+@attrs.frozen
+class Source:
+    """One source of a USML edition: its element stream and what it says about itself."""
+
+    stream: list[dict[str, Any]]
+    titles: dict[str, str]
+    #: ids of the source's paragraph rows, each of which must end up in the edition
+    row_ids: frozenset[str]
+
+
+def kg_source(reference: Path) -> Source:
+    """The October 2025 compilation, via the knowledge-graph CSVs (the current edition)."""
+    rows = read_csv(reference / "itar" / "kg" / "nodes_USMLEntry.csv")
+    titles = {
+        row["roman_numeral"]: row["title"]
+        for row in read_csv(reference / "itar" / "kg" / "nodes_USMLCategory.csv")
+    }
+    return Source(source_stream(reference), titles, frozenset(r["usmlentry_id"] for r in rows))
+
+
+def stream_source(stream: list[dict[str, Any]], titles: dict[str, str]) -> Source:
+    """A stored eCFR copy read by ``ecfr.py`` (XML or Markdown)."""
+    ids = frozenset(e["id"] for e in stream if e["kind"] == "paragraph")
+    return Source(stream, titles, ids)
+
+
 def build(reference: Path) -> dict[str, Any]:
-    stream = source_stream(reference)
-    n_source_rows = sum(1 for e in stream if e["kind"] == "paragraph")
-    errata = load_errata("usml/cat_*.json")
-    applied = apply_errata(stream, errata)
-    paragraphs, problems = rebuild(stream)
-    problems += check_top_level(paragraphs, expected_top_level())
-    problems += check_sequences(paragraphs)
+    """The current edition: the knowledge-graph compilation corrected by data/errata/usml."""
+    return build_edition(kg_source(reference), "usml")
+
+
+def tree(
+    stream: list[dict[str, Any]],
+    expected: dict[str, Any],
+    what: str,
+    check_fragments: bool = True,
+) -> list[dict[str, Any]]:
+    """Rebuild, check (sequences, top level) and derive: the paragraphs of one stream.
+
+    ``check_fragments`` is off for an eCFR copy, whose designations are not a PDF parser's
+    guesses: a paragraph there may well begin in lower case (``n-butylferrocene``).
+    """
+    paragraphs, problems = rebuild(stream, expected["irregular"], check_fragments)
+    problems += check_top_level(paragraphs, expected)
+    problems += check_sequences(paragraphs, expected["irregular"])
     if problems:
-        raise BuildError("USML rebuild found problems:\n  " + "\n  ".join(problems))
+        raise BuildError(f"USML rebuild ({what}) found problems:\n  " + "\n  ".join(problems))
     by_ref = {p["ref"]: p for p in paragraphs}
     for p in paragraphs:
         derive(p, by_ref)
         if p["parent"] in by_ref:
             by_ref[p["parent"]]["children"].append(p["ref"])
-    categories = {
-        row["roman_numeral"]: row["title"]
-        for row in read_csv(reference / "itar" / "kg" / "nodes_USMLCategory.csv")
-    }
+    return paragraphs
+
+
+def build_edition(source: Source, errata_dir: str) -> dict[str, Any]:
+    """One edition of § 121.1 from one source and the reviewed errata of ``errata_dir``.
+
+    Every edition goes through the same steps and checks: errata, tree rebuild, top-level
+    sequences, gap-free sequences, every source row accounted for, derived properties.
+    """
+    stream = [dict(e) for e in source.stream]
+    n_source_rows = sum(1 for e in stream if e["kind"] == "paragraph")
+    errata = load_errata(f"{errata_dir}/cat_*.json")
+    applied = apply_errata(stream, errata)
+    paragraphs = tree(stream, expected_top_level(errata_dir), errata_dir)
     accounted = {s for p in paragraphs for s in p["sources"]} | {
         s for p in paragraphs for n in p["notes"] for s in n["sources"]
     }
-    source_ids = {
-        e
-        for e in (
-            r["usmlentry_id"] for r in read_csv(reference / "itar" / "kg" / "nodes_USMLEntry.csv")
-        )
-    }
     dropped = [e["target"] for e in errata if e["op"] == "drop"]
-    unaccounted = source_ids - accounted - set(dropped)
+    unaccounted = source.row_ids - accounted - set(dropped)
     if unaccounted:
         raise BuildError(f"source rows lost by the rebuild: {sorted(unaccounted)}")
+    for p in paragraphs:
+        del p["_element"]
+    missing_titles = sorted({p["category"] for p in paragraphs} - set(source.titles))
+    if missing_titles:
+        raise BuildError(f"no title for categories {missing_titles}")
     return {
         "categories": [
             {
                 "category": c,
-                "title": categories[c],
+                "title": source.titles[c],
                 "notes": [
                     n
                     for p in paragraphs
@@ -565,7 +682,7 @@ def build(reference: Path) -> dict[str, Any]:
                     if n["scope"] == "category"
                 ],
             }
-            for c in categories
+            for c in source.titles
         ],
         "paragraphs": paragraphs,
         "errata_applied": applied,
