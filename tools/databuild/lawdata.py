@@ -12,9 +12,14 @@ Sources:
   ``lead:SEC-124.5``          the ``lead_text`` of a section (itar/kg/nodes_Section.csv)
   ``note:NOTE-0223``          a note (itar/kg/nodes_Note.csv)
   ``definition:DEF-120.30``   a definition (itar/kg/nodes_Definition.csv)
+  ``title:SEC-124.16``        the title of a section (itar/kg/nodes_Section.csv), e.g. "[Reserved]"
   ``joined:A+B[+C]``          the pieces A, B, … (each one of the forms above) joined by a space,
                               for paragraphs the extraction split across nodes
   ``aukus:126.7(b)(2):IFR_2024`` a paragraph of itar/aukus_126_7.json confirmed verbatim
+  ``seed:<file>``             a seed document, ../shared/seeds/<file> (e.g. the DIB report)
+  ``page:<url>``              the verbatim excerpts of a stored web page kept in
+                              data/law/sources/*.json; each excerpt must itself be found verbatim
+                              in the reference file that recorded it (``recorded_in``)
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from typing import Any
 from .common import DATA, BuildError, read_csv, read_json
 
 LAW = DATA / "law"
+#: Verbatim excerpts of stored web pages (the ``page:`` source); not law files themselves.
+PAGE_SOURCES = LAW / "sources"
 
 KINDS = ("exemption", "conditions", "agreement_rules")
 
@@ -60,6 +67,8 @@ def _tables(reference: Path) -> dict[str, str]:
     for row in read_csv(kg / "nodes_Section.csv"):
         if row.get("lead_text"):
             texts[f"lead:{row['section_id']}"] = row["lead_text"]
+        if row.get("title"):
+            texts[f"title:{row['section_id']}"] = row["title"]
     for row in read_csv(kg / "nodes_Note.csv"):
         texts[f"note:{row['note_id']}"] = row["text"]
     for row in read_csv(kg / "nodes_Definition.csv"):
@@ -77,8 +86,61 @@ def _tables(reference: Path) -> dict[str, str]:
     return texts
 
 
+def _seed_text(reference: Path, name: str) -> str | None:
+    """A seed document beside the reference files (../shared/seeds/<name>), by plain file name."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = reference.parent / "seeds" / name
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+#: Joins the excerpts of one page: never white space, so no quote can run across two excerpts.
+_EXCERPT_BREAK = " \u27e6\u2026\u27e7 "
+
+
+def page_excerpts(reference: Path, sources: Path | None = None) -> dict[str, list[str]]:
+    """The stored excerpts of web pages by URL, each checked against the file that recorded it."""
+    return _page_excerpts(reference, PAGE_SOURCES if sources is None else sources)
+
+
+@lru_cache(maxsize=4)
+def _page_excerpts(reference: Path, folder: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        data = read_json(path)
+        pages = data.get("pages") if isinstance(data, dict) else None
+        if not isinstance(pages, list):
+            raise BuildError(f"{path.name}: needs a list of 'pages'")
+        for n, page in enumerate(pages):
+            where = f"{path.name}: pages[{n}]"
+            url, recorded_in = page.get("url"), page.get("recorded_in")
+            excerpts = page.get("excerpts")
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                raise BuildError(f"{where}: needs an http(s) 'url'")
+            if not isinstance(page.get("retrieval"), str) or not page["retrieval"]:
+                raise BuildError(f"{where}: needs a 'retrieval' note (how and when it was seen)")
+            if not isinstance(excerpts, list) or not excerpts:
+                raise BuildError(f"{where}: needs a non-empty list of 'excerpts'")
+            if not isinstance(recorded_in, str) or ".." in recorded_in:
+                raise BuildError(f"{where}: needs 'recorded_in', a reference file path")
+            record = reference / recorded_in
+            if not record.is_file():
+                raise BuildError(f"{where}: recorded_in {recorded_in!r} is not a reference file")
+            recorded = norm(record.read_text(encoding="utf-8"))
+            for excerpt in excerpts:
+                if not isinstance(excerpt, str) or norm(excerpt) not in recorded:
+                    raise BuildError(f"{where}: excerpt {excerpt!r} is not in {recorded_in}")
+            out.setdefault(url, []).extend(excerpts)
+    return out
+
+
 def source_text(reference: Path, source: str) -> str | None:
     """The verbatim text a ``source`` names, or None when the reference has no such text."""
+    if source.startswith("seed:"):
+        return _seed_text(reference, source[len("seed:") :])
+    if source.startswith("page:"):
+        excerpts = page_excerpts(reference).get(source[len("page:") :])
+        return _EXCERPT_BREAK.join(excerpts) if excerpts else None
     texts = _tables(reference)
     if source.startswith("joined:"):
         pieces = [texts.get(p) for p in source[len("joined:") :].split("+")]
@@ -148,7 +210,10 @@ def check_file(reference: Path, path: Path) -> dict[str, Any]:
 
 
 def law_files() -> list[Path]:
-    return sorted(LAW.rglob("*.json")) if LAW.is_dir() else []
+    """Every law file (the page excerpts under data/law/sources/ are sources, not law files)."""
+    if not LAW.is_dir():
+        return []
+    return sorted(p for p in LAW.rglob("*.json") if not p.is_relative_to(PAGE_SOURCES))
 
 
 def check_all(reference: Path) -> dict[str, dict[str, Any]]:
