@@ -65,6 +65,7 @@ AU_AUTHORIZED_USER: dict[str, Any] = {
     "country": "AU",
     "kind": "other",
     "authorized_user": True,
+    "eligible_120_16": True,  # every party of every exemption: § 120.15(b)
 }
 
 #: An export that § 126.7 allows under both versions: a registered, eligible U.S. exporter sends
@@ -623,11 +624,18 @@ def test_126_7_b_2_i_unregistered_us_person_fails(ifr: Regulations, final: Regul
 
 
 def test_126_7_b_2_i_ifr_debarred_fails_and_120_16_is_not_asked(ifr: Regulations) -> None:
-    """Interim rule (b)(2)(i): "registered ... and not debarred under § 127.7"."""
+    """Interim rule (b)(2)(i): "registered ... and not debarred under § 127.7".  (b)(2) does not
+    ask § 120.16 eligibility then — but § 120.15(b) does, of every exemption ("may not be
+    utilized for transactions in which the exporter, any party to the export, ... is generally
+    ineligible as set forth in § 120.16"): the exemption is open until it is known (this test
+    said "eligible" before § 120.15(b) was read)."""
     debarred = party(US_EXPORTER, not_debarred=False, eligible_120_16=None, authorized_user=False)
     assert _parties_status(ifr, debarred, AU_AUTHORIZED_USER) == ("fail", "not_eligible")
     not_asked = party(US_EXPORTER, eligible_120_16=None)
-    assert _parties_status(ifr, not_asked, AU_AUTHORIZED_USER) == ("pass", "eligible")
+    assert _parties_status(ifr, not_asked, AU_AUTHORIZED_USER) == ("pass", "undetermined")
+    result = check_aukus(make(parties=[not_asked, AU_AUTHORIZED_USER]), ifr)
+    assert req(result, "22 CFR 120.15(b)").status == "unknown"
+    assert questions(result) == {"eligible_120_16"}
 
 
 def test_126_7_b_2_i_final_ineligible_under_120_16_fails(final: Regulations) -> None:
@@ -656,7 +664,7 @@ def test_126_7_b_2_ii_uk_and_au_government_departments(
     """(b)(2)(ii): the final rule adds "United Kingdom national-level government department or
     agency, or Australian federal government department or agency"; under the interim rule
     such a department is eligible only as an Authorized User ((b)(2)(iii))."""
-    department = {"role": "recipient", "country": country, "kind": kind}
+    department = {"role": "recipient", "country": country, "kind": kind, "eligible_120_16": True}
     assert _parties_status(final, US_EXPORTER, department) == ("pass", "eligible")
     assert _parties_status(ifr, US_EXPORTER, {**department, "authorized_user": False}) == (
         "fail",
@@ -672,7 +680,13 @@ def test_126_7_b_2_ii_uk_and_au_government_departments(
 def test_126_7_b_2_ii_us_government_under_both_versions(
     ifr: Regulations, final: Regulations
 ) -> None:
-    agency = {"role": "transferor", "name": "U.S. Navy", "country": "US", "kind": "us_government"}
+    agency = {
+        "role": "transferor",
+        "name": "U.S. Navy",
+        "country": "US",
+        "kind": "us_government",
+        "eligible_120_16": True,
+    }
     for regs in (ifr, final):
         assert _parties_status(regs, agency, AU_AUTHORIZED_USER) == ("pass", "eligible")
 
@@ -696,6 +710,7 @@ def test_126_7_b_2_iii_broker_needs_129_3_registration(
         "country": "GB",
         "kind": "other",
         "authorized_user": True,
+        "eligible_120_16": True,
     }
     for regs in (ifr, final):
         assert _parties_status(
@@ -914,6 +929,7 @@ def test_uk_government_department_switches_on_2025_12_30() -> None:
         "country": "GB",
         "kind": "uk_government",
         "authorized_user": False,
+        "eligible_120_16": True,
     }
     transfer = make(to_country="GB", parties=[US_EXPORTER, department])
     before = check_aukus(transfer, regulations("2025-12-29"))
@@ -1425,8 +1441,20 @@ def test_126_5_sme_is_open_for_a_reference_above_an_sme_paragraph(ifr: Regulatio
 AUKUS_CHAIN: list[dict[str, Any]] = [
     US_EXPORTER,
     AU_AUTHORIZED_USER,
-    {"role": "intermediate_consignee", "country": "GB", "kind": "other", "authorized_user": True},
-    {"role": "end_user", "country": "AU", "kind": "other", "authorized_user": True},
+    {
+        "role": "intermediate_consignee",
+        "country": "GB",
+        "kind": "other",
+        "authorized_user": True,
+        "eligible_120_16": True,
+    },
+    {
+        "role": "end_user",
+        "country": "AU",
+        "kind": "other",
+        "authorized_user": True,
+        "eligible_120_16": True,
+    },
     {
         "role": "broker",
         "country": "GB",
@@ -1834,3 +1862,31 @@ def test_126_1_r_after_the_last_known_suspension_warns_that_a_renewal_is_not_in_
     assert not [w for w in on_last_day.warnings if "renewal" in w]
     elsewhere = authorize(make(), regulations(last + dt.timedelta(days=1)))
     assert not [w for w in elsewhere.warnings if "renewal" in w]
+
+
+@pytest.mark.parametrize("day", [IFR_DAY, FINAL_DAY])
+def test_120_15_b_every_party_must_be_known_eligible_under_120_16(day: str) -> None:
+    """§ 120.15(b) bars every exemption when "the exporter, any party to the export, any source
+    or manufacturer, broker, or other participant" is generally ineligible under § 120.16: an
+    Authorized User whose § 120.16 eligibility is not known leaves § 126.7 open, under both
+    rules (and § 126.5 the same); known eligible, it passes."""
+    regs = regulations(day)
+    unknown = party(AU_AUTHORIZED_USER, eligible_120_16=None)
+    result = check_aukus(make(parties=[US_EXPORTER, unknown]), regs)
+    assert result.status == "undetermined"
+    assert req(result, "22 CFR 120.15(b)").status == "unknown"
+    assert questions(result) == {"eligible_120_16"}
+    assert req(check_aukus(make(), regs), "22 CFR 120.15(b)").status == "pass"
+    ca_unknown = party(CA_RECIPIENT, eligible_120_16=None)
+    canadian = check_canada(canada(parties=[US_EXPORTER, ca_unknown]), regs)
+    assert canadian.status == "undetermined" and questions(canadian) == {"eligible_120_16"}
+
+
+def test_126_5_an_ineligible_party_fails_whatever_the_activity(ifr: Regulations) -> None:
+    """§ 126.5's paragraphs turn on the activity ((a) temporary import, (b) export), which is
+    asked first — but § 120.15(b) bars every paragraph, so a debarred party settles it."""
+    debarred = party(CA_RECIPIENT, not_debarred=False, eligible_120_16=None)
+    result = check_canada(canada(activity=None, parties=[US_EXPORTER, debarred]), ifr)
+    assert result.status == "not_eligible"
+    open_activity = check_canada(canada(activity=None), ifr)
+    assert open_activity.status == "undetermined" and questions(open_activity) == {"activity"}

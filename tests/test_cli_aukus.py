@@ -292,24 +292,25 @@ HEADER = (
     "transferor_eligible_120_16,recipient_country,recipient_kind,recipient_authorized_user,"
     "end_user_country,end_user_kind,"
     "classified,anti_tamper_dod_ppp,for_cluster_munitions,major_defense_equipment,"
-    "manufacturing_abroad_sme,transferor_complies_123_9_b\n"
+    "manufacturing_abroad_sme,transferor_complies_123_9_b,"
+    "recipient_eligible_120_16\n"  # § 120.15(b): every party's § 120.16 eligibility
 )
 _OK = "US,us_person,yes,yes,yes"
 ROWS = {
     "ok": f"R1,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "bad_country": f"R2,export,article,XI(c)(4),XI(a)(3)(i),US,XX,none,4800000,{_OK},AU,other,"
-    "yes,,,no,no,no,no,no,yes\n",
+    "yes,,,no,no,no,no,no,yes,yes\n",
     "open": f"R3,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "cn": f"R4,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,CN,other,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "bad_kind": f"R5,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,alien,yes,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "bad_value": f"R6,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,lots,{_OK},AU,other,yes,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "license": f"R7,export,article,XI(c)(4),XI(a)(3)(i),US,JP,none,4800000,{_OK},JP,other,no,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
 }
 
 

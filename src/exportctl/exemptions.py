@@ -523,6 +523,10 @@ def _requirement(
     )
 
 
+#: Requirement tests every paragraph of an exemption shares (e.g. § 126.5(a) and (b)).
+_EVERY_PARAGRAPH = frozenset({"not_on_supplement", "not_proscribed", "no_ineligible_party"})
+
+
 def _exemption(
     name: str,
     key: str,
@@ -563,9 +567,10 @@ def _exemption(
     if transfer.activity is None and any("unless_fact" in b for b in spec.get("not_exempt", [])):
         # Which paragraph applies (e.g. § 126.5(a) for a temporary import, (b) otherwise) turns
         # on the activity: ask it first rather than judge one paragraph that may not apply.
-        # A row of the supplement that excludes the item settles it on every paragraph.
+        # What every paragraph requires settles it when it fails: a row of the supplement that
+        # excludes the item, a proscribed country (§ 126.1), an ineligible party (§ 120.15(b)).
         for req in version["requirements"]:
-            if req["test"] == "not_on_supplement":
+            if req["test"] in _EVERY_PARAGRAPH:
                 result, _, rows = _requirement(req, transfer, regs, supplement_rows)
                 if result.status == "fail":
                     return ExemptionResult(

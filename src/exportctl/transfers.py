@@ -8,7 +8,8 @@ JSON form (one object per transfer; JSON lines for batches)::
      "parties": [
        {"role": "transferor", "name": "Acme Radar", "country": "US", "kind": "us_person",
         "ddtc_registered": true, "not_debarred": true, "eligible_120_16": true},
-       {"role": "recipient", "country": "AU", "kind": "other", "authorized_user": true}],
+       {"role": "recipient", "country": "AU", "kind": "other", "authorized_user": true,
+        "eligible_120_16": true}],
      "answers": {"classified": false, "anti_tamper_dod_ppp": false,
                  "transferor_complies_123_9_b": true, "manufacturing_abroad_sme": false}}
 
