@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 
 from exportctl import regulations
@@ -25,8 +26,16 @@ from exportctl.exemptions import (
     check_canada,
     proscribed,
 )
+from exportctl.facts import ContradictoryFacts, FactError
+from exportctl.references import USML_CATEGORIES, USMLRef, parse_usml
 from exportctl.regulations import Regulations
-from exportctl.transfers import Transfer, transfer_from_mapping
+from exportctl.transfers import (
+    ContradictoryPartyFacts,
+    Transfer,
+    transfer_from_csv_row,
+    transfer_from_mapping,
+)
+from exportctl.usml import USMLParagraph
 
 #: Dates inside each version of § 126.7 (the versions are read from exemptions.json below).
 IFR_DAY = "2025-11-01"  # interim final rule, 89 FR 67270 (2024-09-01 .. 2025-12-29)
@@ -56,6 +65,7 @@ AU_AUTHORIZED_USER: dict[str, Any] = {
     "country": "AU",
     "kind": "other",
     "authorized_user": True,
+    "eligible_120_16": True,  # every party of every exemption: § 120.15(b)
 }
 
 #: An export that § 126.7 allows under both versions: a registered, eligible U.S. exporter sends
@@ -614,11 +624,18 @@ def test_126_7_b_2_i_unregistered_us_person_fails(ifr: Regulations, final: Regul
 
 
 def test_126_7_b_2_i_ifr_debarred_fails_and_120_16_is_not_asked(ifr: Regulations) -> None:
-    """Interim rule (b)(2)(i): "registered ... and not debarred under § 127.7"."""
+    """Interim rule (b)(2)(i): "registered ... and not debarred under § 127.7".  (b)(2) does not
+    ask § 120.16 eligibility then — but § 120.15(b) does, of every exemption ("may not be
+    utilized for transactions in which the exporter, any party to the export, ... is generally
+    ineligible as set forth in § 120.16"): the exemption is open until it is known (this test
+    said "eligible" before § 120.15(b) was read)."""
     debarred = party(US_EXPORTER, not_debarred=False, eligible_120_16=None, authorized_user=False)
     assert _parties_status(ifr, debarred, AU_AUTHORIZED_USER) == ("fail", "not_eligible")
     not_asked = party(US_EXPORTER, eligible_120_16=None)
-    assert _parties_status(ifr, not_asked, AU_AUTHORIZED_USER) == ("pass", "eligible")
+    assert _parties_status(ifr, not_asked, AU_AUTHORIZED_USER) == ("pass", "undetermined")
+    result = check_aukus(make(parties=[not_asked, AU_AUTHORIZED_USER]), ifr)
+    assert req(result, "22 CFR 120.15(b)").status == "unknown"
+    assert questions(result) == {"eligible_120_16"}
 
 
 def test_126_7_b_2_i_final_ineligible_under_120_16_fails(final: Regulations) -> None:
@@ -647,7 +664,7 @@ def test_126_7_b_2_ii_uk_and_au_government_departments(
     """(b)(2)(ii): the final rule adds "United Kingdom national-level government department or
     agency, or Australian federal government department or agency"; under the interim rule
     such a department is eligible only as an Authorized User ((b)(2)(iii))."""
-    department = {"role": "recipient", "country": country, "kind": kind}
+    department = {"role": "recipient", "country": country, "kind": kind, "eligible_120_16": True}
     assert _parties_status(final, US_EXPORTER, department) == ("pass", "eligible")
     assert _parties_status(ifr, US_EXPORTER, {**department, "authorized_user": False}) == (
         "fail",
@@ -663,7 +680,13 @@ def test_126_7_b_2_ii_uk_and_au_government_departments(
 def test_126_7_b_2_ii_us_government_under_both_versions(
     ifr: Regulations, final: Regulations
 ) -> None:
-    agency = {"role": "transferor", "name": "U.S. Navy", "country": "US", "kind": "us_government"}
+    agency = {
+        "role": "transferor",
+        "name": "U.S. Navy",
+        "country": "US",
+        "kind": "us_government",
+        "eligible_120_16": True,
+    }
     for regs in (ifr, final):
         assert _parties_status(regs, agency, AU_AUTHORIZED_USER) == ("pass", "eligible")
 
@@ -687,6 +710,7 @@ def test_126_7_b_2_iii_broker_needs_129_3_registration(
         "country": "GB",
         "kind": "other",
         "authorized_user": True,
+        "eligible_120_16": True,
     }
     for regs in (ifr, final):
         assert _parties_status(
@@ -905,6 +929,7 @@ def test_uk_government_department_switches_on_2025_12_30() -> None:
         "country": "GB",
         "kind": "uk_government",
         "authorized_user": False,
+        "eligible_120_16": True,
     }
     transfer = make(to_country="GB", parties=[US_EXPORTER, department])
     before = check_aukus(transfer, regulations("2025-12-29"))
@@ -914,11 +939,21 @@ def test_uk_government_department_switches_on_2025_12_30() -> None:
 
 
 def test_debarment_question_switches_on_2025_12_30() -> None:
-    """(b)(2)(i): "not debarred" (interim) became "eligible under § 120.16" (final)."""
+    """(b)(2)(i): "not debarred" (interim) became "eligible under § 120.16" (final).
+
+    The exporter is not debarred but ineligible under § 120.16 for another reason (§ 120.16(c):
+    e.g. under indictment).  (b)(2)(i) of the interim rule does not ask it — but § 120.15(b)
+    bars every exemption "for transactions in which the exporter, any party to the export, ...
+    is generally ineligible as set forth in § 120.16", so the exemption fails under both rules
+    (this test said "eligible" under the interim rule before § 120.15(b) was read)."""
     exporter = party(US_EXPORTER, not_debarred=True, eligible_120_16=False, authorized_user=False)
     transfer = make(parties=[exporter, AU_AUTHORIZED_USER])
-    assert check_aukus(transfer, regulations("2025-12-29")).status == "eligible"
-    assert check_aukus(transfer, regulations("2025-12-30")).status == "not_eligible"
+    before = check_aukus(transfer, regulations("2025-12-29"))
+    after = check_aukus(transfer, regulations("2025-12-30"))
+    assert req(before, "22 CFR 126.7(b)(2)").status == "pass"
+    assert req(after, "22 CFR 126.7(b)(2)").status == "fail"
+    assert req(before, "22 CFR 120.15(b)").status == "fail"
+    assert before.status == after.status == "not_eligible"
 
 
 # --------------------------------------------------------------------------------------------
@@ -976,11 +1011,14 @@ def _cyprus_suspensions() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 # 22 CFR 126.5: Canada
 
+#: § 126.5(b) is "subject to meeting the requirements of this subchapter, to include ... 120.16":
+#: every party is known eligible under § 120.16.
 CA_RECIPIENT: dict[str, Any] = {
     "role": "recipient",
     "name": "Maple Aero Ltd.",
     "country": "CA",
     "kind": "canadian_registered_person",
+    "eligible_120_16": True,
 }
 #: Answers to the Supp. No. 1 rows whose 126.5 column reads every USML category.
 CA_ANSWERS: dict[str, Any] = {
@@ -1009,7 +1047,12 @@ def test_126_5_b_export_to_canadian_registered_person_is_eligible(ifr: Regulatio
 
 
 def test_126_5_b_canadian_government_end_use_is_eligible(ifr: Regulations) -> None:
-    dnd = {"role": "recipient", "country": "CA", "kind": "canadian_government"}
+    dnd = {
+        "role": "recipient",
+        "country": "CA",
+        "kind": "canadian_government",
+        "eligible_120_16": True,
+    }
     assert check_canada(canada(parties=[US_EXPORTER, dnd]), ifr).status == "eligible"
 
 
@@ -1177,3 +1220,673 @@ def test_126_5_b_end_user_requirement_open_while_destination_unknown(ifr: Regula
     transfer = canada(to_country=None, parties=[US_EXPORTER, recipient])
     end_user = [r for r in check_canada(transfer, ifr).requirements if "end_users" in r.facts]
     assert [r.status for r in end_user] == ["unknown"]
+
+
+# ============================================================================================
+# Fail closed on every input: vague, missing, malformed or contradictory facts never give an
+# exemption.
+
+
+def _leaves(regs: Regulations, ref: USMLRef) -> list[USMLParagraph]:
+    """The precise paragraphs beneath ``ref`` (or ``ref`` itself), read from the bundled USML:
+    not reserved, and without a sub-paragraph that is not reserved."""
+    beneath = [p for p in regs.usml.paragraphs if p.ref.is_within(ref) and not p.reserved]
+    parents = {p.parent for p in beneath}
+    return [p for p in beneath if p.ref not in parents]
+
+
+def _with(facts: dict[str, Any], **changes: Any) -> Transfer:
+    """BASE overlaid with a case's facts (its answers added to BASE's)."""
+    fields = {k: v for k, v in {**facts, **changes}.items() if k != "answers"}
+    return make(**fields, answers={**facts.get("answers", {}), **changes.get("answers", {})})
+
+
+# --------------------------------------------------------------------------------------------
+# A USML reference must exist, and a reference above the leaf stands for "some paragraph beneath"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("usml_classification", "XI(a)(3)(xl)"),
+        ("usml_classification", "IV(z)"),
+        ("usml_classification", "XI(a)(3)(xviii)(A)"),
+        ("related_to", ["XI(a)(3)(xl)"]),
+        ("related_to", "XI(a)(3)(i);IV(z)"),
+        ("specially_designed_for", ["IV(z)"]),
+        ("specially_designed_for", ["XI(a)(3)(i)", "XI(a)(3)(xl)"]),
+    ],
+)
+def test_a_usml_reference_that_does_not_exist_is_an_input_error(field: str, value: Any) -> None:
+    """22 CFR 121.1 as bundled: a well-formed reference that names no paragraph is bad input,
+    named by its field — never read as "outside every ETL row"."""
+    with pytest.raises(FactError) as exc:
+        make(**{field: value})
+    assert exc.value.field == field
+    assert "does not exist" in str(exc.value)
+
+
+def test_a_reserved_usml_paragraph_is_an_input_error(regs: Regulations) -> None:
+    """A reserved paragraph describes no article: every one of them is refused."""
+    reserved = [p.ref for p in regs.usml.paragraphs if p.reserved and p.range_end is None]
+    assert reserved
+    for ref in reserved:
+        for field, value in (("usml_classification", str(ref)), ("related_to", [str(ref)])):
+            with pytest.raises(FactError) as exc:
+                make(**{field: value})
+            assert exc.value.field == field and "reserved" in str(exc.value), ref
+
+
+def test_a_csv_row_with_a_reference_that_does_not_exist_is_an_input_error() -> None:
+    with pytest.raises(FactError) as exc:
+        transfer_from_csv_row({"transfer_id": "C", "usml_classification": "IV(z)"})
+    assert exc.value.field == "usml_classification"
+    row = {"transfer_id": "C", "usml_classification": "XI(d)", "related_to": "XI(a)(3)(xl)"}
+    with pytest.raises(FactError) as exc:
+        transfer_from_csv_row(row, regulations(IFR_DAY))
+    assert exc.value.field == "related_to"
+
+
+@pytest.mark.parametrize("check", [check_aukus, check_canada, authorize])
+def test_the_engine_refuses_a_reference_that_names_nothing(check: Any, ifr: Regulations) -> None:
+    """A transfer built in code is checked like a parsed one."""
+    for field, value in (
+        ("usml_classification", USMLRef("IV", ("z",))),
+        ("related_to", (USMLRef("XI", ("a", "3", "xl")),)),
+        ("specially_designed_for", (USMLRef("IV", ("z",)),)),
+    ):
+        with pytest.raises(FactError) as exc:
+            check(attrs.evolve(make(), **{field: value}), ifr)
+        assert exc.value.field == field
+
+
+@pytest.mark.parametrize("ref", ["XI(a)", "XI", "XI(a)(3)"])
+def test_a_classified_radar_given_above_its_paragraph_is_not_eligible(
+    ref: str, ifr: Regulations
+) -> None:
+    """Supp. No. 2, row 13 catches classified XI(a)(3)(xviii) radars.  Entered as a parent or
+    the category, the radar may be that paragraph: § 126.7 stays undetermined and asks which
+    paragraph — it is never eligible."""
+    exact = check_aukus(make(answers={"classified": True}), ifr)
+    assert exact.status == "not_eligible" and "SUPP2-013" in exact.excluded_rows
+    vague = check_aukus(make(usml_classification=ref, answers={"classified": True}), ifr)
+    assert vague.status == "undetermined"
+    assert req(vague, "22 CFR 126.7(b)(3)").status == "unknown"
+    (question,) = [q for q in vague.open_questions if q.id == "usml_classification"]
+    assert "last sub-paragraph" in question.text
+    assert authorize(make(usml_classification=ref, answers={"classified": True}), ifr).outcome == (
+        "undetermined"
+    )
+
+
+def _vague_cases() -> list[Any]:
+    """Every ETL example a row catches, with one of its USML references replaced by each
+    reference above it (a parent paragraph or the category)."""
+    out = []
+    for row, facts, expected, why in ETL_CASES:
+        if not expected:
+            continue
+        refs: list[tuple[str, int | None, str]] = [
+            ("usml_classification", None, facts["usml_classification"])
+        ]
+        for field in ("related_to", "specially_designed_for"):
+            refs += [(field, n, r) for n, r in enumerate(facts.get(field) or ())]
+        for field, n, text in refs:
+            for above in parse_usml(text).ancestors():
+                value: Any = str(above)
+                if n is not None:
+                    value = list(facts[field])
+                    value[n] = str(above)
+                out.append(
+                    pytest.param(row, facts, field, value, id=f"row{row:02d}-{why}-{field}={above}")
+                )
+    return out
+
+
+@pytest.mark.parametrize(("row", "facts", "field", "value"), _vague_cases())
+def test_every_etl_row_stays_open_for_a_reference_above_a_paragraph_it_catches(
+    row: int, facts: dict[str, Any], field: str, value: Any, regs: Regulations
+) -> None:
+    """A reference above the leaf stands for some paragraph beneath it — here one the row
+    catches — so the row is caught or open (asking which paragraph), never "not caught"; and
+    § 126.7(b)(3) never passes."""
+    transfer = _with(facts, **{field: value})
+    match = match_row(regs.etl.row(f"SUPP2-{row:03d}"), transfer, regs.usml)
+    assert match.caught is not False, match.detail
+    if match.caught is None:
+        assert field in match.missing, match.missing
+    result = check_aukus(transfer, regs)
+    assert req(result, "22 CFR 126.7(b)(3)").status != "pass"
+    assert result.status != "eligible"
+
+
+@pytest.mark.parametrize("supplement", ["etl", "supp1"])
+def test_every_row_stays_open_for_every_reference_above_its_column(
+    supplement: str, regs: Regulations
+) -> None:
+    """Supp. No. 2 and Supp. No. 1: for every row, every paragraph or category above a
+    paragraph of the row's USML column may stand for a paragraph the row names: with nothing
+    else known the row is open (or caught), never "not caught"."""
+    rows = regs.etl.rows if supplement == "etl" else regs.supp1.rows
+    wrong = []
+    for row in rows:
+        kinds = sorted({k for e in row.entries for k in e.applies_to})
+        for ref in row.usml_refs:
+            for above in ref.ancestors():
+                for kind in kinds:
+                    transfer = Transfer("V", transfer_kind=kind, usml_classification=above)
+                    match = match_row(row, transfer, regs.usml)
+                    if match.caught is False or (
+                        match.caught is None and "usml_classification" not in match.missing
+                    ):
+                        wrong.append((row.id, str(ref), str(above), kind, match.caught))
+    assert wrong == []
+
+
+def test_category_i_value_entered_as_the_category_does_not_skip_123_15_a_3(
+    ifr: Regulations,
+) -> None:
+    """§ 123.15(a)(3): "Category I paragraphs (a) through (g) ... in an amount of $1,000,000 or
+    more".  A $2M transfer of "Category I" may be such a firearm: § 126.7(b)(4) is open (which
+    paragraph?), not passed; below the amount it passes whatever the paragraph."""
+    row = THRESHOLDS["22 CFR 123.15(a)(3)"]
+    amount = row["defense_articles_and_services"]
+    within = [parse_usml(r) for r in row["usml_within"]]
+    above = {a for r in within for a in r.ancestors()}
+    assert above == {USMLRef("I")}
+    for ref in above:
+        vague = check_aukus(make(usml_classification=str(ref), value_usd=amount), ifr)
+        assert req(vague, "22 CFR 126.7(b)(4)").status == "unknown"
+        assert "usml_classification" in questions(vague)
+        assert vague.status == "undetermined"
+        below = check_aukus(make(usml_classification=str(ref), value_usd=amount - 1), ifr)
+        assert req(below, "22 CFR 126.7(b)(4)").status == "pass"
+    for ref in within:  # each paragraph of (a)-(g) (but reserved (f)), even a parent, reaches it
+        if ifr.usml.get(ref).reserved:
+            continue
+        at = check_aukus(make(usml_classification=str(ref), value_usd=amount), ifr)
+        assert req(at, "22 CFR 126.7(b)(4)").status == "fail", ref
+
+
+def test_126_5_sme_is_open_for_a_reference_above_an_sme_paragraph(ifr: Regulations) -> None:
+    """§ 126.5(b): non-transfer and use assurances "for all significant military equipment".
+    A category or a parent paragraph with an SME paragraph beneath it may be SME: without the
+    assurances the requirement is never passed; with them it passes."""
+    vague = [
+        ref
+        for ref in [USMLRef(c) for c in USML_CATEGORIES] + [p.ref for p in ifr.usml.paragraphs]
+        if any(leaf.sme for leaf in _leaves(ifr, ref))
+        and [leaf.ref for leaf in _leaves(ifr, ref)] != [ref]
+    ]
+    assert len(vague) > 21
+    wrong = []
+    for ref in vague:
+        transfer = canada(usml_classification=str(ref))
+        sme = [r for r in check_canada(transfer, ifr).requirements if "sme" in r.facts]
+        if [r.status for r in sme] != ["unknown"]:
+            wrong.append(str(ref))
+    assert wrong == []
+    assured = canada(
+        usml_classification="XI(a)", answers={"sme_non_transfer_and_use_assurances": True}
+    )
+    sme = [r for r in check_canada(assured, ifr).requirements if "sme" in r.facts]
+    assert [r.status for r in sme] == ["pass"]
+
+
+# --------------------------------------------------------------------------------------------
+# § 126.1 must be cleared before any exemption: every country the transfer touches is known
+
+#: An AUKUS transfer along a chain: a UK intermediate consignee and an Australian end user,
+#: both Authorized Users.
+AUKUS_CHAIN: list[dict[str, Any]] = [
+    US_EXPORTER,
+    AU_AUTHORIZED_USER,
+    {
+        "role": "intermediate_consignee",
+        "country": "GB",
+        "kind": "other",
+        "authorized_user": True,
+        "eligible_120_16": True,
+    },
+    {
+        "role": "end_user",
+        "country": "AU",
+        "kind": "other",
+        "authorized_user": True,
+        "eligible_120_16": True,
+    },
+    {
+        "role": "broker",
+        "country": "GB",
+        "kind": "other",
+        "authorized_user": True,
+        "registered_129_3": True,
+        "eligible_120_16": True,
+    },
+]
+#: The same for Canada: a Canadian-registered consignee and a Canadian government end user.
+CANADA_CHAIN: list[dict[str, Any]] = [
+    US_EXPORTER,
+    CA_RECIPIENT,
+    {
+        "role": "intermediate_consignee",
+        "country": "CA",
+        "kind": "canadian_registered_person",
+        "eligible_120_16": True,
+    },
+    {"role": "end_user", "country": "CA", "kind": "canadian_government", "eligible_120_16": True},
+    {"role": "broker", "country": "US", "kind": "us_person", "eligible_120_16": True},
+]
+
+
+def _chain(which: str, **fields: Any) -> Transfer:
+    if which == "126.7":
+        return make(**{"parties": AUKUS_CHAIN, **fields})
+    return canada(**{"parties": CANADA_CHAIN, **fields})
+
+
+def _slots() -> list[Any]:
+    out = []
+    for which, chain in (("126.7", AUKUS_CHAIN), ("126.5", CANADA_CHAIN)):
+        for field in ("from_country", "to_country", "transit_countries", "parties"):
+            out.append(pytest.param(which, field, None, field, id=f"{which}-{field}"))
+        for n, p in enumerate(chain):
+            out.append(pytest.param(which, "parties", n, "parties", id=f"{which}-{p['role']}"))
+    return out
+
+
+@pytest.mark.parametrize(("which", "field", "n", "question"), _slots())
+def test_no_exemption_while_a_country_of_the_transfer_is_unknown(
+    which: str, field: str, n: int | None, question: str, ifr: Regulations
+) -> None:
+    """22 CFR 126.1(a): "The exemptions provided in this subchapter do not apply with respect to
+    defense articles or defense services originating in or for export to any proscribed
+    countries" — so no exemption before every country the transfer touches (from, to, transit,
+    the party list, every party's country) is known.  Each slot blanked in turn."""
+    known = _chain(which)
+    assert authorize(known, ifr).outcome == "exempt"
+    assert authorize(known, ifr).exemption == which
+    if n is None:
+        blank = _chain(which, **{field: None})
+    else:
+        chain = [dict(p) for p in (AUKUS_CHAIN if which == "126.7" else CANADA_CHAIN)]
+        chain[n]["country"] = None
+        blank = _chain(
+            which, parties=[{k: v for k, v in p.items() if v is not None} for p in chain]
+        )
+    auth = authorize(blank, ifr)
+    assert auth.outcome == "undetermined" and auth.exemption is None
+    assert question in {q.id for q in auth.open_questions}
+    check = check_aukus if which == "126.7" else check_canada
+    assert check(blank, ifr).status != "eligible"
+
+
+def test_126_5_b_transit_unknown_is_open_not_read_as_no_transit(ifr: Regulations) -> None:
+    """126.5(b): "Except ... for exports that transit third countries": an unknown transit is
+    asked, never taken for "no transit"."""
+    result = check_canada(canada(transit_countries=None), ifr)
+    (transit,) = [r for r in result.requirements if set(r.facts) == {"transit_countries"}]
+    assert transit.status == "unknown"
+    assert result.status == "undetermined" and "transit_countries" in questions(result)
+
+
+# --------------------------------------------------------------------------------------------
+# § 120.16: a debarred or ineligible party; contradictory party facts
+
+
+@pytest.mark.parametrize("n", range(len(AUKUS_CHAIN)))
+def test_a_debarred_party_said_to_be_eligible_under_120_16_is_an_input_error(n: int) -> None:
+    """§ 120.16(c): persons "who have been debarred pursuant to part 127 or 128 of this
+    subchapter ... are generally ineligible"; the one way round it is DDTC's prior written
+    authorization (§ 120.15(b)), which no exemption gives.  Debarred and eligible cannot both
+    hold: an error naming both facts and the paragraph, not a pass."""
+    chain = [dict(p) for p in AUKUS_CHAIN]
+    chain[n].update(not_debarred=False, eligible_120_16=True)
+    with pytest.raises(ContradictoryPartyFacts) as exc:
+        make(parties=chain)
+    error = exc.value
+    assert isinstance(error, FactError) and isinstance(error, ContradictoryFacts)
+    assert error.field == f"parties[{n}].not_debarred,parties[{n}].eligible_120_16"
+    assert error.citation == "22 CFR 120.16(c)" and "120.16(c)" in str(error)
+    # Built in code, the same party is refused by the engine.
+    transfer = make(parties=AUKUS_CHAIN)
+    bad = list(transfer.parties or ())
+    bad[n] = attrs.evolve(bad[n], not_debarred=False, eligible_120_16=True)
+    for check in (check_aukus, check_canada, authorize):
+        with pytest.raises(ContradictoryPartyFacts):
+            check(attrs.evolve(transfer, parties=tuple(bad)))
+    # Not contradictory: debarment not known, or ineligible for another reason (§ 120.16(c)).
+    chain[n].update(not_debarred=None, eligible_120_16=True)
+    make(parties=[{k: v for k, v in p.items() if v is not None} for p in chain])
+    chain[n].update(not_debarred=True, eligible_120_16=False)
+    make(parties=chain)
+
+
+@pytest.mark.parametrize("role", ["transferor", "recipient", "broker", "end_user"])
+def test_a_csv_row_with_a_debarred_eligible_party_names_both_columns(role: str) -> None:
+    row = {
+        "transfer_id": "C",
+        f"{role}_country": "US",
+        f"{role}_not_debarred": "no",
+        f"{role}_eligible_120_16": "yes",
+    }
+    with pytest.raises(ContradictoryPartyFacts) as exc:
+        transfer_from_csv_row(row)
+    assert exc.value.field == f"{role}.not_debarred,{role}.eligible_120_16"
+
+
+def _ineligible_cases() -> list[Any]:
+    out = []
+    for which, chain in (("126.7", AUKUS_CHAIN), ("126.5", CANADA_CHAIN)):
+        for n, p in enumerate(chain):
+            for flags in (
+                {"not_debarred": False, "eligible_120_16": None},
+                {"eligible_120_16": False},
+            ):
+                for day in (IFR_DAY, FINAL_DAY):
+                    name = "debarred" if "not_debarred" in flags else "ineligible"
+                    out.append(
+                        pytest.param(which, n, flags, day, id=f"{which}-{p['role']}-{name}-{day}")
+                    )
+    return out
+
+
+@pytest.mark.parametrize(("which", "n", "flags", "day"), _ineligible_cases())
+def test_a_debarred_or_ineligible_party_is_never_eligible(
+    which: str, n: int, flags: dict[str, Any], day: str
+) -> None:
+    """§ 120.15(b): "Exemptions provided in this subchapter may not be utilized for transactions
+    in which the exporter, any party to the export, ... is generally ineligible as set forth in
+    § 120.16" — for every exemption, every party, under both rules of § 126.7."""
+    regs = regulations(day)
+    known = _chain(which)
+    assert authorize(known, regs).outcome == "exempt"
+    chain = [dict(p) for p in (AUKUS_CHAIN if which == "126.7" else CANADA_CHAIN)]
+    chain[n].update(flags)
+    bad = _chain(which, parties=[{k: v for k, v in p.items() if v is not None} for p in chain])
+    check = check_aukus if which == "126.7" else check_canada
+    assert check(bad, regs).status == "not_eligible"
+    assert authorize(bad, regs).outcome == "license_required"
+
+
+@pytest.mark.parametrize("which", ["126.7", "126.5"])
+@pytest.mark.parametrize("role", ["transferor", "recipient"])
+def test_no_exemption_without_a_transferor_and_a_recipient(
+    which: str, role: str, ifr: Regulations
+) -> None:
+    """The party list is taken as complete (docs/aukus.md): an exemption cannot be decided
+    without the transferor (the exporter) and the recipient — the list is asked for again."""
+    chain = [p for p in (AUKUS_CHAIN if which == "126.7" else CANADA_CHAIN) if p["role"] != role]
+    check = check_aukus if which == "126.7" else check_canada
+    result = check(_chain(which, parties=chain), ifr)
+    assert result.status == "undetermined"
+    assert "parties" in questions(result)
+
+
+# --------------------------------------------------------------------------------------------
+# An unknown transfer kind; rows that also catch directly related data and services
+
+
+def test_an_unknown_transfer_kind_leaves_the_etl_open(ifr: Regulations) -> None:
+    """Supp. No. 2 rows catch articles "and directly related technical data and defense
+    services": while the kind is unknown a classified radar is not eligible."""
+    result = check_aukus(make(transfer_kind=None, answers={"classified": True}), ifr)
+    assert result.status == "undetermined"
+    assert req(result, "22 CFR 126.7(b)(3)").status == "unknown"
+    assert "transfer_kind" in questions(result)
+
+
+@pytest.mark.parametrize(
+    ("row", "facts"),
+    [
+        pytest.param(row, facts, id=f"row{row:02d}-{why}")
+        for row, facts, expected, why in ETL_CASES
+        if expected
+    ],
+)
+def test_every_row_a_case_of_which_it_catches_is_open_for_an_unknown_kind(
+    row: int, facts: dict[str, Any], regs: Regulations
+) -> None:
+    """The kind may be the one the row caught: the row is caught or open, never "not caught"."""
+    match = match_row(regs.etl.row(f"SUPP2-{row:03d}"), _with(facts, transfer_kind=None), regs.usml)
+    assert match.caught is not False
+    if match.caught is None:
+        assert "transfer_kind" in match.missing
+
+
+def _related_cases() -> list[Any]:
+    """Each article an ETL row catches whose text adds "and directly related technical data and
+    defense services" (or "classified, directly related"), as technical data and as a defense
+    service of the category's technical-data paragraph within the row's column."""
+    etl = regulations(IFR_DAY).etl
+    usml = regulations(IFR_DAY).usml
+    out = []
+    for row, facts, expected, _why in ETL_CASES:
+        text = etl.row(f"SUPP2-{row:03d}").text
+        if not expected or facts["transfer_kind"] != "article" or facts["specially_designed_for"]:
+            continue
+        if "directly related technical data and defense services" not in text:
+            continue
+        ref = parse_usml(facts["usml_classification"])
+        data = [
+            p.ref
+            for p in usml.paragraphs
+            if p.is_technical_data
+            and p.ref.category == ref.category
+            and any(p.ref.is_within(u) for u in etl.row(f"SUPP2-{row:03d}").usml_refs)
+        ]
+        for kind in ("technical_data", "defense_service"):
+            for d in data:
+                related = {
+                    **facts,
+                    "transfer_kind": kind,
+                    "usml_classification": str(d),
+                    "related_to": [str(ref)],
+                }
+                out.append(pytest.param(row, related, id=f"row{row:02d}-{kind}-{d}-for-{ref}"))
+    return out
+
+
+@pytest.mark.parametrize(("row", "facts"), _related_cases())
+def test_every_row_catches_the_directly_related_technical_data_and_defense_services(
+    row: int, facts: dict[str, Any], regs: Regulations
+) -> None:
+    """Supp. No. 2: "...; and directly related technical data and defense services" — e.g. row
+    23, "Articles described in USML Category XVI; and directly related technical data and
+    defense services": data and services for an article a row catches are caught too."""
+    match = match_row(regs.etl.row(f"SUPP2-{row:03d}"), _etl_transfer(facts), regs.usml)
+    assert match.caught is True, (match.detail, match.missing)
+
+
+def test_row_23_catches_technical_data_and_services_for_category_xvi(regs: Regulations) -> None:
+    rows = {row for row, _ in (p.values for p in _related_cases())}
+    assert {1, 11, 13, 20, 21, 23} <= rows
+    for kind in ("technical_data", "defense_service"):
+        transfer = _etl_transfer(tdata("XVI(e)", ("XVI(b)",)) | {"transfer_kind": kind})
+        assert match_row(regs.etl.row("SUPP2-023"), transfer, regs.usml).caught is True
+
+
+# --------------------------------------------------------------------------------------------
+# Malformed values: country codes, amounts, answers, parties
+
+
+@pytest.mark.parametrize("code", ["uſ", "ß", "ＵＳ", "U S", "us.", "U1", "USA", "Ü"])
+@pytest.mark.parametrize("field", ["from_country", "to_country", "transit_countries", "party"])
+def test_country_codes_are_two_ascii_letters(code: str, field: str) -> None:
+    """ISO 3166-1 alpha-2: two ASCII letters.  Python's str.upper() maps "ſ" to "S" and "ß" to
+    "SS" (South Sudan, § 126.1(w)): neither may become a country."""
+    if field == "party":
+        with pytest.raises(FactError) as exc:
+            make(parties=[US_EXPORTER, party(AU_AUTHORIZED_USER, country=code)])
+        assert exc.value.field == "parties[1].country"
+        return
+    with pytest.raises(FactError) as exc:
+        make(**{field: [code] if field == "transit_countries" else code})
+    assert exc.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("value", "dollars"),
+    [
+        ("4800", 4800),
+        ("4,800", 4800),
+        ("$4,800", 4800),
+        ("4800.00", 4800),
+        (" $ 4,800,000.99 ", 4_800_000),
+        (4800, 4800),
+        (4800.0, 4800),
+        ("999999.99", 999_999),
+        ("0", 0),
+    ],
+)
+def test_amounts_in_whole_dollars(value: Any, dollars: int) -> None:
+    """Cents are dropped: a § 123.15 amount is whole dollars, so "reaches $1,000,000" is
+    unchanged ($999,999.99 does not reach it)."""
+    assert make(value_usd=value).value_usd == dollars
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "4,8",
+        "48,00",
+        "4,80,000",
+        "4.800,00",
+        "1e6",
+        "1e400",
+        "NaN",
+        "Infinity",
+        "-4800",
+        "$-4800",
+        "-0.5",
+        "4800 USD",
+        "٤٨٠٠",
+        "",
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        -1,
+        -0.01,
+        True,
+        10**30,
+        str(10**30),
+        "9" * 5000,
+        [4800],
+        {"usd": 4800},
+    ],
+)
+def test_an_amount_that_is_not_one_is_an_input_error(value: Any) -> None:
+    """ "4,8" is not $48, NaN and Infinity are no amounts, and an amount must fit the output
+    (a signed 64-bit integer)."""
+    if value == "":
+        assert make(value_usd=value).value_usd is None  # blank: unknown
+        return
+    with pytest.raises(FactError) as exc:
+        make(value_usd=value)
+    assert exc.value.field == "value_usd"
+    with pytest.raises(FactError) as exc:
+        transfer_from_csv_row({"transfer_id": "C", "value_usd": str(value)})
+    assert exc.value.field == "value_usd"
+
+
+@pytest.mark.parametrize("answers", [False, [], 0, 1, "classified", ["classified"], True])
+def test_answers_that_are_not_an_object_are_an_input_error(answers: Any) -> None:
+    raw = copy.deepcopy(BASE)
+    raw["answers"] = answers
+    with pytest.raises(FactError) as exc:
+        transfer_from_mapping(raw)
+    assert exc.value.field == "answers"
+
+
+def test_null_answers_are_no_answers_and_a_conflicting_duplicate_is_an_error() -> None:
+    raw = copy.deepcopy(BASE)
+    raw["answers"] = None
+    assert transfer_from_mapping(raw).answers == {}
+    raw = copy.deepcopy(BASE)
+    raw["classified"] = True  # also answered False in "answers"
+    with pytest.raises(FactError) as exc:
+        transfer_from_mapping(raw)
+    assert exc.value.field == "classified"
+
+
+@pytest.mark.parametrize("bad", ["recipient", 7, None, ["recipient"]])
+def test_a_party_that_is_not_an_object_is_an_input_error(bad: Any) -> None:
+    with pytest.raises(FactError) as exc:
+        make(parties=[US_EXPORTER, bad])
+    assert exc.value.field == "parties[1]"
+
+
+# --------------------------------------------------------------------------------------------
+# § 126.1(r): Cyprus, on both sides of each dated suspension
+
+
+def _cyprus_windows() -> list[tuple[dt.date, dt.date]]:
+    return [
+        (dt.date.fromisoformat(w["from"]), dt.date.fromisoformat(w["to"]))
+        for w in _cyprus_suspensions()
+    ]
+
+
+def test_126_1_r_cyprus_suspension_starts_and_ends_on_its_dates() -> None:
+    """§ 126.1(r)(2): "From October 1, 2024, through September 30, 2025, the policy of denial,
+    and the status of Cyprus as a proscribed destination is suspended" — suspended on the first
+    and the last day, proscribed the day before the first (the windows run back to back)."""
+    windows = _cyprus_windows()
+    text = _cyprus_suspensions()[0]["text"]
+    assert text.startswith("From October 1, 2024, through September 30, 2025,")
+    assert windows[0] == (dt.date(2024, 10, 1), dt.date(2025, 9, 30))
+    recipient = party(AU_AUTHORIZED_USER, country="CY")
+    transfer = make(to_country="CY", parties=[US_EXPORTER, recipient])
+    first = windows[0][0]
+    assert authorize(transfer, regulations(first - dt.timedelta(days=1))).outcome == "prohibited"
+    for start, end in windows:
+        for day in (start, end):
+            auth = authorize(transfer, regulations(day))
+            assert auth.outcome == "license_required" and auth.proscribed == (), day
+    for later in (windows[-1][1] + dt.timedelta(days=1), dt.date(2030, 1, 1)):
+        assert authorize(transfer, regulations(later)).outcome == "prohibited"
+
+
+def test_126_1_r_after_the_last_known_suspension_warns_that_a_renewal_is_not_in_the_data() -> None:
+    """The data knows the suspension through its last window only: later, Cyprus is read as
+    proscribed (fail closed), and the decision says a renewal is not in the data."""
+    last = _cyprus_windows()[-1][1]
+    recipient = party(AU_AUTHORIZED_USER, country="CY")
+    transfer = make(to_country="CY", parties=[US_EXPORTER, recipient])
+    after = authorize(transfer, regulations(last + dt.timedelta(days=1)))
+    assert after.outcome == "prohibited"
+    renewal = [w for w in after.warnings if "renewal" in w]
+    assert len(renewal) == 1 and str(last) in renewal[0]
+    assert "renewal" in after.proscribed[0].detail
+    on_last_day = authorize(transfer, regulations(last))
+    assert not [w for w in on_last_day.warnings if "renewal" in w]
+    elsewhere = authorize(make(), regulations(last + dt.timedelta(days=1)))
+    assert not [w for w in elsewhere.warnings if "renewal" in w]
+
+
+@pytest.mark.parametrize("day", [IFR_DAY, FINAL_DAY])
+def test_120_15_b_every_party_must_be_known_eligible_under_120_16(day: str) -> None:
+    """§ 120.15(b) bars every exemption when "the exporter, any party to the export, any source
+    or manufacturer, broker, or other participant" is generally ineligible under § 120.16: an
+    Authorized User whose § 120.16 eligibility is not known leaves § 126.7 open, under both
+    rules (and § 126.5 the same); known eligible, it passes."""
+    regs = regulations(day)
+    unknown = party(AU_AUTHORIZED_USER, eligible_120_16=None)
+    result = check_aukus(make(parties=[US_EXPORTER, unknown]), regs)
+    assert result.status == "undetermined"
+    assert req(result, "22 CFR 120.15(b)").status == "unknown"
+    assert questions(result) == {"eligible_120_16"}
+    assert req(check_aukus(make(), regs), "22 CFR 120.15(b)").status == "pass"
+    ca_unknown = party(CA_RECIPIENT, eligible_120_16=None)
+    canadian = check_canada(canada(parties=[US_EXPORTER, ca_unknown]), regs)
+    assert canadian.status == "undetermined" and questions(canadian) == {"eligible_120_16"}
+
+
+def test_126_5_an_ineligible_party_fails_whatever_the_activity(ifr: Regulations) -> None:
+    """§ 126.5's paragraphs turn on the activity ((a) temporary import, (b) export), which is
+    asked first — but § 120.15(b) bars every paragraph, so a debarred party settles it."""
+    debarred = party(CA_RECIPIENT, not_debarred=False, eligible_120_16=None)
+    result = check_canada(canada(activity=None, parties=[US_EXPORTER, debarred]), ifr)
+    assert result.status == "not_eligible"
+    open_activity = check_canada(canada(activity=None), ifr)
+    assert open_activity.status == "undetermined" and questions(open_activity) == {"activity"}

@@ -78,7 +78,8 @@ def test_aukus_check_json() -> None:
     assert record["transfer_id"] == "AUKUS-2026-0042"
     assert record["as_of"] == FINAL_DAY and record["data_version"]
     assert (record["status"], record["version"]) == ("eligible", "itar-126.7-final-2025")
-    assert [r["status"] for r in record["requirements"]] == ["pass"] * 6
+    # (a), (b)(1)-(5) of § 126.7 and § 120.15(b) (no party ineligible under § 120.16)
+    assert [r["status"] for r in record["requirements"]] == ["pass"] * 7
     assert record["requirements"][2]["id"] == "22 CFR 126.7(b)(2)"
 
 
@@ -291,24 +292,25 @@ HEADER = (
     "transferor_eligible_120_16,recipient_country,recipient_kind,recipient_authorized_user,"
     "end_user_country,end_user_kind,"
     "classified,anti_tamper_dod_ppp,for_cluster_munitions,major_defense_equipment,"
-    "manufacturing_abroad_sme,transferor_complies_123_9_b\n"
+    "manufacturing_abroad_sme,transferor_complies_123_9_b,"
+    "recipient_eligible_120_16\n"  # § 120.15(b): every party's § 120.16 eligibility
 )
 _OK = "US,us_person,yes,yes,yes"
 ROWS = {
     "ok": f"R1,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "bad_country": f"R2,export,article,XI(c)(4),XI(a)(3)(i),US,XX,none,4800000,{_OK},AU,other,"
-    "yes,,,no,no,no,no,no,yes\n",
+    "yes,,,no,no,no,no,no,yes,yes\n",
     "open": f"R3,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "cn": f"R4,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,CN,other,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "bad_kind": f"R5,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,alien,yes,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "bad_value": f"R6,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,lots,{_OK},AU,other,yes,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
     "license": f"R7,export,article,XI(c)(4),XI(a)(3)(i),US,JP,none,4800000,{_OK},JP,other,no,,,"
-    "no,no,no,no,no,yes\n",
+    "no,no,no,no,no,yes,yes\n",
 }
 
 
@@ -377,3 +379,91 @@ def test_authorize_decision_ids_are_stable_across_runs() -> None:
     first = run("authorize", str(EXAMPLE_CSV), "--format", "csv", "--as-of", FINAL_DAY)[1]
     again = run("authorize", str(EXAMPLE_CSV), "--format", "csv", "--as-of", FINAL_DAY)[1]
     assert first == again
+
+
+# --------------------------------------------------------------------------------------------
+# Fail closed on every input (vague references, contradictions, malformed values, dates)
+
+
+@pytest.mark.parametrize("ref", ["XI(a)", "XI"])
+def test_aukus_check_classified_radar_above_its_paragraph_is_undetermined(
+    tmp_path: Path, ref: str
+) -> None:
+    """Supp. No. 2, row 13: a classified radar entered as XI(a) or XI may be XI(a)(3)(xviii):
+    exit 1 (undetermined, which paragraph?), never 0."""
+    answers = {**example()["answers"], "classified": True}
+    path = transfer_file(tmp_path, usml_classification=ref, answers=answers)
+    code, out, _ = run("aukus", "check", path, "--as-of", FINAL_DAY)
+    assert code == 1
+    assert "usml_classification" in out
+
+
+@pytest.mark.parametrize("ref", ["XI(a)(3)(xl)", "IV(z)"])
+def test_aukus_check_reference_that_does_not_exist_exits_4(tmp_path: Path, ref: str) -> None:
+    code, out, err = run("aukus", "check", transfer_file(tmp_path, usml_classification=ref))
+    assert code == 4 and out == ""
+    assert "usml_classification" in err and "does not exist" in err
+
+
+def test_aukus_check_debarred_yet_eligible_party_exits_4_naming_both_facts(
+    tmp_path: Path,
+) -> None:
+    parties = example()["parties"]
+    parties[0]["not_debarred"] = False  # and eligible_120_16: true
+    code, out, err = run("aukus", "check", transfer_file(tmp_path, parties=parties))
+    assert code == 4 and out == ""
+    assert "parties[0].not_debarred" in err and "parties[0].eligible_120_16" in err
+    assert "22 CFR 120.16(c)" in err
+
+
+def test_authorize_batch_rows_with_contradictions_or_bad_values_are_error_rows(
+    tmp_path: Path,
+) -> None:
+    """One output row per input row: a debarred-yet-eligible transferor, a value of "4,8", a
+    country "uſ" and answers that are not an object are each an error naming the field(s); the
+    other rows are still decided."""
+    debarred = ROWS["ok"].replace(
+        f"R1,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK}",
+        "B2,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,US,us_person,yes,no,yes",
+    )
+    value = ROWS["ok"].replace("R1,", "B3,").replace(",4800000,", ',"4,8",')
+    country = ROWS["ok"].replace("R1,", "B4,").replace(",US,AU,none,", ",uſ,AU,none,")
+    path = write(tmp_path, "t.csv", HEADER + ROWS["ok"] + debarred + value + country)
+    code, out, _ = run("authorize", path, "--format", "csv", "--as-of", FINAL_DAY)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["transfer_id"] for r in rows] == ["R1", "B2", "B3", "B4"]
+    assert [r["status"] for r in rows] == ["exempt", "error", "error", "error"]
+    assert rows[1]["error_field"] == "transferor.not_debarred,transferor.eligible_120_16"
+    assert "120.16(c)" in rows[1]["error"]
+    assert rows[2]["error_field"] == "value_usd"
+    assert rows[3]["error_field"] == "from_country"
+    assert code == 4
+    lines = [
+        json.dumps({**example(), "transfer_id": f"J{n}", "answers": a})
+        for n, a in enumerate([False, [], 0, example()["answers"]])
+    ]
+    path = write(tmp_path, "t.jsonl", "\n".join(lines) + "\n")
+    _, out, _ = run("authorize", path, "--format", "jsonl", "--as-of", FINAL_DAY)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["status"] for r in records] == ["error", "error", "error", "exempt"]
+    assert [r["error_field"] for r in records[:3]] == ["answers"] * 3
+
+
+def test_country_show_warns_that_a_cyprus_renewal_is_not_in_the_data() -> None:
+    """§ 126.1(r): the suspension is known through 2026-09-30 only (the data's last window):
+    later, Cyprus is shown as proscribed with a warning."""
+    code, out, _ = run("country", "show", "CY", "--format", "json", "--as-of", "2026-10-01")
+    assert code == 0
+    record = json.loads(out)
+    assert record["itar_126_1"].startswith("country_specific")
+    assert any("renewal" in w and "2026-09-30" in w for w in record["warnings"])
+    _, out, _ = run("country", "show", "CY", "--format", "json", "--as-of", "2026-09-30")
+    record = json.loads(out)
+    assert record["itar_126_1"].startswith("suspended")
+    assert not any("renewal" in w for w in record["warnings"])
+
+
+def test_country_show_refuses_a_code_that_is_not_ascii() -> None:
+    code, out, err = run("country", "show", "uſ")
+    assert code != 0 and out == ""
+    assert "ISO 3166" in err

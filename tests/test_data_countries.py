@@ -81,3 +81,50 @@ def test_country_lookup_by_name_and_errors(regs: exportctl.Regulations) -> None:
     assert regs.countries.get("Australia").iso2 == "AU"
     with pytest.raises(UnknownCountry, match="ISO 3166"):
         regs.countries.get("Atlantis")
+
+
+@pytest.mark.parametrize("code", ["uſ", "ß", "ＵＳ", "Ｇｂ", "U\u0307S"])
+def test_country_codes_are_ascii_letters_only(regs: exportctl.Regulations, code: str) -> None:
+    """ISO 3166-1 alpha-2 codes are two ASCII letters: str.upper() maps "ſ" to "S" ("uſ" would
+    be US) and "ß" to "SS" (South Sudan, 22 CFR 126.1(w)); neither is a code."""
+    with pytest.raises(UnknownCountry):
+        regs.countries.get(code)
+    assert regs.countries.get("us").iso2 == "US"
+    assert regs.countries.get(" ss ").iso2 == "SS"
+
+
+def _cyprus_windows(regs: exportctl.Regulations) -> list[tuple[D, D]]:
+    (cy,) = [c for c in regs.countries.raw["itar_126_1"]["d2"]["countries"] if c["iso2"] == "CY"]
+    return [(D.fromisoformat(w["from"]), D.fromisoformat(w["to"])) for w in cy["suspensions"]]
+
+
+def test_cyprus_suspension_boundaries(regs: exportctl.Regulations) -> None:
+    """§ 126.1(r)(2): "From October 1, 2024, through September 30, 2025, ... is suspended";
+    renewed back to back through 2026-09-30 (secondary source).  Suspended on the first and the
+    last day of each window; proscribed the day before the first and the day after the last."""
+    windows = _cyprus_windows(regs)
+    assert windows[0] == (D(2024, 10, 1), D(2025, 9, 30))
+    assert windows[-1][1] == D(2026, 9, 30)
+    status = regs.countries.proscribed_status
+    one = dt.timedelta(days=1)
+    assert status("CY", windows[0][0] - one).status == "country_specific"
+    for start, end in windows:
+        assert status("CY", start).status == "suspended"
+        assert status("CY", end).status == "suspended"
+    after = status("CY", windows[-1][1] + one)
+    assert after.status == "country_specific"
+    assert after.citation == "22 CFR 126.1(r)"
+
+
+def test_cyprus_after_the_last_known_suspension_warns(regs: exportctl.Regulations) -> None:
+    """Fail closed past the data: not suspended, and a warning that a renewal is not in it —
+    in the status and in the country profile; none while the data knows the answer."""
+    last = _cyprus_windows(regs)[-1][1]
+    after = regs.countries.proscribed_status("CY", last + dt.timedelta(days=1))
+    assert len(after.warnings) == 1 and "renewal" in after.warnings[0]
+    assert str(last) in after.warnings[0]
+    profile = regs.countries.profile("CY", last + dt.timedelta(days=400))
+    assert any("renewal" in w for w in profile.warnings)
+    assert regs.countries.proscribed_status("CY", last).warnings == ()
+    assert regs.countries.proscribed_status("CY", D(2024, 1, 1)).warnings == ()
+    assert regs.countries.proscribed_status("RU", last + dt.timedelta(days=1)).warnings == ()

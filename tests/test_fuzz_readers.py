@@ -45,6 +45,7 @@ TRANSFER_HEADER = (
     "from_country,to_country,transit_countries,value_usd,"
     "transferor_country,transferor_kind,transferor_ddtc_registered,transferor_not_debarred,"
     "transferor_eligible_120_16,recipient_country,recipient_kind,recipient_authorized_user,"
+    "recipient_eligible_120_16,"
     "classified,anti_tamper_dod_ppp,for_cluster_munitions,major_defense_equipment,"
     "manufacturing_abroad_sme,transferor_complies_123_9_b"
 )
@@ -369,7 +370,8 @@ _TRANSFER = {
     "parties": [
         {"role": "transferor", "country": "US", "kind": "us_person", "ddtc_registered": True,
          "not_debarred": True, "eligible_120_16": True},
-        {"role": "recipient", "country": "AU", "kind": "other", "authorized_user": True},
+        {"role": "recipient", "country": "AU", "kind": "other", "authorized_user": True,
+         "eligible_120_16": True},
     ],
     "answers": {"classified": False, "anti_tamper_dod_ppp": False, "for_cluster_munitions": False,
                 "major_defense_equipment": False, "manufacturing_abroad_sme": False,
@@ -449,7 +451,7 @@ def _transfer_csv_item(n: int) -> dict[str, Callable[[], Built]]:
     i = f"C{n}"
     ok = (
         f"{i},export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,US,us_person,yes,yes,yes,"
-        "AU,other,yes,no,no,no,no,no,yes"
+        "AU,other,yes,yes,no,no,no,no,no,yes"
     )
     return {
         "ok": lambda: (ok.encode(), ("ok", i)),

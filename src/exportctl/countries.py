@@ -8,6 +8,7 @@ its coverage; before that it raises :class:`OutsideCoverage` rather than guess.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -73,6 +74,8 @@ class ProscribedStatus:
     status: Literal["policy_of_denial", "country_specific", "suspended", "not_listed"]
     citation: str
     detail: str | None = None
+    #: What the data cannot tell on that date (e.g. whether a dated suspension was renewed).
+    warnings: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -90,6 +93,9 @@ class CountryProfile:
     warnings: tuple[str, ...]
 
 
+_ISO2 = re.compile(r"[A-Za-z]{2}")
+
+
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -103,7 +109,8 @@ class Countries:
 
     def get(self, code_or_name: str) -> Country:
         key = code_or_name.strip()
-        found = self._by_code.get(key.upper())
+        # A code is two ASCII letters: str.upper() would map "uſ" to "US" and "ß" to "SS".
+        found = self._by_code.get(key.upper()) if _ISO2.fullmatch(key) else None
         if found:
             return found
         lowered = key.lower()
@@ -145,6 +152,7 @@ class Countries:
         for c in policy["d2"]["countries"]:
             if c["iso2"] != code:
                 continue
+            ends = []
             for window in c.get("suspensions", []):
                 start, end = _date(window["from"]), _date(window["to"])
                 if start and end and start <= as_of <= end:
@@ -154,8 +162,22 @@ class Countries:
                         "22 CFR " + c["para"],
                         f"suspended {start} to {end} ({window['status']})",
                     )
+                if end:
+                    ends.append(end)
             detail = c.get("case_by_case") or c.get("scope")
-            return ProscribedStatus(code, "country_specific", "22 CFR " + c["para"], detail)
+            warnings: tuple[str, ...] = ()
+            if ends and as_of > max(ends):
+                # Fail closed: past the last suspension the data knows, the policy of denial
+                # stands; say that a renewal would not be in the data.
+                warnings = (
+                    f"22 CFR {c['para']}: the suspension of the policy of denial for {c['name']} "
+                    f"is known through {max(ends)} only; a renewal after that date is not in the "
+                    f"data, so on {as_of} {c['name']} is read as proscribed (check the current "
+                    "22 CFR 126.1)",
+                )
+            return ProscribedStatus(
+                code, "country_specific", "22 CFR " + c["para"], detail, warnings
+            )
         return ProscribedStatus(code, "not_listed", "22 CFR 126.1(d)")
 
     def profile(self, code_or_name: str, as_of: dt.date) -> CountryProfile:
@@ -171,6 +193,8 @@ class Countries:
         nato_since = next(
             (m.since for m in self.sets["nato"].members if m.iso2 == country.iso2), None
         )
+        itar_126_1 = self.proscribed_status(country.iso2, as_of)
+        warnings.extend(itar_126_1.warnings)
         groups = self.raw["ear_country_groups"]["groups"]
         chart = self.raw["ear_country_chart"]["countries"].get(country.iso2, {})
         return CountryProfile(
@@ -178,7 +202,7 @@ class Countries:
             as_of=as_of,
             memberships=tuple(memberships),
             nato_since=nato_since if nato_since and nato_since <= as_of else None,
-            itar_126_1=self.proscribed_status(country.iso2, as_of),
+            itar_126_1=itar_126_1,
             ear_country_groups=tuple(g for g, members in groups.items() if country.iso2 in members),
             country_chart_marks=tuple(chart.get("marks", ())),
             country_chart_footnotes=tuple(chart.get("footnotes", ())),

@@ -8,6 +8,11 @@ unknown fact makes it unknown — never "not caught" — and the facts still nee
 For technical data and defense services, "directly related technical data and defense services"
 is read as: the conditions on the *articles* (described in, specially designed for) are tested
 on the paragraphs of the articles the data or service is directly related to (``related_to``).
+
+A USML reference above the leaf (a category such as ``XI`` or a parent such as ``XI(a)``) stands
+for "some paragraph beneath it": a test that holds for every paragraph beneath holds, one that
+holds for none does not, and any other stays unknown and asks for the precise paragraph.  An
+unknown transfer kind is read as any of the kinds an entry applies to, the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import attrs
 
 from .references import USMLRef
 from .supplements import Condition, ExclusionEntry, ExclusionRow, Supplement
-from .transfers import Transfer
+from .transfers import TRANSFER_KINDS, Transfer, precise_paragraphs, reference_within
 from .usml import UnitedStatesMunitionsList
 
 __all__ = ["RowMatch", "match_row", "match_rows"]
@@ -37,8 +42,10 @@ class RowMatch:
     detail: str = ""
 
 
-def _within_any(refs: tuple[USMLRef, ...], targets: tuple[USMLRef, ...]) -> bool:
-    return any(r.is_within(t) for r in refs for t in targets)
+def _within_any(refs: tuple[USMLRef, ...], targets: tuple[USMLRef, ...]) -> Tri:
+    """Is any of ``refs`` within any of ``targets`` (three-valued)?"""
+    values = {reference_within(r, t) for r in refs for t in targets}
+    return True if True in values else None if None in values else False
 
 
 def _subjects(transfer: Transfer) -> tuple[tuple[USMLRef, ...] | None, str]:
@@ -78,6 +85,8 @@ def _condition(
         if refs is None:
             return None, [fact]
         inside = _within_any(refs, cond.refs)
+        if inside is None:
+            return None, [fact]  # which paragraph beneath the reference?
         return (inside if cond.test == "described_in" else not inside), []
     if cond.test in ("specially_designed_for", "related_to"):
         field = cond.test if cond.test == "specially_designed_for" else "related_to"
@@ -88,9 +97,10 @@ def _condition(
         )
         if refs is None:
             return None, [field]
-        return _within_any(refs, cond.refs), []
+        found = _within_any(refs, cond.refs)
+        return found, [] if found is not None else [field]
     if cond.test == "mt_designated":
-        return _mt(transfer, usml)
+        return _mt_designated(transfer, usml)
     assert cond.fact is not None
     value = transfer.answer(cond.fact)
     if value is None:
@@ -100,11 +110,55 @@ def _condition(
     return value == cond.equals, []
 
 
+def _mt_designated(transfer: Transfer, usml: UnitedStatesMunitionsList) -> tuple[Tri, list[str]]:
+    """:func:`_mt`, with a reference above the leaf read as each paragraph beneath it: MT when
+    every one is, not when none is, unknown (which paragraph?) otherwise."""
+    refs, fact = _subjects(transfer)
+    if refs is None or all(precise_paragraphs(usml, r) == (r,) for r in refs):
+        return _mt(transfer, usml)
+    values: set[Tri] = set()
+    missing: list[str] = []
+    for ref in refs:  # any of the subjects MT-designated (as _mt reads several)
+        readings: set[Tri] = set()
+        for leaf in precise_paragraphs(usml, ref):
+            one = (
+                attrs.evolve(transfer, usml_classification=leaf)
+                if fact == "usml_classification"
+                else attrs.evolve(transfer, related_to=(leaf,))
+            )
+            value, needed = _mt(one, usml)
+            readings.add(value)
+            missing.extend(f for f in needed if f not in missing)
+        if len(readings) == 1:
+            values |= readings
+        else:
+            values.add(None)
+            if fact not in missing:
+                missing.insert(0, fact)
+    if True in values:
+        return True, []
+    if None in values:
+        return None, missing
+    return False, []
+
+
 def _entry(
     entry: ExclusionEntry, transfer: Transfer, usml: UnitedStatesMunitionsList
 ) -> tuple[Tri, list[str]]:
     if transfer.transfer_kind is None:
-        return None, ["transfer_kind"]
+        # Unknown kind: read the entry for each kind it applies to (and for the others, where
+        # it does not hold).  It holds when every reading holds, not when none does; otherwise
+        # the kind (and what the readings need) is asked.
+        kinds = sorted(entry.applies_to)
+        readings = [_entry(entry, attrs.evolve(transfer, transfer_kind=k), usml) for k in kinds]
+        if all(value is False for value, _ in readings):
+            return False, []
+        if entry.applies_to >= set(TRANSFER_KINDS) and all(value is True for value, _ in readings):
+            return True, []
+        asked = ["transfer_kind"]
+        for _, needed in readings:
+            asked.extend(f for f in needed if f not in asked)
+        return None, asked
     if transfer.transfer_kind not in entry.applies_to:
         return False, []
     missing: list[str] = []
@@ -127,7 +181,8 @@ def match_row(row: ExclusionRow, transfer: Transfer, usml: UnitedStatesMunitions
             ("usml_classification",),
             detail="the row's scope is given by USML paragraphs",
         )
-    if not _within_any((transfer.usml_classification,), row.usml_refs):
+    in_scope = _within_any((transfer.usml_classification,), row.usml_refs)
+    if in_scope is False:
         return RowMatch(
             row,
             False,
@@ -137,19 +192,28 @@ def match_row(row: ExclusionRow, transfer: Transfer, usml: UnitedStatesMunitions
         )
     missing: list[str] = []
     caught: Tri = False
+    holds = ""
     for n, entry in enumerate(row.entries, start=1):
         value, needed = _entry(entry, transfer, usml)
         if value is True:
-            return RowMatch(
-                row,
-                True,
-                (),
-                _facts_read(row, transfer),
-                f"entry {n} holds" if len(row.entries) > 1 else "the row holds",
-            )
+            holds = f"entry {n} holds" if len(row.entries) > 1 else "the row holds"
+            caught = True
+            break
         if value is None:
             caught = None
             missing.extend(f for f in needed if f not in missing)
+    if caught is not False and in_scope is None:
+        # Some paragraphs beneath the reference lie in the row's column, others do not.
+        return RowMatch(
+            row,
+            None,
+            tuple(dict.fromkeys(("usml_classification", *([] if holds else missing)))),
+            _facts_read(row, transfer),
+            f"{transfer.usml_classification} stands for some paragraph beneath it, and the "
+            f"row's column ({row.usml_column}) holds only some of them: which paragraph?",
+        )
+    if caught is True:
+        return RowMatch(row, True, (), _facts_read(row, transfer), holds)
     return RowMatch(
         row,
         caught,

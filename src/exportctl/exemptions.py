@@ -10,6 +10,13 @@
    and ``undetermined`` otherwise — never eligible on unknown facts.
 3. Excluded items: the rows of Supp. No. 2 (ETL) for § 126.7(b)(3), and the rows of Supp. No. 1
    marked for § 126.5 — each row read by :mod:`exportctl.exclusions`.
+4. Fail closed: no exemption is granted while a country the transfer touches is unknown
+   (§ 126.1 is not cleared), while a party is debarred or ineligible under § 120.16
+   (§ 120.15(b)), or while the transferor or the recipient is missing from the party list; a
+   USML reference above the leaf (``XI``, ``XI(a)``) leaves open every row and amount that
+   could apply to a paragraph beneath it.  Transfers are checked as the parsers check them
+   (:func:`exportctl.transfers.validate_transfer`): a reference that names nothing, or a party
+   both debarred and eligible, is an error.
 
 The requirement texts, versions, and the § 123.15 thresholds are data (data/exemptions/).
 """
@@ -28,9 +35,17 @@ import attrs
 from .dataset import load_json
 from .exclusions import RowMatch, match_rows
 from .output import to_jsonable
+from .references import USMLRef, parse_usml
 from .regulations import Regulations, regulations
 from .rulesets import Question
-from .transfers import Party, Transfer, transfer_fact_ids
+from .transfers import (
+    Party,
+    Transfer,
+    precise_paragraphs,
+    reference_within,
+    transfer_fact_ids,
+    validate_transfer,
+)
 
 __all__ = [
     "Authorization",
@@ -118,7 +133,19 @@ def proscribed(transfer: Transfer, regs: Regulations) -> tuple[Requirement, ...]
             detail = f"{code}: {status.status.replace('_', ' ')}"
             if status.detail:
                 detail += f" (case-by-case: {status.detail})"
+            detail += "".join(f"; warning: {w}" for w in status.warnings)
             out.append(Requirement(status.citation, "fail", {"country": code}, detail))
+    return tuple(out)
+
+
+def _country_warnings(transfer: Transfer, regs: Regulations) -> tuple[str, ...]:
+    """What the data cannot tell about the countries the transfer touches on the date (e.g. a
+    § 126.1(r) suspension known only up to an earlier date)."""
+    out: list[str] = []
+    for code in transfer.countries():
+        if code is not None:
+            status = regs.countries.proscribed_status(code, regs.as_of)
+            out.extend(w for w in status.warnings if w not in out)
     return tuple(out)
 
 
@@ -219,12 +246,17 @@ def _thresholds(transfer: Transfer, regs: Regulations) -> tuple[Status, list[str
         return "pass", [], thresholds["not_for_destinations_reason"]
     rows = thresholds["rows"]
     applicable = []
+    maybe = []  # rows that apply to some of the paragraphs a vague reference stands for
     for row in rows:
         if "usml_within" in row:
-            if transfer.usml_classification is None:
+            ref = transfer.usml_classification
+            if ref is None:
                 return "unknown", ["usml_classification"], "§ 123.15(a)(3) depends on the paragraph"
-            if any(transfer.usml_classification.is_within(_ref(r)) for r in row["usml_within"]):
+            within = {reference_within(ref, _ref(r)) for r in row["usml_within"]}
+            if True in within:
                 applicable.append(row)
+            elif None in within:
+                maybe.append(row)
         elif transfer.to_country is None:
             return "unknown", ["to_country"], "the thresholds depend on the destination"
         else:
@@ -244,12 +276,23 @@ def _thresholds(transfer: Transfer, regs: Regulations) -> tuple[Status, list[str
                 limits = [row["major_defense_equipment"]]
         if transfer.value_usd >= min(limits):
             return "fail", [], f"${transfer.value_usd:,} reaches {row['id']} (${min(limits):,})"
+    for row in maybe:
+        amount = min(v for k, v in row.items() if k in _AMOUNTS)
+        if transfer.value_usd >= amount:
+            return (
+                "unknown",
+                ["usml_classification"],
+                f"${transfer.value_usd:,} reaches {row['id']} (${amount:,}) if the article is in "
+                f"{', '.join(row['usml_within'])}: {transfer.usml_classification} stands for some "
+                "paragraph beneath it — which one?",
+            )
     return "pass", [], f"${transfer.value_usd:,} is below the § 123.15(a) amounts"
 
 
-def _ref(text: str) -> Any:
-    from .references import parse_usml
+_AMOUNTS = ("defense_articles_and_services", "major_defense_equipment")
 
+
+def _ref(text: str) -> USMLRef:
     return parse_usml(text)
 
 
@@ -365,18 +408,76 @@ def _check_end_users(req: dict[str, Any], t: Transfer, regs: Regulations, rows: 
 
 def _check_sme(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
     ref = t.usml_classification
-    p = regs.usml.get(ref) if ref is not None and regs.usml.exists(ref) else None
+    # A reference above the leaf stands for some paragraph beneath it: SME if all of them are.
+    leaves = precise_paragraphs(regs.usml, ref) if ref is not None else ()
+    smes = {regs.usml.get(p).sme for p in leaves}
     value = t.answer(req["fact"])
-    facts = {"sme": p.sme if p else None, req["fact"]: value}
-    if p is None:
+    sme = next(iter(smes)) if len(smes) == 1 else None
+    facts = {"sme": sme, req["fact"]: value}
+    if ref is None or not smes:
         return _Check(
             "unknown", "SME depends on the USML paragraph", facts, ("usml_classification",)
         )
-    if not p.sme:
+    if sme is False:
         return _Check("pass", "not significant military equipment", facts)
+    if value is True:
+        return _Check("pass", "SME assurances", facts)
+    if sme is None:
+        missing = ("usml_classification", *([] if value is False else [req["fact"]]))
+        return _Check(
+            "unknown",
+            f"{ref} stands for some paragraph beneath it, some of them SME: which paragraph?",
+            facts,
+            missing,
+        )
     if value is None:
         return _Check("unknown", "SME: assurances needed", facts, (req["fact"],))
-    return _Check("pass" if value else "fail", "SME assurances", facts)
+    return _Check("fail", "SME assurances", facts)
+
+
+def _check_not_proscribed(
+    req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows
+) -> _Check:
+    """§ 126.1(a) (and § 126.5(b) "and § 126.1"): the exemption is unavailable for a proscribed
+    country, and cannot be granted before every country the transfer touches is known."""
+    facts = {"countries": list(t.countries())}
+    denied = proscribed(t, regs)
+    if denied:
+        return _Check("fail", "; ".join(r.detail for r in denied), facts)
+    missing = _unknown_countries(t)
+    if missing:
+        return _Check(
+            "unknown", "§ 126.1 is not cleared: not every country is known", facts, tuple(missing)
+        )
+    return _Check("pass", "no country the transfer touches is proscribed (§ 126.1)", facts)
+
+
+def _check_no_ineligible_party(
+    req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows
+) -> _Check:
+    """§ 120.15(b): no exemption for a transaction in which a party is generally ineligible as
+    set forth in § 120.16 (debarred, or ineligible).  ``require_known`` flags must be known for
+    every party; ``roles`` must be present."""
+    facts = {"parties": [p.label for p in t.parties or ()]}
+    if t.parties is None:
+        return _Check("unknown", "the parties are not known", facts, ("parties",))
+    missing: list[str] = []
+    for party in t.parties:
+        for flag, bad in req["ineligible_if"].items():
+            if _flag(party, flag) == bad:
+                return _Check(
+                    "fail", f"{party.label}: {flag} = {'yes' if bad else 'no'} (§ 120.16)", facts
+                )
+        missing.extend(f for f in req["require_known"] if _flag(party, f) is None)
+    absent = [r for r in req["roles"] if r not in {p.role for p in t.parties}]
+    if absent:
+        missing.append("parties")
+    if missing:
+        detail = f"needs {', '.join(dict.fromkeys(missing))}" + (
+            f" (no {' or '.join(absent)} is named)" if absent else ""
+        )
+        return _Check("unknown", detail, facts, tuple(dict.fromkeys(missing)))
+    return _Check("pass", "no party is debarred or ineligible under § 120.16", facts)
 
 
 def _check_fact(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
@@ -398,6 +499,8 @@ _CHECKS: dict[str, Callable[[dict[str, Any], Transfer, Regulations, Rows], _Chec
     "no_transit": _check_no_transit,
     "end_users": _check_end_users,
     "sme_assurances": _check_sme,
+    "not_proscribed": _check_not_proscribed,
+    "no_ineligible_party": _check_no_ineligible_party,
     "fact": _check_fact,
 }
 
@@ -418,6 +521,10 @@ def _requirement(
         list(found.missing),
         found.excluded,
     )
+
+
+#: Requirement tests every paragraph of an exemption shares (e.g. § 126.5(a) and (b)).
+_EVERY_PARAGRAPH = frozenset({"not_on_supplement", "not_proscribed", "no_ineligible_party"})
 
 
 def _exemption(
@@ -460,9 +567,10 @@ def _exemption(
     if transfer.activity is None and any("unless_fact" in b for b in spec.get("not_exempt", [])):
         # Which paragraph applies (e.g. § 126.5(a) for a temporary import, (b) otherwise) turns
         # on the activity: ask it first rather than judge one paragraph that may not apply.
-        # A row of the supplement that excludes the item settles it on every paragraph.
+        # What every paragraph requires settles it when it fails: a row of the supplement that
+        # excludes the item, a proscribed country (§ 126.1), an ineligible party (§ 120.15(b)).
         for req in version["requirements"]:
-            if req["test"] == "not_on_supplement":
+            if req["test"] in _EVERY_PARAGRAPH:
                 result, _, rows = _requirement(req, transfer, regs, supplement_rows)
                 if result.status == "fail":
                     return ExemptionResult(
@@ -570,6 +678,7 @@ def _supplement_rows(transfer: Transfer, regs: Regulations) -> dict[str, tuple[R
 def check_aukus(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:
     """§ 126.7 alone (without § 126.1): the AUKUS exemption's requirements for one transfer."""
     regs = regs or regulations()
+    validate_transfer(transfer, regs)
     return _exemption("126.7", "aukus_126_7", transfer, regs, _supplement_rows(transfer, regs))
 
 
@@ -579,6 +688,7 @@ def check_aukus_after_126_1(
     """§ 126.1 first (§ 126.1(a): exemptions do not apply to proscribed destinations), then
     § 126.7: the failing § 126.1 requirements, or none and the § 126.7 result."""
     regs = regs or regulations()
+    validate_transfer(transfer, regs)
     denied = proscribed(transfer, regs)
     if denied:
         return denied, None
@@ -586,7 +696,9 @@ def check_aukus_after_126_1(
 
 
 def check_canada(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:
+    """§ 126.5 (with the § 126.1 and § 120.16 terms § 126.5(b) recalls) for one transfer."""
     regs = regs or regulations()
+    validate_transfer(transfer, regs)
     return _exemption("126.5", "canada_126_5", transfer, regs, _supplement_rows(transfer, regs))
 
 
@@ -594,7 +706,9 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
     """§ 126.1, then every modelled exemption: which one is available, or that a license is
     needed, or that the facts do not yet tell."""
     regs = regs or regulations()
+    validate_transfer(transfer, regs)
     denied = proscribed(transfer, regs)
+    warnings = (*regs.warnings, *_country_warnings(transfer, regs))
     key = json.dumps(
         {
             "transfer": to_jsonable(transfer),
@@ -616,7 +730,7 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
             (),
             regs.as_of,
             regs.data_version,
-            regs.warnings,
+            warnings,
         )
     rows = _supplement_rows(transfer, regs)
     results = (
@@ -628,13 +742,15 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
     for r in results:
         questions.extend(q for q in r.open_questions if q.id not in {x.id for x in questions})
     unknown_countries = _unknown_countries(transfer)
-    if eligible:
+    if eligible and not unknown_countries:
         outcome: Outcome = "exempt"
-    elif any(r.status == "undetermined" for r in results):
+    elif any(r.status == "undetermined" for r in results) and not eligible:
         outcome = "undetermined"
     elif unknown_countries:
-        # Every exemption fails, but § 126.1 may still prohibit the transfer outright.
+        # § 126.1 is not cleared while a country the transfer touches is unknown: it may
+        # prohibit the transfer outright (§ 126.1(a): no exemption applies then).
         outcome = "undetermined"
+        eligible = []
         questions.extend(
             _question(f)
             for f in dict.fromkeys(unknown_countries)
@@ -652,5 +768,5 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
         tuple(questions) if outcome == "undetermined" else (),
         regs.as_of,
         regs.data_version,
-        regs.warnings,
+        warnings,
     )

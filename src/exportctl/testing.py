@@ -63,6 +63,7 @@ from .transfers import (
     TRANSFER_KINDS,
     Party,
     Transfer,
+    precise_paragraphs,
     transfer_fact_ids,
 )
 from .transfers import SCALARS as TRANSFER_SCALARS
@@ -951,8 +952,18 @@ _KINDS_AT: dict[str, tuple[str, ...]] = {
     "CA": ("canadian_registered_person", "canadian_government", "other", "us_person"),
 }
 _KINDS_ELSEWHERE: tuple[str, ...] = ("other", "us_person")
+#: The kinds an ordinary party located in a country is (a Canadian party of a Canadian export
+#: is a Canadian government or a Canadian-registered person, § 126.5(b)).
+_ORDINARY_KINDS_AT: dict[str, tuple[str, ...]] = {
+    "CA": ("canadian_registered_person", "canadian_government"),
+}
 _PARTY_NAMES = ("", "Acme Radar", "Southern Cross Avionics", "Thames Defence", "Maple Aero")
 _TRANSFER_DESCRIPTIONS = ("", "Radar receiver module", "Sonar array", "Maintenance manual")
+
+
+#: The countries of a transfer under the Canadian exemption (22 CFR 126.5): the United States
+#: and Canada.
+_CANADA: tuple[str, ...] = ("US", "CA")
 
 
 def aukus_countries(regs: Regulations | None = None) -> tuple[str, ...]:
@@ -1026,10 +1037,13 @@ def _party(
     countries: tuple[str, ...],
     eligible: bool | None,
     country: str | None,
+    ordinary: bool = False,
 ) -> Party:
     if country is None and (complete or eligible is not None or draw(_choice((True, True, False)))):
         country = draw(_choice(countries))
     kinds = _KINDS_AT.get(country or "", _KINDS_ELSEWHERE) if country else PARTY_KINDS
+    if ordinary and country in _ORDINARY_KINDS_AT:
+        kinds = _ORDINARY_KINDS_AT[country]
     fixed: dict[str, bool] = {}
     if eligible is None:
         kind: str | None = draw(_choice(kinds))
@@ -1055,6 +1069,8 @@ def _party(
                 flag = draw(_choice(tuple(sorted(f for f in needs if f not in fixed))))
                 fixed[flag] = not needs[flag]
     values: tuple[bool | None, ...] = (False, True) if complete else (None, False, True)
+    if ordinary:  # registered, not debarred, eligible, an Authorized User: most parties are
+        values = (True,) * 6 + values
     flags: dict[str, bool | None] = {
         f: fixed[f] if f in fixed else draw(_choice(values)) for f in PARTY_FLAGS
     }
@@ -1125,6 +1141,8 @@ def _parties(
     countries: tuple[str, ...],
     eligible: bool | None,
     path: tuple[str | None, str | None],
+    ordinary: bool = False,
+    extras_at: str | None = None,
 ) -> tuple[Party, ...]:
     roles = ["transferor", "recipient"]
     if not complete and draw(_choice((False,) * 7 + (True,))):
@@ -1135,14 +1153,14 @@ def _parties(
     bad = draw(_choice(tuple(range(len(roles))))) if eligible is False else -1
     out = []
     for n, role in enumerate(roles):
-        where = {"transferor": path[0], "recipient": path[1]}.get(role)
+        where = {"transferor": path[0], "recipient": path[1]}.get(role, extras_at)
         if eligible is True:
             wanted: bool | None = True
         elif eligible is False:
             wanted = False if n == bad else None
         else:
             wanted = None
-        out.append(draw(_party(role, regs, complete, countries, wanted, where)))
+        out.append(draw(_party(role, regs, complete, countries, wanted, where, ordinary)))
     return tuple(out)
 
 
@@ -1260,8 +1278,11 @@ def _transfer_pools(data_version: str, regs: Regulations) -> _TransferPools:
     def within(ref: USMLRef, targets: Iterable[USMLRef]) -> bool:
         return any(ref.is_within(t) for t in targets)
 
-    articles = tuple(e.ref for e in entries if not e.technical_data)
-    data = tuple(e.ref for e in entries if e.technical_data)
+    # Precise paragraphs only (a leaf of 22 CFR 121.1): a parent or a category is a vaguer fact,
+    # which fewer_transfer_facts draws.
+    leaves = [e for e in entries if precise_paragraphs(regs.usml, e.ref) == (e.ref,)]
+    articles = tuple(e.ref for e in leaves if not e.technical_data)
+    data = tuple(e.ref for e in leaves if e.technical_data)
     amounts: set[int] = {0, 25_000, 2_500_000}
     for row in load_json("exemptions.json")["thresholds_123_15"]["rows"]:
         for key in ("defense_articles_and_services", "major_defense_equipment"):
@@ -1301,10 +1322,18 @@ def _transfers(
     eligible_parties: bool | None,
 ) -> Transfer:
     pools = _transfer_pools(regs.data_version, regs)
+    path: tuple[str, str] | None = None
     if countries is None:
-        # Half the transfers stay within AUKUS, where § 126.7 is decided by its other terms.
+        # A third of the transfers stay within AUKUS, where § 126.7 is decided by its other
+        # terms; a third go from the United States to Canada between U.S. and Canadian parties,
+        # where § 126.5 is; the others touch any country.
         aukus = aukus_countries(regs)
-        countries = draw(_choice((aukus, aukus * 3 + OTHER_COUNTRIES)))
+        mode = draw(_choice(("aukus", "canada", "any")))
+        if mode == "canada":
+            countries = _CANADA
+            path = draw(_choice((("US", "CA"),) * 5 + (("CA", "US"), ("US", "US"))))
+        else:
+            countries = aukus if mode == "aukus" else aukus * 3 + OTHER_COUNTRIES
 
     def maybe(value: T) -> T | None:
         return value if complete or draw(_choice((True, True, False))) else None
@@ -1324,29 +1353,39 @@ def _transfers(
     designed_for: tuple[USMLRef, ...] = ()
     if draw(_choice((False, False, True))):
         designed_for = _pick_refs(draw, pools, None)
-    from_country = draw(_choice(countries))
-    to_country = draw(_choice(countries))
+    from_country, to_country = path or (draw(_choice(countries)), draw(_choice(countries)))
+    # Half the time the answers lean to the ordinary ones (an unclassified article without
+    # anti-tamper, § 123.9(b) complied with, registered and eligible parties, no transit, ...):
+    # most transfers are, and the exemptions are decided by their other terms only then.
+    ordinary = draw(st.booleans())
     transit: tuple[str, ...] = ()
-    if draw(_choice((False, False, False, True))):
-        transit = (draw(_choice(countries)),)
+    if draw(_choice((False, False, False, True) if not ordinary else (False,) * 7 + (True,))):
+        transit = (draw(_choice(countries if path is None else OTHER_COUNTRIES)),)
     value = draw(
         st.one_of(_choice(pools.values), st.integers(0, 5_000_000), st.integers(0, 150_000_000))
     )
     chain: tuple[Party, ...] | None = draw(
-        _parties(regs, complete, countries, eligible_parties, (from_country, to_country))
+        _parties(
+            regs,
+            complete,
+            countries,
+            eligible_parties,
+            (from_country, to_country),
+            ordinary,
+            # Towards Canada, the end users and consignees are in Canada.
+            to_country if path is not None else None,
+        )
     )
-    # Half the time the answers lean to the ordinary ones (an unclassified article without
-    # anti-tamper, § 123.9(b) complied with, ...): most transfers are, and the exemptions are
-    # decided by their other terms only then.
-    ordinary = draw(st.booleans())
     given: dict[str, Any] = {}
     for q in _questions_for(regs.data_version, regs, ref):
         if complete or draw(_choice((True, True, False))):
             given[q.fact] = draw(_choice(q.ordinary if ordinary else q.values))
+    # An export or a defense service, the activities of § 126.5(b), most often towards Canada.
+    activities = ACTIVITIES if path is None else ("export",) * 4 + ("defense_service", *ACTIVITIES)
     return Transfer(
         transfer_id=f"T-{draw(st.integers(1, 99999))}",
         description=draw(_choice(_TRANSFER_DESCRIPTIONS)),
-        activity=maybe(draw(_choice(ACTIVITIES))),
+        activity=maybe(draw(_choice(activities))),
         transfer_kind=maybe(kind),
         usml_classification=maybe(ref),
         related_to=maybe(related),
@@ -1374,9 +1413,11 @@ def transfers(
       paragraphs (as :func:`usml_references`), half the time within the ETL rows (22 CFR part
       126, Supp. No. 2) narrower than whole categories; sometimes specially designed for
       paragraphs the rows' conditions name;
-    * where: from and to a country of ``countries`` (default: half the transfers within
-      Australia, the United Kingdom and the United States, the others also touching
-      :data:`OTHER_COUNTRIES`), a transit country now and then;
+    * where: from and to a country of ``countries`` (default: a third of the transfers within
+      Australia, the United Kingdom and the United States; a third from the United States to
+      Canada between U.S. and Canadian parties, mostly exports, where the Canadian exemption
+      (§ 126.5) is decided; the others also touching :data:`OTHER_COUNTRIES`), a transit
+      country now and then;
     * value: often at or just below an amount of 22 CFR 123.15(a) (read from the data);
     * who: :func:`parties` (``eligible_parties`` as its ``eligible``), transferor and recipient
       located at the start and end of the path;
@@ -1405,9 +1446,77 @@ def transfers(
     return _transfers(snapshot, complete, pool, eligible_parties)
 
 
+def _slots(transfer: Transfer) -> list[tuple[str, Any]]:
+    """Every known fact of a transfer, as (what, where): a field, the party list, a party's
+    country, kind or flag, an answer."""
+    out: list[tuple[str, Any]] = [
+        ("field", f) for f in TRANSFER_SCALARS[2:] if getattr(transfer, f) is not None
+    ]
+    if transfer.parties is not None:
+        out.append(("parties", None))
+        for n, p in enumerate(transfer.parties):
+            out += [
+                ("party", (n, f))
+                for f in ("country", "kind", *PARTY_FLAGS)
+                if getattr(p, f) is not None
+            ]
+    out += [("answer", k) for k in sorted(transfer.answers)]
+    return out
+
+
+def _forget(transfer: Transfer, slot: tuple[str, Any]) -> Transfer:
+    what, where = slot
+    if what == "field":
+        changes: dict[str, Any] = {where: None}
+        return attrs.evolve(transfer, **changes)
+    if what == "parties":
+        return attrs.evolve(transfer, parties=None)
+    if what == "party":
+        n, field = where
+        chain = list(transfer.parties or ())
+        forgotten: dict[str, Any] = {field: None}
+        chain[n] = attrs.evolve(chain[n], **forgotten)
+        return attrs.evolve(transfer, parties=tuple(chain))
+    return attrs.evolve(transfer, answers={k: v for k, v in transfer.answers.items() if k != where})
+
+
+def _vaguer(draw: st.DrawFn, transfer: Transfer) -> Transfer | None:
+    """The transfer with one USML reference replaced by one above it (a parent paragraph or the
+    category): it then stands for "some paragraph beneath", a vaguer fact.  None if no
+    reference has one above it."""
+    options: list[tuple[str, int | None]] = []
+    if transfer.usml_classification is not None and transfer.usml_classification.path:
+        options += [("usml_classification", None)] * 2  # the reference every row reads
+    for name in ("related_to", "specially_designed_for"):
+        given: tuple[USMLRef, ...] = getattr(transfer, name) or ()
+        options += [(name, n) for n, r in enumerate(given) if r.path]
+    if not options:
+        return None
+    field, n = draw(_choice(tuple(options)))
+    if n is None:
+        ref = transfer.usml_classification
+        assert ref is not None
+        return attrs.evolve(transfer, usml_classification=draw(_choice(ref.ancestors())))
+    refs: list[USMLRef] = list(getattr(transfer, field))
+    refs[n] = draw(_choice(refs[n].ancestors()))
+    vaguer = tuple(dict.fromkeys(refs))
+    if field == "related_to":
+        return attrs.evolve(transfer, related_to=vaguer)
+    return attrs.evolve(transfer, specially_designed_for=vaguer)
+
+
 @st.composite
 def _fewer_transfer_facts(draw: st.DrawFn, transfer: Transfer) -> Transfer:
-    forget = draw(_choice((_choice((False, True)), _choice((False,) * 7 + (True,)))))
+    mode = draw(_choice(("many", "some", "one", "one", "vaguer")))
+    if mode == "vaguer":
+        vaguer = _vaguer(draw, transfer)
+        if vaguer is not None:
+            return vaguer
+        mode = "one"
+    if mode == "one":
+        slots = _slots(transfer)
+        return _forget(transfer, draw(_choice(tuple(slots)))) if slots else transfer
+    forget = _choice((False, True)) if mode == "many" else _choice((False,) * 7 + (True,))
     chain = transfer.parties
     if chain is not None:
         if draw(forget):
@@ -1431,9 +1540,10 @@ def _fewer_transfer_facts(draw: st.DrawFn, transfer: Transfer) -> Transfer:
 
 def fewer_transfer_facts(transfer: Transfer) -> st.SearchStrategy[Transfer]:
     """The same transfer with some facts forgotten (``None``): any field, all the parties or
-    any party's country, kind or flag, any answer — about half of them, or one now and then.
-    Parties are never dropped from the list, only their facts.  For "unknown facts never make
-    a transfer eligible" tests.
+    any party's country, kind or flag, any answer — about half of them, a few, or (often)
+    exactly one; or one USML reference made vaguer (replaced by its parent paragraph or its
+    category, which stands for "some paragraph beneath it").  Parties are never dropped from the
+    list, only their facts.  For "unknown facts never make a transfer eligible" tests.
 
     >>> from hypothesis import given, settings, strategies as st
     >>> from exportctl import regulations

@@ -8,7 +8,8 @@ JSON form (one object per transfer; JSON lines for batches)::
      "parties": [
        {"role": "transferor", "name": "Acme Radar", "country": "US", "kind": "us_person",
         "ddtc_registered": true, "not_debarred": true, "eligible_120_16": true},
-       {"role": "recipient", "country": "AU", "kind": "other", "authorized_user": true}],
+       {"role": "recipient", "country": "AU", "kind": "other", "authorized_user": true,
+        "eligible_120_16": true}],
      "answers": {"classified": false, "anti_tamper_dod_ppp": false,
                  "transferor_complies_123_9_b": true, "manufacturing_abroad_sme": false}}
 
@@ -17,29 +18,46 @@ list), each party of the roles transferor, recipient, broker and end_user as col
 ``<role>_country``, ``<role>_kind``, ``<role>_ddtc_registered``, ``<role>_not_debarred``,
 ``<role>_eligible_120_16``, ``<role>_authorized_user``, ``<role>_registered_129_3``, and one
 column per answer.  Unknown is blank (JSON ``null``); see docs/aukus.md.
+
+Every USML reference must name a category or a paragraph of 22 CFR 121.1 as bundled (not a
+reserved one); a reference above the leaf (``XI``, ``XI(a)``) stands for "some paragraph beneath
+it" and leaves open whatever turns on the paragraph.  Country codes are two ASCII letters;
+amounts are whole U.S. dollars (``4800``, ``4,800``, ``$4,800``, ``4800.00``).  Party facts that
+contradict each other (a debarred person eligible under 22 CFR 120.16) are an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
 import attrs
 
 from .dataset import load_json
-from .facts import FactError, parse_bool, parse_refs, parse_text
+from .facts import ContradictoryFacts, FactError, parse_bool, parse_refs, parse_text
 from .references import USMLRef, parse_usml
+from .regulations import Regulations, regulations
+from .usml import UnitedStatesMunitionsList
 
 __all__ = [
     "ACTIVITIES",
+    "MAX_VALUE_USD",
     "PARTY_KINDS",
     "PARTY_ROLES",
+    "ContradictoryPartyFacts",
     "Party",
     "Transfer",
+    "party_conflicts",
+    "precise_paragraphs",
+    "reference_within",
     "transfer_fact_ids",
     "transfer_from_csv_row",
     "transfer_from_mapping",
+    "validate_transfer",
 ]
 
 ACTIVITIES = (
@@ -150,17 +168,133 @@ def transfer_fact_ids() -> dict[str, dict[str, Any]]:
     return facts
 
 
+#: The largest amount a transfer's value may have: a signed 64-bit integer, which every consumer
+#: of the output (CSV, JSON, a database) can hold.
+MAX_VALUE_USD = 2**63 - 1
+
+_ISO2 = re.compile(r"[A-Za-z]{2}")
+#: Whole dollars, optionally with cents; commas only between groups of three digits.
+_AMOUNT = re.compile(r"\$?\s*(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<cents>\.[0-9]+)?")
+
+
+class ContradictoryPartyFacts(FactError, ContradictoryFacts):
+    """Facts about a party that cannot all be true (e.g. debarred, yet eligible under
+    22 CFR 120.16): bad input that names every fact in conflict and the paragraph."""
+
+    def __init__(self, facts: dict[str, Any], citation: str, message: str) -> None:
+        named = ", ".join(f"{k}={v}" for k, v in facts.items())
+        ValueError.__init__(self, f"contradictory facts ({named}): {message} [{citation}]")
+        self.field = ",".join(facts)
+        self.reason = message
+        self.conflict = citation
+        self.citation = citation
+        self.facts = dict(facts)
+
+
+def party_conflicts(party: Party) -> tuple[dict[str, Any], ...]:
+    """The rules of the data's ``party_implications`` (e.g. 22 CFR 120.16(c): a debarred person
+    is ineligible) that the party's known flags break: each with the flags in conflict."""
+    out = []
+    for rule in load_json("exemptions.json").get("party_implications", []):
+        if not all(party.flag(k) == v for k, v in rule["if"].items()):
+            continue
+        broken = {
+            k: party.flag(k)
+            for k, v in rule["then"].items()
+            if party.flag(k) is not None and party.flag(k) != v
+        }
+        if broken:
+            out.append({"rule": rule, "flags": {**rule["if"], **broken}})
+    return tuple(out)
+
+
+def _check_party(party: Party, name: Callable[[str], str]) -> None:
+    for conflict in party_conflicts(party):
+        rule = conflict["rule"]
+        flags = conflict["flags"]
+        said = " and ".join(f"{k} = {'yes' if v else 'no'}" for k, v in flags.items())
+        raise ContradictoryPartyFacts(
+            {name(k): v for k, v in flags.items()},
+            rule["id"],
+            f"{party.label}: {said} cannot both hold — {rule['id']} makes persons "
+            f'"{rule["quote"]}" ineligible ("generally ineligible to be involved in activities '
+            "regulated under this subchapter\"; an exception needs DDTC's prior written "
+            "authorization, 22 CFR 120.15(b), which is no exemption); correct one of them",
+        )
+
+
+@lru_cache(maxsize=8192)
+def precise_paragraphs(usml: UnitedStatesMunitionsList, ref: USMLRef) -> tuple[USMLRef, ...]:
+    """The precise paragraphs a reference may stand for: the reference itself when it is a leaf
+    of 22 CFR 121.1 (no sub-paragraph that is not reserved); otherwise every such leaf beneath
+    it (a category or a parent paragraph stands for "some paragraph beneath it").  Empty for a
+    reference that names nothing (or only reserved paragraphs)."""
+    beneath = [p for p in usml.paragraphs if p.ref.is_within(ref) and not p.reserved]
+    parents = {p.parent for p in beneath}
+    return tuple(p.ref for p in beneath if p.ref not in parents)
+
+
+def reference_within(ref: USMLRef, target: USMLRef) -> bool | None:
+    """Does what ``ref`` describes lie within ``target``?  True when ``ref`` is ``target`` or
+    beneath it; unknown when ``target`` lies strictly beneath ``ref`` (a reference above the leaf
+    stands for some paragraph beneath it, which may or may not lie within ``target``); False
+    otherwise."""
+    if ref.is_within(target):
+        return True
+    return None if target.is_within(ref) else False
+
+
+def _check_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> None:
+    """A reference must name a category or a paragraph of 22 CFR 121.1 that is not reserved."""
+    where = ref.parent if ref.parent is not None and ref.parent.path else ref.category
+    if ref.path and not usml.exists(ref):
+        raise FactError(
+            field,
+            f"USML {ref} does not exist in 22 CFR 121.1 (as bundled); see `exportctl usml show "
+            f"{where}` for the paragraphs there",
+        )
+    if ref.path and usml.get(ref).reserved:
+        raise FactError(field, f"USML {ref} is reserved: it describes no article")
+    if not precise_paragraphs(usml, ref):  # pragma: no cover - every category has paragraphs
+        raise FactError(field, f"USML {ref} holds no paragraph that is not reserved")
+
+
+def _check_refs(transfer: Transfer, usml: UnitedStatesMunitionsList) -> None:
+    if transfer.usml_classification is not None:
+        _check_ref("usml_classification", transfer.usml_classification, usml)
+    for field in ("related_to", "specially_designed_for"):
+        for ref in getattr(transfer, field) or ():
+            _check_ref(field, ref, usml)
+
+
+def validate_transfer(transfer: Transfer, regs: Regulations | None = None) -> None:
+    """Raise :class:`FactError` for a USML reference that names nothing (or a reserved
+    paragraph) of the bundled 22 CFR 121.1, and :class:`ContradictoryPartyFacts` for a party
+    whose facts contradict each other.  The parsers check both; the engine checks transfers
+    built in code the same way."""
+    _check_refs(transfer, (regs or regulations()).usml)
+    for n, party in enumerate(transfer.parties or ()):
+        _check_party(party, _prefixed(f"parties[{n}]"))
+
+
+def _prefixed(prefix: str) -> Callable[[str], str]:
+    return lambda field: f"{prefix}.{field}"
+
+
 def _country(field: str, value: Any) -> str | None:
     text = parse_text(field, value)
     if text is None:
         return None
-    code = text.upper()
-    if len(code) != 2 or not code.isalpha():
-        raise FactError(field, f"{value!r} is not an ISO 3166-1 alpha-2 code (e.g. AU, GB, US)")
+    # ASCII only: str.upper() maps "ſ" to "S" and "ß" to "SS".
+    if not _ISO2.fullmatch(text):
+        raise FactError(
+            field,
+            f"{value!r} is not an ISO 3166-1 alpha-2 code: two ASCII letters (e.g. AU, GB, US)",
+        )
     from .countries import UnknownCountry, load_countries
 
     try:
-        return load_countries().get(code).iso2
+        return load_countries().get(text.upper()).iso2
     except UnknownCountry as exc:
         raise FactError(field, str(exc)) from exc
 
@@ -173,12 +307,20 @@ def _countries(field: str, value: Any) -> tuple[str, ...] | None:
             return None
         if value.strip().lower() == "none":
             return ()
-        items = [v for v in (p.strip() for p in value.split(";")) if v]
+        items: list[Any] = [v for v in (p.strip() for p in value.split(";")) if v]
     elif isinstance(value, (list, tuple)):
-        items = [str(v) for v in value]
+        items = list(value)
     else:
         raise FactError(field, f"expected a list of country codes or 'none', got {value!r}")
-    return tuple(c for c in (_country(field, i) for i in items) if c)
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise FactError(field, f"{item!r} is not an ISO 3166-1 alpha-2 code (e.g. AU, GB)")
+        code = _country(field, item)
+        if code is None:
+            raise FactError(field, "a blank entry in a list of countries; leave it out")
+        out.append(code)
+    return tuple(out)
 
 
 def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str | None:
@@ -191,32 +333,67 @@ def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str | None:
     return norm
 
 
-def _party(raw: Mapping[str, Any], where: str) -> Party:
-    role = _choice(f"{where}.role", raw.get("role"), PARTY_ROLES)
+def _party(raw: Any, where: str) -> Party:
+    """One party (its fields named ``<where>.<field>`` in errors)."""
+    named = _prefixed(where)
+    if not isinstance(raw, Mapping):
+        raise FactError(where, f"expected a party object (role, country, kind, ...), got {raw!r}")
+    role = _choice(named("role"), raw.get("role"), PARTY_ROLES)
     if role is None:
-        raise FactError(f"{where}.role", f"is required: one of {', '.join(PARTY_ROLES)}")
+        raise FactError(named("role"), f"is required: one of {', '.join(PARTY_ROLES)}")
     extra = set(raw) - {"role", "country", "kind", "name", *PARTY_FLAGS}
     if extra:
-        raise FactError(f"{where}.{sorted(extra)[0]}", "is not a party field")
-    return Party(
+        raise FactError(named(str(sorted(map(str, extra))[0])), "is not a party field")
+    party = Party(
         role=role,
-        country=_country(f"{where}.country", raw.get("country")),
-        kind=_choice(f"{where}.kind", raw.get("kind"), PARTY_KINDS),
-        name=parse_text(f"{where}.name", raw.get("name")) or "",
-        **{f: parse_bool(f"{where}.{f}", raw.get(f)) for f in PARTY_FLAGS},
+        country=_country(named("country"), raw.get("country")),
+        kind=_choice(named("kind"), raw.get("kind"), PARTY_KINDS),
+        name=parse_text(named("name"), raw.get("name")) or "",
+        **{f: parse_bool(named(f), raw.get(f)) for f in PARTY_FLAGS},
     )
+    _check_party(party, named)
+    return party
 
 
 def _value(field: str, value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A non-negative amount in whole U.S. dollars.  Cents are dropped: the amounts it is
+    compared with (22 CFR 123.15) are whole dollars, and ``x >= n`` for a whole ``n`` holds
+    exactly when ``floor(x) >= n``."""
+    if value is None:
         return None
-    try:
-        amount = float(str(value).replace(",", "").replace("$", ""))
-    except ValueError as exc:
-        raise FactError(field, f"{value!r} is not an amount in U.S. dollars") from exc
+    amount: Decimal
+    if isinstance(value, bool):
+        raise FactError(field, f"{value!r} is not an amount in U.S. dollars")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise FactError(field, f"{value!r} is not an amount in U.S. dollars")
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.lstrip("$ ").startswith("-"):
+            raise FactError(field, "cannot be negative")
+        match = _AMOUNT.fullmatch(text)
+        if match is None:
+            raise FactError(
+                field,
+                f"{value!r} is not an amount in U.S. dollars; write e.g. 4800, 4,800, $4,800 "
+                "or 4800.00 (commas only between groups of three digits)",
+            )
+        try:
+            amount = Decimal(match["whole"].replace(",", "") + (match["cents"] or ""))
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits digits only
+            raise FactError(field, f"{value!r} is not an amount in U.S. dollars") from exc
+    else:
+        raise FactError(field, f"expected an amount in U.S. dollars, got {type(value).__name__}")
     if amount < 0:
         raise FactError(field, "cannot be negative")
-    return round(amount)
+    if amount > MAX_VALUE_USD:
+        raise FactError(field, f"is too large: at most {MAX_VALUE_USD:,} U.S. dollars")
+    return int(amount)
 
 
 def _answers(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,6 +401,8 @@ def _answers(raw: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
         parsed: Any
+        if not isinstance(key, str):
+            raise FactError(str(key), "is not a transfer field or a question (see docs/aukus.md)")
         spec = facts.get(key)
         if spec is None or spec.get("type") == "structural" or "." in key:
             raise FactError(key, "is not a transfer field or a question (see docs/aukus.md)")
@@ -240,8 +419,11 @@ def _answers(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def transfer_from_mapping(raw: Mapping[str, Any]) -> Transfer:
-    """A transfer from its JSON form; bad values raise FactError naming the field."""
+def transfer_from_mapping(raw: Mapping[str, Any], regs: Regulations | None = None) -> Transfer:
+    """A transfer from its JSON form; bad values raise FactError naming the field.
+
+    USML references are checked against ``regs`` (default: the bundled regulations of today).
+    """
     if not isinstance(raw, Mapping):
         raise FactError("transfer", f"expected a JSON object, got {type(raw).__name__}")
     parties_raw = raw.get("parties")
@@ -250,13 +432,28 @@ def transfer_from_mapping(raw: Mapping[str, Any]) -> Transfer:
         if not isinstance(parties_raw, list):
             raise FactError("parties", "expected a list of party objects")
         parties = tuple(_party(p, f"parties[{i}]") for i, p in enumerate(parties_raw))
-    answers = dict(raw.get("answers") or {})
-    answers.update({k: v for k, v in raw.items() if k not in (*SCALARS, "parties", "answers")})
-    return _transfer(raw, parties, answers)
+    given = raw.get("answers")
+    if given is not None and not isinstance(given, Mapping):
+        raise FactError(
+            "answers",
+            f'expected an object of questions and their answers (e.g. {{"classified": false}}), '
+            f"got {given!r}",
+        )
+    answers = dict(given or {})
+    for key, value in raw.items():
+        if key in (*SCALARS, "parties", "answers"):
+            continue
+        if key in answers and answers[key] != value:
+            raise FactError(key, f"is given twice, as {value!r} and in answers as {answers[key]!r}")
+        answers[key] = value
+    return _transfer(raw, parties, answers, regs)
 
 
-def transfer_from_csv_row(row: Mapping[str, Any]) -> Transfer:
-    """A transfer from one CSV row (parties as <role>_<field> columns)."""
+def transfer_from_csv_row(row: Mapping[str, Any], regs: Regulations | None = None) -> Transfer:
+    """A transfer from one CSV row (parties as <role>_<field> columns).
+
+    USML references are checked against ``regs`` (default: the bundled regulations of today).
+    """
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
     parties = []
@@ -269,26 +466,32 @@ def transfer_from_csv_row(row: Mapping[str, Any]) -> Transfer:
             parties.append(_party({"role": role, **values}, role))
     answers = {k: v for k, v in row.items() if k not in (*SCALARS, *used)}
     has_party_columns = any(c in row for c in used)
-    return _transfer(row, tuple(parties) if has_party_columns else None, answers)
+    return _transfer(row, tuple(parties) if has_party_columns else None, answers, regs)
+
+
+def _usml(field: str, value: Any) -> USMLRef | None:
+    text = parse_text(field, value)
+    try:
+        return parse_usml(text) if text else None
+    except ValueError as exc:
+        raise FactError(field, str(exc)) from exc
 
 
 def _transfer(
-    raw: Mapping[str, Any], parties: tuple[Party, ...] | None, answers: Mapping[str, Any]
+    raw: Mapping[str, Any],
+    parties: tuple[Party, ...] | None,
+    answers: Mapping[str, Any],
+    regs: Regulations | None,
 ) -> Transfer:
     transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
     if transfer_id is None:
         raise FactError("transfer_id", "is required")
-    usml = parse_text("usml_classification", raw.get("usml_classification"))
-    try:
-        usml_ref = parse_usml(usml) if usml else None
-    except ValueError as exc:
-        raise FactError("usml_classification", str(exc)) from exc
-    return Transfer(
+    transfer = Transfer(
         transfer_id=transfer_id,
         description=parse_text("description", raw.get("description")) or "",
         activity=_choice("activity", raw.get("activity"), ACTIVITIES),
         transfer_kind=_choice("transfer_kind", raw.get("transfer_kind"), TRANSFER_KINDS),
-        usml_classification=usml_ref,
+        usml_classification=_usml("usml_classification", raw.get("usml_classification")),
         related_to=parse_refs("related_to", raw.get("related_to"), parse_usml),
         specially_designed_for=parse_refs(
             "specially_designed_for", raw.get("specially_designed_for"), parse_usml
@@ -300,6 +503,8 @@ def _transfer(
         parties=parties,
         answers=_answers(answers),
     )
+    _check_refs(transfer, (regs or regulations()).usml)
+    return transfer
 
 
 Activity = Literal[

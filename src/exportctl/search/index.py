@@ -44,9 +44,12 @@ __all__ = [
 
 #: Bump when the table layout, the tokenizer or the construction of documents change: a cached
 #: index built under another schema is rebuilt.  (Weights apply at query time.)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-TOKENIZER = "porter unicode61 remove_diacritics 2"
+#: Superscript digits and signs (the exponents of the text, "10⁶", "degrees²") separate words, as
+#: the query side reads only ASCII letters and digits as word characters.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
+TOKENIZER = f"porter unicode61 remove_diacritics 2 separators '{_SUPERSCRIPTS}'"
 
 #: BM25 weights.  The index has three FTS5 tables, each scored on its own; a document's score
 #: is the weighted sum.  FTS5's BM25 normalises by the length of the whole row and computes IDF
@@ -301,7 +304,7 @@ def create_database(
     con = sqlite3.connect(":memory:")
     for table, column in zip(_TABLES, ("body", "notes", "context"), strict=True):
         con.execute(
-            f"CREATE VIRTUAL TABLE {table} USING fts5({column}, tokenize = '{TOKENIZER}')"
+            f"CREATE VIRTUAL TABLE {table} USING fts5({column}, tokenize = \"{TOKENIZER}\")"
         )
     con.execute(
         "CREATE TABLE docs (rowid INTEGER PRIMARY KEY, regime TEXT NOT NULL, "
