@@ -10,6 +10,7 @@ says what an item is, and nothing in it reaches a decision.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
@@ -26,12 +27,21 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[0-9A-Za-z]+")
+_WORD = re.compile(r"[^\W_]+")
+#: Superscript digits and signs separate words (as the index's tokenizer is told, index.py).
+_SEPARATORS = str.maketrans(dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", " "))
+
+
+def _plain(word: str) -> str:
+    """Lower case without diacritics, as FTS5's ``unicode61 remove_diacritics 2`` reads it."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def words(text: str) -> tuple[str, ...]:
-    """The lower-case alphanumeric runs of ``text`` (how the query side splits words)."""
-    return tuple(w.lower() for w in _WORD.findall(text))
+    """The letter and digit runs of ``text`` in any script (how the query side splits words,
+    the same runs the index's tokenizer makes)."""
+    return tuple(_plain(w) for w in _WORD.findall(text.translate(_SEPARATORS)))
 
 
 def normalise_word(word: str) -> str:
