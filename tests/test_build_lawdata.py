@@ -98,3 +98,23 @@ def test_a_page_excerpt_must_be_in_the_file_that_recorded_it(
 
 def test_page_excerpts_are_not_law_files() -> None:
     assert all(not p.is_relative_to(lawdata.PAGE_SOURCES) for p in lawdata.law_files())
+
+
+def test_a_page_seen_only_with_the_search_tools_says_so(reference: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    page = {
+        "url": "https://example.org/fr",
+        "retrieval": "stored copy of a Federal Register preamble",
+        "seen_with": "search tool, corpus 'pages', 2026-12",
+        "excerpts": ["This rule is effective on April 19, 2019."],
+    }
+    (folder / "p.json").write_text(json.dumps({"pages": [page]}), encoding="utf-8")
+    assert lawdata.page_excerpts(reference, folder) == {"https://example.org/fr": page["excerpts"]}
+    # without 'seen_with' the excerpt must be in a reference file that recorded it
+    other = tmp_path / "other"
+    other.mkdir()
+    unrecorded = {k: v for k, v in page.items() if k != "seen_with"}
+    (other / "p.json").write_text(json.dumps({"pages": [unrecorded]}), encoding="utf-8")
+    with pytest.raises(BuildError, match="needs 'recorded_in'"):
+        lawdata.page_excerpts(reference, other)

@@ -19,7 +19,9 @@ Sources:
   ``seed:<file>``             a seed document, ../shared/seeds/<file> (e.g. the DIB report)
   ``page:<url>``              the verbatim excerpts of a stored web page kept in
                               data/law/sources/*.json; each excerpt must itself be found verbatim
-                              in the reference file that recorded it (``recorded_in``)
+                              in the reference file that recorded it (``recorded_in``), or,
+                              for a page read in a stored copy through the project's search
+                              tools and recorded nowhere else, carry ``seen_with`` (the look-up)
 """
 
 from __future__ import annotations
@@ -121,6 +123,14 @@ def _page_excerpts(reference: Path, folder: Path) -> dict[str, list[str]]:
                 raise BuildError(f"{where}: needs a 'retrieval' note (how and when it was seen)")
             if not isinstance(excerpts, list) or not excerpts:
                 raise BuildError(f"{where}: needs a non-empty list of 'excerpts'")
+            seen_with = page.get("seen_with")
+            if recorded_in is None and isinstance(seen_with, str) and seen_with:
+                # read in a stored copy through the search tools, recorded in no reference file:
+                # the page file is the record (its 'retrieval' and 'seen_with' say where)
+                if not all(isinstance(e, str) and e.strip() for e in excerpts):
+                    raise BuildError(f"{where}: excerpts must be non-empty strings")
+                out.setdefault(url, []).extend(excerpts)
+                continue
             if not isinstance(recorded_in, str) or ".." in recorded_in:
                 raise BuildError(f"{where}: needs 'recorded_in', a reference file path")
             record = reference / recorded_in
