@@ -21,7 +21,7 @@ ROWS = [
     "A2,wing panel screw,part,VIII(h)(1),none,no,yes,yes\n",  # released by 120.41(b)(2)
     "A3,bad reference,part,XI(1),,,,\n",  # malformed paragraph
     "A4,unknown part,part,,,,,\n",  # nothing known: undetermined
-    "A5,end item claiming a parts release,end_item,VIII(h)(1),,,,yes\n",  # contradiction
+    "A5,end item claiming the (a)(2) catch,end_item,VIII(h)(1),,,yes,\n",  # contradiction
 ]
 
 
@@ -46,7 +46,7 @@ def test_screen_one_output_row_per_input_row_in_order(tmp_path: Path) -> None:
     assert rows[1]["classification"] == "EAR99"
     assert rows[2]["status"] == "error" and rows[2]["error_field"] == "usml_candidates"
     assert rows[3]["status"] == "undetermined" and rows[3]["open_questions"] == "usml_candidates"
-    assert rows[4]["status"] == "error" and "120.41(b)" in rows[4]["error"]
+    assert rows[4]["status"] == "error" and "120.41(a)(2)" in rows[4]["error"]
     assert code == 4  # some rows had input errors; the others were still decided
     assert "screened 5 rows" in err and "error 2" in err
 

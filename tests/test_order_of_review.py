@@ -89,3 +89,137 @@ def test_parts_therefor_reach_depends_on_kind() -> None:
     part = decide(item_kind="part", usml_candidates=["VIII(h)(3)"])
     assert part.jurisdiction == "undetermined"
     assert "itar_for_use_in_defense_article" in [q.id for q in part.open_questions]
+
+
+# --------------------------------------------------------------------------------------------
+# Contradictions: only facts that cannot all be true (issue 7, item 6).  Each kept conflict
+# quotes its justification in data/rulesets/baseline.json; a CJ prevails over a review.
+
+KEPT_CONFLICTS = {
+    "a2-catch-for-non-part",
+    "b4-and-b5",
+    "cj-itar-not-usml",
+    "kind-vs-paragraph",
+    "kind-vs-product-group",
+}
+
+
+def test_every_rule_set_conflict_quotes_its_justification() -> None:
+    assert {c.id for c in RULES.conflicts} <= KEPT_CONFLICTS
+    for c in RULES.conflicts:
+        assert c.justification.strip() and c.citation.strip(), c.id
+
+
+@pytest.mark.parametrize("review", ["none", ["XI(a)(1)"], ["VIII(h)(1)", "XI(c)(1)"]])
+@pytest.mark.parametrize("named", [None, "XXI(a)", "XI(a)(3)(xviii)"])
+def test_cj_itar_prevails_over_any_review(review: Any, named: str | None) -> None:
+    # 22 CFR 120.12(a): the CJ determines "whether a particular article or service is covered
+    # by the U.S. Munitions List"; (c): Category XXI holds articles no paragraph enumerates.
+    facts: dict[str, Any] = {"cj_jurisdiction": "ITAR", "usml_candidates": review}
+    if named:
+        facts["cj_classification"] = named
+    d = decide(item_kind="equipment", **facts)
+    assert d.jurisdiction == "ITAR"
+    assert (d.classification.reference if d.classification else None) == named
+    assert "22 CFR 120.4(a)" in d.rules_fired
+    if review == "none" or named not in review:
+        step = next(s for s in d.trace if s.outcome == "prevails")
+        assert step.rule == "22 CFR 120.4(a)" and "usml_candidates" in step.facts
+        assert any("prevails" in w for w in d.warnings)
+    if review == "none":
+        assert "Category XXI" in next(s.detail for s in d.trace if s.outcome == "prevails")
+
+
+def test_cj_itar_sets_aside_eccn_candidates_and_ccats() -> None:
+    d = decide(
+        cj_jurisdiction="ITAR",
+        usml_candidates="none",
+        eccn_candidates=["9A610.x"],
+        ccats_classification="EAR99",
+    )
+    assert d.jurisdiction == "ITAR" and d.classification is None
+    step = next(s for s in d.trace if s.outcome == "prevails")
+    assert {"usml_candidates", "eccn_candidates", "ccats_classification"} <= set(step.facts)
+
+
+def test_cj_ear_prevails_over_usml_candidates() -> None:
+    d = decide(
+        cj_jurisdiction="EAR",
+        cj_classification="EAR99",
+        usml_candidates=["VIII(h)(1)"],
+        item_kind="part",
+    )
+    assert d.jurisdiction == "EAR" and d.classification is not None
+    assert d.classification.reference == "EAR99"
+    step = next(s for s in d.trace if s.outcome == "prevails")
+    assert step.facts["usml_candidates"] == ["VIII(h)(1)"]
+
+
+RELEASE_CLAIMS = [
+    {"fastener_class": True},  # (b)(2)
+    {  # (b)(3)
+        "same_function_form_fit_as_peer": True,
+        "peer_in_production": True,
+        "itar_peer_not_enumerated_usml": True,
+    },
+    {"developed_general_purpose": True, "development_documents": True},  # (b)(5)
+    {"itar_developed_for_both": True, "development_documents": True},  # (b)(4)
+]
+
+
+@pytest.mark.parametrize("kind", ["end_item", "system", "equipment", "material"])
+@pytest.mark.parametrize("answers", RELEASE_CLAIMS, ids=["b2", "b3", "b5", "b4"])
+def test_a_release_claimed_for_a_non_part_is_not_applied_nor_a_conflict(
+    kind: str, answers: dict[str, bool]
+) -> None:
+    # 22 CFR 120.41(b): "a part, component, accessory, attachment, or software is not
+    # specially designed if it: …" — the facts are possible for any commodity ((b)(5) "a
+    # general purpose commodity"; (b)(2) "wire, or solder"); the release is not applicable.
+    d = decide(
+        item_kind=kind,
+        usml_candidates=["VIII(h)(1)"],
+        answers={**answers, "itar_peculiarly_responsible": True},
+    )
+    assert d.jurisdiction == "ITAR" and d.classification is not None
+    assert not any(s.outcome == "releases" for s in d.trace)
+    assert any(s.rule == "22 CFR 120.41(b)" and s.outcome == "not applicable" for s in d.trace)
+    assert any("120.41(b)" in w for w in d.warnings)
+
+
+def test_equipment_is_caught_by_a2() -> None:
+    # 22 CFR 120.40(i): "Equipment that does not meet the definition of an end-item is a
+    # component, accessory, attachment, firmware, or software": (a)(2) reads it.
+    d = decide(
+        item_kind="equipment",
+        usml_candidates=["VIII(h)(1)"],
+        answers={"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": True},
+    )
+    assert d.jurisdiction == "ITAR" and d.classification is not None
+    assert "22 CFR 120.41(a)(2)" in d.rules_fired
+
+
+@pytest.mark.parametrize("kind", ["end_item", "system", "material"])
+def test_a2_answer_for_an_end_item_is_still_a_conflict(kind: str) -> None:
+    with pytest.raises(ContradictoryFacts) as info:
+        decide(
+            item_kind=kind,
+            usml_candidates=["VIII(h)(1)"],
+            answers={"itar_for_use_in_defense_article": True},
+        )
+    assert info.value.conflict == "a2-catch-for-non-part" and "120.40" in info.value.citation
+
+
+@pytest.mark.parametrize("ref", ["XIII(i)(5)", "XIII(i)(11)", "XVII(a)"])
+def test_technical_data_named_outside_the_technical_data_paragraph(ref: str) -> None:
+    # XIII(i) "Signature reduction software, and technical data as follows"; XVII(a) "All
+    # articles, and technical data … relating thereto, that are classified".
+    d = decide(item_kind="technical_data", usml_candidates=[ref])
+    assert d.jurisdiction == "ITAR" and d.classification is not None
+    assert d.classification.reference == ref
+
+
+def test_technical_data_in_a_commodity_paragraph_is_still_a_conflict() -> None:
+    with pytest.raises(ContradictoryFacts, match="technical data"):
+        decide(item_kind="technical_data", usml_candidates=["XI(a)(3)(xviii)"])
+    with pytest.raises(ContradictoryFacts, match="technical data"):
+        decide(item_kind="part", usml_candidates=["XI(d)"])

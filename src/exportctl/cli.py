@@ -149,8 +149,10 @@ def usml_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "mt": (p.mt.designated + (f" ({p.mt.condition})" if p.mt.condition else ""))
         if p.mt
         else None,
+        "mt_annotation_on": str(p.mt_from) if p.mt_from else None,
         "reserved": p.reserved,
-        "specially_designed_control": p.uses_specially_designed,
+        "specially_designed_control": p.specially_designed_control,
+        "specially_designed_scope": p.specially_designed_scope,
         "catch_all": p.is_catch_all,
         "children": [str(c.designation) for c in children],
         "notes": [f"{n.heading}: {n.text}" for n in p.notes],
