@@ -124,8 +124,11 @@ def test_classify_json_is_a_decision_record(tmp_path: Path) -> None:
 
 
 def test_classify_interactive_asks_only_what_is_needed() -> None:
-    # usml_candidates, then item_kind (the paragraph uses "specially designed"), then (a)(1)…
-    answers = "\n".join(["VIII(h)(1)", "part", "", "yes", "no", "no", "", "no", "no", "", ""])
+    # no CJ, no CCATS (asked first, blank = none); usml_candidates, then item_kind (the
+    # paragraph uses "specially designed"), then (a)(1)…
+    answers = "\n".join(
+        ["", "", "VIII(h)(1)", "part", "", "yes", "no", "no", "", "no", "no", "", ""]
+    )
     _, out, err = run("classify", "--as-of", "2025-06-01", input=answers + "\n")
     assert "[22 CFR 120.11(a)]" in err and "[22 CFR 120.40]" in err
     assert "22 CFR 120.41(a)(2)" in err
