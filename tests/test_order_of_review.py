@@ -223,3 +223,75 @@ def test_technical_data_in_a_commodity_paragraph_is_still_a_conflict() -> None:
         decide(item_kind="technical_data", usml_candidates=["XI(a)(3)(xviii)"])
     with pytest.raises(ContradictoryFacts, match="technical data"):
         decide(item_kind="part", usml_candidates=["XI(d)"])
+
+
+# --------------------------------------------------------------------------------------------
+# The "specially designed" analysis, step by step (gaps found by `nox -s mutants`)
+
+SD_PART = {"item_kind": "part", "usml_candidates": ["VIII(h)(1)"]}
+
+
+def _steps(d: exportctl.Decision, rule_prefix: str) -> list[tuple[str, str]]:
+    return [(s.rule, s.outcome) for s in d.trace if s.rule.startswith(rule_prefix)]
+
+
+def test_not_caught_names_every_catch_paragraph_it_read() -> None:
+    # 22 CFR 120.41(a): neither (a)(1) nor (a)(2) catches the part: both fired as "not caught".
+    d = decide(
+        **SD_PART,
+        answers={"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": False},
+    )
+    assert "22 CFR 120.41(a)(1)" in d.rules_fired and "22 CFR 120.41(a)(2)" in d.rules_fired
+    # an end item: (a)(2) does not apply to it, so only (a)(1) decided
+    e = decide(
+        item_kind="end_item",
+        usml_candidates=["VIII(h)(1)"],
+        answers={"itar_peculiarly_responsible": False},
+    )
+    assert "22 CFR 120.41(a)(1)" in e.rules_fired
+    assert "22 CFR 120.41(a)(2)" not in e.rules_fired
+    assert ("22 CFR 120.41(a)(2)", "not applicable") in _steps(e, "22 CFR 120.41(a)")
+    step = next(s for s in e.trace if s.rule == "22 CFR 120.41(a)(2)")
+    assert step.facts == {"item_kind": "end_item"}
+
+
+def test_open_questions_name_both_catch_and_release_facts() -> None:
+    # Caught unknown and a release unknown: every fact still needed is asked, catch first.
+    d = decide(**SD_PART, answers={"itar_peculiarly_responsible": False})
+    asked = [q.id for q in d.open_questions]
+    assert asked[0] == "itar_for_use_in_defense_article"
+    assert {"fastener_class", "same_function_form_fit_as_peer", "developed_general_purpose"} <= set(
+        asked
+    )
+
+
+def test_a_release_that_holds_ends_the_trace_of_releases_there() -> None:
+    # (b)(2) holds: (b)(1) and (b)(2) are in the trace, (b)(3)-(b)(5) are not read.
+    d = decide(**SD_PART, answers={"fastener_class": True})
+    releases = _steps(d, "22 CFR 120.41(b)(")
+    assert releases == [
+        ("22 CFR 120.41(b)(1)", "does not release"),
+        ("22 CFR 120.41(b)(2)", "releases"),
+    ]
+    step = next(s for s in d.trace if s.rule == "22 CFR 120.41(b)(2)")
+    assert step.facts == {"fastener_class": True}
+    assert "VIII(h)(1)" in step.detail
+
+
+def test_unknown_kind_asks_for_it_at_the_first_catch() -> None:
+    d = decide(usml_candidates=["VIII(h)(1)"])
+    assert [q.id for q in d.open_questions] == ["item_kind"]
+    step = next(s for s in d.trace if s.outcome == "unknown")
+    assert step.rule.startswith("22 CFR 120.41(a)(1)") or step.rule == "22 CFR 120.11(b)(1)"
+
+
+def test_releases_not_applicable_to_an_end_item_that_is_caught() -> None:
+    d = decide(
+        item_kind="end_item",
+        usml_candidates=["VIII(h)(1)"],
+        answers={"itar_peculiarly_responsible": True},
+    )
+    assert d.jurisdiction == "ITAR"
+    step = next(s for s in d.trace if s.rule == "22 CFR 120.41(b)")
+    assert step.outcome == "not applicable" and step.facts == {"item_kind": "end_item"}
+    assert "part, component, accessory, attachment, or software" in step.detail

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import lru_cache
 from typing import Any, Literal
@@ -99,10 +100,13 @@ def classify(
     The decision is a pure function of the facts, the data and the rule set, so decisions of
     items with the same facts (a parts list repeats many) are computed once and reused: only the
     item id and the decision id differ.  :func:`classify_uncached` decides without that memo
-    (for tests about the engine itself: the same facts twice must be decided twice).
+    (for tests about the engine itself: the same facts twice must be decided twice);
+    ``EXPORTCTL_NO_MEMO=1`` in the environment turns it off for a whole process.
     """
     regs = regs or regulations()
     rules = ruleset or load_ruleset()
+    if not _MEMO_ON:
+        return _decide(facts, regs, rules)
     key = (
         facts.item_kind,
         facts.usml_candidates,
@@ -149,6 +153,10 @@ def _decide(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> Decision:
 
 _MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
 _MEMO_SIZE = 8192
+#: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
+#: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
+#: is never hidden behind a decision the memo kept from an earlier run).
+_MEMO_ON = not os.environ.get("EXPORTCTL_NO_MEMO")
 
 
 def _facts_key(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
