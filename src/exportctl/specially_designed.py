@@ -60,21 +60,20 @@ def without_mt_annotations(text: str) -> str:
     technical data: the "specially designed" inside its MT annotation does not make it a
     "specially designed" paragraph.
     """
+    if "(MT" not in text:
+        return text
     out: list[str] = []
-    pos = 0
-    while (m := _MT_OPEN.search(text, pos)) is not None:
-        depth, end = 0, len(text)
-        for i in range(m.start(), len(text)):
-            if text[i] == "(":
-                depth += 1
-            elif text[i] == ")":
-                depth -= 1
-                if depth == 0:
-                    end = i + 1
-                    break
-        out.append(text[pos : m.start()])
-        pos = end
-    out.append(text[pos:])
+    depth = 0  # how deep inside an "(MT …)" annotation; 0: outside
+    for i, char in enumerate(text):  # one pass: no loop that could fail to end
+        if depth == 0:
+            if char == "(" and _MT_OPEN.match(text, i):
+                depth = 1
+            else:
+                out.append(char)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
     return "".join(out)
 
 
