@@ -295,3 +295,146 @@ def test_releases_not_applicable_to_an_end_item_that_is_caught() -> None:
     step = next(s for s in d.trace if s.rule == "22 CFR 120.41(b)")
     assert step.outcome == "not applicable" and step.facts == {"item_kind": "end_item"}
     assert "part, component, accessory, attachment, or software" in step.detail
+
+
+# --------------------------------------------------------------------------------------------
+# The classification record and the errors, field by field (gaps found by `nox -s mutants`)
+
+
+def test_enumerated_entry_preferred_and_the_other_paragraph_recorded() -> None:
+    # 22 CFR 120.11(b)(2): VIII(h)(4) "Wing folding systems …" (enumerated for a system) over
+    # the catch-all VIII(h)(1); the record names the other paragraph, not the chosen one.
+    d = decide(
+        item_kind="system",
+        usml_candidates=["VIII(h)(1)", "VIII(h)(4)"],
+        answers={"itar_peculiarly_responsible": True},
+    )
+    assert d.classification is not None and d.classification.reference == "VIII(h)(4)"
+    assert d.classification.also_described_in == ("VIII(h)(1)",)
+    assert "22 CFR 120.11(b)(2)" in d.rules_fired
+
+
+def test_a_catch_all_is_described_by_120_11_a_2_and_a_specially_designed_entry_by_b_1() -> None:
+    answers = {"itar_peculiarly_responsible": True}
+    catch_all = decide(item_kind="end_item", usml_candidates=["VIII(h)(1)"], answers=answers)
+    assert "22 CFR 120.11(a)(2)" in catch_all.rules_fired
+    entry = decide(item_kind="system", usml_candidates=["IV(h)(1)"], answers=answers)
+    assert entry.classification is not None and entry.classification.reference == "IV(h)(1)"
+    assert "22 CFR 120.11(b)(1)" in entry.rules_fired
+    assert "22 CFR 120.11(a)(2)" not in entry.rules_fired
+
+
+def test_a_ccl_classification_carries_its_reasons_for_control() -> None:
+    # Supp. No. 1 to part 774: ECCN 3A001 "Reason for Control: NS, RS, MT, NP, AT"; 9A610
+    # "NS, RS, MT, AT, UN".
+    c = decide(ccats_classification="3A001.a.1", usml_candidates="none", answers=EAR_OK)
+    assert c.classification is not None
+    assert set(c.classification.reasons_for_control) == {"NS", "RS", "MT", "NP", "AT"}
+    d = decide(cj_jurisdiction="EAR", cj_classification="9A610.x")
+    assert d.classification is not None
+    assert set(d.classification.reasons_for_control) == {"NS", "RS", "MT", "AT", "UN"}
+
+
+def test_several_ccl_paragraphs_of_one_tier_recorded() -> None:
+    d = decide(
+        item_kind="equipment",
+        usml_candidates="none",
+        eccn_candidates=["3A001.a.1", "3A001.a.2"],
+        answers=EAR_OK,
+    )
+    assert d.classification is not None
+    chosen = d.classification.reference
+    assert chosen in ("3A001.a.1", "3A001.a.2")
+    assert d.classification.also_described_in == tuple(
+        r for r in ("3A001.a.1", "3A001.a.2") if r != chosen
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "facts"),
+    [
+        ("usml_candidates", {"usml_candidates": ["XI(a)(3)(xl)"]}),
+        ("cj_classification", {"cj_jurisdiction": "ITAR", "cj_classification": "IV(z)"}),
+        ("eccn_candidates", {"usml_candidates": "none", "eccn_candidates": ["3A001.q.9"]}),
+        ("ccats_classification", {"usml_candidates": "none", "ccats_classification": "3A001.q.9"}),
+    ],
+)
+def test_a_reference_that_does_not_exist_names_its_field(field: str, facts: Any) -> None:
+    with pytest.raises(FactError) as info:
+        decide(item_kind="equipment", answers=EAR_OK, **facts)
+    assert info.value.field == field and info.value.reason
+
+
+def test_a_cj_that_agrees_with_the_review_sets_nothing_aside() -> None:
+    d = decide(
+        cj_jurisdiction="ITAR",
+        cj_classification="XI(a)(3)(xviii)",
+        usml_candidates=["XI(a)(3)(xviii)"],
+    )
+    assert not any(s.outcome == "prevails" for s in d.trace) and not d.warnings
+
+
+def test_what_a_cj_sets_aside_is_named_with_its_values() -> None:
+    d = decide(
+        cj_jurisdiction="ITAR",
+        cj_classification="XI(a)(3)(xviii)",
+        usml_candidates=["XI(a)(1)"],
+        eccn_candidates=["3A001.a.1"],
+        ccats_classification="EAR99",
+    )
+    step = next(s for s in d.trace if s.outcome == "prevails")
+    assert step.facts == {
+        "cj_jurisdiction": "ITAR",
+        "usml_candidates": ["XI(a)(1)"],
+        "eccn_candidates": ["3A001.a.1"],
+        "ccats_classification": "EAR99",
+    }
+    assert "usml_candidates, eccn_candidates, ccats_classification" in step.detail
+    assert "are set aside" in step.detail and "Category XXI" not in step.detail
+    one = decide(cj_jurisdiction="ITAR", usml_candidates="none")
+    detail = next(s.detail for s in one.trace if s.outcome == "prevails")
+    assert "usml_candidates, which is set aside" in detail and "(22 CFR 120.12(c))" in detail
+
+
+@pytest.mark.parametrize(
+    ("facts", "rule", "field"),
+    [
+        (
+            {"cj_jurisdiction": "EAR", "cj_classification": "EAR99"},
+            "22 CFR 120.4(a)",
+            "cj_classification",
+        ),
+        (
+            {"ccats_classification": "EAR99", "answers": EAR_OK},
+            "15 CFR 748.3(e)",
+            "ccats_classification",
+        ),
+    ],
+)
+def test_a_determination_naming_ear99_is_traced(facts: Any, rule: str, field: str) -> None:
+    d = decide(usml_candidates="none", **facts)
+    assert d.classification is not None and d.classification.reference == "EAR99"
+    step = d.trace[-1]
+    assert (step.rule, step.outcome, step.facts) == (rule, "EAR99", {field: "EAR99"})
+    assert "EAR99" in step.detail and rule in d.rules_fired
+
+
+def test_parts_therefor_with_an_unknown_kind_asks_the_kind() -> None:
+    # VIII(h)(3) enumerates tail boom folding systems and reaches "specially designed parts and
+    # components therefor": whether the item is the system or a part decides which applies.
+    usml = decide(usml_candidates=["VIII(h)(3)"])
+    assert usml.jurisdiction == "undetermined"
+    assert [q.id for q in usml.open_questions] == ["item_kind"]
+    step = next(s for s in usml.trace if s.outcome == "unknown")
+    assert step.rule == "22 CFR 120.11(b)(1)" and step.facts["item_kind"] is None
+    # 1A005.a "Soft body armor … and 'specially designed' 'components' therefor": the same on
+    # the CCL (Supp. No. 4 (a)(5)); the classification stays open, never EAR99.
+    ccl = decide(usml_candidates="none", eccn_candidates=["1A005.a"], answers=EAR_OK)
+    assert ccl.jurisdiction == "EAR" and ccl.classification is None
+    assert [q.id for q in ccl.open_questions] == ["item_kind"]
+    step = next(s for s in ccl.trace if s.outcome == "unknown")
+    assert step.facts == {"eccn_candidate": "1A005.a", "item_kind": None}
+    armor = decide(
+        item_kind="end_item", usml_candidates="none", eccn_candidates=["1A005.a"], answers=EAR_OK
+    )
+    assert armor.classification is not None and armor.classification.reference == "1A005.a"
