@@ -185,9 +185,9 @@ def _controls_by_specially_designed(ref: str) -> bool:
 
 def test_mt_annotations_are_not_a_control_parameter() -> None:
     for ref in ("IV(h)(21)", "VII(c)", "XIII(i)", "XIII(i)(1)", "XIII(i)(5)"):
-        assert "specially designed" in json.dumps(
-            [p["text"] for p in _chain(ref)]
-        ), ref  # the words are there, inside the annotation
+        assert "specially designed" in json.dumps([p["text"] for p in _chain(ref)]), (
+            ref
+        )  # the words are there, inside the annotation
         assert REGS.usml.get(ref).specially_designed_scope == "none", ref
     # IV(h)(20): "… and specially designed parts and components therefor …" outside it.
     assert REGS.usml.get("IV(h)(20)").specially_designed_scope == "parts"
