@@ -65,8 +65,12 @@ def test_x_paragraph_is_not_a_classification() -> None:
 
 
 def test_reserved_paragraph_is_rejected() -> None:
-    with pytest.raises(FactError, match="Reserved"):
+    with pytest.raises(FactError, match="Reserved") as info:
         decide(usml_candidates=["I(f)"])  # Cat. I(f) [Reserved]
+    assert info.value.field == "usml_candidates"
+    with pytest.raises(FactError, match=r"\(x\)") as x_info:
+        decide(cj_jurisdiction="ITAR", cj_classification="VIII(x)")
+    assert x_info.value.field == "cj_classification"
 
 
 def test_same_facts_same_record_and_id() -> None:
@@ -311,6 +315,8 @@ def test_enumerated_entry_preferred_and_the_other_paragraph_recorded() -> None:
     )
     assert d.classification is not None and d.classification.reference == "VIII(h)(4)"
     assert d.classification.also_described_in == ("VIII(h)(1)",)
+    assert d.classification.regime == "USML"
+    assert d.classification.citation == "22 CFR 121.1, Category VIII(h)(4)"
     assert "22 CFR 120.11(b)(2)" in d.rules_fired
 
 
@@ -329,6 +335,7 @@ def test_a_ccl_classification_carries_its_reasons_for_control() -> None:
     # "NS, RS, MT, AT, UN".
     c = decide(ccats_classification="3A001.a.1", usml_candidates="none", answers=EAR_OK)
     assert c.classification is not None
+    assert c.classification.regime == "CCL" and "ECCN 3A001" in c.classification.citation
     assert set(c.classification.reasons_for_control) == {"NS", "RS", "MT", "NP", "AT"}
     d = decide(cj_jurisdiction="EAR", cj_classification="9A610.x")
     assert d.classification is not None
