@@ -21,7 +21,7 @@ ROWS = [
     "A2,wing panel screw,part,VIII(h)(1),none,no,yes,yes\n",  # released by 120.41(b)(2)
     "A3,bad reference,part,XI(1),,,,\n",  # malformed paragraph
     "A4,unknown part,part,,,,,\n",  # nothing known: undetermined
-    "A5,end item claiming a parts release,end_item,VIII(h)(1),,,,yes\n",  # contradiction
+    "A5,end item claiming the (a)(2) catch,end_item,VIII(h)(1),,,yes,\n",  # contradiction
 ]
 
 
@@ -46,7 +46,7 @@ def test_screen_one_output_row_per_input_row_in_order(tmp_path: Path) -> None:
     assert rows[1]["classification"] == "EAR99"
     assert rows[2]["status"] == "error" and rows[2]["error_field"] == "usml_candidates"
     assert rows[3]["status"] == "undetermined" and rows[3]["open_questions"] == "usml_candidates"
-    assert rows[4]["status"] == "error" and "120.41(b)" in rows[4]["error"]
+    assert rows[4]["status"] == "error" and "120.41(a)(2)" in rows[4]["error"]
     assert code == 4  # some rows had input errors; the others were still decided
     assert "screened 5 rows" in err and "error 2" in err
 
@@ -124,8 +124,11 @@ def test_classify_json_is_a_decision_record(tmp_path: Path) -> None:
 
 
 def test_classify_interactive_asks_only_what_is_needed() -> None:
-    # usml_candidates, then item_kind (the paragraph uses "specially designed"), then (a)(1)…
-    answers = "\n".join(["VIII(h)(1)", "part", "", "yes", "no", "no", "", "no", "no", "", ""])
+    # no CJ, no CCATS (asked first, blank = none); usml_candidates, then item_kind (the
+    # paragraph uses "specially designed"), then (a)(1)…
+    answers = "\n".join(
+        ["", "", "VIII(h)(1)", "part", "", "yes", "no", "no", "", "no", "no", "", ""]
+    )
     _, out, err = run("classify", "--as-of", "2025-06-01", input=answers + "\n")
     assert "[22 CFR 120.11(a)]" in err and "[22 CFR 120.40]" in err
     assert "22 CFR 120.41(a)(2)" in err

@@ -140,8 +140,8 @@ def test_reserved_range_lookup(regs: exportctl.Regulations) -> None:
 def test_derived_properties(regs: exportctl.Regulations) -> None:
     assert regs.usml.get("I(x)").is_x_paragraph
     assert regs.usml.get("XI(d)").is_technical_data
-    assert regs.usml.get("I(g)").uses_specially_designed  # "… specially designed for …"
-    assert not regs.usml.get("I(a)").uses_specially_designed
+    assert regs.usml.get("I(g)").specially_designed_control  # "… specially designed for …"
+    assert not regs.usml.get("I(a)").specially_designed_control
     assert regs.usml.get("I(h)(3)").is_catch_all  # "Parts and components specially designed …"
     # IV(h)(18) "Specially designed parts and components for articles controlled in (a) …"
     assert regs.usml.get("IV(h)(18)").is_catch_all

@@ -24,6 +24,7 @@ from exportctl import (
     load_ruleset,
 )
 from exportctl.dataset import load_json
+from exportctl.order_of_review import classify_uncached
 from exportctl.testing import (
     ECCN_TIERS,
     answers,
@@ -68,6 +69,15 @@ def decide(facts: ItemFacts) -> Decision:
     """Classify; facts the engine rejects as contradictory are not an example of anything."""
     try:
         return classify(facts, REGS, RULES)
+    except ContradictoryFacts:
+        reject()
+
+
+def fresh(facts: ItemFacts) -> Decision:
+    """Classify without the memo: the order of review runs again (for properties about the
+    engine, which a memo hit would answer with the first call's object)."""
+    try:
+        return classify_uncached(facts, REGS, RULES)
     except ContradictoryFacts:
         reject()
 
@@ -317,12 +327,13 @@ def test_order_of_answers_does_not_matter(pair: tuple[ItemFacts, list[ItemFacts]
     """The order of the answers is not a fact: the same decision, the same decision_id.
 
     A decision is a record of the facts, the data and the rule set (its id hashes them); how a
-    CSV's columns or a JSON object's keys happen to be ordered is none of these.
+    CSV's columns or a JSON object's keys happen to be ordered is none of these.  Each ordering
+    is decided afresh (the memo's key ignores the order, so it would hide a difference).
     """
     f, others = pair
-    d = decide(f)
+    d = fresh(f)
     for g in others:
-        e = classify(g, REGS, RULES)
+        e = classify_uncached(g, REGS, RULES)
         assert (e.jurisdiction, e.classification) == (d.jurisdiction, d.classification)
         assert e.decision_id == d.decision_id
         assert e == d
@@ -402,6 +413,13 @@ def test_order_of_rows_does_not_matter(pair: tuple[list[ItemFacts], list[ItemFac
     """
     rows, shuffled = pair
 
+    def alone(facts: ItemFacts) -> Decision | str:
+        """The item decided on its own, by the engine, without the memo."""
+        try:
+            return classify_uncached(facts, REGS, RULES)
+        except ContradictoryFacts as exc:
+            return f"contradictory: {exc.conflict}"
+
     def run(batch: list[ItemFacts]) -> dict[str, Decision | str]:
         out: dict[str, Decision | str] = {}
         for facts in batch:
@@ -411,7 +429,25 @@ def test_order_of_rows_does_not_matter(pair: tuple[list[ItemFacts], list[ItemFac
                 out[facts.item_id] = f"contradictory: {exc.conflict}"
         return out
 
-    assert run(rows) == run(shuffled)
+    expected = {facts.item_id: alone(facts) for facts in rows}
+    assert run(rows) == expected
+    assert run(shuffled) == expected
+
+
+@SOME
+@given(ANY_FACTS, st.text(min_size=1, max_size=8), st.sampled_from(("", "Other description")))
+def test_the_memo_returns_what_the_engine_decides(
+    facts: ItemFacts, other_id: str, description: str
+) -> None:
+    """classify (memoised) == classify_uncached, also when the memo was filled by another item
+    with the same facts (another id and description): the memo's key holds every fact a
+    decision depends on, and only the item id and decision id are adapted."""
+    twin = attrs.evolve(facts, item_id=f"twin-{other_id}", description=description)
+    try:
+        classify(twin, REGS, RULES)  # fill the memo with the twin's decision
+    except ContradictoryFacts:
+        reject()
+    assert classify(facts, REGS, RULES) == classify_uncached(facts, REGS, RULES)
 
 
 # --------------------------------------------------------------------------------------------
@@ -493,16 +529,17 @@ def test_decisions_are_deterministic(facts: ItemFacts) -> None:
     The decision_id names the facts, the data version, the rule set and the date; a decision
     is a record others rely on and must be reproducible from its inputs.
     """
-    d = decide(facts)
-    assert classify(facts, REGS, RULES) == d
+    d = fresh(facts)
+    assert classify_uncached(facts, REGS, RULES) == d
     rebuilt = facts_from_mapping(_as_mapping(facts), RULES)
-    again = classify(rebuilt, exportctl.regulations(REGS.as_of), load_ruleset(RULES.id))
+    again = classify_uncached(rebuilt, exportctl.regulations(REGS.as_of), load_ruleset(RULES.id))
     assert again.decision_id == d.decision_id
     assert (again.jurisdiction, again.classification, again.trace) == (
         d.jurisdiction,
         d.classification,
         d.trace,
     )
+    assert again == d
 
 
 @SOME

@@ -20,6 +20,7 @@ import click
 
 from . import __version__, screening
 from .countries import OutsideCoverage, UnknownCountry
+from .dataset import DataIntegrityError
 from .decision import Decision
 from .facts import ContradictoryFacts, FactError, ItemFacts, facts_from_mapping
 from .order_of_review import classify
@@ -53,6 +54,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_INPUT = screening.EXIT_ERRORS
+EXIT_DATA = 5  # the bundled data failed verification against MANIFEST.json: nothing decided
 
 
 class _Date(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -127,7 +129,17 @@ def _snapshot(as_of: dt.date | None) -> Regulations:
     return regs
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: bundled data that fails verification ends any command cleanly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DataIntegrityError as exc:
+            _fail(str(exc), EXIT_DATA)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exportctl")
 def main() -> None:
     """U.S. export-control classification (ITAR/EAR) as cited, dated rules.
@@ -161,8 +173,10 @@ def usml_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "mt": (p.mt.designated + (f" ({p.mt.condition})" if p.mt.condition else ""))
         if p.mt
         else None,
+        "mt_annotation_on": str(p.mt_from) if p.mt_from else None,
         "reserved": p.reserved,
-        "specially_designed_control": p.uses_specially_designed,
+        "specially_designed_control": p.specially_designed_control,
+        "specially_designed_scope": p.specially_designed_scope,
         "catch_all": p.is_catch_all,
         "children": [str(c.designation) for c in children],
         "notes": [f"{n.heading}: {n.text}" for n in p.notes],
@@ -332,8 +346,10 @@ _ANSWER_HELP = {
     "usml_refs": "USML paragraphs separated by ';', or 'none'",
     "eccn_refs": "ECCN paragraphs separated by ';', or 'none'",
     "item_kind": "one of the kinds listed",
-    "jurisdiction": "ITAR, EAR, or none",
-    "classification": "an ECCN, EAR99, or blank",
+    "jurisdiction": "ITAR, EAR, or none (blank: none)",
+    "classification": "an ECCN, EAR99, or blank (blank: none)",
+    "cj_classification": "a USML paragraph, an ECCN or EAR99, or blank",
+    "text": "free text, or blank",
 }
 
 
@@ -380,9 +396,10 @@ def classify_command(
 ) -> None:
     """Classify one item: jurisdiction (ITAR/EAR), USML paragraph or ECCN, and why.
 
-    Without --facts it asks, one at a time, only the questions the order of review needs next,
-    showing the citation with each.  Exit status: 0 decided, 1 questions left open, 4 bad or
-    contradictory facts.
+    Without --facts it first asks for a commodity jurisdiction (CJ) determination or a CCATS
+    (a blank answer: there is none), then, one at a time, only the questions the order of
+    review needs next, showing the citation with each.  Exit status: 0 decided, 1 questions
+    left open, 4 bad or contradictory facts, 5 bundled data that fails verification.
     """
     regs = _snapshot(as_of)
     rules = load_ruleset(ruleset_id)
@@ -391,7 +408,7 @@ def classify_command(
         facts = facts_from_mapping(raw, rules)
         decision = classify(facts, regs, rules)
     else:
-        facts = ItemFacts(item_id=item_id)
+        facts = _ask_determinations(ItemFacts(item_id=item_id), regs, rules)
         skipped: set[str] = set()
         while True:
             decision = classify(facts, regs, rules)
@@ -404,14 +421,46 @@ def classify_command(
                 skipped.add(question.id)
                 continue
             try:
-                facts = _with_answer(facts, question, answer, rules)
+                facts = _with_answer(facts, question, answer, rules, regs)
             except FactError as exc:
                 click.echo(f"  not accepted: {exc.reason}", err=True)
     _emit_decision(decision, fmt, explain)
     sys.exit(0 if decision.decided and not decision.open_questions else 1)
 
 
-def _with_answer(facts: ItemFacts, question: Question, answer: str, rules: RuleSet) -> ItemFacts:
+#: Asked first, before the order of review: a CJ decides jurisdiction (22 CFR 120.4), a CJ or
+#: a CCATS (15 CFR 748.3(e)) that names an ECCN or EAR99 decides the classification.  A blank
+#: answer means "there is none" (docs/facts.md), as a blank field does in a facts file.
+_DETERMINATIONS = ("cj_jurisdiction", "cj_classification", "cj_reference", "ccats_classification")
+
+
+def _ask_determinations(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> ItemFacts:
+    """Ask for a CJ (and what it names) or else a CCATS, before any other question."""
+    for qid in _DETERMINATIONS:
+        if qid not in rules.questions:
+            continue
+        if qid in ("cj_classification", "cj_reference") and facts.cj_jurisdiction is None:
+            continue
+        if qid == "ccats_classification" and (
+            facts.cj_jurisdiction == "ITAR" or facts.cj_classification is not None
+        ):
+            continue
+        question = rules.question(qid)
+        while True:
+            answer = _ask(question, rules)
+            if not answer.strip():
+                break
+            try:
+                facts = _with_answer(facts, question, answer, rules, regs)
+                break
+            except FactError as exc:
+                click.echo(f"  not accepted: {exc.reason}", err=True)
+    return facts
+
+
+def _with_answer(
+    facts: ItemFacts, question: Question, answer: str, rules: RuleSet, regs: Regulations
+) -> ItemFacts:
     """The facts plus one answer, parsed the way the facts file would parse it."""
     raw = {k: v for k, v in to_jsonable(facts).items() if v not in (None, "", {})}
     answers = dict(raw.pop("answers", {}) or {})
@@ -420,7 +469,7 @@ def _with_answer(facts: ItemFacts, question: Question, answer: str, rules: RuleS
     else:
         raw[question.id] = answer
     updated = facts_from_mapping({**raw, "answers": answers}, rules)
-    classify(updated, regulations(), rules)  # surface contradictions now, as an input error
+    classify(updated, regs, rules)  # surface contradictions now, as an input error
     return updated
 
 

@@ -61,14 +61,15 @@ def _mt(transfer: Transfer, usml: UnitedStatesMunitionsList) -> tuple[Tri, list[
     refs, fact = _subjects(transfer)
     if refs is None:
         return None, [fact]
+    # The paragraph's effective MT designation (USMLParagraph.mt, § 120.10(d)): the one
+    # definition classify() and `usml show` use too.
     designations = []
     for ref in refs:
         if not usml.exists(ref):
             continue
-        p = usml.get(ref)
-        for q in (*usml.ancestors_of(p.ref), p):
-            if q.mt is not None:
-                designations.append(q.mt.designated)
+        mt = usml.get(ref).mt
+        if mt is not None:
+            designations.append(mt.designated)
     if "yes" in designations:
         return True, []
     if "conditional" in designations:

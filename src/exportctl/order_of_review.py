@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import lru_cache
 from typing import Any, Literal
@@ -39,7 +40,7 @@ from .rulesets import RuleSet, load_ruleset
 from .specially_designed import analyse, specially_designed_scope
 from .usml import UnknownReference, USMLParagraph
 
-__all__ = ["classify"]
+__all__ = ["classify", "classify_uncached"]
 
 _Y_REF = re.compile(r"\b(\d[A-E]\d{3})\.y\b")
 _Y_THIS = re.compile(r"paragraph \.y of this (?:entry|ECCN)", re.IGNORECASE)
@@ -98,10 +99,14 @@ def classify(
 
     The decision is a pure function of the facts, the data and the rule set, so decisions of
     items with the same facts (a parts list repeats many) are computed once and reused: only the
-    item id and the decision id differ.
+    item id and the decision id differ.  :func:`classify_uncached` decides without that memo
+    (for tests about the engine itself: the same facts twice must be decided twice);
+    ``EXPORTCTL_NO_MEMO=1`` in the environment turns it off for a whole process.
     """
     regs = regs or regulations()
     rules = ruleset or load_ruleset()
+    if not _MEMO_ON:
+        return _decide(facts, regs, rules)
     key = (
         facts.item_kind,
         facts.usml_candidates,
@@ -117,9 +122,7 @@ def classify(
     )
     memo = _MEMO.get(key)
     if memo is None:
-        run = _Run(facts, regs, rules)
-        _check_conflicts(run)
-        memo = (_itar(run) or _ear(run), _facts_key(facts, regs, rules))
+        memo = (_decide(facts, regs, rules), _facts_key(facts, regs, rules))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
         _MEMO[key] = memo
@@ -129,8 +132,31 @@ def classify(
     return attrs.evolve(core, item_id=facts.item_id, decision_id=_hash(facts.item_id, facts_key))
 
 
+def classify_uncached(
+    facts: ItemFacts, regs: Regulations | None = None, ruleset: RuleSet | None = None
+) -> Decision:
+    """:func:`classify` without the memo: the order of review runs again on every call.
+
+    Same result as :func:`classify` (a property test states it); use it where a test is about
+    the engine — determinism, order independence — so that a second call cannot just return
+    the first call's object.  It neither reads nor fills the memo.
+    """
+    return _decide(facts, regs or regulations(), ruleset or load_ruleset())
+
+
+def _decide(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> Decision:
+    run = _Run(facts, regs, rules)
+    _check_conflicts(run)
+    _note_inapplicable_releases(run)
+    return _itar(run) or _ear(run)
+
+
 _MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
 _MEMO_SIZE = 8192
+#: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
+#: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
+#: is never hidden behind a decision the memo kept from an earlier run).
+_MEMO_ON = not os.environ.get("EXPORTCTL_NO_MEMO")
 
 
 def _facts_key(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
@@ -161,10 +187,13 @@ def _decision_id(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
 
 
 def _check_conflicts(run: _Run) -> None:
+    """Facts that cannot all be true (each conflict of the rule set quotes why), and CJ fields
+    that cannot be read.  A CJ that disagrees with the user's own review is no conflict: the
+    determination prevails (22 CFR 120.4), see :func:`_itar`."""
     f, rules = run.facts, run.rules
     for c in rules.conflicts:
-        if c.when_kind_not_in_release_kinds:
-            if f.item_kind is None or f.item_kind in rules.itar.release_kinds:
+        if c.kinds:
+            if f.item_kind is None or f.item_kind not in c.kinds:
                 continue
             true = {k: True for k in c.any_true if f.answer(k) is True}
             if true:
@@ -185,20 +214,51 @@ def _check_conflicts(run: _Run) -> None:
         try:
             parse_usml(f.cj_classification)
         except ReferenceSyntaxError as exc:
+            # 22 CFR 120.12(a): the determination is "whether a particular article or service is
+            # covered by the U.S. Munitions List in part 121": found covered, it is placed in
+            # the USML, never in an ECCN.
             raise ContradictoryFacts(
                 "cj-itar-not-usml",
                 cj,
                 {"cj_jurisdiction": "ITAR", "cj_classification": f.cj_classification},
                 "a CJ that finds the item subject to the ITAR places it in a USML paragraph",
             ) from exc
-    if f.cj_jurisdiction == "ITAR" and f.usml_candidates == ():
-        raise ContradictoryFacts(
-            "cj-itar-but-no-usml",
-            cj,
-            {"cj_jurisdiction": "ITAR", "usml_candidates": "none"},
-            "the CJ determination places the item on the USML, but no USML paragraph is said to "
-            "describe it",
+
+
+def _note_inapplicable_releases(run: _Run) -> None:
+    """A release claimed for a kind of item paragraph (b) does not apply to is no conflict
+    (an end-item may well have been developed as a general purpose commodity; wire and solder
+    may be materials), but it is never applied: say so in the trace and as a warning."""
+    f = run.facts
+    if f.item_kind is None:
+        return
+    for regime in (run.rules.itar, run.rules.ear):
+        if f.item_kind in regime.release_kinds:
+            continue
+        claimed = sorted(
+            {
+                t.fact
+                for r in regime.releases
+                for t in r.tests
+                if t.fact in run.rules.answer_facts
+                and not any(t.fact == c.fact for rule in regime.catch for c in rule.tests)
+                and f.answer(t.fact) is True
+            }
         )
+        if claimed:
+            detail = (
+                "paragraph (b) releases only a part, component, accessory, attachment, or "
+                f"software; not applied to an item of kind {f.item_kind}"
+            )
+            run.step(
+                regime.release_id,
+                "not applicable",
+                {"item_kind": f.item_kind, **{k: True for k in claimed}},
+                detail,
+            )
+            run.warnings.append(
+                f"{', '.join(claimed)} answered yes: {detail} [{regime.release_id}]"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,9 +295,68 @@ def _usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Class
     )
 
 
+def _set_aside(run: _Run, cj_rule: str) -> None:
+    """Record, in the trace and as a warning, the facts a CJ determination prevails over.
+
+    22 CFR 120.4(a): the commodity jurisdiction procedure decides "whether an article or
+    service is covered by the U.S. Munitions List"; 120.12(a): DDTC "shall provide a
+    determination of whether a particular article or service is covered by the U.S. Munitions
+    List".  A user's own review that disagrees is not a contradiction of facts: the
+    determination decides, and the review is set aside.  An item found to be on the USML that no
+    paragraph enumerates is possible: Category XXI covers articles with "a critical military or
+    intelligence advantage" (120.12(c)).
+    """
+    f = run.facts
+    aside: dict[str, Any] = {}
+    if f.cj_jurisdiction == "ITAR":
+        if f.usml_candidates == ():
+            aside["usml_candidates"] = "none"
+        elif f.usml_candidates and (
+            f.cj_classification is None
+            or all(str(r) != _canonical_usml(f.cj_classification) for r in f.usml_candidates)
+        ):
+            aside["usml_candidates"] = [str(r) for r in f.usml_candidates]
+        if f.eccn_candidates:
+            aside["eccn_candidates"] = [str(r) for r in f.eccn_candidates]
+        if f.ccats_classification is not None:
+            aside["ccats_classification"] = f.ccats_classification
+    elif f.cj_jurisdiction == "EAR" and f.usml_candidates:
+        aside["usml_candidates"] = [str(r) for r in f.usml_candidates]
+    if not aside:
+        return
+    named = ", ".join(aside)
+    detail = (
+        f"the CJ determination ({f.cj_jurisdiction}) prevails over {named}, which "
+        + ("is" if len(aside) == 1 else "are")
+        + " set aside"
+        + (
+            "; an item on the USML that no paragraph enumerates may be in Category XXI "
+            "(22 CFR 120.12(c))"
+            if aside.get("usml_candidates") == "none"
+            else ""
+        )
+    )
+    run.step(
+        cj_rule,
+        "prevails",
+        {"cj_jurisdiction": f.cj_jurisdiction, **aside},
+        detail,
+    )
+    run.warnings.append(f"{detail} [{cj_rule}]")
+
+
+def _canonical_usml(text: str) -> str:
+    try:
+        return str(parse_usml(text))
+    except ReferenceSyntaxError:
+        return text
+
+
 def _itar(run: _Run) -> Decision | None:
     f = run.facts
     cj_rule = run.rules.itar.determination_id
+    if f.cj_jurisdiction is not None:
+        _set_aside(run, cj_rule)
     if f.cj_jurisdiction == "ITAR":
         if f.cj_classification is None:
             run.step(
@@ -356,16 +475,22 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     f = run.facts
     # Technical data sits only in a category's technical-data paragraph; software may sit there
     # too (22 CFR 120.40(g)); commodities never do.
+    # Technical data is described in a category's technical data paragraph ("Technical data
+    # (see § 120.33 …) and defense services … directly related to the defense articles …") or
+    # where a paragraph names it (XIII(i) "Signature reduction software, and technical data as
+    # follows"; XVII(a)); a technical data paragraph describes technical data, defense services
+    # and software (120.33(a)(4)), never a commodity.
     if f.item_kind is not None and (
-        (f.item_kind == "technical_data" and not p.is_technical_data)
+        (f.item_kind == "technical_data" and not p.describes_technical_data)
         or (p.is_technical_data and f.item_kind not in ("technical_data", "software"))
     ):
         raise ContradictoryFacts(
             "kind-vs-paragraph",
             p.citation,
             {"item_kind": f.item_kind, "usml_candidates": p.designation},
-            "technical data is described only in a category's technical data paragraph, and such "
-            "a paragraph describes only technical data, defense services and software",
+            "technical data is described only in a category's technical data paragraph or a "
+            "paragraph that names technical data, and a technical data paragraph describes only "
+            "technical data, defense services and software",
         )
     scope = p.specially_designed_scope
     if scope == "parts" and f.item_kind is None:
@@ -381,6 +506,7 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     enumerated = (
         scope == "none"
         or p.is_technical_data
+        or f.item_kind == "technical_data"
         or (scope == "parts" and f.item_kind not in run.rules.itar.release_kinds)
     )
     if enumerated:

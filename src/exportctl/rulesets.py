@@ -71,12 +71,21 @@ class RegimeRules:
 
 @attrs.frozen
 class Conflict:
+    """Facts that cannot all be true, with the paragraph that makes them so.
+
+    ``kinds`` + ``any_true``: an item of one of these kinds with any of these answers "yes";
+    ``all_true``: all of these answers "yes".  ``justification`` quotes the text that makes the
+    combination impossible (each conflict was reviewed against the regulation; a combination
+    that is merely irrelevant, or that a determination overrides, is no conflict).
+    """
+
     id: str
     citation: str
     message: str
     any_true: tuple[str, ...] = ()
     all_true: tuple[str, ...] = ()
-    when_kind_not_in_release_kinds: bool = False
+    kinds: frozenset[str] = frozenset()
+    justification: str = ""
 
 
 @attrs.frozen(eq=False)
@@ -144,7 +153,8 @@ def ruleset_from_dict(raw: dict[str, Any]) -> RuleSet:
                 message=c["message"],
                 any_true=tuple(c.get("any_true", ())),
                 all_true=tuple(c.get("all_true", ())),
-                when_kind_not_in_release_kinds=c.get("when_kind_not_in_release_kinds", False),
+                kinds=frozenset(c.get("when_kind_in", ())),
+                justification=c.get("justification", ""),
             )
             for c in raw["conflicts"]
         ),

@@ -146,7 +146,7 @@ def _tier(entry: ECCN, ref: ECCNRef) -> EccnTier:
 def _usml_pool(data_version: str, regs: Regulations) -> tuple[_USMLEntry, ...]:
     del data_version  # the cache key: one pool per data snapshot
     out = [
-        _USMLEntry(p.ref, p.specially_designed_scope != "none", p.is_technical_data)
+        _USMLEntry(p.ref, p.specially_designed_control, p.is_technical_data)
         for p in regs.usml.paragraphs
         if not p.reserved and not p.is_x_paragraph and p.range_end is None and p.ref.path
     ]
@@ -337,8 +337,8 @@ def eccn_references(
 def _conflicting(ruleset: RuleSet, kind: str | None, given: Mapping[str, bool]) -> bool:
     """Would these answers (with this kind) be rejected as contradictory by the rule set?"""
     for c in ruleset.conflicts:
-        if c.when_kind_not_in_release_kinds:
-            if kind is None or kind in ruleset.itar.release_kinds:
+        if c.kinds:
+            if kind is None or kind not in c.kinds:
                 continue
             if any(given.get(k) is True for k in c.any_true):
                 return True
@@ -618,12 +618,13 @@ def _item_facts(
     only: dict[str, bool] = {}
 
     # USML candidates: a CJ finding EAR means no USML paragraph describes the item; a CJ
-    # finding ITAR means one does (22 CFR 120.4).
+    # finding ITAR places it on the USML (22 CFR 120.4), in a paragraph the user's review may
+    # have found, or in none of them (Category XXI, 120.12(c)): the determination prevails.
     usml: tuple[USMLRef, ...] | None = None
     if cj == "EAR":
         usml = () if _maybe(draw, complete) else None
     elif cj == "ITAR":
-        usml = draw(pools.usml_lists) if _maybe(draw, complete) else None
+        usml = draw(pools.usml_lists_or_none) if _maybe(draw, complete) else None
     else:
         usml = _candidates(draw, complete, _USML_MODES, pools.usml_lists)
 

@@ -1,8 +1,30 @@
 """The U.S. Munitions List, 22 CFR 121.1: categories, paragraphs, notes and look-ups.
 
 Flags follow § 120.10 as the USML marks them: an asterisk makes the paragraph and every article
-beneath it Significant Military Equipment (SME, § 120.36); "(MT)" designates MTCR Annex items
-(§ 120.10(d)) — some only conditionally ("MT if …", "MT for those …"), and the condition is kept.
+beneath it Significant Military Equipment (SME, § 120.10(c), § 120.36); "(MT)" designates MTCR
+Annex items (§ 120.10(d)) — some only conditionally ("MT if …", "MT for those …"), and the
+condition is kept.
+
+One definition each, used by the engine, the ETL check, ``exportctl usml show`` and the testing
+kit:
+
+* :attr:`USMLParagraph.sme` — an asterisk on the paragraph or on ANY paragraph above it
+  (§ 120.10(c): "All items described within a USML paragraph or subordinate paragraph that is
+  preceded by an asterisk (*) are designated Significant Military Equipment").
+* :attr:`USMLParagraph.mt` — the paragraph's effective MT designation: its own "(MT …)"
+  annotation, or else that of the nearest paragraph above it that has one.  § 120.10(d):
+  "Annotation with the parenthetical '(MT)' at the end of a USML entry indicates those defense
+  articles that are on the MTCR Annex."  A lead-in such as V(c)(3) "Liquid high energy density
+  fuels, as follows (MT):" describes its articles through its sub-paragraphs, so its annotation
+  reaches them; a sub-paragraph that carries its own annotation says which of its articles are
+  MT (V(f)(4)(xv) "(MT if usable as rocket propellant burning rate modifier)" under V(f)(4)
+  "Ferrocene derivatives, as follows (MT):"), and the nearer, more specific annotation governs.
+  :attr:`USMLParagraph.mt_marked` is the paragraph's own annotation, ``mt_from`` where the
+  effective one is written.
+* :attr:`USMLParagraph.specially_designed_scope` — how far "specially designed" reaches: the
+  paragraph's text and the lead-ins above it (XV(e)(1)(ii) reads "Antenna systems specially
+  designed for spacecraft that: … employ active electronic scanning"), never an "(MT …)"
+  annotation (:func:`exportctl.specially_designed.specially_designed_scope`).
 """
 
 from __future__ import annotations
@@ -17,6 +39,7 @@ import attrs
 
 from .dataset import load_json
 from .references import LEVEL_KINDS, ReferenceSyntaxError, USMLRef, label_at, ordinal, parse_usml
+from .specially_designed import without_mt_annotations
 
 __all__ = [
     "MTDesignation",
@@ -62,9 +85,14 @@ class USMLParagraph:
     sme: bool
     sme_from: USMLRef | None
     mt: MTDesignation | None
+    """The effective MT designation (§ 120.10(d)): this paragraph's annotation, or the nearest
+    one above it (see the module docstring)."""
+    mt_marked: MTDesignation | None
+    """The "(MT …)" annotation written on this paragraph itself."""
+    mt_from: USMLRef | None
+    """The paragraph whose annotation gives :attr:`mt` (None when it is not MT)."""
     reserved: bool
     notes: tuple[USMLNote, ...]
-    uses_specially_designed: bool
     is_catch_all: bool
     includes_specially_designed_parts: bool
     specially_designed_scope: Literal["none", "parts", "item"]
@@ -73,6 +101,11 @@ class USMLParagraph:
     is_classified_catch: bool
     is_developmental: bool
     sources: tuple[str, ...]
+    describes_technical_data: bool
+    """Technical data may be described here: a category's technical data paragraph, or a
+    paragraph whose text or lead-in names technical data (XIII(i) "Signature reduction software,
+    and technical data as follows", XVII(a) "All articles, and technical data … relating
+    thereto, that are classified")."""
 
     @property
     def category(self) -> str:
@@ -83,9 +116,16 @@ class USMLParagraph:
         return f"22 CFR 121.1, Category {self.designation}"
 
     @property
+    def specially_designed_control(self) -> bool:
+        """True when "specially designed" is a control parameter here, for the item or for the
+        parts of an enumerated item (§ 120.11(b)(1)): :attr:`specially_designed_scope` is not
+        ``"none"``.  The one definition the engine and ``usml show`` use."""
+        return self.specially_designed_scope != "none"
+
+    @property
     def enumerated(self) -> bool:
-        """True when the paragraph does not control by "specially designed" (§ 120.42)."""
-        return not self.uses_specially_designed
+        """True when the paragraph does not control by "specially designed" (§ 120.42(f))."""
+        return not self.specially_designed_control
 
 
 @attrs.frozen
@@ -99,8 +139,27 @@ def _note(raw: dict[str, Any]) -> USMLNote:
     return USMLNote(raw["id"], raw["heading"], raw["text"])
 
 
-def _paragraph(raw: dict[str, Any]) -> USMLParagraph:
-    mt = raw["mt"]
+def _mt(raw: dict[str, Any] | None) -> MTDesignation | None:
+    return MTDesignation(raw["designated"], raw["condition"]) if raw else None
+
+
+def _chain(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The paragraph and the paragraphs above it, nearest first."""
+    out = [raw]
+    parent = raw["parent"]
+    while parent in by_ref:
+        out.append(by_ref[parent])
+        parent = by_ref[parent]["parent"]
+    return out
+
+
+_TECHNICAL_DATA = re.compile(r"\btechnical data\b", re.IGNORECASE)
+
+
+def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> USMLParagraph:
+    chain = _chain(raw, by_ref)
+    marked = next((q for q in chain if q["mt"]), None)
+    asterisk = next((q for q in chain if q["sme_marked"]), None)
     return USMLParagraph(
         ref=parse_usml(raw["ref"]),
         designation=raw["designation"],
@@ -109,12 +168,13 @@ def _paragraph(raw: dict[str, Any]) -> USMLParagraph:
         children=tuple(parse_usml(c) for c in raw["children"]),
         range_end=raw["range_end"],
         sme_marked=raw["sme_marked"],
-        sme=raw["sme"],
-        sme_from=parse_usml(raw["sme_from"]) if raw["sme_from"] else None,
-        mt=MTDesignation(mt["designated"], mt["condition"]) if mt else None,
+        sme=asterisk is not None,
+        sme_from=parse_usml(asterisk["ref"]) if asterisk else None,
+        mt=_mt(marked["mt"]) if marked else None,
+        mt_marked=_mt(raw["mt"]),
+        mt_from=parse_usml(marked["ref"]) if marked else None,
         reserved=raw["reserved"],
         notes=tuple(_note(n) for n in raw["notes"]),
-        uses_specially_designed=raw["uses_specially_designed"],
         is_catch_all=raw["is_catch_all"],
         includes_specially_designed_parts=raw["includes_specially_designed_parts"],
         specially_designed_scope=raw["specially_designed_scope"],
@@ -123,6 +183,14 @@ def _paragraph(raw: dict[str, Any]) -> USMLParagraph:
         is_classified_catch=raw["is_classified_catch"],
         is_developmental=raw["is_developmental"],
         sources=tuple(raw["sources"]),
+        describes_technical_data=any(
+            q["is_technical_data"]
+            or (
+                not q["is_x_paragraph"]
+                and _TECHNICAL_DATA.search(without_mt_annotations(q["text"]))
+            )
+            for q in chain
+        ),
     )
 
 
@@ -253,7 +321,8 @@ def _search_index(_key: int, usml: UnitedStatesMunitionsList) -> _Index:
 @lru_cache(maxsize=1)
 def load_usml() -> UnitedStatesMunitionsList:
     raw = load_json("usml.json")
-    paragraphs = tuple(_paragraph(p) for p in raw["paragraphs"])
+    by_ref = {p["ref"]: p for p in raw["paragraphs"]}
+    paragraphs = tuple(_paragraph(p, by_ref) for p in raw["paragraphs"])
     categories = tuple(
         USMLCategory(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
         for c in raw["categories"]

@@ -92,6 +92,11 @@ def check_ruleset(ruleset: dict[str, Any], reference: Path) -> None:
         for fact in [*conflict.get("any_true", []), *conflict.get("all_true", [])]:
             if fact not in facts:
                 raise BuildError(f"{name} conflict {conflict['id']}: unknown fact {fact}")
+        bad_kinds = set(conflict.get("when_kind_in", [])) - kinds
+        if bad_kinds:
+            raise BuildError(f"{name} conflict {conflict['id']}: unknown item kinds {bad_kinds}")
+        if not conflict.get("justification", "").strip():
+            raise BuildError(f"{name} conflict {conflict['id']}: quotes no justification")
 
 
 def build(reference: Path) -> dict[str, Any]:
