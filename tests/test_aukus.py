@@ -16,9 +16,7 @@ import attrs
 import pytest
 
 from exportctl import regulations
-from exportctl.dataset import load_json
-from exportctl.exclusions import match_row
-from exportctl.exemptions import (
+from exportctl.engine.authorize import (
     ExemptionResult,
     Requirement,
     authorize,
@@ -26,16 +24,18 @@ from exportctl.exemptions import (
     check_canada,
     proscribed,
 )
-from exportctl.facts import ContradictoryFacts, FactError
-from exportctl.references import USML_CATEGORIES, USMLRef, parse_usml
-from exportctl.regulations import Regulations
-from exportctl.transfers import (
+from exportctl.engine.exclusions import match_row
+from exportctl.inputs.items import ContradictoryFacts, FactError
+from exportctl.inputs.transfers import (
     ContradictoryPartyFacts,
     Transfer,
     transfer_from_csv_row,
     transfer_from_mapping,
 )
-from exportctl.usml import USMLParagraph
+from exportctl.law.bundle import load_json
+from exportctl.law.references import USML_CATEGORIES, USMLRef, parse_usml
+from exportctl.law.regulations import Regulations
+from exportctl.law.usml import USMLParagraph
 
 #: Dates inside each version of § 126.7 (the versions are read from exemptions.json below).
 IFR_DAY = "2025-11-01"  # interim final rule, 89 FR 67270 (2024-09-01 .. 2025-12-29)

@@ -53,7 +53,7 @@ def test_fresh_build_with_the_stored_copies(
 
 
 def test_manifest_names_every_file() -> None:
-    from exportctl.dataset import load_json, manifest
+    from exportctl.law.bundle import load_json, manifest
 
     m = manifest()
     assert {f.name for f in m.files} == set(DATA_FILES)
@@ -64,7 +64,7 @@ def test_manifest_names_every_file() -> None:
 
 
 def test_manifest_names_every_edition() -> None:
-    from exportctl.dataset import load_json
+    from exportctl.law.bundle import load_json
 
     raw = load_json("MANIFEST.json")
     assert set(raw["editions"]) == set(EDITION_FILES)

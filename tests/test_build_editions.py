@@ -21,8 +21,8 @@ if str(ROOT) not in sys.path:
 
 from tools.databuild import editions  # noqa: E402
 
-from exportctl.dataset import load_json  # noqa: E402
-from exportctl.references import designation_kind, ordinal, parse_usml  # noqa: E402
+from exportctl.law.bundle import load_json  # noqa: E402
+from exportctl.law.references import designation_kind, ordinal, parse_usml  # noqa: E402
 
 DATA = ROOT / "src" / "exportctl" / "data"
 OLD_USML = "usml-2024-03-25.json"

@@ -7,7 +7,7 @@ decision.  The file is meant to be read and extended by a compliance officer; on
      "source": "22 CFR 120.41(b)(2)",    # the paragraph or guidance example it pins
      "as_of": "2025-10-01",              # the date the regulations are read on
      "note": "...",                      # optional: why the expectation is what it is
-     "facts": {...},                     # JSON form of the facts (see exportctl.facts);
+     "facts": {...},                     # JSON form of the facts (see exportctl.inputs.items);
                                          #   "none" in a candidate list = no paragraph describes it
      "expect": {
         "jurisdiction": "ITAR" | "EAR" | "not_subject" | "undetermined",
@@ -104,8 +104,8 @@ def test_example_parts_list_parses_and_classifies() -> None:
     with (EXAMPLES / "parts_list.csv").open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
-        assert header[: len(exportctl.facts.FIELDS)] == list(exportctl.facts.FIELDS)
-        assert set(header[len(exportctl.facts.FIELDS) :]) == set(rules.answer_facts)
+        assert header[: len(exportctl.inputs.items.FIELDS)] == list(exportctl.inputs.items.FIELDS)
+        assert set(header[len(exportctl.inputs.items.FIELDS) :]) == set(rules.answer_facts)
         rows = list(reader)
     assert 30 <= len(rows) <= 45
     for row in rows:

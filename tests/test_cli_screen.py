@@ -143,7 +143,7 @@ def test_classify_bad_facts_file_exit_4(tmp_path: Path) -> None:
 
 def test_unexpected_failure_stays_on_its_row(tmp_path: Path, monkeypatch: Any) -> None:
     # Whatever goes wrong with one row, every input row still yields exactly one output row.
-    from exportctl import screening
+    from exportctl.engine import batch as screening
 
     real = screening.classify
 

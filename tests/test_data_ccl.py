@@ -7,8 +7,8 @@ import re
 import pytest
 
 import exportctl
-from exportctl.dataset import load_json
-from exportctl.usml import UnknownReference
+from exportctl.law.bundle import load_json
+from exportctl.law.usml import UnknownReference
 
 
 def test_counts(regs: exportctl.Regulations) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import exportctl
-from exportctl.countries import OutsideCoverage, UnknownCountry
+from exportctl.law.countries import OutsideCoverage, UnknownCountry
 
 D = dt.date
 

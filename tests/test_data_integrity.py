@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 import exportctl
-from exportctl import dataset
 from exportctl.cli import main
-from exportctl.dataset import DataIntegrityError
+from exportctl.law import bundle as dataset
+from exportctl.law.bundle import DataIntegrityError
 
 ROOT = Path(__file__).resolve().parents[1]
 ORIGINAL = Path(str(resources.files("exportctl").joinpath("data")))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import exportctl
-from exportctl.dataset import load_json
-from exportctl.references import USML_CATEGORIES, designation_kind, ordinal
-from exportctl.usml import UnknownReference
+from exportctl.law.bundle import load_json
+from exportctl.law.references import USML_CATEGORIES, designation_kind, ordinal
+from exportctl.law.usml import UnknownReference
 
 ROOT = Path(__file__).resolve().parents[1]
 

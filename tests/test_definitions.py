@@ -26,12 +26,12 @@ import pytest
 from click.testing import CliRunner
 
 import exportctl
-from exportctl import exclusions
 from exportctl.cli import main
-from exportctl.dataset import load_json
-from exportctl.references import parse_usml
+from exportctl.engine import exclusions
+from exportctl.inputs.transfers import Transfer
+from exportctl.law.bundle import load_json
+from exportctl.law.references import parse_usml
 from exportctl.testing import usml_references
-from exportctl.transfers import Transfer
 
 REGS = exportctl.regulations("2025-11-01")
 RULES = exportctl.load_ruleset()

@@ -21,8 +21,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exportctl import output
-from exportctl.cli import main
+from exportctl.cli import main, output
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2025-06-01"

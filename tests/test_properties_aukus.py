@@ -13,17 +13,23 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import exportctl
-from exportctl.dataset import load_json
-from exportctl.exemptions import authorize, check_aukus, check_canada
-from exportctl.output import to_jsonable
-from exportctl.references import USMLRef, parse_usml
+from exportctl.core.jsonable import to_jsonable
+from exportctl.engine.authorize import authorize, check_aukus, check_canada
+from exportctl.inputs.transfers import (
+    PARTY_FLAGS,
+    PARTY_ROLES,
+    Party,
+    Transfer,
+    transfer_from_mapping,
+)
+from exportctl.law.bundle import load_json
+from exportctl.law.references import USMLRef, parse_usml
 from exportctl.testing import (
     aukus_countries,
     fewer_transfer_facts,
     party,
     transfers,
 )
-from exportctl.transfers import PARTY_FLAGS, PARTY_ROLES, Party, Transfer, transfer_from_mapping
 
 #: One day under each version of § 126.7: the interim final rule and the final rule.
 IFR_REGS = exportctl.regulations("2025-11-01")

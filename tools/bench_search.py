@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from exportctl.ccl import load_ccl  # noqa: E402
+from exportctl.law.ccl import load_ccl  # noqa: E402
+from exportctl.law.usml import load_usml  # noqa: E402
 from exportctl.search import CACHE_ENV, SearchIndex, build_index, suggest  # noqa: E402
-from exportctl.usml import load_usml  # noqa: E402
 from tools.search_quality import load_queries  # noqa: E402
 
 

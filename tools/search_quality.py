@@ -26,7 +26,7 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from exportctl.references import ReferenceSyntaxError, parse_usml  # noqa: E402
+from exportctl.law.references import ReferenceSyntaxError, parse_usml  # noqa: E402
 from exportctl.search import Hit, SearchIndex  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search" / "queries.json"
@@ -140,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-held-out", action="store_true", help="also print held-out misses")
     parser.add_argument("--limit", type=int, default=5)
     args = parser.parse_args(argv)
-    from exportctl.ccl import load_ccl
+    from exportctl.law.ccl import load_ccl
+    from exportctl.law.usml import load_usml
     from exportctl.search import build_index
-    from exportctl.usml import load_usml
 
     index = build_index(load_usml(), load_ccl(), edition_key="quality", cache=False)
     outcomes = evaluate(index, load_queries(), args.limit)

@@ -13,16 +13,22 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .ccl import ECCN, CommerceControlList, ECCNItem
-from .countries import Countries, CountryProfile, OutsideCoverage, UnknownCountry
-from .decision import Classification, Decision, TraceStep
-from .facts import ContradictoryFacts, FactError, ItemFacts, facts_from_csv_row, facts_from_mapping
-from .order_of_review import classify
-from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
-from .regulations import Regulations, RuleVersion, regulations
-from .rulesets import Question, RuleSet, load_ruleset
-from .supplements import ExclusionRow, Supplement
-from .usml import UnitedStatesMunitionsList, UnknownReference, USMLParagraph
+from exportctl.engine.classify import classify
+from exportctl.engine.decision import Classification, Decision, TraceStep
+from exportctl.inputs.items import (
+    ContradictoryFacts,
+    FactError,
+    ItemFacts,
+    facts_from_csv_row,
+    facts_from_mapping,
+)
+from exportctl.law.ccl import ECCN, CommerceControlList, ECCNItem
+from exportctl.law.countries import Countries, CountryProfile, OutsideCoverage, UnknownCountry
+from exportctl.law.references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
+from exportctl.law.regulations import Regulations, RuleVersion, regulations
+from exportctl.law.rulesets import Question, RuleSet, load_ruleset
+from exportctl.law.supplements import ExclusionRow, Supplement
+from exportctl.law.usml import UnitedStatesMunitionsList, UnknownReference, USMLParagraph
 
 try:
     __version__ = version("exportctl")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from exportctl.ccl import CommerceControlList, load_ccl
+from exportctl.law.ccl import CommerceControlList, load_ccl
+from exportctl.law.usml import UnitedStatesMunitionsList, load_usml
 from exportctl.search import SearchIndex, build_index
-from exportctl.usml import UnitedStatesMunitionsList, load_usml
 
 
 @pytest.fixture(scope="session")

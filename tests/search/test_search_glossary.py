@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exportctl.dataset import load_json
+from exportctl.law.bundle import load_json
 from exportctl.search import Glossary, load_glossary
 from exportctl.search.glossary import normalise_word, words
 

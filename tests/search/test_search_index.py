@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exportctl.law.usml import load_usml
 from exportctl.search import SearchError, SearchIndex
 from exportctl.search.documents import split_mt
-from exportctl.usml import load_usml
 
 
 def refs(index: SearchIndex, query: str, regime: str = "usml", limit: int = 5) -> list[str]:

@@ -12,11 +12,11 @@ from collections import Counter
 import pytest
 from tools import search_quality as sq
 
-from exportctl.ccl import load_ccl
-from exportctl.references import USML_CATEGORIES, parse_eccn, parse_usml
+from exportctl.law.ccl import load_ccl
+from exportctl.law.references import USML_CATEGORIES, parse_eccn, parse_usml
+from exportctl.law.usml import load_usml
 from exportctl.search import SearchIndex
 from exportctl.search.query import STOPWORDS
-from exportctl.usml import load_usml
 
 QUERIES = sq.load_queries()
 

@@ -42,7 +42,7 @@ from .common import CHART_COLUMN_NAMES, BuildError, read_json
 
 # isort: split
 # .common puts src/ on sys.path, so exportctl is importable without being installed.
-from exportctl.references import ECCNRef, ReferenceSyntaxError, parse_eccn
+from exportctl.law.references import ECCNRef, ReferenceSyntaxError, parse_eccn
 
 __all__ = ["CHART_COLUMNS", "E2025", "E2026", "REASON_CODES", "build", "build_2025"]
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from exportctl.exemptions import REQUIREMENT_TESTS
+from exportctl.engine.authorize import REQUIREMENT_TESTS
 
 from .common import DATA, BuildError, read_csv, read_json
 

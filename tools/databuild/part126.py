@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from exportctl.references import (
+from exportctl.law.references import (
     LEVEL_KINDS,
     USML_CATEGORIES,
     USMLRef,
@@ -23,7 +23,7 @@ from exportctl.references import (
     ordinal,
     parse_usml,
 )
-from exportctl.supplements import APPLIES_TO, CONDITION_TESTS
+from exportctl.law.supplements import APPLIES_TO, CONDITION_TESTS
 
 from .common import ERRATA, BuildError, read_csv, read_json
 

@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 import attrs
 
-from ..ccl import ECCN, CommerceControlList, ECCNItem
-from ..references import ECCNRef
-from ..usml import UnitedStatesMunitionsList, USMLParagraph
+from ..law.ccl import ECCN, CommerceControlList, ECCNItem
+from ..law.references import ECCNRef
+from ..law.usml import UnitedStatesMunitionsList, USMLParagraph
 
 __all__ = ["Document", "documents"]
 

@@ -169,6 +169,6 @@ class Glossary:
 @lru_cache(maxsize=1)
 def load_glossary() -> Glossary:
     """The bundled glossary (``exportctl/data/glossary.json``)."""
-    from ..dataset import load_json
+    from ..law.bundle import load_json
 
     return Glossary.from_data(load_json("glossary.json"))

@@ -12,7 +12,7 @@ from typing import Literal
 
 import attrs
 
-from ..references import parse_usml
+from ..law.references import parse_usml
 from .index import Hit, SearchIndex
 
 __all__ = ["SUGGESTION_NOTICE", "Suggestion", "suggest"]

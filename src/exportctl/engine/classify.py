@@ -17,7 +17,8 @@ EAR (15 CFR 734.3; Supp. No. 4 to part 774), only for items the USML does not de
 
 Fail closed: a fact the next step needs and does not have makes the decision undetermined with
 that question open — never EAR99, never a release.  Contradictory facts raise
-:class:`~exportctl.facts.ContradictoryFacts`; malformed ones :class:`~exportctl.facts.FactError`.
+:class:`~exportctl.core.facts.ContradictoryFacts`; malformed ones
+:class:`~exportctl.core.facts.FactError`.
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ from typing import Any, Literal
 
 import attrs
 
-from .ccl import ECCN
-from .decision import Classification, Decision, Outcome, TraceStep
-from .facts import ContradictoryFacts, FactError, ItemFacts
-from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
-from .regulations import Regulations, regulations
-from .rulesets import RuleSet, load_ruleset
-from .specially_designed import analyse, specially_designed_scope
-from .usml import UnknownReference, USMLParagraph
+from exportctl.engine.decision import Classification, Decision, Outcome, TraceStep
+from exportctl.engine.specially_designed import analyse
+from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts
+from exportctl.law.ccl import ECCN
+from exportctl.law.references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
+from exportctl.law.regulations import Regulations, regulations
+from exportctl.law.rulesets import RuleSet, load_ruleset
+from exportctl.law.text import specially_designed_scope
+from exportctl.law.usml import UnknownReference, USMLParagraph
 
 __all__ = ["classify", "classify_uncached"]
 

@@ -9,14 +9,14 @@
    exemption is ``eligible`` only when every requirement passes, ``not_eligible`` when one fails,
    and ``undetermined`` otherwise — never eligible on unknown facts.
 3. Excluded items: the rows of Supp. No. 2 (ETL) for § 126.7(b)(3), and the rows of Supp. No. 1
-   marked for § 126.5 — each row read by :mod:`exportctl.exclusions`.
+   marked for § 126.5 — each row read by :mod:`exportctl.engine.exclusions`.
 4. Fail closed: no exemption is granted while a country the transfer touches is unknown
    (§ 126.1 is not cleared), while a party is debarred or ineligible under § 120.16
    (§ 120.15(b)), or while the transferor or the recipient is missing from the party list; a
    USML reference above the leaf (``XI``, ``XI(a)``) leaves open every row and amount that
    could apply to a paragraph beneath it.  Transfers are checked as the parsers check them
-   (:func:`exportctl.transfers.validate_transfer`): a reference that names nothing, or a party
-   both debarred and eligible, is an error.
+   (:func:`exportctl.inputs.transfers.validate_transfer`): a reference that names nothing, or a
+   party both debarred and eligible, is an error.
 
 The requirement texts, versions, and the § 123.15 thresholds are data (data/exemptions/).
 """
@@ -32,13 +32,9 @@ from typing import Any, Literal
 
 import attrs
 
-from .dataset import load_json
-from .exclusions import RowMatch, match_rows
-from .output import to_jsonable
-from .references import USMLRef, parse_usml
-from .regulations import Regulations, regulations
-from .rulesets import Question
-from .transfers import (
+from exportctl.core.jsonable import to_jsonable
+from exportctl.engine.exclusions import RowMatch, match_rows
+from exportctl.inputs.transfers import (
     Party,
     Transfer,
     precise_paragraphs,
@@ -46,6 +42,10 @@ from .transfers import (
     transfer_fact_ids,
     validate_transfer,
 )
+from exportctl.law.bundle import load_json
+from exportctl.law.references import USMLRef, parse_usml
+from exportctl.law.regulations import Regulations, regulations
+from exportctl.law.rulesets import Question
 
 __all__ = [
     "Authorization",

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .dataset import load_json
+from exportctl.law.bundle import load_json
 
 __all__ = [
     "Countries",

@@ -11,9 +11,9 @@ from typing import Any
 
 import attrs
 
-from .dataset import load_json
-from .references import ECCNRef, parse_eccn
-from .usml import UnknownReference
+from exportctl.law.bundle import load_json
+from exportctl.law.references import ECCNRef, parse_eccn
+from exportctl.law.usml import UnknownReference
 
 __all__ = ["ECCN", "CommerceControlList", "ECCNItem", "LicenseRequirement", "load_ccl"]
 

@@ -20,46 +20,21 @@ Input bytes that could not be decoded never reach the output as such: they are w
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import enum
 import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import attrs
 from tabulate import tabulate
 
-from .readers import escape_surrogates
-from .references import ECCNRef, USMLRef
+from exportctl.core.jsonable import to_jsonable
+from exportctl.inputs.readers import escape_surrogates
 
 __all__ = ["FORMATS", "CsvWriter", "csv_cell", "json_text", "render", "table_cell", "to_jsonable"]
 
+
 FORMATS = ("table", "json", "csv")
-
-
-def to_jsonable(value: Any) -> Any:
-    """attrs instances, references, dates, enums and containers as plain JSON values."""
-    if isinstance(value, (USMLRef, ECCNRef)):
-        return str(value)
-    if attrs.has(type(value)):
-        return {
-            f.name.lstrip("_"): to_jsonable(getattr(value, f.name))
-            for f in attrs.fields(type(value))
-            if f.repr is not False
-        }
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (frozenset, set)):
-        return sorted(to_jsonable(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def _cell(value: Any) -> str:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 import attrs
 
-from .dataset import load_json
+from exportctl.core.facts import Question
+from exportctl.law.bundle import load_json
 
 __all__ = [
     "Conflict",
@@ -28,16 +29,6 @@ __all__ = [
 ]
 
 Regime = Literal["itar", "ear"]
-
-
-@attrs.frozen
-class Question:
-    """Something the engine may need to know, with the words a person is asked and the cite."""
-
-    id: str
-    text: str
-    citation: str
-    type: str
 
 
 @attrs.frozen

@@ -37,11 +37,11 @@ from typing import Any, Literal
 
 import attrs
 
-from .dataset import load_json
-from .facts import ContradictoryFacts, FactError, parse_bool, parse_refs, parse_text
-from .references import USMLRef, parse_usml
-from .regulations import Regulations, regulations
-from .usml import UnitedStatesMunitionsList
+from exportctl.inputs.items import ContradictoryFacts, FactError, parse_bool, parse_refs, parse_text
+from exportctl.law.bundle import load_json
+from exportctl.law.references import USMLRef, parse_usml
+from exportctl.law.regulations import Regulations, regulations
+from exportctl.law.usml import UnitedStatesMunitionsList
 
 __all__ = [
     "ACTIVITIES",
@@ -291,7 +291,7 @@ def _country(field: str, value: Any) -> str | None:
             field,
             f"{value!r} is not an ISO 3166-1 alpha-2 code: two ASCII letters (e.g. AU, GB, US)",
         )
-    from .countries import UnknownCountry, load_countries
+    from exportctl.law.countries import UnknownCountry, load_countries
 
     try:
         return load_countries().get(text.upper()).iso2

@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 import attrs
 
-from .references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
-from .rulesets import RuleSet
+from exportctl.core.facts import ContradictoryFacts, FactError
+from exportctl.law.references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
+from exportctl.law.rulesets import RuleSet
 
 __all__ = [
     "FIELDS",
@@ -51,27 +52,6 @@ FIELDS = (
     "cj_reference",
     "ccats_classification",
 )
-
-
-class FactError(ValueError):
-    """Bad input: names the field and says what would be accepted."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.reason = message
-
-
-class ContradictoryFacts(ValueError):
-    """Facts that cannot all be true: names them and the paragraph that makes them conflict."""
-
-    def __init__(self, conflict: str, citation: str, facts: dict[str, Any], message: str) -> None:
-        named = ", ".join(f"{k}={v}" for k, v in facts.items())
-        super().__init__(f"contradictory facts ({named}): {message} [{citation}]")
-        self.conflict = conflict
-        self.citation = citation
-        self.facts = facts
-        self.reason = message
 
 
 @attrs.frozen

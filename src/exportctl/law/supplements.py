@@ -13,8 +13,8 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from .dataset import load_json
-from .references import USMLRef, parse_usml
+from exportctl.law.bundle import load_json
+from exportctl.law.references import USMLRef, parse_usml
 
 __all__ = [
     "Condition",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import ClassVar
 
 import attrs
 
@@ -197,6 +198,8 @@ _PAREN = re.compile(r"\(\s*([A-Za-z0-9]+)\s*\)")
 class USMLRef:
     """A USML category, or a paragraph of one, e.g. ``XI(a)(3)(xviii)``."""
 
+    as_string: ClassVar[bool] = True  # to_jsonable writes the canonical string
+
     category: str
     path: tuple[str, ...] = ()
 
@@ -285,6 +288,8 @@ _ECCN_BODY = re.compile(
 @attrs.frozen
 class ECCNRef:
     """An ECCN, or an item paragraph of one, e.g. ``3A001.a.1.b`` or ``9A610.x``."""
+
+    as_string: ClassVar[bool] = True  # to_jsonable writes the canonical string
 
     eccn: str
     path: tuple[str, ...] = ()

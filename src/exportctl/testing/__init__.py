@@ -6,20 +6,21 @@ Install with the ``testing`` extra (``pip install exportctl[testing]``); this mo
 The strategies draw from the bundled data, so every reference they produce names a real
 paragraph of the USML (22 CFR 121.1) or the CCL (Supp. No. 1 to 15 CFR part 774), and every
 answer is a question of the rule set.  The facts they build are *coherent*: they never raise
-:class:`~exportctl.facts.ContradictoryFacts` (unless asked to with ``allow_contradictions``), an
-item's kind agrees with the technical-data paragraphs it is said to be described in, and
+:class:`~exportctl.core.facts.ContradictoryFacts` (unless asked to with
+``allow_contradictions``), an item's kind agrees with the technical-data paragraphs it is said
+to be described in, and
 commodity jurisdiction (CJ) and CCATS fields agree with each other and with the candidates.
 
 * :func:`item_kinds` — an item kind of the rule set (``"part"``, ``"technical_data"``, …).
 * :func:`usml_references` — a USML paragraph (never reserved, never an ``(x)`` paragraph).
 * :func:`eccn_references` — an ECCN item paragraph, optionally of one order-of-review tier.
 * :func:`answers` — yes/no answers; a question left out is unknown.
-* :func:`item_facts` — an :class:`~exportctl.facts.ItemFacts`, partial or complete.
+* :func:`item_facts` — an :class:`~exportctl.inputs.items.ItemFacts`, partial or complete.
 * :func:`more_facts` — a superset of given facts, for "adding facts …" (monotonicity) tests.
 * :func:`fewer_facts` — a subset of given facts (the same tests, from a complete item down).
 * :func:`party`, :func:`parties` — parties to a transfer (kinds and flags of 22 CFR 126.7(b)(2)),
   optionally all eligible or one surely ineligible under the version of § 126.7 in force.
-* :func:`transfers` — a :class:`~exportctl.transfers.Transfer` for the AUKUS (§ 126.7) and
+* :func:`transfers` — a :class:`~exportctl.inputs.transfers.Transfer` for the AUKUS (§ 126.7) and
   Canadian (§ 126.5) exemptions and § 126.1, partial or complete.
 * :func:`fewer_transfer_facts` — the same transfer with some facts forgotten.
 
@@ -49,13 +50,8 @@ from typing import Any, Literal, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from .ccl import ECCN
-from .dataset import load_json
-from .facts import ItemFacts
-from .references import ECCNRef, USMLRef, parse_eccn, parse_usml
-from .regulations import Regulations, regulations
-from .rulesets import RuleSet, load_ruleset
-from .transfers import (
+from exportctl.inputs.items import ItemFacts
+from exportctl.inputs.transfers import (
     ACTIVITIES,
     PARTY_FLAGS,
     PARTY_KINDS,
@@ -66,7 +62,12 @@ from .transfers import (
     precise_paragraphs,
     transfer_fact_ids,
 )
-from .transfers import SCALARS as TRANSFER_SCALARS
+from exportctl.inputs.transfers import SCALARS as TRANSFER_SCALARS
+from exportctl.law.bundle import load_json
+from exportctl.law.ccl import ECCN
+from exportctl.law.references import ECCNRef, USMLRef, parse_eccn, parse_usml
+from exportctl.law.regulations import Regulations, regulations
+from exportctl.law.rulesets import RuleSet, load_ruleset
 
 __all__ = [
     "ECCN_TIERS",
@@ -728,7 +729,8 @@ def item_facts(
     or none) and every yes/no question of the rule set.
 
     The facts are coherent, so :func:`~exportctl.classify` never raises
-    :class:`~exportctl.facts.ContradictoryFacts` or :class:`~exportctl.facts.FactError` for them:
+    :class:`~exportctl.core.facts.ContradictoryFacts` or :class:`~exportctl.core.facts.FactError`
+    for them:
 
     * answers never meet a conflict of the rule set (e.g. a release of 22 CFR 120.41(b) or
       15 CFR 772.1 (b) for an item that is not a part, component, accessory, attachment or
@@ -1432,7 +1434,7 @@ def transfers(
 
     >>> from hypothesis import given, settings
     >>> from exportctl import regulations
-    >>> from exportctl.exemptions import check_aukus
+    >>> from exportctl.engine.authorize import check_aukus
     >>> regs = regulations("2025-01-15")
     >>> @settings(max_examples=25, database=None)
     ... @given(transfers(regs, complete=True))

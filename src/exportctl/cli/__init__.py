@@ -18,13 +18,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, screening
-from .countries import OutsideCoverage, UnknownCountry
-from .dataset import DataIntegrityError
-from .decision import Decision
-from .facts import ContradictoryFacts, FactError, ItemFacts, facts_from_mapping
-from .order_of_review import classify
-from .output import (
+from exportctl import __version__
+from exportctl.cli.output import (
     FORMATS,
     CsvWriter,
     csv_cell,
@@ -36,7 +31,11 @@ from .output import (
     to_jsonable,
     trace_rows,
 )
-from .readers import (
+from exportctl.engine import batch as screening
+from exportctl.engine.classify import classify
+from exportctl.engine.decision import Decision
+from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts, facts_from_mapping
+from exportctl.inputs.readers import (
     InputFileError,
     Record,
     load_json_document,
@@ -44,10 +43,12 @@ from .readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
-from .references import ReferenceSyntaxError, parse_eccn
-from .regulations import Regulations, regulations
-from .rulesets import Question, RuleSet, load_ruleset
-from .usml import UnknownReference
+from exportctl.law.bundle import DataIntegrityError
+from exportctl.law.countries import OutsideCoverage, UnknownCountry
+from exportctl.law.references import ReferenceSyntaxError, parse_eccn
+from exportctl.law.regulations import Regulations, regulations
+from exportctl.law.rulesets import Question, RuleSet, load_ruleset
+from exportctl.law.usml import UnknownReference
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -722,7 +723,7 @@ def _name(file: Any) -> str:
 
 
 def _load_transfer(file: Any) -> Any:
-    from .transfers import transfer_from_mapping
+    from exportctl.inputs.transfers import transfer_from_mapping
 
     raw = load_json_document(file, "transfer", _name(file))
     shape = transfer_shape_error(raw)
@@ -747,7 +748,7 @@ def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> No
     § 126.1 is checked first.  Exit status: 0 eligible, 1 undetermined, 3 not eligible or
     prohibited, 4 bad input.
     """
-    from .exemptions import check_aukus_after_126_1
+    from exportctl.engine.authorize import check_aukus_after_126_1
 
     regs = _snapshot(as_of)
     transfer = _load_transfer(file)
@@ -813,8 +814,8 @@ def etl_check(
 
     Exit status: 0 no row catches it, 1 a row may catch it (facts open), 3 a row catches it.
     """
-    from .exclusions import match_rows
-    from .transfers import transfer_from_mapping
+    from exportctl.engine.exclusions import match_rows
+    from exportctl.inputs.transfers import transfer_from_mapping
 
     regs = _snapshot(as_of)
     regs.usml.get(ref)

@@ -17,86 +17,15 @@ Every test is three-valued: a fact not yet known makes a test unknown, never fal
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Literal
 
 import attrs
 
-from .decision import TraceStep
-from .facts import ItemFacts
-from .rulesets import RegimeRules, SpeciallyDesignedRule
+from exportctl.engine.decision import TraceStep
+from exportctl.inputs.items import ItemFacts
+from exportctl.law.rulesets import RegimeRules, SpeciallyDesignedRule
 
-__all__ = [
-    "SpeciallyDesignedResult",
-    "analyse",
-    "specially_designed_scope",
-    "without_mt_annotations",
-]
-
-_PARTS = r"(?:parts?|components?|accessories|attachments|associated equipment)\b"
-_SD = re.compile(r"specially designed", re.IGNORECASE)
-#: ", and specially designed parts and components therefor": "specially designed" that reaches
-#: only the parts of what the paragraph enumerates.
-_THEREFOR = re.compile(
-    rf",?\s*(?:and|or)\s+specially designed {_PARTS}(?:,?\s*(?:and|or)?\s*{_PARTS})*\s+therefor",
-    re.IGNORECASE,
-)
-_QUOTES = str.maketrans("", "", '“”"‘’')
-SCOPES = ("none", "parts", "item")
-
-
-_MT_OPEN = re.compile(r"\(MT\b")
-
-
-def without_mt_annotations(text: str) -> str:
-    """The text without its "(MT …)" annotations, nested brackets included.
-
-    22 CFR 120.10(d): "Annotation with the parenthetical '(MT)' at the end of a USML entry
-    indicates those defense articles that are on the MTCR Annex."  The annotation says which
-    articles are MT; it is no control parameter of the entry.  XIII(i) ("Signature reduction
-    software, and technical data as follows (MT for software specially designed for reduced
-    observables, … (see note to paragraph (d) of this category) …)") enumerates its software and
-    technical data: the "specially designed" inside its MT annotation does not make it a
-    "specially designed" paragraph.
-    """
-    if "(MT" not in text:
-        return text
-    out: list[str] = []
-    depth = 0  # how deep inside an "(MT …)" annotation; 0: outside
-    for i, char in enumerate(text):  # one pass: no loop that could fail to end
-        if depth == 0:
-            if char == "(" and _MT_OPEN.match(text, i):
-                depth = 1
-            else:
-                out.append(char)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-    return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
-    """How far "specially designed" reaches in a paragraph's text.
-
-    ``item``: it is a control parameter of what the paragraph describes (e.g. "Radomes …
-    specially designed for …"); ``parts``: it reaches only the "specially designed parts and
-    components therefor" of an enumerated item (e.g. VIII(h)(3)); ``none``: enumerated.
-    "(MT …)" annotations are not read (22 CFR 120.10(d); see :func:`without_mt_annotations`).
-
-    This is the one definition of the reach of "specially designed": the engine, ``exportctl
-    usml show`` and the testing kit all read it (for a USML paragraph through
-    :attr:`exportctl.usml.USMLParagraph.specially_designed_scope`, which also takes the
-    lead-ins above the paragraph into account).
-    """
-    plain = without_mt_annotations(text).translate(_QUOTES)
-    main = _THEREFOR.sub("", plain)
-    if _SD.search(main):
-        return "item"
-    return "parts" if _THEREFOR.search(plain) else "none"
-
+__all__ = ["SpeciallyDesignedResult", "analyse"]
 
 Status = Literal["specially_designed", "not_specially_designed", "unknown"]
 

@@ -24,7 +24,7 @@ kit:
 * :attr:`USMLParagraph.specially_designed_scope` — how far "specially designed" reaches: the
   paragraph's text and the lead-ins above it (XV(e)(1)(ii) reads "Antenna systems specially
   designed for spacecraft that: … employ active electronic scanning"), never an "(MT …)"
-  annotation (:func:`exportctl.specially_designed.specially_designed_scope`).
+  annotation (:func:`exportctl.engine.specially_designed.specially_designed_scope`).
 """
 
 from __future__ import annotations
@@ -37,9 +37,16 @@ from typing import Any, Literal
 
 import attrs
 
-from .dataset import load_json
-from .references import LEVEL_KINDS, ReferenceSyntaxError, USMLRef, label_at, ordinal, parse_usml
-from .specially_designed import without_mt_annotations
+from exportctl.law.bundle import load_json
+from exportctl.law.references import (
+    LEVEL_KINDS,
+    ReferenceSyntaxError,
+    USMLRef,
+    label_at,
+    ordinal,
+    parse_usml,
+)
+from exportctl.law.text import without_mt_annotations
 
 __all__ = [
     "MTDesignation",

@@ -1,12 +1,13 @@
 """Batch screening: one decision (or one error) per input record, in order, streaming.
 
-Input is CSV (a header row; the fields of :mod:`exportctl.facts` and one column per answer) or
-JSON lines (one facts object per line), read by :mod:`exportctl.readers` (which defines an input
-record precisely).  Records are read, decided and yielded one at a time, so memory does not grow
-with the file.  A record with bad input yields an error result that names the row, the field and
+Input is CSV (a header row; the fields of :mod:`exportctl.inputs.items` and one column per
+answer) or JSON lines (one facts object per line), read by :mod:`exportctl.inputs.readers` (which
+defines an input record precisely).  Records are read, decided and yielded one at a time, so
+memory does not grow with the file.  A record with bad input yields an error result that names the row, the field and
 the reason; every other record is still decided.  Nothing is merged, split or dropped: the n-th
 result is the n-th input record.  A problem with the whole file (empty, no records, a repeated
-or missing column) raises :class:`~exportctl.readers.InputFileError` before any row is decided.
+or missing column) raises :class:`~exportctl.inputs.readers.InputFileError` before any row is
+decided.
 
 Exit status of ``exportctl screen`` (see :func:`exit_status`):
   0 every row decided and classified;  1 some rows undetermined or with questions open;
@@ -21,8 +22,9 @@ from typing import Any, Literal
 
 import attrs
 
-from .decision import Decision
-from .facts import (
+from exportctl.engine.classify import classify
+from exportctl.engine.decision import Decision
+from exportctl.inputs.items import (
     FIELDS,
     ContradictoryFacts,
     FactError,
@@ -30,8 +32,7 @@ from .facts import (
     facts_from_csv_row,
     facts_from_mapping,
 )
-from .order_of_review import classify
-from .readers import (
+from exportctl.inputs.readers import (
     InputFileError,
     Record,
     escape_surrogates,
@@ -40,8 +41,8 @@ from .readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
-from .regulations import Regulations
-from .rulesets import RuleSet
+from exportctl.law.regulations import Regulations
+from exportctl.law.rulesets import RuleSet
 
 __all__ = [
     "EXIT_ERRORS",
@@ -292,8 +293,8 @@ def authorize_transfers(
 
     Exactly one result per record, in order: nothing is merged, split or dropped.
     """
-    from .exemptions import authorize
-    from .transfers import transfer_from_csv_row, transfer_from_mapping
+    from exportctl.engine.authorize import authorize
+    from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
 
     for rec in _records(rows):
         n, raw = rec.row, rec.raw

@@ -36,7 +36,7 @@ from typing import IO, Any, overload
 
 import attrs
 
-from .facts import FactError
+from exportctl.inputs.items import FactError
 
 __all__ = [
     "MAX_DEPTH",

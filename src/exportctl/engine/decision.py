@@ -1,6 +1,6 @@
 """Decision records: the outcome, the classification, the trace of cited steps, open questions.
 
-A decision is frozen and JSON-serialisable (:func:`exportctl.output.to_jsonable`).  Its
+A decision is frozen and JSON-serialisable (:func:`exportctl.core.jsonable.to_jsonable`).  Its
 ``decision_id`` is a hash of the facts, the data version, the rule set and the date, so the same
 facts and data always give the same record (and the same id).
 """
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .rulesets import Question
+from exportctl.law.rulesets import Question
 
 __all__ = ["Classification", "Decision", "Outcome", "TraceStep"]
 

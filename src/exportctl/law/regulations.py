@@ -13,12 +13,12 @@ from typing import Any
 
 import attrs
 
-from .ccl import ECCN, CommerceControlList, load_ccl
-from .countries import Countries, CountryProfile, load_countries
-from .dataset import Manifest, load_json, manifest
-from .references import USMLRef
-from .supplements import Supplement, load_etl, load_supp1
-from .usml import UnitedStatesMunitionsList, USMLParagraph, load_usml
+from exportctl.law.bundle import Manifest, load_json, manifest
+from exportctl.law.ccl import ECCN, CommerceControlList, load_ccl
+from exportctl.law.countries import Countries, CountryProfile, load_countries
+from exportctl.law.references import USMLRef
+from exportctl.law.supplements import Supplement, load_etl, load_supp1
+from exportctl.law.usml import UnitedStatesMunitionsList, USMLParagraph, load_usml
 
 __all__ = ["Regulations", "RuleVersion", "regulations"]
 

@@ -1,0 +1,47 @@
+"""Provenance: what a decision was made under, and its id.
+
+A decision id hashes the subject's id, the facts the decision read (canonical JSON), the law's id
+and the date: the same facts decided under another law (a reform, another edition) or on another
+date get another id, and the same facts under the same law and date always get the same id,
+in any process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import attrs
+
+__all__ = ["Provenance", "canonical_json", "content_hash", "decision_id"]
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no insignificant white space (the input of every hash)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def content_hash(*parts: str) -> str:
+    """A short, stable hash of the parts (hex, 16 characters)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:16]
+
+
+def decision_id(subject_id: str, facts_key: str, law_id: str, as_of: dt.date) -> str:
+    """The id of a decision: subject, facts (canonical JSON), law id and date."""
+    key = f"{subject_id}\x00{facts_key}\x00{law_id}\x00{as_of.isoformat()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+@attrs.frozen
+class Provenance:
+    """The law a decision was made under: its id, the date, and any reforms applied."""
+
+    law_id: str
+    as_of: dt.date
+    reforms: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""Inputs: item facts, transfers and batch files, parsed and validated against the law."""
