@@ -1,13 +1,12 @@
 """Batch screening: one decision (or one error) per input record, in order, streaming.
 
-Input is CSV (a header row; the fields of :mod:`exportctl.inputs.items` and one column per
-answer) or JSON lines (one facts object per line), read by :mod:`exportctl.inputs.readers` (which
-defines an input record precisely).  Records are read, decided and yielded one at a time, so
-memory does not grow with the file.  A record with bad input yields an error result that names the row, the field and
-the reason; every other record is still decided.  Nothing is merged, split or dropped: the n-th
-result is the n-th input record.  A problem with the whole file (empty, no records, a repeated
-or missing column) raises :class:`~exportctl.inputs.readers.InputFileError` before any row is
-decided.
+Input is CSV (a header row; the fields of :mod:`exportctl.inputs.items` and one column per answer)
+or JSON lines (one facts object per line), read by :mod:`exportctl.inputs.readers` (which defines an
+input record precisely). Records are read, decided and yielded one at a time, so memory does not
+grow with the file. A record with bad input yields an error result that names the row, the field and
+the reason; every other record is still decided. Nothing is merged, split or dropped: the n-th
+result is the n-th input record. A problem with the whole file (empty, no records, a repeated or
+missing column) raises :class:`~exportctl.inputs.readers.InputFileError` before any row is decided.
 
 Exit status of ``exportctl screen`` (see :func:`exit_status`):
   0 every row decided and classified;  1 some rows undetermined or with questions open;
