@@ -16,6 +16,10 @@ import attrs
 import pytest
 
 from exportctl import regulations
+from exportctl.corpus.bundle import load_json
+from exportctl.corpus.references import USML_CATEGORIES, USMLRef, parse_usml
+from exportctl.corpus.regulations import Regulations
+from exportctl.corpus.usml import USMLParagraph
 from exportctl.engine.authorize import (
     ExemptionResult,
     Requirement,
@@ -32,14 +36,13 @@ from exportctl.inputs.transfers import (
     transfer_from_csv_row,
     transfer_from_mapping,
 )
-from exportctl.law.bundle import load_json
-from exportctl.law.references import USML_CATEGORIES, USMLRef, parse_usml
-from exportctl.law.regulations import Regulations
-from exportctl.law.usml import USMLParagraph
 
 #: Dates inside each version of § 126.7 (the versions are read from exemptions.json below).
 IFR_DAY = "2025-11-01"  # interim final rule, 89 FR 67270 (2024-09-01 .. 2025-12-29)
 FINAL_DAY = "2026-01-15"  # final rule, 90 FR 61053 (from 2025-12-30)
+#: The law transfers are parsed under where a test is not about a date (references, countries
+#: and questions are checked against it).
+PARSE_LAW = regulations(FINAL_DAY)
 
 _DATA = load_json("exemptions.json")
 VERSIONS = {v["id"]: v for v in _DATA["aukus_126_7"]["versions"]}
@@ -97,13 +100,13 @@ def make(*, answers: dict[str, Any] | None = None, **fields: Any) -> Transfer:
     raw.update(fields)
     merged = {**raw["answers"], **(answers or {})}
     raw["answers"] = {k: v for k, v in merged.items() if v is not None}
-    return transfer_from_mapping(raw)
+    return transfer_from_mapping(raw, PARSE_LAW)
 
 
 def without_answer(name: str) -> Transfer:
     raw = copy.deepcopy(BASE)
     del raw["answers"][name]
-    return transfer_from_mapping(raw)
+    return transfer_from_mapping(raw, PARSE_LAW)
 
 
 def party(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -456,7 +459,7 @@ ETL_CASES: list[tuple[int, dict[str, Any], bool, str]] = [
 
 
 def _etl_transfer(facts: dict[str, Any]) -> Transfer:
-    return transfer_from_mapping({"transfer_id": "ETL", **facts})
+    return transfer_from_mapping({"transfer_id": "ETL", **facts}, PARSE_LAW)
 
 
 @pytest.mark.parametrize(
@@ -865,7 +868,7 @@ def test_undetermined_lists_every_open_fact_and_is_never_eligible(ifr: Regulatio
     raw = copy.deepcopy(BASE)
     raw["answers"] = {}
     raw["value_usd"] = None
-    result = check_aukus(transfer_from_mapping(raw), ifr)
+    result = check_aukus(transfer_from_mapping(raw, ifr), ifr)
     assert result.status == "undetermined"
     assert questions(result) == {
         "classified",
@@ -875,7 +878,7 @@ def test_undetermined_lists_every_open_fact_and_is_never_eligible(ifr: Regulatio
         "manufacturing_abroad_sme",
         "transferor_complies_123_9_b",
     }
-    auth = authorize(transfer_from_mapping(raw), ifr)
+    auth = authorize(transfer_from_mapping(raw, ifr), ifr)
     assert auth.outcome == "undetermined" and auth.exemption is None
 
 
@@ -1279,7 +1282,7 @@ def test_a_reserved_usml_paragraph_is_an_input_error(regs: Regulations) -> None:
 
 def test_a_csv_row_with_a_reference_that_does_not_exist_is_an_input_error() -> None:
     with pytest.raises(FactError) as exc:
-        transfer_from_csv_row({"transfer_id": "C", "usml_classification": "IV(z)"})
+        transfer_from_csv_row({"transfer_id": "C", "usml_classification": "IV(z)"}, PARSE_LAW)
     assert exc.value.field == "usml_classification"
     row = {"transfer_id": "C", "usml_classification": "XI(d)", "related_to": "XI(a)(3)(xl)"}
     with pytest.raises(FactError) as exc:
@@ -1554,7 +1557,7 @@ def test_a_debarred_party_said_to_be_eligible_under_120_16_is_an_input_error(n: 
     bad[n] = attrs.evolve(bad[n], not_debarred=False, eligible_120_16=True)
     for check in (check_aukus, check_canada, authorize):
         with pytest.raises(ContradictoryPartyFacts):
-            check(attrs.evolve(transfer, parties=tuple(bad)))
+            check(attrs.evolve(transfer, parties=tuple(bad)), PARSE_LAW)
     # Not contradictory: debarment not known, or ineligible for another reason (§ 120.16(c)).
     chain[n].update(not_debarred=None, eligible_120_16=True)
     make(parties=[{k: v for k, v in p.items() if v is not None} for p in chain])
@@ -1571,7 +1574,7 @@ def test_a_csv_row_with_a_debarred_eligible_party_names_both_columns(role: str) 
         f"{role}_eligible_120_16": "yes",
     }
     with pytest.raises(ContradictoryPartyFacts) as exc:
-        transfer_from_csv_row(row)
+        transfer_from_csv_row(row, PARSE_LAW)
     assert exc.value.field == f"{role}.not_debarred,{role}.eligible_120_16"
 
 
@@ -1785,7 +1788,7 @@ def test_an_amount_that_is_not_one_is_an_input_error(value: Any) -> None:
         make(value_usd=value)
     assert exc.value.field == "value_usd"
     with pytest.raises(FactError) as exc:
-        transfer_from_csv_row({"transfer_id": "C", "value_usd": str(value)})
+        transfer_from_csv_row({"transfer_id": "C", "value_usd": str(value)}, PARSE_LAW)
     assert exc.value.field == "value_usd"
 
 
@@ -1794,18 +1797,18 @@ def test_answers_that_are_not_an_object_are_an_input_error(answers: Any) -> None
     raw = copy.deepcopy(BASE)
     raw["answers"] = answers
     with pytest.raises(FactError) as exc:
-        transfer_from_mapping(raw)
+        transfer_from_mapping(raw, PARSE_LAW)
     assert exc.value.field == "answers"
 
 
 def test_null_answers_are_no_answers_and_a_conflicting_duplicate_is_an_error() -> None:
     raw = copy.deepcopy(BASE)
     raw["answers"] = None
-    assert transfer_from_mapping(raw).answers == {}
+    assert transfer_from_mapping(raw, PARSE_LAW).answers == {}
     raw = copy.deepcopy(BASE)
     raw["classified"] = True  # also answered False in "answers"
     with pytest.raises(FactError) as exc:
-        transfer_from_mapping(raw)
+        transfer_from_mapping(raw, PARSE_LAW)
     assert exc.value.field == "classified"
 
 

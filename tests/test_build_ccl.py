@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 from tools.databuild import ccl  # noqa: E402
 from tools.databuild.common import DEFAULT_REFERENCE, BuildError  # noqa: E402
 
-from exportctl.law.references import parse_eccn  # noqa: E402  (src/ is put on sys.path by .common)
+from exportctl.corpus.references import parse_eccn  # noqa: E402  (src/ is put on sys.path by .common)
 
 if not (DEFAULT_REFERENCE / "ear").is_dir():
     pytest.skip(

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 from tools.databuild import ecfr, exponents, usml, usml_crosscheck  # noqa: E402
 from tools.databuild.common import BuildError  # noqa: E402
 
-from exportctl.law.bundle import load_json  # noqa: E402
+from exportctl.corpus.bundle import load_json  # noqa: E402
 
 XML = """<?xml version="1.0"?>
 <DIV5 N="121" TYPE="PART"><DIV8 N="121.1" TYPE="SECTION">

@@ -45,7 +45,7 @@ def test_usml_show_json() -> None:
     assert doc["reference"] == "XI(a)(3)(xviii)"
     assert doc["significant_military_equipment"] is True
     assert doc["as_of"] == "2025-01-15"
-    assert doc["data_version"] == exportctl.regulations().data_version
+    assert doc["law_id"] == exportctl.law("2025-01-15").id
 
 
 def test_usml_show_table_and_csv() -> None:

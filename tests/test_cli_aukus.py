@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import exportctl
 from exportctl.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +77,7 @@ def test_aukus_check_json() -> None:
     assert code == 0
     record = json.loads(out)
     assert record["transfer_id"] == "AUKUS-2026-0042"
-    assert record["as_of"] == FINAL_DAY and record["data_version"]
+    assert record["as_of"] == FINAL_DAY and record["law_id"] == exportctl.law(FINAL_DAY).id
     assert (record["status"], record["version"]) == ("eligible", "itar-126.7-final-2025")
     # (a), (b)(1)-(5) of § 126.7 and § 120.15(b) (no party ineligible under § 120.16)
     assert [r["status"] for r in record["requirements"]] == ["pass"] * 7

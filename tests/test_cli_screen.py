@@ -10,6 +10,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
+import exportctl
 from exportctl.cli import main
 
 HEADER = (
@@ -120,7 +121,7 @@ def test_classify_json_is_a_decision_record(tmp_path: Path) -> None:
     doc = json.loads(out)
     assert code == 0 and doc["jurisdiction"] == "ITAR"
     assert doc["classification"]["mt"] == "yes" and doc["ruleset"] == "baseline"
-    assert doc["as_of"] == "2025-06-01" and doc["data_version"]
+    assert doc["as_of"] == "2025-06-01" and doc["law_id"] == exportctl.law("2025-06-01").id
 
 
 def test_classify_interactive_asks_only_what_is_needed() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import exportctl
-from exportctl.law.countries import OutsideCoverage, UnknownCountry
+from exportctl.corpus.countries import OutsideCoverage, UnknownCountry
 
 D = dt.date
 

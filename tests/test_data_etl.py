@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import exportctl
-from exportctl.law.references import parse_usml
+from exportctl.corpus.references import parse_usml
 
 
 def test_28_rows(regs: exportctl.Regulations) -> None:
@@ -75,7 +75,7 @@ def test_every_etl_erratum_applied() -> None:
     import json
     from pathlib import Path
 
-    from exportctl.law.bundle import load_json
+    from exportctl.corpus.bundle import load_json
 
     path = Path(__file__).resolve().parents[1] / "data" / "errata" / "etl.json"
     ids = {e["id"] for e in json.loads(path.read_text(encoding="utf-8"))["errata"]}

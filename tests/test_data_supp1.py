@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import exportctl
-from exportctl.law.bundle import load_json
+from exportctl.corpus.bundle import load_json
 
 
 def test_98_rows_and_every_source_row_used(regs: exportctl.Regulations) -> None:

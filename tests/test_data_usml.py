@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import exportctl
-from exportctl.law.bundle import load_json
-from exportctl.law.references import USML_CATEGORIES, designation_kind, ordinal
-from exportctl.law.usml import UnknownReference
+from exportctl.corpus.bundle import load_json
+from exportctl.corpus.references import USML_CATEGORIES, designation_kind, ordinal
+from exportctl.corpus.usml import UnknownReference
 
 ROOT = Path(__file__).resolve().parents[1]
 

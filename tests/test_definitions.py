@@ -27,10 +27,10 @@ from click.testing import CliRunner
 
 import exportctl
 from exportctl.cli import main
+from exportctl.corpus.bundle import load_json
+from exportctl.corpus.references import parse_usml
 from exportctl.engine import exclusions
 from exportctl.inputs.transfers import Transfer
-from exportctl.law.bundle import load_json
-from exportctl.law.references import parse_usml
 from exportctl.testing import usml_references
 
 REGS = exportctl.regulations("2025-11-01")

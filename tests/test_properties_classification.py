@@ -23,8 +23,8 @@ from exportctl import (
     facts_from_mapping,
     load_ruleset,
 )
+from exportctl.corpus.bundle import load_json
 from exportctl.engine.classify import classify_uncached
-from exportctl.law.bundle import load_json
 from exportctl.testing import (
     ECCN_TIERS,
     answers,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportctl.law.references import (
+from exportctl.corpus.references import (
     LEVEL_KINDS,
     USML_CATEGORIES,
     ECCNRef,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from exportctl.law.bundle import load_json
-from exportctl.law.text import specially_designed_scope, without_mt_annotations
+from exportctl.corpus.bundle import load_json
+from exportctl.corpus.text import specially_designed_scope, without_mt_annotations
 
 RAW = {p["ref"]: p for p in load_json("usml.json")["paragraphs"]}
 scope = specially_designed_scope.__wrapped__  # the function, not its cache

@@ -22,9 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
-
-from exportctl.law.ccl import load_ccl  # noqa: E402
-from exportctl.law.usml import load_usml  # noqa: E402
+from exportctl import law  # noqa: E402
 from exportctl.search import CACHE_ENV, SearchIndex, build_index, suggest  # noqa: E402
 from tools.search_quality import load_queries  # noqa: E402
 
@@ -56,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the queries")
     args = parser.parse_args(argv)
-    usml, ccl = load_usml(), load_ccl()
+    usml, ccl = law().usml, law().ccl
 
     builds = [
         build_index(usml, ccl, edition_key="bench", cache=False).build_seconds * 1000

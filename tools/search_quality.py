@@ -26,7 +26,7 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from exportctl.law.references import ReferenceSyntaxError, parse_usml  # noqa: E402
+from exportctl.corpus.references import ReferenceSyntaxError, parse_usml  # noqa: E402
 from exportctl.search import Hit, SearchIndex  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search" / "queries.json"
@@ -140,11 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-held-out", action="store_true", help="also print held-out misses")
     parser.add_argument("--limit", type=int, default=5)
     args = parser.parse_args(argv)
-    from exportctl.law.ccl import load_ccl
-    from exportctl.law.usml import load_usml
+    from exportctl import law
     from exportctl.search import build_index
 
-    index = build_index(load_usml(), load_ccl(), edition_key="quality", cache=False)
+    index = build_index(law().usml, law().ccl, edition_key="quality", cache=False)
     outcomes = evaluate(index, load_queries(), args.limit)
     table = scores(outcomes)
     order = ["all", "usml", "ccl", "tuning", "held-out"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exportctl.law.bundle import load_json
+from exportctl.corpus.bundle import load_json
 from exportctl.search import Glossary, load_glossary
 from exportctl.search.glossary import normalise_word, words
 

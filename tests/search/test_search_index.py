@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exportctl.law.usml import load_usml
+from exportctl import law
 from exportctl.search import SearchError, SearchIndex
 from exportctl.search.documents import split_mt
 
@@ -166,7 +166,7 @@ def test_any_text_is_a_safe_query(index: SearchIndex, text: str, regime: str, li
 
 _PARAGRAPHS = {
     p.designation: split_mt(p.text)[0]
-    for p in load_usml().paragraphs
+    for p in law().usml.paragraphs
     if not p.reserved and len(p.text) > 40
 }
 

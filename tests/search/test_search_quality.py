@@ -12,9 +12,8 @@ from collections import Counter
 import pytest
 from tools import search_quality as sq
 
-from exportctl.law.ccl import load_ccl
-from exportctl.law.references import USML_CATEGORIES, parse_eccn, parse_usml
-from exportctl.law.usml import load_usml
+from exportctl import law
+from exportctl.corpus.references import USML_CATEGORIES, parse_eccn, parse_usml
 from exportctl.search import SearchIndex
 from exportctl.search.query import STOPWORDS
 
@@ -47,7 +46,7 @@ def test_query_set_covers_every_usml_category() -> None:
 
 
 def test_query_set_covers_ccl_categories_600_series_9x515_and_at_only() -> None:
-    ccl = load_ccl()
+    ccl = law().ccl
     eccns = {parse_eccn(e).eccn for q in QUERIES if q.regime == "ccl" for e in q.expected}
     assert {int(e[0]) for e in eccns} == set(range(10))
     assert any(parse_eccn(e).is_600_series for e in eccns)
@@ -57,7 +56,7 @@ def test_query_set_covers_ccl_categories_600_series_9x515_and_at_only() -> None:
 
 
 def _expected_text(q: sq.Query) -> str:
-    usml, ccl = load_usml(), load_ccl()
+    usml, ccl = law().usml, law().ccl
     ref = q.expected[0]
     if q.regime == "usml":
         return usml.get(ref).text
@@ -90,7 +89,7 @@ def _norm(text: str) -> str:
 
 
 def test_every_expectation_names_real_paragraphs_and_a_checked_source() -> None:
-    usml, ccl = load_usml(), load_ccl()
+    usml, ccl = law().usml, law().ccl
     kinds = Counter()
     for q in QUERIES:
         for ref in q.expected:

@@ -28,7 +28,7 @@ def test_ccl_suggestions_name_each_eccn_once(index: SearchIndex) -> None:
 
 
 def test_usml_suggestions_do_not_repeat_a_paragraph_and_its_parent(index: SearchIndex) -> None:
-    from exportctl.law.references import parse_usml
+    from exportctl.corpus.references import parse_usml
 
     found = [s for s in suggest(index, "night vision goggles", limit=3) if s.regime == "usml"]
     refs = [parse_usml(s.reference) for s in found]

@@ -42,7 +42,7 @@ from .common import CHART_COLUMN_NAMES, BuildError, read_json
 
 # isort: split
 # .common puts src/ on sys.path, so exportctl is importable without being installed.
-from exportctl.law.references import ECCNRef, ReferenceSyntaxError, parse_eccn
+from exportctl.corpus.references import ECCNRef, ReferenceSyntaxError, parse_eccn
 
 __all__ = ["CHART_COLUMNS", "E2025", "E2026", "REASON_CODES", "build", "build_2025"]
 
@@ -597,7 +597,10 @@ _RANGE_2025 = re.compile(
     rf"(?P<text>\[reserved\])\.?$",
     re.IGNORECASE,
 )
-_REASON_2025 = re.compile(r"(?m)^\*Reasons? for Control:\*[ \t]*(?P<raw>[^\n]*?)[ \t]*$")
+#: "*Reason for Control:* NS, AT" — and, in some entries (1A006), "*Reason for Control: NS, AT*".
+_REASON_2025 = re.compile(
+    r"(?m)^\*Reasons? for Control:(?:\*[ \t]*(?P<raw>[^\n]*?)|[ \t]*(?P<inner>[^\n*]*?)\*)[ \t]*$"
+)
 _SECTION_2025 = re.compile(
     r"(?m)^\*?(?:List Based License Exceptions|List of Items Controlled|Special Conditions for STA|"
     r"Reporting Requirements|License Exceptions)"
@@ -702,12 +705,25 @@ def _items_2025(eccn: str, details: str, problems: _Problems) -> _Items:
 def _license_2025(
     eccn: str, details: str, problems: _Problems
 ) -> tuple[str | None, list[dict[str, Any]]]:
-    start = details.find("License Requirements")
-    if start < 0:
-        return None, []
+    if details.lstrip().startswith("*Reason for Control"):
+        # The capture dropped the heading of some entries (3A001, 9A620, …): their details open
+        # with the Reason for Control line itself (the words "License Requirements" may still
+        # occur further down, in a note).
+        problems.add(
+            f"{eccn} ({E2025}): no 'License Requirements' heading; the section is read from the "
+            "Reason for Control line that opens the entry"
+        )
+        start = 0
+    else:
+        start = details.find("License Requirements")
+        if start < 0:
+            return None, []
     end = _SECTION_2025.search(details, start)
     section = details[start : end.start() if end else len(details)]
-    reasons = _REASON_2025.findall(section)
+    reasons = [
+        m.group("raw") if m.group("raw") is not None else m.group("inner")
+        for m in _REASON_2025.finditer(section)
+    ]
     if len(reasons) > 1:
         raise _error(eccn, f"{E2025} has {len(reasons)} Reason for Control lines")
     rows: list[dict[str, Any]] = []

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from exportctl.law.references import label_kinds, ordinal
+from exportctl.corpus.references import label_kinds, ordinal
 
 from .common import ERRATA, BuildError, read_json
 from .usml import MT_MARK

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from exportctl.law.references import (
+from exportctl.corpus.references import (
     LEVEL_KINDS,
     USML_CATEGORIES,
     USMLRef,
@@ -23,7 +23,7 @@ from exportctl.law.references import (
     ordinal,
     parse_usml,
 )
-from exportctl.law.supplements import APPLIES_TO, CONDITION_TESTS
+from exportctl.corpus.supplements import APPLIES_TO, CONDITION_TESTS
 
 from .common import ERRATA, BuildError, read_csv, read_json
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from exportctl.law.references import (
+from exportctl.corpus.references import (
     LEVEL_KINDS,
     USMLRef,
     label_at,
@@ -30,7 +30,7 @@ from exportctl.law.references import (
     ordinal,
     parse_usml,
 )
-from exportctl.law.text import SCOPES, specially_designed_scope
+from exportctl.corpus.text import SCOPES, specially_designed_scope
 
 from .common import ERRATA, BuildError, load_errata, read_csv, read_json
 

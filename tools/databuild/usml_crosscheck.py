@@ -16,7 +16,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from exportctl.law.references import parse_usml
+from exportctl.corpus.references import parse_usml
 
 from . import ecfr, usml
 from .common import ERRATA, BuildError, read_json

@@ -31,6 +31,13 @@ from exportctl.cli.output import (
     to_jsonable,
     trace_rows,
 )
+from exportctl.corpus.bundle import DataIntegrityError
+from exportctl.corpus.countries import OutsideCoverage, UnknownCountry
+from exportctl.corpus.law import Law
+from exportctl.corpus.references import ReferenceSyntaxError, parse_eccn
+from exportctl.corpus.regulations import Regulations, regulations
+from exportctl.corpus.rulesets import Question, RuleSet, load_ruleset
+from exportctl.corpus.usml import UnknownReference
 from exportctl.engine import batch as screening
 from exportctl.engine.classify import classify
 from exportctl.engine.decision import Decision
@@ -43,12 +50,6 @@ from exportctl.inputs.readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
-from exportctl.law.bundle import DataIntegrityError
-from exportctl.law.countries import OutsideCoverage, UnknownCountry
-from exportctl.law.references import ReferenceSyntaxError, parse_eccn
-from exportctl.law.regulations import Regulations, regulations
-from exportctl.law.rulesets import Question, RuleSet, load_ruleset
-from exportctl.law.usml import UnknownReference
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -181,7 +182,7 @@ def usml_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "catch_all": p.is_catch_all,
         "children": [str(c.designation) for c in children],
         "notes": [f"{n.heading}: {n.text}" for n in p.notes],
-        "data_version": regs.data_version,
+        "law_id": regs.id,
         "as_of": regs.as_of,
     }
     _emit_record(record, fmt)
@@ -239,7 +240,7 @@ def eccn_show(ref: str, fmt: str, as_of: dt.date | None) -> None:
         "items": len(e.items),
         "edition": e.heading_edition,
         "items_edition": e.items_edition,
-        "data_version": regs.data_version,
+        "law_id": regs.id,
         "as_of": regs.as_of,
     }
     _emit_record(record, fmt)
@@ -300,7 +301,7 @@ def country_show(code: str, fmt: str, as_of: dt.date | None) -> None:
         "country_chart_marks": list(p.country_chart_marks),
         "country_chart_footnotes": list(p.country_chart_footnotes),
         "warnings": list(p.warnings),
-        "data_version": regs.data_version,
+        "law_id": regs.id,
     }
     _emit_record(record, fmt)
 
@@ -328,7 +329,7 @@ def _emit_decision(decision: Decision, fmt: str, explain: bool) -> None:
         "open_questions": [f"{q.id}: {q.text} [{q.citation}]" for q in decision.open_questions],
         "rules_fired": list(decision.rules_fired),
         "as_of": decision.as_of,
-        "data_version": decision.data_version,
+        "law_id": decision.law_id,
         "ruleset": decision.ruleset,
         "decision_id": decision.decision_id,
         "warnings": list(decision.warnings),
@@ -722,14 +723,14 @@ def _name(file: Any) -> str:
     return name if isinstance(name, str) else ""
 
 
-def _load_transfer(file: Any) -> Any:
+def _load_transfer(file: Any, law: Law) -> Any:
     from exportctl.inputs.transfers import transfer_from_mapping
 
     raw = load_json_document(file, "transfer", _name(file))
     shape = transfer_shape_error(raw)
     if shape is not None:
         raise shape
-    return transfer_from_mapping(raw)
+    return transfer_from_mapping(raw, law)
 
 
 @main.group()
@@ -751,12 +752,12 @@ def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> No
     from exportctl.engine.authorize import check_aukus_after_126_1
 
     regs = _snapshot(as_of)
-    transfer = _load_transfer(file)
+    transfer = _load_transfer(file, regs)
     denied, result = check_aukus_after_126_1(transfer, regs)
     header = {
         "transfer_id": transfer.transfer_id,
         "as_of": regs.as_of,
-        "data_version": regs.data_version,
+        "law_id": regs.id,
     }
     if result is None:
         header["proscribed_126_1"] = [p.detail for p in denied]
@@ -833,7 +834,8 @@ def etl_check(
             "related_to": related_to,
             "specially_designed_for": specially_designed_for,
             "answers": answers,
-        }
+        },
+        regs,
     )
     matches = match_rows(regs.etl, transfer, regs.usml)
     rows = [

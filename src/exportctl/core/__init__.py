@@ -1,6 +1,6 @@
 """The regime-neutral core: dated values, three-valued results, the fact registry, provenance.
 
-Nothing here knows the ITAR or the EAR; the law (:mod:`exportctl.law`) and the engines
+Nothing here knows the ITAR or the EAR; the law (:mod:`exportctl.corpus`) and the engines
 (:mod:`exportctl.engine`) are built on these pieces.
 """
 

@@ -24,28 +24,24 @@ The requirement texts, versions, and the § 123.15 thresholds are data (data/exe
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any, Literal
 
 import attrs
 
+from exportctl.core import provenance
 from exportctl.core.jsonable import to_jsonable
+from exportctl.corpus.law import Law
+from exportctl.corpus.references import USMLRef, parse_usml
+from exportctl.corpus.rulesets import Question
 from exportctl.engine.exclusions import RowMatch, match_rows
 from exportctl.inputs.transfers import (
     Party,
     Transfer,
     precise_paragraphs,
     reference_within,
-    transfer_fact_ids,
     validate_transfer,
 )
-from exportctl.law.bundle import load_json
-from exportctl.law.references import USMLRef, parse_usml
-from exportctl.law.regulations import Regulations, regulations
-from exportctl.law.rulesets import Question
 
 __all__ = [
     "Authorization",
@@ -97,7 +93,7 @@ class Authorization:
     exemptions: tuple[ExemptionResult, ...]
     open_questions: tuple[Question, ...]
     as_of: dt.date
-    data_version: str
+    law_id: str
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,24 +101,23 @@ class Authorization:
         return record
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, Any]:
-    data: dict[str, Any] = load_json("exemptions.json")
-    return data
 
 
-def _question(fact: str) -> Question:
-    spec = transfer_fact_ids().get(fact) or transfer_fact_ids().get(f"party.{fact}")
-    if spec is None:
-        return Question(fact, fact, "", "structural")
-    return Question(fact, spec.get("question", fact), spec.get("citation", ""), spec["type"])
+def _question(fact: str, law: Law) -> Question:
+    """The question for a fact the requirements need (a party's flag is asked as ``party.<flag>``
+    in the data, and named by its flag)."""
+    found = law.facts.get(fact)
+    if found is not None:
+        return found
+    party = law.facts.get(f"party.{fact}")
+    return attrs.evolve(party, id=fact) if party is not None else law.facts.question(fact)
 
 
 # --------------------------------------------------------------------------------------------
 # 22 CFR 126.1
 
 
-def proscribed(transfer: Transfer, regs: Regulations) -> tuple[Requirement, ...]:
+def proscribed(transfer: Transfer, regs: Law) -> tuple[Requirement, ...]:
     """One failing requirement per proscribed country the transfer touches (none: not touched)."""
     out = []
     for code in transfer.countries():
@@ -138,7 +133,7 @@ def proscribed(transfer: Transfer, regs: Regulations) -> tuple[Requirement, ...]
     return tuple(out)
 
 
-def _country_warnings(transfer: Transfer, regs: Regulations) -> tuple[str, ...]:
+def _country_warnings(transfer: Transfer, regs: Law) -> tuple[str, ...]:
     """What the data cannot tell about the countries the transfer touches on the date (e.g. a
     § 126.1(r) suspension known only up to an earlier date)."""
     out: list[str] = []
@@ -153,20 +148,22 @@ def _country_warnings(transfer: Transfer, regs: Regulations) -> tuple[str, ...]:
 # Requirements
 
 
-def _flag(party: Party, name: str) -> bool | None:
+def _flag(party: Party, name: str, implications: list[dict[str, Any]]) -> bool | None:
     """A party's flag, or what another flag implies for it (e.g. a debarred person is not
     eligible under § 120.16(c))."""
     value = party.flag(name)
     if value is not None:
         return value
-    for rule in _data().get("party_implications", []):
+    for rule in implications:
         if name in rule["then"] and all(party.flag(k) == v for k, v in rule["if"].items()):
             implied: bool = rule["then"][name]
             return implied
     return None
 
 
-def _party_eligible(party: Party, options: list[dict[str, Any]]) -> tuple[Status, list[str], str]:
+def _party_eligible(
+    party: Party, options: list[dict[str, Any]], implications: list[dict[str, Any]]
+) -> tuple[Status, list[str], str]:
     """Does one party fit any of the eligible kinds of § 126.7(b)(2)?"""
     missing: list[str] = []
     for option in options:
@@ -175,7 +172,7 @@ def _party_eligible(party: Party, options: list[dict[str, Any]]) -> tuple[Status
         needs = dict(option.get("needs", {}))
         if party.role == "broker":
             needs.update(option.get("brokers_need", {}))
-        values = {k: _flag(party, k) for k in needs}
+        values = {k: _flag(party, k, implications) for k in needs}
         if party.kind is not None and all(values[k] == v for k, v in needs.items()):
             return "pass", [], f"{party.label}: {option['id']}"
         if not any(values[k] is not None and values[k] != v for k, v in needs.items()):
@@ -188,14 +185,18 @@ def _party_eligible(party: Party, options: list[dict[str, Any]]) -> tuple[Status
     return "fail", [], f"{party.label} is none of the eligible parties"
 
 
-def _parties(req: dict[str, Any], transfer: Transfer) -> tuple[Status, list[str], str]:
+def _parties(
+    req: dict[str, Any], transfer: Transfer, regs: Law
+) -> tuple[Status, list[str], str]:
     if transfer.parties is None:
         return "unknown", ["parties"], "the parties are not known"
     status: Status = "pass"
     missing: list[str] = []
     details = []
     for party in transfer.parties:
-        s, m, d = _party_eligible(party, req["eligible"])
+        s, m, d = _party_eligible(
+            party, req["eligible"], regs.exemption_data.get("party_implications", [])
+        )
         details.append(d)
         if s == "fail":
             return "fail", [], d
@@ -226,7 +227,7 @@ def _unknown_countries(transfer: Transfer) -> list[str]:
 
 
 def _territory(
-    req: dict[str, Any], transfer: Transfer, regs: Regulations
+    req: dict[str, Any], transfer: Transfer, regs: Law
 ) -> tuple[Status, list[str], str]:
     allowed = regs.countries.members(req["country_set"], regs.as_of)
     countries = transfer.countries()
@@ -239,9 +240,9 @@ def _territory(
     return "pass", [], f"all within {', '.join(sorted(allowed))}"
 
 
-def _thresholds(transfer: Transfer, regs: Regulations) -> tuple[Status, list[str], str]:
+def _thresholds(transfer: Transfer, regs: Law) -> tuple[Status, list[str], str]:
     """§ 123.15(a): would the value require congressional certification?"""
-    thresholds = _data()["thresholds_123_15"]
+    thresholds = regs.exemption_data["thresholds_123_15"]
     if transfer.to_country in thresholds["not_for_destinations"]:
         return "pass", [], thresholds["not_for_destinations_reason"]
     rows = thresholds["rows"]
@@ -320,25 +321,25 @@ def _member(field: str, value: str | None, allowed: list[str], known: str) -> _C
     return _Check("fail", f"{value} is not covered ({', '.join(allowed)})", facts)
 
 
-def _check_activity(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_activity(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     return _member("activity", t.activity, req["activities"], "activity")
 
 
-def _check_destination(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_destination(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     return _member("to_country", t.to_country, req["countries"], "destination")
 
 
-def _check_territory(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_territory(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     status, missing, detail = _territory(req, t, regs)
     return _Check(status, detail, {"countries": list(t.countries())}, tuple(missing))
 
 
-def _check_parties(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
-    status, missing, detail = _parties(req, t)
+def _check_parties(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
+    status, missing, detail = _parties(req, t, regs)
     return _Check(status, detail, {"parties": [p.label for p in t.parties or ()]}, tuple(missing))
 
 
-def _check_supplement(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_supplement(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     matches = rows[req["supplement"]]
     caught = [m for m in matches if m.caught is True]
     unknown = [m for m in matches if m.caught is None]
@@ -358,7 +359,7 @@ def _check_supplement(req: dict[str, Any], t: Transfer, regs: Regulations, rows:
     return _Check("pass", "no row catches the transfer", facts)
 
 
-def _check_value(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_value(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     sme = t.answer("manufacturing_abroad_sme")
     facts = {
         "value_usd": t.value_usd,
@@ -375,7 +376,7 @@ def _check_value(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows
     return _Check(status, detail, facts, tuple(missing))
 
 
-def _check_no_transit(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_no_transit(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     facts = {"transit_countries": t.transit_countries}
     if t.transit_countries is None:
         return _Check("unknown", "transit is not known", facts, ("transit_countries",))
@@ -384,7 +385,7 @@ def _check_no_transit(req: dict[str, Any], t: Transfer, regs: Regulations, rows:
     return _Check("pass", "no transit of third countries", facts)
 
 
-def _check_end_users(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_end_users(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     parties = t.parties or ()
     ends = [p for p in parties if p.role == "end_user"] or [
         p for p in parties if p.role == "recipient"
@@ -406,7 +407,7 @@ def _check_end_users(req: dict[str, Any], t: Transfer, regs: Regulations, rows: 
     )
 
 
-def _check_sme(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_sme(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     ref = t.usml_classification
     # A reference above the leaf stands for some paragraph beneath it: SME if all of them are.
     leaves = precise_paragraphs(regs.usml, ref) if ref is not None else ()
@@ -436,7 +437,7 @@ def _check_sme(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) 
 
 
 def _check_not_proscribed(
-    req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows
+    req: dict[str, Any], t: Transfer, regs: Law, rows: Rows
 ) -> _Check:
     """§ 126.1(a) (and § 126.5(b) "and § 126.1"): the exemption is unavailable for a proscribed
     country, and cannot be granted before every country the transfer touches is known."""
@@ -453,7 +454,7 @@ def _check_not_proscribed(
 
 
 def _check_no_ineligible_party(
-    req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows
+    req: dict[str, Any], t: Transfer, regs: Law, rows: Rows
 ) -> _Check:
     """§ 120.15(b): no exemption for a transaction in which a party is generally ineligible as
     set forth in § 120.16 (debarred, or ineligible).  ``require_known`` flags must be known for
@@ -462,13 +463,16 @@ def _check_no_ineligible_party(
     if t.parties is None:
         return _Check("unknown", "the parties are not known", facts, ("parties",))
     missing: list[str] = []
+    implications = regs.exemption_data.get("party_implications", [])
     for party in t.parties:
         for flag, bad in req["ineligible_if"].items():
-            if _flag(party, flag) == bad:
+            if _flag(party, flag, implications) == bad:
                 return _Check(
                     "fail", f"{party.label}: {flag} = {'yes' if bad else 'no'} (§ 120.16)", facts
                 )
-        missing.extend(f for f in req["require_known"] if _flag(party, f) is None)
+        missing.extend(
+            f for f in req["require_known"] if _flag(party, f, implications) is None
+        )
     absent = [r for r in req["roles"] if r not in {p.role for p in t.parties}]
     if absent:
         missing.append("parties")
@@ -480,7 +484,7 @@ def _check_no_ineligible_party(
     return _Check("pass", "no party is debarred or ineligible under § 120.16", facts)
 
 
-def _check_fact(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows) -> _Check:
+def _check_fact(req: dict[str, Any], t: Transfer, regs: Law, rows: Rows) -> _Check:
     value = t.answer(req["fact"])
     facts = {req["fact"]: value}
     if value is None:
@@ -489,7 +493,7 @@ def _check_fact(req: dict[str, Any], t: Transfer, regs: Regulations, rows: Rows)
 
 
 #: The requirement tests the data may name (data/exemptions/exemptions.json, "test").
-_CHECKS: dict[str, Callable[[dict[str, Any], Transfer, Regulations, Rows], _Check]] = {
+_CHECKS: dict[str, Callable[[dict[str, Any], Transfer, Law, Rows], _Check]] = {
     "activity": _check_activity,
     "territory": _check_territory,
     "parties": _check_parties,
@@ -510,7 +514,7 @@ REQUIREMENT_TESTS = frozenset(_CHECKS)
 
 
 def _requirement(
-    req: dict[str, Any], transfer: Transfer, regs: Regulations, supplement_rows: Rows
+    req: dict[str, Any], transfer: Transfer, regs: Law, supplement_rows: Rows
 ) -> tuple[Requirement, list[str], tuple[str, ...]]:
     check = _CHECKS.get(req["test"])
     if check is None:  # pragma: no cover - the data build admits only the tests above
@@ -531,10 +535,10 @@ def _exemption(
     name: str,
     key: str,
     transfer: Transfer,
-    regs: Regulations,
+    regs: Law,
     supplement_rows: dict[str, tuple[RowMatch, ...]],
 ) -> ExemptionResult:
-    spec = _data()[key]
+    spec = regs.exemption_data[key]
     version = next(
         (
             v
@@ -596,7 +600,7 @@ def _exemption(
             "undetermined",
             (unknown,),
             (),
-            (_question("activity"),),
+            (_question("activity", regs),),
             version.get("modelled", ""),
         )
     own_path = False  # a paragraph of its own (e.g. § 126.5(a)) decides instead of the rest
@@ -663,31 +667,29 @@ def _exemption(
         status,
         tuple(requirements),
         tuple(excluded),
-        tuple(_question(f) for f in missing) if status == "undetermined" else (),
+        tuple(_question(f, regs) for f in missing) if status == "undetermined" else (),
         version.get("modelled", ""),
     )
 
 
-def _supplement_rows(transfer: Transfer, regs: Regulations) -> dict[str, tuple[RowMatch, ...]]:
+def _supplement_rows(transfer: Transfer, regs: Law) -> dict[str, tuple[RowMatch, ...]]:
     return {
         "etl": match_rows(regs.etl, transfer, regs.usml),
         "supp1": match_rows(regs.supp1, transfer, regs.usml, column="126.5"),
     }
 
 
-def check_aukus(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:
+def check_aukus(transfer: Transfer, regs: Law) -> ExemptionResult:
     """§ 126.7 alone (without § 126.1): the AUKUS exemption's requirements for one transfer."""
-    regs = regs or regulations()
     validate_transfer(transfer, regs)
     return _exemption("126.7", "aukus_126_7", transfer, regs, _supplement_rows(transfer, regs))
 
 
 def check_aukus_after_126_1(
-    transfer: Transfer, regs: Regulations | None = None
+    transfer: Transfer, regs: Law
 ) -> tuple[tuple[Requirement, ...], ExemptionResult | None]:
     """§ 126.1 first (§ 126.1(a): exemptions do not apply to proscribed destinations), then
     § 126.7: the failing § 126.1 requirements, or none and the § 126.7 result."""
-    regs = regs or regulations()
     validate_transfer(transfer, regs)
     denied = proscribed(transfer, regs)
     if denied:
@@ -695,30 +697,24 @@ def check_aukus_after_126_1(
     return (), check_aukus(transfer, regs)
 
 
-def check_canada(transfer: Transfer, regs: Regulations | None = None) -> ExemptionResult:
+def check_canada(transfer: Transfer, regs: Law) -> ExemptionResult:
     """§ 126.5 (with the § 126.1 and § 120.16 terms § 126.5(b) recalls) for one transfer."""
-    regs = regs or regulations()
     validate_transfer(transfer, regs)
     return _exemption("126.5", "canada_126_5", transfer, regs, _supplement_rows(transfer, regs))
 
 
-def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorization:
+def authorize(transfer: Transfer, regs: Law) -> Authorization:
     """§ 126.1, then every modelled exemption: which one is available, or that a license is
     needed, or that the facts do not yet tell."""
-    regs = regs or regulations()
     validate_transfer(transfer, regs)
     denied = proscribed(transfer, regs)
     warnings = (*regs.warnings, *_country_warnings(transfer, regs))
-    key = json.dumps(
-        {
-            "transfer": to_jsonable(transfer),
-            "as_of": regs.as_of.isoformat(),
-            "data": regs.data_version,
-        },
-        sort_keys=True,
-        default=str,
+    decision_id = provenance.decision_id(
+        transfer.transfer_id,
+        provenance.canonical_json(to_jsonable(transfer)),
+        regs.id,
+        regs.as_of,
     )
-    decision_id = hashlib.sha256(key.encode()).hexdigest()[:20]
     if denied:
         return Authorization(
             decision_id,
@@ -729,7 +725,7 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
             (),
             (),
             regs.as_of,
-            regs.data_version,
+            regs.id,
             warnings,
         )
     rows = _supplement_rows(transfer, regs)
@@ -752,7 +748,7 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
         outcome = "undetermined"
         eligible = []
         questions.extend(
-            _question(f)
+            _question(f, regs)
             for f in dict.fromkeys(unknown_countries)
             if f not in {q.id for q in questions}
         )
@@ -767,6 +763,6 @@ def authorize(transfer: Transfer, regs: Regulations | None = None) -> Authorizat
         results,
         tuple(questions) if outcome == "undetermined" else (),
         regs.as_of,
-        regs.data_version,
+        regs.id,
         warnings,
     )

@@ -21,6 +21,9 @@ from typing import Any, Literal
 
 import attrs
 
+from exportctl.corpus.bundle import DataIntegrityError
+from exportctl.corpus.regulations import Regulations
+from exportctl.corpus.rulesets import RuleSet
 from exportctl.engine.classify import classify
 from exportctl.engine.decision import Decision
 from exportctl.inputs.items import (
@@ -40,8 +43,6 @@ from exportctl.inputs.readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
-from exportctl.law.regulations import Regulations
-from exportctl.law.rulesets import RuleSet
 
 __all__ = [
     "EXIT_ERRORS",
@@ -181,6 +182,8 @@ def screen(
                 error=f"contradictory facts: {exc.reason} [{exc.citation}]",
             )
             continue
+        except DataIntegrityError:
+            raise  # no row is decided on unverified data: the whole run stops
         except Exception as exc:
             yield ScreenResult(n, item_id, "error", error_field="row", error=_internal(exc))
             continue
@@ -307,7 +310,9 @@ def authorize_transfers(
                 shape = transfer_shape_error(raw)
                 if shape is not None:
                     raise shape
-            transfer = transfer_from_csv_row(raw) if csv_form else transfer_from_mapping(raw)
+            transfer = (
+                transfer_from_csv_row(raw, regs) if csv_form else transfer_from_mapping(raw, regs)
+            )
             result = authorize(transfer, regs)
         except FactError as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
@@ -321,6 +326,8 @@ def authorize_transfers(
                 error=f"contradictory facts: {exc.reason} [{exc.citation}]",
             )
             continue
+        except DataIntegrityError:
+            raise  # no row is decided on unverified data: the whole run stops
         except Exception as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field="row", error=_internal(exc))
             continue

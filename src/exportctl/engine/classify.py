@@ -23,8 +23,6 @@ that question open — never EAR99, never a release.  Contradictory facts raise
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from functools import lru_cache
@@ -32,15 +30,22 @@ from typing import Any, Literal
 
 import attrs
 
+from exportctl.core.provenance import canonical_json, decision_id
+from exportctl.corpus.ccl import ECCN
+from exportctl.corpus.law import Law
+from exportctl.corpus.references import (
+    ECCNRef,
+    ReferenceSyntaxError,
+    USMLRef,
+    parse_eccn,
+    parse_usml,
+)
+from exportctl.corpus.rulesets import RuleSet
+from exportctl.corpus.text import specially_designed_scope
+from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import Classification, Decision, Outcome, TraceStep
 from exportctl.engine.specially_designed import analyse
 from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts
-from exportctl.law.ccl import ECCN
-from exportctl.law.references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
-from exportctl.law.regulations import Regulations, regulations
-from exportctl.law.rulesets import RuleSet, load_ruleset
-from exportctl.law.text import specially_designed_scope
-from exportctl.law.usml import UnknownReference, USMLParagraph
 
 __all__ = ["classify", "classify_uncached"]
 
@@ -54,7 +59,7 @@ class _Run:
     """The mutable working state of one classification (never leaves this module)."""
 
     facts: ItemFacts
-    regs: Regulations
+    regs: Law
     rules: RuleSet
     steps: list[TraceStep] = attrs.Factory(list)
     fired: list[str] = attrs.Factory(list)
@@ -80,7 +85,7 @@ class _Run:
 
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
         return Decision(
-            decision_id=_decision_id(self.facts, self.regs, self.rules),
+            decision_id=_decision_id(self.facts, self.regs),
             item_id=self.facts.item_id,
             jurisdiction=outcome,
             classification=classification,
@@ -88,27 +93,31 @@ class _Run:
             open_questions=tuple(self.rules.question(q) for q in self.questions),
             rules_fired=tuple(self.fired),
             as_of=self.regs.as_of,
-            data_version=self.regs.data_version,
+            law_id=self.regs.id,
             ruleset=self.rules.id,
             warnings=(*self.regs.warnings, *self.warnings),
         )
 
 
-def classify(
-    facts: ItemFacts, regs: Regulations | None = None, ruleset: RuleSet | None = None
-) -> Decision:
-    """Decide jurisdiction and classification for one item; the trace says why.
+def _law(law: Law, ruleset: RuleSet | None) -> Law:
+    return law if ruleset is None else law.with_ruleset(ruleset)
 
-    The decision is a pure function of the facts, the data and the rule set, so decisions of
+
+def classify(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
+    """Decide jurisdiction and classification for one item under ``law``; the trace says why.
+
+    ``ruleset`` (optional) decides under another classification rule set: the same as
+    ``classify(facts, law.with_ruleset(ruleset))``, and the decision names that law's id.
+
+    The decision is a pure function of the facts and the law (and its date), so decisions of
     items with the same facts (a parts list repeats many) are computed once and reused: only the
     item id and the decision id differ.  :func:`classify_uncached` decides without that memo
     (for tests about the engine itself: the same facts twice must be decided twice);
     ``EXPORTCTL_NO_MEMO=1`` in the environment turns it off for a whole process.
     """
-    regs = regs or regulations()
-    rules = ruleset or load_ruleset()
+    regs = _law(law, ruleset)
     if not _MEMO_ON:
-        return _decide(facts, regs, rules)
+        return _decide(facts, regs)
     key = (
         facts.item_kind,
         facts.usml_candidates,
@@ -119,35 +128,36 @@ def classify(
         facts.ccats_classification,
         frozenset(facts.answers.items()),
         regs.as_of,
-        regs.data_version,
-        rules,
+        regs.id,
     )
     memo = _MEMO.get(key)
     if memo is None:
-        memo = (_decide(facts, regs, rules), _facts_key(facts, regs, rules))
+        memo = (_decide(facts, regs), _facts_key(facts))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
         _MEMO[key] = memo
     core, facts_key = memo
     if core.item_id == facts.item_id:
         return core
-    return attrs.evolve(core, item_id=facts.item_id, decision_id=_hash(facts.item_id, facts_key))
+    return attrs.evolve(
+        core,
+        item_id=facts.item_id,
+        decision_id=decision_id(facts.item_id, facts_key, regs.id, regs.as_of),
+    )
 
 
-def classify_uncached(
-    facts: ItemFacts, regs: Regulations | None = None, ruleset: RuleSet | None = None
-) -> Decision:
+def classify_uncached(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
     """:func:`classify` without the memo: the order of review runs again on every call.
 
     Same result as :func:`classify` (a property test states it); use it where a test is about
     the engine — determinism, order independence — so that a second call cannot just return
     the first call's object.  It neither reads nor fills the memo.
     """
-    return _decide(facts, regs or regulations(), ruleset or load_ruleset())
+    return _decide(facts, _law(law, ruleset))
 
 
-def _decide(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> Decision:
-    run = _Run(facts, regs, rules)
+def _decide(facts: ItemFacts, law: Law) -> Decision:
+    run = _Run(facts, law, law.ruleset)
     _check_conflicts(run)
     _note_inapplicable_releases(run)
     return _itar(run) or _ear(run)
@@ -161,27 +171,15 @@ _MEMO_SIZE = 8192
 _MEMO_ON = not os.environ.get("EXPORTCTL_NO_MEMO")
 
 
-def _facts_key(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
-    """Canonical JSON of what a decision depends on, besides the item id."""
-    return json.dumps(
-        {
-            "facts": facts.known(),
-            "as_of": regs.as_of.isoformat(),
-            "data": regs.data_version,
-            "rules": rules.id,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+def _facts_key(facts: ItemFacts) -> str:
+    """Canonical JSON of the facts a decision depends on, besides the item id."""
+    return canonical_json(facts.known())
 
 
-def _hash(item_id: str, facts_key: str) -> str:
-    return hashlib.sha256(f"{item_id}\x00{facts_key}".encode()).hexdigest()[:20]
-
-
-def _decision_id(facts: ItemFacts, regs: Regulations, rules: RuleSet) -> str:
-    """Same facts, data, date and rule set: same id (a hash, stable across processes)."""
-    return _hash(facts.item_id, _facts_key(facts, regs, rules))
+def _decision_id(facts: ItemFacts, law: Law) -> str:
+    """Same facts, law and date: same id (a hash, stable across processes); another law (a
+    reform, another edition) or another date: another id."""
+    return decision_id(facts.item_id, _facts_key(facts), law.id, law.as_of)
 
 
 # --------------------------------------------------------------------------------------------

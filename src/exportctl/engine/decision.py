@@ -1,8 +1,9 @@
 """Decision records: the outcome, the classification, the trace of cited steps, open questions.
 
 A decision is frozen and JSON-serialisable (:func:`exportctl.core.jsonable.to_jsonable`).  Its
-``decision_id`` is a hash of the facts, the data version, the rule set and the date, so the same
-facts and data always give the same record (and the same id).
+``decision_id`` is a hash of the facts, the law's id (its content: editions, data, rule set,
+reforms) and the date, so the same facts under the same law and date always give the same record
+(and the same id), and a decision made under another law never shares an id with it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
-from exportctl.law.rulesets import Question
+from exportctl.core.facts import Question
 
 __all__ = ["Classification", "Decision", "Outcome", "TraceStep"]
 
@@ -52,7 +53,7 @@ class Decision:
     open_questions: tuple[Question, ...]
     rules_fired: tuple[str, ...]
     as_of: dt.date
-    data_version: str
+    law_id: str
     ruleset: str
     warnings: tuple[str, ...] = ()
 
@@ -84,11 +85,16 @@ class Decision:
             ],
             "rules_fired": list(self.rules_fired),
             "as_of": self.as_of.isoformat(),
-            "data_version": self.data_version,
+            "law_id": self.law_id,
             "ruleset": self.ruleset,
             "warnings": list(self.warnings),
             "summary": self.summary,
         }
+
+    @property
+    def data_version(self) -> str:
+        """The law's id (the name earlier releases gave it)."""
+        return self.law_id
 
     @property
     def decided(self) -> bool:

@@ -21,15 +21,15 @@ from typing import Any
 
 import attrs
 
+from exportctl.corpus.references import USMLRef
+from exportctl.corpus.supplements import Condition, ExclusionEntry, ExclusionRow, Supplement
+from exportctl.corpus.usml import UnitedStatesMunitionsList
 from exportctl.inputs.transfers import (
     TRANSFER_KINDS,
     Transfer,
     precise_paragraphs,
     reference_within,
 )
-from exportctl.law.references import USMLRef
-from exportctl.law.supplements import Condition, ExclusionEntry, ExclusionRow, Supplement
-from exportctl.law.usml import UnitedStatesMunitionsList
 
 __all__ = ["RowMatch", "match_row", "match_rows"]
 

@@ -21,9 +21,9 @@ from typing import Literal
 
 import attrs
 
+from exportctl.corpus.rulesets import RegimeRules, SpeciallyDesignedRule
 from exportctl.engine.decision import TraceStep
 from exportctl.inputs.items import ItemFacts
-from exportctl.law.rulesets import RegimeRules, SpeciallyDesignedRule
 
 __all__ = ["SpeciallyDesignedResult", "analyse"]
 

@@ -26,8 +26,14 @@ from typing import Any, Literal
 import attrs
 
 from exportctl.core.facts import ContradictoryFacts, FactError
-from exportctl.law.references import ECCNRef, ReferenceSyntaxError, USMLRef, parse_eccn, parse_usml
-from exportctl.law.rulesets import RuleSet
+from exportctl.corpus.references import (
+    ECCNRef,
+    ReferenceSyntaxError,
+    USMLRef,
+    parse_eccn,
+    parse_usml,
+)
+from exportctl.corpus.rulesets import RuleSet
 
 __all__ = [
     "FIELDS",

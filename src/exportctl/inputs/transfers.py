@@ -37,11 +37,11 @@ from typing import Any, Literal
 
 import attrs
 
+from exportctl.corpus.countries import UnknownCountry
+from exportctl.corpus.law import Law
+from exportctl.corpus.references import USMLRef, parse_usml
+from exportctl.corpus.usml import UnitedStatesMunitionsList
 from exportctl.inputs.items import ContradictoryFacts, FactError, parse_bool, parse_refs, parse_text
-from exportctl.law.bundle import load_json
-from exportctl.law.references import USMLRef, parse_usml
-from exportctl.law.regulations import Regulations, regulations
-from exportctl.law.usml import UnitedStatesMunitionsList
 
 __all__ = [
     "ACTIVITIES",
@@ -157,15 +157,14 @@ class Transfer:
         return attrs.evolve(self, answers={**self.answers, fact: value})
 
 
-@lru_cache(maxsize=1)
-def transfer_fact_ids() -> dict[str, dict[str, Any]]:
-    """Every fact a transfer may answer, with its question: exemptions, ETL and Supp. No. 1."""
-    facts: dict[str, dict[str, Any]] = {}
-    for name in ("supp1.json", "etl.json"):
-        for key, value in load_json(name)["facts"].items():
-            facts[key] = {"citation": "22 CFR part 126, " + load_json(name)["supplement"], **value}
-    facts.update(load_json("exemptions.json")["facts"])
-    return facts
+def transfer_fact_ids(law: Law) -> dict[str, dict[str, Any]]:
+    """Every fact a transfer may answer under ``law``, with its question: the exemptions', the
+    ETL's and Supp. No. 1's (the law's fact registry, as plain data)."""
+    return {
+        q.id: {"question": q.text, "citation": q.citation, "type": q.type, "values": list(q.values)}
+        for q in law.facts.questions.values()
+        if q.id not in law.ruleset.questions
+    }
 
 
 #: The largest amount a transfer's value may have: a signed 64-bit integer, which every consumer
@@ -191,11 +190,11 @@ class ContradictoryPartyFacts(FactError, ContradictoryFacts):
         self.facts = dict(facts)
 
 
-def party_conflicts(party: Party) -> tuple[dict[str, Any], ...]:
+def party_conflicts(party: Party, law: Law) -> tuple[dict[str, Any], ...]:
     """The rules of the data's ``party_implications`` (e.g. 22 CFR 120.16(c): a debarred person
     is ineligible) that the party's known flags break: each with the flags in conflict."""
     out = []
-    for rule in load_json("exemptions.json").get("party_implications", []):
+    for rule in law.exemption_data.get("party_implications", []):
         if not all(party.flag(k) == v for k, v in rule["if"].items()):
             continue
         broken = {
@@ -208,8 +207,8 @@ def party_conflicts(party: Party) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
-def _check_party(party: Party, name: Callable[[str], str]) -> None:
-    for conflict in party_conflicts(party):
+def _check_party(party: Party, name: Callable[[str], str], law: Law) -> None:
+    for conflict in party_conflicts(party, law):
         rule = conflict["rule"]
         flags = conflict["flags"]
         said = " and ".join(f"{k} = {'yes' if v else 'no'}" for k, v in flags.items())
@@ -267,21 +266,21 @@ def _check_refs(transfer: Transfer, usml: UnitedStatesMunitionsList) -> None:
             _check_ref(field, ref, usml)
 
 
-def validate_transfer(transfer: Transfer, regs: Regulations | None = None) -> None:
+def validate_transfer(transfer: Transfer, law: Law) -> None:
     """Raise :class:`FactError` for a USML reference that names nothing (or a reserved
     paragraph) of the bundled 22 CFR 121.1, and :class:`ContradictoryPartyFacts` for a party
     whose facts contradict each other.  The parsers check both; the engine checks transfers
     built in code the same way."""
-    _check_refs(transfer, (regs or regulations()).usml)
+    _check_refs(transfer, law.usml)
     for n, party in enumerate(transfer.parties or ()):
-        _check_party(party, _prefixed(f"parties[{n}]"))
+        _check_party(party, _prefixed(f"parties[{n}]"), law)
 
 
 def _prefixed(prefix: str) -> Callable[[str], str]:
     return lambda field: f"{prefix}.{field}"
 
 
-def _country(field: str, value: Any) -> str | None:
+def _country(field: str, value: Any, law: Law) -> str | None:
     text = parse_text(field, value)
     if text is None:
         return None
@@ -291,15 +290,13 @@ def _country(field: str, value: Any) -> str | None:
             field,
             f"{value!r} is not an ISO 3166-1 alpha-2 code: two ASCII letters (e.g. AU, GB, US)",
         )
-    from exportctl.law.countries import UnknownCountry, load_countries
-
     try:
-        return load_countries().get(text.upper()).iso2
+        return law.countries.get(text.upper()).iso2
     except UnknownCountry as exc:
         raise FactError(field, str(exc)) from exc
 
 
-def _countries(field: str, value: Any) -> tuple[str, ...] | None:
+def _countries(field: str, value: Any, law: Law) -> tuple[str, ...] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -316,7 +313,7 @@ def _countries(field: str, value: Any) -> tuple[str, ...] | None:
     for item in items:
         if not isinstance(item, str):
             raise FactError(field, f"{item!r} is not an ISO 3166-1 alpha-2 code (e.g. AU, GB)")
-        code = _country(field, item)
+        code = _country(field, item, law)
         if code is None:
             raise FactError(field, "a blank entry in a list of countries; leave it out")
         out.append(code)
@@ -333,7 +330,7 @@ def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str | None:
     return norm
 
 
-def _party(raw: Any, where: str) -> Party:
+def _party(raw: Any, where: str, law: Law) -> Party:
     """One party (its fields named ``<where>.<field>`` in errors)."""
     named = _prefixed(where)
     if not isinstance(raw, Mapping):
@@ -346,12 +343,12 @@ def _party(raw: Any, where: str) -> Party:
         raise FactError(named(str(sorted(map(str, extra))[0])), "is not a party field")
     party = Party(
         role=role,
-        country=_country(named("country"), raw.get("country")),
+        country=_country(named("country"), raw.get("country"), law),
         kind=_choice(named("kind"), raw.get("kind"), PARTY_KINDS),
         name=parse_text(named("name"), raw.get("name")) or "",
         **{f: parse_bool(named(f), raw.get(f)) for f in PARTY_FLAGS},
     )
-    _check_party(party, named)
+    _check_party(party, named, law)
     return party
 
 
@@ -396,8 +393,8 @@ def _value(field: str, value: Any) -> int | None:
     return int(amount)
 
 
-def _answers(raw: Mapping[str, Any]) -> dict[str, Any]:
-    facts = transfer_fact_ids()
+def _answers(raw: Mapping[str, Any], law: Law) -> dict[str, Any]:
+    facts = transfer_fact_ids(law)
     out: dict[str, Any] = {}
     for key, value in raw.items():
         parsed: Any
@@ -419,10 +416,11 @@ def _answers(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def transfer_from_mapping(raw: Mapping[str, Any], regs: Regulations | None = None) -> Transfer:
+def transfer_from_mapping(raw: Mapping[str, Any], law: Law) -> Transfer:
     """A transfer from its JSON form; bad values raise FactError naming the field.
 
-    USML references are checked against ``regs`` (default: the bundled regulations of today).
+    Everything is checked against ``law``: USML references must name its paragraphs, country
+    codes its countries, answers its questions.
     """
     if not isinstance(raw, Mapping):
         raise FactError("transfer", f"expected a JSON object, got {type(raw).__name__}")
@@ -431,7 +429,7 @@ def transfer_from_mapping(raw: Mapping[str, Any], regs: Regulations | None = Non
     if parties_raw is not None:
         if not isinstance(parties_raw, list):
             raise FactError("parties", "expected a list of party objects")
-        parties = tuple(_party(p, f"parties[{i}]") for i, p in enumerate(parties_raw))
+        parties = tuple(_party(p, f"parties[{i}]", law) for i, p in enumerate(parties_raw))
     given = raw.get("answers")
     if given is not None and not isinstance(given, Mapping):
         raise FactError(
@@ -446,14 +444,12 @@ def transfer_from_mapping(raw: Mapping[str, Any], regs: Regulations | None = Non
         if key in answers and answers[key] != value:
             raise FactError(key, f"is given twice, as {value!r} and in answers as {answers[key]!r}")
         answers[key] = value
-    return _transfer(raw, parties, answers, regs)
+    return _transfer(raw, parties, answers, law)
 
 
-def transfer_from_csv_row(row: Mapping[str, Any], regs: Regulations | None = None) -> Transfer:
-    """A transfer from one CSV row (parties as <role>_<field> columns).
-
-    USML references are checked against ``regs`` (default: the bundled regulations of today).
-    """
+def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
+    """A transfer from one CSV row (parties as <role>_<field> columns), checked against ``law``
+    as :func:`transfer_from_mapping` checks it."""
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
     parties = []
@@ -463,10 +459,10 @@ def transfer_from_csv_row(row: Mapping[str, Any], regs: Regulations | None = Non
         used |= set(cols.values())
         values = {f: row.get(c) for f, c in cols.items()}
         if any(v not in (None, "") for v in values.values()):
-            parties.append(_party({"role": role, **values}, role))
+            parties.append(_party({"role": role, **values}, role, law))
     answers = {k: v for k, v in row.items() if k not in (*SCALARS, *used)}
     has_party_columns = any(c in row for c in used)
-    return _transfer(row, tuple(parties) if has_party_columns else None, answers, regs)
+    return _transfer(row, tuple(parties) if has_party_columns else None, answers, law)
 
 
 def _usml(field: str, value: Any) -> USMLRef | None:
@@ -481,7 +477,7 @@ def _transfer(
     raw: Mapping[str, Any],
     parties: tuple[Party, ...] | None,
     answers: Mapping[str, Any],
-    regs: Regulations | None,
+    law: Law,
 ) -> Transfer:
     transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
     if transfer_id is None:
@@ -496,14 +492,14 @@ def _transfer(
         specially_designed_for=parse_refs(
             "specially_designed_for", raw.get("specially_designed_for"), parse_usml
         ),
-        from_country=_country("from_country", raw.get("from_country")),
-        to_country=_country("to_country", raw.get("to_country")),
-        transit_countries=_countries("transit_countries", raw.get("transit_countries")),
+        from_country=_country("from_country", raw.get("from_country"), law),
+        to_country=_country("to_country", raw.get("to_country"), law),
+        transit_countries=_countries("transit_countries", raw.get("transit_countries"), law),
         value_usd=_value("value_usd", raw.get("value_usd")),
         parties=parties,
-        answers=_answers(answers),
+        answers=_answers(answers, law),
     )
-    _check_refs(transfer, (regs or regulations()).usml)
+    _check_refs(transfer, law.usml)
     return transfer
 
 

@@ -1,9 +1,8 @@
 """Finding the paragraph: ranked full-text search over the USML and the CCL, and suggestions.
 
 >>> from exportctl.search import build_index
->>> from exportctl.law.usml import load_usml
->>> from exportctl.law.ccl import load_ccl
->>> index = build_index(load_usml(), load_ccl(), edition_key="bundled", cache=False)
+>>> from exportctl import law
+>>> index = build_index(law().usml, law().ccl, edition_key="bundled", cache=False)
 >>> index.search("torpedo", regime="usml", limit=1)[0].reference
 'IV(a)(7)'
 

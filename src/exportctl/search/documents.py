@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 import attrs
 
-from ..law.ccl import ECCN, CommerceControlList, ECCNItem
-from ..law.references import ECCNRef
-from ..law.usml import UnitedStatesMunitionsList, USMLParagraph
+from ..corpus.ccl import ECCN, CommerceControlList, ECCNItem
+from ..corpus.references import ECCNRef
+from ..corpus.usml import UnitedStatesMunitionsList, USMLParagraph
 
 __all__ = ["Document", "documents"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any, Literal
 
 import attrs
@@ -166,9 +165,9 @@ class Glossary:
         }
 
 
-@lru_cache(maxsize=1)
 def load_glossary() -> Glossary:
-    """The bundled glossary (``exportctl/data/glossary.json``)."""
-    from ..law.bundle import load_json
+    """The bundled glossary (``exportctl/data/glossary.json``, verified and parsed once per
+    process by the bundle)."""
+    from ..corpus.bundle import load_json
 
     return Glossary.from_data(load_json("glossary.json"))

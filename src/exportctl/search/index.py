@@ -21,8 +21,8 @@ from typing import Literal
 
 import attrs
 
-from ..law.ccl import CommerceControlList
-from ..law.usml import UnitedStatesMunitionsList
+from ..corpus.ccl import CommerceControlList
+from ..corpus.usml import UnitedStatesMunitionsList
 from .documents import Document, documents
 from .glossary import Glossary, GlossaryMatch, load_glossary, normalise_word, words
 from .query import ParsedQuery, parse_query

@@ -12,7 +12,7 @@ from typing import Literal
 
 import attrs
 
-from ..law.references import parse_usml
+from ..corpus.references import parse_usml
 from .index import Hit, SearchIndex
 
 __all__ = ["SUGGESTION_NOTICE", "Suggestion", "suggest"]

@@ -50,6 +50,10 @@ from typing import Any, Literal, TypeVar
 import attrs
 from hypothesis import strategies as st
 
+from exportctl.corpus.ccl import ECCN
+from exportctl.corpus.references import ECCNRef, USMLRef, parse_eccn, parse_usml
+from exportctl.corpus.regulations import Regulations, regulations
+from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.inputs.items import ItemFacts
 from exportctl.inputs.transfers import (
     ACTIVITIES,
@@ -63,11 +67,6 @@ from exportctl.inputs.transfers import (
     transfer_fact_ids,
 )
 from exportctl.inputs.transfers import SCALARS as TRANSFER_SCALARS
-from exportctl.law.bundle import load_json
-from exportctl.law.ccl import ECCN
-from exportctl.law.references import ECCNRef, USMLRef, parse_eccn, parse_usml
-from exportctl.law.regulations import Regulations, regulations
-from exportctl.law.rulesets import RuleSet, load_ruleset
 
 __all__ = [
     "ECCN_TIERS",
@@ -977,7 +976,7 @@ def aukus_countries(regs: Regulations | None = None) -> tuple[str, ...]:
 
 def _aukus_version(regs: Regulations) -> dict[str, Any] | None:
     """The version of § 126.7 in force on the snapshot date (exemptions.json), if any."""
-    for version in load_json("exemptions.json")["aukus_126_7"]["versions"]:
+    for version in regs.exemption_data["aukus_126_7"]["versions"]:
         start, end = version["effective_from"], version["effective_until"]
         if (start is None or dt.date.fromisoformat(start) <= regs.as_of) and (
             end is None or regs.as_of <= dt.date.fromisoformat(end)
@@ -1013,11 +1012,13 @@ def _admits(option: Mapping[str, Any], kind: str) -> bool:
     return kinds == ["*"] or kind in kinds
 
 
-def _coherent_flags(flags: dict[str, bool | None], fixed: Mapping[str, bool]) -> None:
+def _coherent_flags(
+    flags: dict[str, bool | None], fixed: Mapping[str, bool], implications: list[dict[str, Any]]
+) -> None:
     """Flags that agree with what one flag implies for another (the data's
     ``party_implications``, e.g. a debarred person is ineligible under 22 CFR 120.16(c)).  A flag
     in ``fixed`` is kept: the flag implying the contrary is turned instead."""
-    for rule in load_json("exemptions.json").get("party_implications", []):
+    for rule in implications:
         if not all(flags[k] == v for k, v in rule["if"].items()):
             continue
         contrary = [k for k, v in rule["then"].items() if flags[k] is not None and flags[k] != v]
@@ -1077,7 +1078,7 @@ def _party(
     flags: dict[str, bool | None] = {
         f: fixed[f] if f in fixed else draw(_choice(values)) for f in PARTY_FLAGS
     }
-    _coherent_flags(flags, fixed)
+    _coherent_flags(flags, fixed, regs.exemption_data.get("party_implications", []))
     if not complete and eligible is None and draw(_choice((False, False, False, True))):
         kind = None
     return Party(
@@ -1204,22 +1205,21 @@ class _Question:
     ordinary: tuple[Any, ...]
 
 
-@lru_cache(maxsize=1)
-def _transfer_questions() -> tuple[_Question, ...]:
+@lru_cache(maxsize=8)
+def _transfer_questions(regs: Regulations) -> tuple[_Question, ...]:
     """Every question a transfer may answer (ETL, Supp. No. 1, exemptions), with its values."""
     named: dict[str, set[str]] = {}
     excluding: dict[str, list[bool]] = {}
-    for name in ("etl.json", "supp1.json"):
-        rows = load_json(name)["rows"]
-        for row in rows if isinstance(rows, list) else rows.values():
-            for entry in row["entries"]:
-                for cond in entry["conditions"]:
-                    if cond.get("fact") and cond.get("in"):
-                        named.setdefault(cond["fact"], set()).update(cond["in"])
-                    if cond.get("fact") and isinstance(cond.get("equals"), bool):
-                        excluding.setdefault(cond["fact"], []).append(cond["equals"])
+    for supplement in (regs.etl, regs.supp1):
+        for row in supplement.rows:
+            for entry in row.entries:
+                for cond in entry.conditions:
+                    if cond.fact and cond.one_of:
+                        named.setdefault(cond.fact, set()).update(cond.one_of)
+                    if cond.fact and isinstance(cond.equals, bool):
+                        excluding.setdefault(cond.fact, []).append(cond.equals)
     meets: dict[str, bool] = {}
-    data = load_json("exemptions.json")
+    data = regs.exemption_data
     for key in ("aukus_126_7", "canada_126_5"):
         for version in data[key]["versions"]:
             for req in version["requirements"]:
@@ -1228,7 +1228,7 @@ def _transfer_questions() -> tuple[_Question, ...]:
                 elif req["test"] == "sme_assurances":
                     meets[req["fact"]] = True
     out: list[_Question] = []
-    for fact, spec in sorted(transfer_fact_ids().items()):
+    for fact, spec in sorted(transfer_fact_ids(regs).items()):
         if spec["type"] in ("structural", "number") or "." in fact or fact in TRANSFER_SCALARS:
             continue
         if spec["type"] == "bool":
@@ -1255,8 +1255,10 @@ def _questions_for(data_version: str, regs: Regulations, ref: USMLRef) -> tuple[
     for row in (*regs.etl.rows, *regs.supp1.rows):
         if any(ref.is_within(u) for u in row.usml_refs):
             read |= {c.fact for e in row.entries for c in e.conditions if c.fact}
-    exemption_facts = load_json("exemptions.json")["facts"]
-    return tuple(q for q in _transfer_questions() if q.fact in read or q.fact in exemption_facts)
+    exemption_facts = regs.exemption_data["facts"]
+    return tuple(
+        q for q in _transfer_questions(regs) if q.fact in read or q.fact in exemption_facts
+    )
 
 
 @attrs.frozen
@@ -1287,7 +1289,7 @@ def _transfer_pools(data_version: str, regs: Regulations) -> _TransferPools:
     articles = tuple(e.ref for e in leaves if not e.technical_data)
     data = tuple(e.ref for e in leaves if e.technical_data)
     amounts: set[int] = {0, 25_000, 2_500_000}
-    for row in load_json("exemptions.json")["thresholds_123_15"]["rows"]:
+    for row in regs.exemption_data["thresholds_123_15"]["rows"]:
         for key in ("defense_articles_and_services", "major_defense_equipment"):
             if key in row:
                 amounts |= {row[key] - 1, row[key]}

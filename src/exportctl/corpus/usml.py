@@ -37,8 +37,7 @@ from typing import Any, Literal
 
 import attrs
 
-from exportctl.law.bundle import load_json
-from exportctl.law.references import (
+from exportctl.corpus.references import (
     LEVEL_KINDS,
     ReferenceSyntaxError,
     USMLRef,
@@ -46,7 +45,7 @@ from exportctl.law.references import (
     ordinal,
     parse_usml,
 )
-from exportctl.law.text import without_mt_annotations
+from exportctl.corpus.text import without_mt_annotations
 
 __all__ = [
     "MTDesignation",
@@ -55,7 +54,7 @@ __all__ = [
     "USMLParagraph",
     "UnitedStatesMunitionsList",
     "UnknownReference",
-    "load_usml",
+    "usml_from_data",
 ]
 
 
@@ -325,9 +324,8 @@ def _search_index(_key: int, usml: UnitedStatesMunitionsList) -> _Index:
     return _Index(docs, df)
 
 
-@lru_cache(maxsize=1)
-def load_usml() -> UnitedStatesMunitionsList:
-    raw = load_json("usml.json")
+def usml_from_data(raw: dict[str, Any]) -> UnitedStatesMunitionsList:
+    """The USML of one edition from its bundled JSON form (``usml*.json``)."""
     by_ref = {p["ref"]: p for p in raw["paragraphs"]}
     paragraphs = tuple(_paragraph(p, by_ref) for p in raw["paragraphs"])
     categories = tuple(

@@ -66,7 +66,7 @@ def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
 
     This is the one definition of the reach of "specially designed": the engine, ``exportctl
     usml show`` and the testing kit all read it (for a USML paragraph through
-    :attr:`exportctl.law.usml.USMLParagraph.specially_designed_scope`, which also takes the
+    :attr:`exportctl.corpus.usml.USMLParagraph.specially_designed_scope`, which also takes the
     lead-ins above the paragraph into account).
     """
     plain = without_mt_annotations(text).translate(_QUOTES)

@@ -3,12 +3,12 @@
 The JSON files are built by ``tools/build_data.py`` from the reference files and reviewed errata;
 ``MANIFEST.json`` records each file's sha256, its "as of" date and the hashes of the inputs.
 
-Nothing is decided on unverified data.  :func:`manifest` reads the manifest, checks that every
-file it lists is there and hashes to the recorded sha256, and derives ``data_version`` from those
-verified hashes (the first 16 hex digits of the sha256 of the files' hashes in name order, as
-the build computes it; a manifest whose recorded ``data_version`` disagrees is refused too).
-:func:`load_json` hashes the very bytes it parses and compares them with the manifest.  Each file
-is read and hashed once per process (the results are cached).  Any mismatch, missing, unreadable
+Nothing is decided on unverified data.  The manifest is refused when its ``data_version`` does
+not follow from the hashes it lists (the first 16 hex digits of the sha256 of the files' hashes
+in name order, as the build computes it).  :func:`load_json` hashes the very bytes it parses and
+compares them with the manifest: a file is verified when it is first read, once per process
+(the results are cached), so a law that reads only the editions in force on its date never pays
+for the others.  Any mismatch, missing, unreadable
 or malformed file raises :class:`DataIntegrityError`, naming the file; the CLI turns it into a
 clear message and exit status 5.
 """
@@ -18,14 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import attrs
-
-__all__ = ["DataFile", "DataIntegrityError", "Manifest", "load_json", "manifest"]
+__all__ = [
+    "DataIntegrityError",
+    "bundle_version",
+    "clear_caches",
+    "file_info",
+    "load_json",
+    "verify_all",
+]
 
 MANIFEST_NAME = "MANIFEST.json"
 
@@ -105,8 +110,7 @@ def _data_version(files: dict[str, Any]) -> str:
 @cache
 def _verified(name: str) -> bytes:
     """The bytes of one listed file, checked against the manifest's sha256."""
-    raw = _manifest_raw()
-    files = {**raw["files"], **(raw.get("editions") or {})}
+    files = _listed()
     if name not in files:
         raise DataIntegrityError(name, "is not listed in MANIFEST.json")
     data = _read(name)
@@ -130,47 +134,41 @@ def load_json(name: str) -> Any:
 
 def clear_caches() -> None:
     """Forget every verified file and parsed object (for tests that swap the data directory)."""
+    from exportctl.corpus import law
+
     _manifest_raw.cache_clear()
     _verified.cache_clear()
     load_json.cache_clear()
-    manifest.cache_clear()
+    law._BUILT.clear()
+    law._BUNDLED.clear()
 
 
-@attrs.frozen
-class DataFile:
-    """One bundled data file: its name, content hash and the date its regulation text is as of."""
-
-    name: str
-    sha256: str
-    as_of: dt.date
-
-
-@attrs.frozen
-class Manifest:
-    data_version: str
-    files: tuple[DataFile, ...]
-    horizon: dt.date
-
-    def file(self, name: str) -> DataFile:
-        for f in self.files:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
-
-@lru_cache(maxsize=1)
-def manifest() -> Manifest:
-    """The manifest, after every file it lists was verified; ``data_version`` derived from them."""
+def _listed() -> dict[str, Any]:
     raw = _manifest_raw()
-    listed = {**raw["files"], **(raw.get("editions") or {})}
-    for name in sorted(listed):
-        _verified(name)
+    listed: dict[str, Any] = {**raw["files"], **(raw.get("editions") or {})}
+    return listed
+
+
+def bundle_version() -> str:
+    """The data version of the bundle, derived from the hashes the manifest lists (checked)."""
+    version: str = _manifest_raw()["data_version"]
+    return version
+
+
+def file_info(name: str) -> tuple[str, dt.date]:
+    """The sha256 and the "as of" date the manifest records for one bundled file."""
+    info = _listed().get(name)
+    if info is None:
+        raise DataIntegrityError(name, "is not listed in MANIFEST.json")
     try:
-        files = tuple(
-            DataFile(name, info["sha256"], dt.date.fromisoformat(info["as_of"]))
-            for name, info in sorted(raw["files"].items())
-        )
-        horizon = dt.date.fromisoformat(raw["horizon"])
+        return info["sha256"], dt.date.fromisoformat(info["as_of"])
     except ValueError as exc:
-        raise DataIntegrityError(MANIFEST_NAME, f"has a malformed date ({exc})") from None
-    return Manifest(_data_version(listed), files, horizon)
+        raise DataIntegrityError(
+            MANIFEST_NAME, f"has a malformed date for {name} ({exc})"
+        ) from None
+
+
+def verify_all() -> None:
+    """Verify every file the manifest lists (the data build's smoke test and ``--check-data``)."""
+    for name in sorted(_listed()):
+        _verified(name)

@@ -8,13 +8,11 @@ Supp. No. 1 lists what the Canadian exemption (§ 126.5) and the Australia/UK tr
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Literal, get_args
 
 import attrs
 
-from exportctl.law.bundle import load_json
-from exportctl.law.references import USMLRef, parse_usml
+from exportctl.corpus.references import USMLRef, parse_usml
 
 __all__ = [
     "Condition",
@@ -22,8 +20,7 @@ __all__ = [
     "ExclusionRow",
     "FactDefinition",
     "Supplement",
-    "load_etl",
-    "load_supp1",
+    "supplement_from_data",
 ]
 
 ConditionTest = Literal[
@@ -135,7 +132,8 @@ def _row(raw: dict[str, Any]) -> ExclusionRow:
     )
 
 
-def _supplement(raw: dict[str, Any]) -> Supplement:
+def supplement_from_data(raw: dict[str, Any]) -> Supplement:
+    """Supp. No. 1 or No. 2 to part 126 from its bundled JSON form."""
     facts = {
         k: FactDefinition(k, v["question"], v["type"], tuple(v.get("values", ())))
         for k, v in raw["facts"].items()
@@ -144,12 +142,3 @@ def _supplement(raw: dict[str, Any]) -> Supplement:
         raw["supplement"], tuple(_row(r) for r in raw["rows"]), facts, tuple(raw.get("notes", ()))
     )
 
-
-@lru_cache(maxsize=1)
-def load_etl() -> Supplement:
-    return _supplement(load_json("etl.json"))
-
-
-@lru_cache(maxsize=1)
-def load_supp1() -> Supplement:
-    return _supplement(load_json("supp1.json"))

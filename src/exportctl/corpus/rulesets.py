@@ -9,13 +9,12 @@ bundled; a reform is another rule set (see data/rulesets/).
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Literal
 
 import attrs
 
 from exportctl.core.facts import Question
-from exportctl.law.bundle import load_json
 
 __all__ = [
     "Conflict",
@@ -23,9 +22,11 @@ __all__ = [
     "Question",
     "RegimeRules",
     "RuleSet",
+    "RuleSets",
     "SpeciallyDesignedRule",
     "load_ruleset",
-    "ruleset_ids",
+    "ruleset_from_dict",
+    "rulesets_from_data",
 ]
 
 Regime = Literal["itar", "ear"]
@@ -152,15 +153,39 @@ def ruleset_from_dict(raw: dict[str, Any]) -> RuleSet:
     )
 
 
-def ruleset_ids() -> tuple[str, ...]:
-    return tuple(load_json("rules.json")["rulesets"])
+@attrs.frozen(eq=False)
+class RuleSets:
+    """The bundled rule sets (``rules.json``) and which one is today's (the default)."""
+
+    default: str
+    raw: dict[str, Any] = attrs.field(repr=False)
+    _built: dict[str, RuleSet] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self.raw)
+
+    def get(self, ruleset_id: str | None = None) -> RuleSet:
+        key = ruleset_id or self.default
+        if key not in self.raw and key not in self._built:
+            raise KeyError(f"no rule set {key!r}; bundled rule sets: {sorted(self.raw)}")
+        if key not in self._built:
+            self._built[key] = ruleset_from_dict(self.raw[key])
+        return self._built[key]
+
+    def with_value(self, ruleset: RuleSet) -> RuleSets:
+        """These rule sets with ``ruleset`` (a value, e.g. a reform's) as the default."""
+        return RuleSets(ruleset.id, self.raw, {**self._built, ruleset.id: ruleset})
 
 
-@lru_cache(maxsize=8)
+def rulesets_from_data(raw: dict[str, Any]) -> RuleSets:
+    """The rule sets from their bundled JSON form (``rules.json``)."""
+    return RuleSets(raw["default"], raw["rulesets"])
+
+
 def load_ruleset(ruleset_id: str | None = None) -> RuleSet:
-    """A bundled rule set by id (default: today's rules, ``baseline``)."""
-    raw = load_json("rules.json")
-    key = ruleset_id or raw["default"]
-    if key not in raw["rulesets"]:
-        raise KeyError(f"no rule set {key!r}; bundled rule sets: {sorted(raw['rulesets'])}")
-    return ruleset_from_dict(raw["rulesets"][key])
+    """A bundled rule set by id (default: today's rules, ``baseline``): a convenience for
+    ``exportctl.law().rulesets.get(ruleset_id)``."""
+    from exportctl.corpus.law import bundled_rulesets
+
+    return bundled_rulesets().get(ruleset_id)

@@ -6,16 +6,15 @@ full text supplies item paragraphs the newer capture lacks).
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import attrs
 
-from exportctl.law.bundle import load_json
-from exportctl.law.references import ECCNRef, parse_eccn
-from exportctl.law.usml import UnknownReference
+from exportctl.corpus.references import ECCNRef, parse_eccn
+from exportctl.corpus.usml import UnknownReference
 
-__all__ = ["ECCN", "CommerceControlList", "ECCNItem", "LicenseRequirement", "load_ccl"]
+__all__ = ["ECCN", "CommerceControlList", "ECCNItem", "LicenseRequirement", "ccl_from_data"]
 
 
 @attrs.frozen
@@ -148,8 +147,7 @@ class CommerceControlList:
         return True
 
 
-@lru_cache(maxsize=1)
-def load_ccl() -> CommerceControlList:
-    raw = load_json("ccl.json")
+def ccl_from_data(raw: dict[str, Any]) -> CommerceControlList:
+    """The CCL of one edition from its bundled JSON form (``ccl*.json``)."""
     eccns = tuple(_eccn(e) for e in raw["eccns"])
     return CommerceControlList(eccns, raw["editions"], {e.eccn: e for e in eccns})

@@ -1,0 +1,481 @@
+"""The law as a value: everything a rule reads, in the editions and versions in force on a date.
+
+``exportctl.law(as_of="2025-06-01")`` returns a :class:`Law`: the USML and CCL editions in force
+on that date, the Excluded Technology List (Supp. No. 2 to part 126), Supp. No. 1, countries
+with their dated memberships and § 126.1 statuses, the classification rule sets, the exemptions
+with their dated versions and requirement data, and the dated rule versions.  Engines take a Law
+and read nothing else; pass another Law (a reform, another date) and everything follows.
+
+A Law is immutable.  Its :attr:`~Law.id` is a content hash over the components in force (the
+hash of each edition or dataset, and of each reform applied) — the same content gives the same id
+whatever the date, and a decision's id hashes its facts, the law id and the date.  Components are
+built lazily from the bundled files, each verified against ``MANIFEST.json`` when first read, and
+kept in a cache keyed by their content hash (never by name: two laws never share a component
+that differs).
+
+A date before the earliest edition of a dataset is refused when that dataset is read
+(:class:`~exportctl.core.dated.OutsideCoverage`); a date after the text's "as of" date gives a
+warning: later amendments are not in the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from functools import cached_property, lru_cache
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from exportctl.core.dated import Dated, OutsideCoverage, Version
+from exportctl.core.facts import FactRegistry, Question
+from exportctl.core.jsonable import to_jsonable
+from exportctl.core.provenance import canonical_json, content_hash
+from exportctl.corpus import bundle
+from exportctl.corpus.ccl import ECCN, CommerceControlList, ccl_from_data
+from exportctl.corpus.countries import Countries, CountryProfile, countries_from_data
+from exportctl.corpus.references import USMLRef
+from exportctl.corpus.rulesets import RuleSet, RuleSets, rulesets_from_data
+from exportctl.corpus.supplements import Supplement, supplement_from_data
+from exportctl.corpus.usml import UnitedStatesMunitionsList, USMLParagraph, usml_from_data
+
+__all__ = [
+    "Component",
+    "Edition",
+    "Law",
+    "RuleVersion",
+    "Statutes",
+    "as_date",
+    "bundled_rulesets",
+    "law",
+]
+
+T = TypeVar("T")
+
+
+def as_date(value: dt.date | str | None) -> dt.date:
+    """A date from a date or an ISO string (None: today)."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"as_of {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-30") from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Components: one piece of the law, built lazily, cached by its content hash
+
+_BUILT: dict[tuple[str, str], Any] = {}
+
+
+@attrs.frozen(eq=False)
+class Component(Generic[T]):
+    """One piece of the law (an edition of the USML, the ETL, …), known by its content hash.
+
+    ``digest`` identifies the content: the sha256 of a bundled file, or a hash of the base
+    component's digest and the change a reform made.  ``build`` makes the value; it runs at most
+    once per digest in a process.
+    """
+
+    name: str
+    digest: str
+    build: Callable[[], T] = attrs.field(repr=False)
+    as_of: dt.date | None = None
+    source: str = ""
+    #: The bundled file it comes from (named in warnings).
+    file: str = ""
+
+    def value(self) -> T:
+        key = (self.name, self.digest)
+        if key not in _BUILT:
+            _BUILT[key] = self.build()
+        built: T = _BUILT[key]
+        return built
+
+    def changed(self, change: str, func: Callable[[T], T]) -> Component[T]:
+        """The component with a change applied (a reform): a new digest, built from this one."""
+        return Component(
+            self.name,
+            content_hash(self.digest, change),
+            lambda: func(self.value()),
+            self.as_of,
+            f"{self.source}; changed by {change}" if self.source else change,
+            self.file,
+        )
+
+
+@attrs.frozen
+class Edition:
+    """Which edition of a dataset is in force, and what it says of itself."""
+
+    dataset: str
+    file: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    as_of: dt.date
+    source: str
+    federal_register: str | None = None
+
+
+@attrs.frozen
+class RuleVersion:
+    """A dated version of a rule (e.g. 22 CFR 126.7: none, interim final rule, final rule)."""
+
+    id: str
+    citation: str
+    title: str
+    effective_from: dt.date | None
+    effective_until: dt.date | None
+    status: str
+    federal_register: str | None = None
+
+
+def _bundled(name: str, build: Callable[[Any], T], dataset: str | None = None) -> Component[T]:
+    sha, as_of = bundle.file_info(name)
+    return Component(
+        dataset or name.removesuffix(".json"),
+        sha,
+        lambda: build(bundle.load_json(name)),
+        as_of,
+        f"bundled {name}",
+        name,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Statutes: the date-independent body of law a Law looks at on one date
+
+
+@attrs.frozen(eq=False)
+class Statutes:
+    """Everything the law holds, with its dated parts not yet resolved to a date.
+
+    ``editions`` are the dated editions of the USML and the CCL; ``components`` the datasets
+    that carry their own dates inside (memberships, suspensions, rule and exemption versions);
+    ``reforms`` name what changed this body of law from the bundled one, in order.
+    """
+
+    editions: Mapping[str, Dated[Component[Any]]]
+    edition_info: Mapping[str, Dated[Edition]]
+    components: Mapping[str, Component[Any]]
+    ruleset: str
+    reforms: tuple[str, ...] = ()
+
+    def replace(
+        self,
+        change: str,
+        *,
+        editions: Mapping[str, Dated[Component[Any]]] | None = None,
+        components: Mapping[str, Component[Any]] | None = None,
+        ruleset: str | None = None,
+    ) -> Statutes:
+        """A new body of law with some parts replaced, recording the change (a reform)."""
+        return Statutes(
+            {**self.editions, **(editions or {})},
+            self.edition_info,
+            {**self.components, **(components or {})},
+            ruleset if ruleset is not None else self.ruleset,
+            (*self.reforms, change),
+        )
+
+
+@attrs.frozen(eq=False)
+class Law:
+    """The law looked at on one date.  Immutable; engines read only this."""
+
+    as_of: dt.date
+    statutes: Statutes = attrs.field(repr=False)
+
+    # Identity ------------------------------------------------------------------------------
+    @cached_property
+    def id(self) -> str:
+        """A content hash over the components in force (not the date)."""
+        parts: dict[str, str] = {name: c.digest for name, c in self.statutes.components.items()}
+        for name, dated in self.statutes.editions.items():
+            try:
+                parts[name] = dated.value_at(self.as_of).digest
+            except OutsideCoverage:
+                parts[name] = "none"
+        parts["ruleset"] = self.statutes.ruleset
+        return content_hash(canonical_json({"parts": parts, "reforms": self.statutes.reforms}))
+
+    @property
+    def data_version(self) -> str:
+        """The law's id (the name earlier releases gave the content hash of the bundled data)."""
+        return self.id
+
+    @property
+    def reforms(self) -> tuple[str, ...]:
+        return self.statutes.reforms
+
+    def at(self, as_of: dt.date | str) -> Law:
+        """The same body of law looked at on another date."""
+        return Law(as_date(as_of), self.statutes)
+
+    # Editions ------------------------------------------------------------------------------
+    def edition(self, dataset: str) -> Edition:
+        """The edition of ``dataset`` ("usml", "ccl") in force on the date; refused before the
+        earliest one."""
+        return self.statutes.edition_info[dataset].value_at(self.as_of)
+
+    def _edition_value(self, dataset: str) -> Any:
+        return self.statutes.editions[dataset].value_at(self.as_of).value()
+
+    @cached_property
+    def usml(self) -> UnitedStatesMunitionsList:
+        """22 CFR 121.1 in the edition in force on the date."""
+        usml: UnitedStatesMunitionsList = self._edition_value("usml")
+        return usml
+
+    @cached_property
+    def ccl(self) -> CommerceControlList:
+        """Supp. No. 1 to 15 CFR part 774 in the edition in force on the date."""
+        ccl: CommerceControlList = self._edition_value("ccl")
+        return ccl
+
+    # Other components ----------------------------------------------------------------------
+    def _component(self, name: str) -> Any:
+        return self.statutes.components[name].value()
+
+    @property
+    def etl(self) -> Supplement:
+        """22 CFR part 126, Supp. No. 2 (the Excluded Technology List of § 126.7(b)(3))."""
+        etl: Supplement = self._component("etl")
+        return etl
+
+    @property
+    def supp1(self) -> Supplement:
+        """22 CFR part 126, Supp. No. 1 (exclusions from §§ 126.5, 126.16, 126.17)."""
+        supp1: Supplement = self._component("supp1")
+        return supp1
+
+    @property
+    def countries(self) -> Countries:
+        countries: Countries = self._component("countries")
+        return countries
+
+    @property
+    def rulesets(self) -> RuleSets:
+        rulesets: RuleSets = self._component("rules")
+        return rulesets
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The classification rule set of this law (today's rules: ``baseline``)."""
+        return self.rulesets.get(self.statutes.ruleset)
+
+    def with_ruleset(self, ruleset: str | RuleSet) -> Law:
+        """This law with another classification rule set: a bundled one by id, or a value (a
+        reform's).  A value with the content of the rule set in force changes nothing."""
+        if isinstance(ruleset, str):
+            self.rulesets.get(ruleset)  # an unknown id is refused here
+            if ruleset == self.statutes.ruleset:
+                return self
+            return Law(self.as_of, self.statutes.replace(f"ruleset {ruleset}", ruleset=ruleset))
+        if ruleset is self.ruleset:
+            return self
+        digest = ruleset_digest(ruleset)
+        if ruleset.id == self.statutes.ruleset and digest == ruleset_digest(self.ruleset):
+            return self
+        change = f"ruleset {ruleset.id} ({digest})"
+        rules = self.statutes.components["rules"].changed(
+            change, lambda sets: sets.with_value(ruleset)
+        )
+        return Law(
+            self.as_of,
+            self.statutes.replace(change, components={"rules": rules}, ruleset=ruleset.id),
+        )
+
+    @property
+    def exemption_data(self) -> dict[str, Any]:
+        """The exemptions' readings as data (versions, requirements, thresholds, facts)."""
+        data: dict[str, Any] = self._component("exemptions")
+        return data
+
+    @property
+    def rule_versions(self) -> Mapping[str, Dated[RuleVersion]]:
+        """Every dated rule, by citation."""
+        versions: Mapping[str, Dated[RuleVersion]] = self._component("rule_versions")
+        return versions
+
+    def rule_in_force(self, citation: str) -> RuleVersion:
+        """The one version of a dated rule in force on the date."""
+        dated = self.rule_versions.get(citation)
+        if dated is None:
+            raise LookupError(f"{citation} has no dated versions in the law")
+        return dated.value_at(self.as_of)
+
+    @cached_property
+    def facts(self) -> FactRegistry:
+        """Every fact the law's rules may read (items, transfers), one registry."""
+        registry = FactRegistry(dict(self.ruleset.questions))
+        for supplement in (self.supp1, self.etl):
+            registry = registry.merged(
+                Question(f.id, f.question, f"22 CFR part 126, {supplement.title}", f.type, f.values)
+                for f in supplement.facts.values()
+            )
+        return registry.merged(
+            FactRegistry.from_mapping(self.exemption_data["facts"]).questions.values()
+        )
+
+    # Look-ups ------------------------------------------------------------------------------
+    def usml_paragraph(self, ref: str | USMLRef) -> USMLParagraph:
+        return self.usml.get(ref)
+
+    def eccn(self, ref: str) -> ECCN:
+        return self.ccl.get(ref)
+
+    def country(self, code_or_name: str) -> CountryProfile:
+        return self.countries.profile(code_or_name, self.as_of)
+
+    def members(self, key: str) -> frozenset[str]:
+        """The members of a country set on the date."""
+        return self.countries.members(key, self.as_of)
+
+    # Warnings ------------------------------------------------------------------------------
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """What the data cannot vouch for on this date (text older than the date asked)."""
+        out = []
+        for dataset in sorted(self.statutes.edition_info):
+            try:
+                edition = self.edition(dataset)
+            except OutsideCoverage:
+                continue
+            if self.as_of > edition.as_of:
+                out.append(
+                    f"{edition.file}: its regulation text is as of {edition.as_of}; amendments "
+                    f"after that date are not in the data (asked as of {self.as_of})"
+                )
+        for _, comp in sorted(self.statutes.components.items()):
+            if comp.as_of is not None and self.as_of > comp.as_of:
+                out.append(
+                    f"{comp.file or comp.name}: its regulation text is as of {comp.as_of}; "
+                    f"amendments after that date are not in the data (asked as of {self.as_of})"
+                )
+        return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def ruleset_digest(ruleset: RuleSet) -> str:
+    """A content hash of a whole rule set (questions, catch and release paragraphs, conflicts)."""
+    return content_hash(canonical_json(to_jsonable(ruleset, every_field=True)))
+
+
+# --------------------------------------------------------------------------------------------
+# The bundled law
+
+
+def _rule_versions(raw: dict[str, Any]) -> dict[str, Dated[RuleVersion]]:
+    by_citation: dict[str, list[RuleVersion]] = {}
+    for r in raw["rules"]:
+        by_citation.setdefault(r["citation"], []).append(
+            RuleVersion(
+                id=r["id"],
+                citation=r["citation"],
+                title=r["title"],
+                effective_from=as_date(r["effective_from"]) if r["effective_from"] else None,
+                effective_until=as_date(r["effective_until"]) if r["effective_until"] else None,
+                status=r["status"],
+                federal_register=r.get("federal_register"),
+            )
+        )
+    return {
+        citation: Dated(
+            citation,
+            tuple(
+                Version(v.effective_from, v, v.federal_register or v.title, v.id)
+                for v in sorted(versions, key=lambda v: v.effective_from or dt.date.min)
+            ),
+        )
+        for citation, versions in by_citation.items()
+    }
+
+
+_EDITION_BUILDERS: dict[str, Callable[[Any], Any]] = {
+    "usml": usml_from_data,
+    "ccl": ccl_from_data,
+}
+
+
+def _editions(
+    raw: dict[str, Any],
+) -> tuple[dict[str, Dated[Component[Any]]], dict[str, Dated[Edition]]]:
+    components: dict[str, Dated[Component[Any]]] = {}
+    infos: dict[str, Dated[Edition]] = {}
+    for dataset, build in _EDITION_BUILDERS.items():
+        entries = raw["editions"][dataset]
+        info = tuple(
+            Edition(
+                dataset,
+                e["file"],
+                as_date(e["effective_from"]),
+                as_date(e["effective_until"]) if e["effective_until"] else None,
+                as_date(e["as_of"]),
+                e["source"],
+                e.get("federal_register"),
+            )
+            for e in entries
+        )
+        name = {"usml": "22 CFR 121.1 (USML)", "ccl": "15 CFR part 774, Supp. No. 1 (CCL)"}[dataset]
+        infos[dataset] = Dated(
+            name, tuple(Version(e.effective_from, e, e.source, e.file) for e in info)
+        )
+        components[dataset] = Dated(
+            name,
+            tuple(
+                Version(e.effective_from, _bundled(e.file, build, dataset), e.source, e.file)
+                for e in info
+            ),
+        )
+    return components, infos
+
+
+_BUNDLED: dict[str, Statutes] = {}
+
+
+def bundled_statutes() -> Statutes:
+    """The body of law as bundled (built once per bundle, keyed by its data version)."""
+    key = bundle.bundle_version()
+    if key not in _BUNDLED:
+        versions = bundle.load_json("regulations.json")
+        editions, infos = _editions(versions)
+        components: dict[str, Component[Any]] = {
+            "etl": _bundled("etl.json", supplement_from_data),
+            "supp1": _bundled("supp1.json", supplement_from_data),
+            "countries": _bundled("countries.json", countries_from_data),
+            "rules": _bundled("rules.json", rulesets_from_data),
+            "exemptions": _bundled("exemptions.json", lambda raw: raw),
+            "rule_versions": _bundled("regulations.json", _rule_versions),
+        }
+        _BUNDLED.clear()
+        _BUNDLED[key] = Statutes(
+            editions, infos, components, rulesets_from_data(bundle.load_json("rules.json")).default
+        )
+    return _BUNDLED[key]
+
+
+def bundled_rulesets() -> RuleSets:
+    """The bundled classification rule sets."""
+    rulesets: RuleSets = bundled_statutes().components["rules"].value()
+    return rulesets
+
+
+def law(as_of: dt.date | str | None = None, *, ruleset: str | None = None) -> Law:
+    """The bundled law as of a date (default: today).
+
+    >>> today = law("2026-01-15")
+    >>> today.rule_in_force("22 CFR 126.7").id
+    'itar-126.7-final-2025'
+    >>> today.usml_paragraph("Cat. XI(a)(3)(xviii)").sme
+    True
+    >>> law("2025-06-01").edition("usml").file, law("2025-09-15").edition("usml").file
+    ('usml-2024-03-25.json', 'usml.json')
+    """
+    result = Law(as_date(as_of), bundled_statutes())
+    return result.with_ruleset(ruleset) if ruleset is not None else result
