@@ -45,10 +45,18 @@ FINAL_DAY = "2026-01-15"  # final rule, 90 FR 61053 (from 2025-12-30)
 PARSE_LAW = regulations(FINAL_DAY)
 
 _DATA = load_json("exemptions.json")
-VERSIONS = {v["id"]: v for v in _DATA["aukus_126_7"]["versions"]}
+_AUKUS = next(e for e in _DATA["exemptions"] if e["key"] == "126.7")
+VERSIONS = {v["id"]: v for v in _AUKUS["versions"]}
 IFR = VERSIONS["itar-126.7-ifr-2024"]
 FINAL = VERSIONS["itar-126.7-final-2025"]
-THRESHOLDS = {r["id"]: r for r in _DATA["thresholds_123_15"]["rows"]}
+#: The § 123.15(a) rows, each amount by what it applies to (as the data writes them).
+THRESHOLDS = {
+    r["id"]: {
+        **{k: v for k, v in r.items() if k != "amounts"},
+        **{a["applies_to"]: a["amount"] for a in r["amounts"]},
+    }
+    for r in _DATA["amounts"]["123.15(a)"]["rows"]
+}
 
 # --------------------------------------------------------------------------------------------
 # Building transfers
@@ -919,8 +927,12 @@ def test_126_7_version_by_date(day: str, version: str) -> None:
 
 
 def test_version_dates_are_those_of_the_data() -> None:
-    assert IFR["effective_from"] == "2024-09-01" and IFR["effective_until"] == "2025-12-29"
-    assert FINAL["effective_from"] == "2025-12-30" and FINAL["effective_until"] is None
+    # each version is in force from its date until the next takes effect (one resolver)
+    assert IFR["effective_from"] == "2024-09-01" and FINAL["effective_from"] == "2025-12-30"
+    dated = regulations(IFR_DAY).rule_versions["22 CFR 126.7"]
+    until = {v.value.id: dated.effective_until(v) for v in dated.versions}
+    assert until["itar-126.7-ifr-2024"] == dt.date(2025, 12, 29)
+    assert until["itar-126.7-final-2025"] is None
 
 
 def test_uk_government_department_switches_on_2025_12_30() -> None:

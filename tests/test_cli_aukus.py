@@ -264,9 +264,14 @@ def test_authorize_example_csv_one_row_per_transfer_in_order() -> None:
     assert [r["row"] for r in rows] == [str(n) for n in range(1, len(EXAMPLE_OUTCOMES) + 1)]
     assert {r["transfer_id"]: (r["outcome"], r["exemption"]) for r in rows} == EXAMPLE_OUTCOMES
     by_id = {r["transfer_id"]: r for r in rows}
-    assert by_id["ETL-05"]["etl_rows"] == "SUPP2-013"
-    assert by_id["ETL-06"]["etl_rows"] == "SUPP2-001"
-    assert by_id["ETL-07"]["etl_rows"] == "SUPP2-002"
+    # the rows that exclude each transfer, by exemption (the ETL's for § 126.7)
+    etl = {
+        k: [r for r in v["excluded_rows"].split("; ") if r.startswith("126.7: ")]
+        for k, v in by_id.items()
+    }
+    assert etl["ETL-05"] == ["126.7: SUPP2-013"]
+    assert etl["ETL-06"] == ["126.7: SUPP2-001"]
+    assert etl["ETL-07"] == ["126.7: SUPP2-002"]
     assert by_id["CN-10"]["proscribed"].startswith("CN")
     assert by_id["UND-15"]["open_questions"] == "classified"
     assert by_id["UND-16"]["open_questions"] == "authorized_user"

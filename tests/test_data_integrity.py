@@ -78,7 +78,7 @@ READERS: dict[str, Callable[[], object]] = {
     "supp1.json": lambda: exportctl.law("2025-10-01").supp1,
     "countries.json": lambda: exportctl.law("2025-10-01").countries,
     "rules.json": lambda: exportctl.law("2025-10-01").ruleset,
-    "exemptions.json": lambda: exportctl.law("2025-10-01").exemption_data,
+    "exemptions.json": lambda: exportctl.law("2025-10-01").exemptions,
     "regulations.json": lambda: exportctl.law("2025-10-01"),
     "glossary.json": lambda: load_glossary(),
 }

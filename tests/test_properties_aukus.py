@@ -334,7 +334,13 @@ def test_decisions_are_deterministic(pair: tuple[str, Transfer]) -> None:
 # --------------------------------------------------------------------------------------------
 # Dates
 
-_AUKUS_VERSIONS = load_json("exemptions.json")["aukus_126_7"]["versions"]
+_AUKUS_VERSIONS = [
+    v
+    for e in load_json("exemptions.json")["exemptions"]
+    if e["key"] == "126.7"
+    for v in e["versions"]
+    if v["in_force"]
+]
 _START = min(dt.date.fromisoformat(v["effective_from"]) for v in _AUKUS_VERSIONS)
 _ELIGIBLE = transfer_from_mapping(
     {
@@ -377,10 +383,11 @@ _ELIGIBLE = transfer_from_mapping(
 
 
 def _in_force(version: dict[str, Any], day: dt.date) -> bool:
-    start, end = version["effective_from"], version["effective_until"]
-    return (start is None or dt.date.fromisoformat(start) <= day) and (
-        end is None or day <= dt.date.fromisoformat(end)
-    )
+    # in force from its date until the next version (as the data lists them) takes effect
+    starts = [dt.date.fromisoformat(v["effective_from"]) for v in _AUKUS_VERSIONS]
+    start = dt.date.fromisoformat(version["effective_from"])
+    later = [s for s in starts if s > start]
+    return start <= day and (not later or day < min(later))
 
 
 @SOME

@@ -134,7 +134,7 @@ def _known_sections() -> frozenset[str]:
     citations: list[str] = [*CITABLE_IDS]
     citations += [q.citation for q in RULES.questions.values()]
     citations += [c.citation for c in RULES.conflicts]
-    citations += [r["citation"] for r in load_json("regulations.json")["rules"]]
+    citations += [e["citation"] for e in load_json("exemptions.json")["exemptions"]]
     out = set()
     for text in citations:
         for part in text.split(";"):

@@ -11,14 +11,22 @@ from hypothesis import strategies as st
 import exportctl
 from exportctl.corpus.bundle import load_json
 
-#: The dated versions as the data states them (effective_from .. effective_until), read directly.
-_VERSIONS = [r for r in load_json("regulations.json")["rules"] if r["citation"] == "22 CFR 126.7"]
+#: The dated versions of § 126.7 as its data file states them (each from its effective_from),
+#: read directly; each is in force until the next takes effect.
+_VERSIONS = next(
+    e["versions"] for e in load_json("exemptions.json")["exemptions"] if e["key"] == "126.7"
+)
 
 
 def _covers(version: dict[str, str | None], day: dt.date) -> bool:
-    start, end = version["effective_from"], version["effective_until"]
+    start = version["effective_from"]
+    following = [
+        dt.date.fromisoformat(v["effective_from"])
+        for v in _VERSIONS
+        if v["effective_from"] and (start is None or v["effective_from"] > start)
+    ]
     return (start is None or dt.date.fromisoformat(start) <= day) and (
-        end is None or day <= dt.date.fromisoformat(end)
+        not following or day < min(following)
     )
 
 

@@ -19,6 +19,8 @@ import pytest
 from tools.databuild import lawdata
 from tools.databuild.common import BuildError
 
+from exportctl.core.comparators import COMPARATORS
+
 ROOT = Path(__file__).resolve().parents[2]
 ITAR = ROOT / "data" / "law" / "itar"
 REFORM = ROOT / "data" / "reforms" / "nato-alliance.json"
@@ -313,8 +315,16 @@ def test_manufacturing_abroad_of_sme_is_certified_regardless_of_value() -> None:
 def test_124_11_refers_to_the_123_15_amounts_without_copying_them(kg: dict[str, str]) -> None:
     text = (ITAR / "124_11.json").read_text(encoding="utf-8")
     assert re.search(r"\$\s?\d", text) is None  # no dollar amount is written in the file
-    thresholds = load(ROOT / "data" / "exemptions" / "exemptions.json")["thresholds_123_15"]
-    rows = {row["id"]: row for row in thresholds["rows"]}
+    thresholds = load(ROOT / "data" / "law" / "itar" / "123_15.json")
+    # each row with its amounts by what they apply to, and its clause
+    rows = {
+        row["id"]: {
+            "clause": row["source"].removeprefix("clause:"),
+            "destinations": row["destinations"],
+            **{a["applies_to"]: a["amount"] for a in row["amounts"]},
+        }
+        for row in thresholds["rows"]
+    }
     checked = 0
     for rid in ("22 CFR 124.11(a) (export of MDE)", "22 CFR 123.15(a) (agreement value)"):
         ref = rules(section("124_11.json"))[rid]["thresholds_by_reference"]
@@ -363,13 +373,18 @@ def test_124_11_waits_are_15_or_30_calendar_days(kg: dict[str, str]) -> None:
 
 
 def _comparison(comparator: str) -> Callable[[int, int], bool]:
+    # what the words mean, stated here (the engine's table must agree)
     ops: dict[str, Callable[[int, int], bool]] = {
-        ">=": operator.ge,
-        ">": operator.gt,
-        "<=": operator.le,
-        "<": operator.lt,
+        "or more": operator.ge,
+        "at least": operator.ge,
+        "exceeds": operator.gt,
+        "in excess of": operator.gt,
+        "does not exceed": operator.le,
+        "not exceeding": operator.le,
+        "less than": operator.lt,
     }
-    return ops[lawdata.COMPARATORS[comparator]]
+    assert all(COMPARATORS[c](a, b) == ops[c](a, b) for c in ops for a in (1, 2) for b in (1, 2))
+    return ops[comparator]
 
 
 def test_part_130_statement_at_500000_or_more(kg: dict[str, str]) -> None:

@@ -1,96 +1,100 @@
-"""The ITAR exemptions exportctl decides (data/exemptions/), checked against the text.
+"""The exemptions of the law, built from their files in data/law/ (one per paragraph group).
 
-Every requirement of 22 CFR 126.7 (each dated version) and 22 CFR 126.5 quotes the text it
-implements; the build checks each quote against the reference (``itar/aukus_126_7.json`` for
-§ 126.7, whose paragraphs carry the version they were confirmed in, and ``itar/kg`` clauses for
-§ 126.5 and § 123.15).  The § 123.15 dollar thresholds must appear in the clause as written.
+Every file of kind "exemption" under ``data/law/<regime>/`` becomes an exemption of the bundled
+law; files under ``data/law/pending/`` are readings whose evaluators are not built yet and are
+checked (their quotes) but not bundled.  The build checks, for every exemption: every quote
+against its source (:mod:`.lawdata`); every requirement test is one the engine's registry knows;
+versions take effect on increasing dates; every fact a requirement reads is a question of the law;
+every amount with its comparator is written in its quote.  Nobody lists the exemptions: the
+engine, the CLI's columns, the testing kit and this build find them in the files.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from exportctl.engine.authorize import REQUIREMENT_TESTS
+from exportctl.corpus.exemptions import cfr_order
+from exportctl.engine.requirements import REQUIREMENT_TESTS
 
-from .common import DATA, BuildError, read_csv, read_json
+from . import lawdata
+from .common import DATA, BuildError, read_json
 
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _sources(reference: Path) -> dict[str, str]:
-    texts = {
-        f"clause:{r['clause_id']}": r["text"]
-        for r in read_csv(reference / "itar" / "kg" / "nodes_Clause.csv")
-    }
-    aukus = read_json(reference / "itar" / "aukus_126_7.json")
-    for p in aukus["section_126_7"]["paragraphs"]:
-        for version in ("IFR_2024", "FINAL_2025"):
-            block = p.get(version) or {}
-            if block.get("status") != "CONFIRMED_VERBATIM":
-                continue
-            if block.get("text"):
-                texts[f"{p['cite']}:{version}"] = block["text"]
-            if block.get("items"):
-                texts[f"{p['cite']}:{version}:items"] = " ".join(block["items"].values())
-    return texts
+PENDING = DATA / "law" / "pending"
 
 
-def _check(rule: dict[str, Any], texts: dict[str, str], where: str, key: str = "quote") -> None:
-    source = texts.get(rule["source"])
-    if source is None:
-        raise BuildError(f"{where}: no verbatim reference text {rule['source']!r}")
-    if _norm(rule[key]) not in _norm(source):
-        raise BuildError(f"{where}: {rule[key]!r} is not in {rule['source']}")
+def _bundled(path: Path) -> bool:
+    return PENDING not in path.parents and (DATA / "law" / "sources") not in path.parents
+
+
+def _requirements(node: dict[str, Any]) -> list[dict[str, Any]]:
+    out = list(node.get("requirements", ()))
+    for path in node.get("paths", ()):
+        out.extend(path.get("requires", ()))
+    return out
+
+
+def _check_exemption(name: str, data: dict[str, Any], facts: set[str]) -> None:
+    for key in ("column", "versions"):
+        if key not in data:
+            raise BuildError(f"{name}: an exemption needs {key!r}")
+    starts = [v.get("effective_from") for v in data["versions"]]
+    if any(s is None for s in starts[1:]) or [s for s in starts if s] != sorted(
+        s for s in starts if s
+    ):
+        raise BuildError(f"{name}: versions must take effect on increasing dates")
+    own = set(data.get("facts", {}))
+    for version in data["versions"]:
+        for req in _requirements(version):
+            where = f"{name} {version['id']} {req.get('id')} ({req.get('test')})"
+            if req.get("test") not in REQUIREMENT_TESTS:
+                raise BuildError(
+                    f"{where}: unknown test {req.get('test')!r}; the engine knows "
+                    f"{', '.join(sorted(REQUIREMENT_TESTS))}"
+                )
+            for fact in (req.get("fact"), req.get("unless_fact")):
+                if fact and fact not in facts | own:
+                    raise BuildError(f"{where}: fact {fact!r} is not a question of the law")
+    for path in data.get("paths", ()):
+        for req in path.get("requires", ()):
+            if req.get("test") not in REQUIREMENT_TESTS:
+                raise BuildError(f"{name} {path['id']}: unknown test {req.get('test')!r}")
+        if path.get("unless_fact") and path["unless_fact"] not in facts | own:
+            raise BuildError(f"{name} {path['id']}: fact {path['unless_fact']!r} is undefined")
 
 
 def build(reference: Path) -> dict[str, Any]:
-    data: dict[str, Any] = read_json(DATA / "exemptions" / "exemptions.json")
-    texts = _sources(reference)
-    known_facts = set(data["facts"])
+    lawdata.check_all(reference)  # every quote of every law file, pending ones included
+    files = [p for p in lawdata.law_files() if _bundled(p)]
+    loaded = [(p, lawdata.check_file(reference, p)) for p in files]
+    facts: dict[str, Any] = {}
+    for _, data in loaded:
+        if data["kind"] == "facts":
+            facts.update(data["facts"])
+    supplement_facts: set[str] = set()
     for reading in ("etl.json", "supp1.json"):
-        known_facts |= set(read_json(DATA / "errata" / reading)["facts"])
-    rules = {r["id"]: r for r in read_json(DATA / "errata" / "regulation_versions.json")["rules"]}
-    for version in data["aukus_126_7"]["versions"]:
-        rule = rules.get(version["id"])
-        dates = (version["effective_from"], version["effective_until"])
-        if rule is None or (rule["effective_from"], rule["effective_until"]) != dates:
-            raise BuildError(
-                f"{version['id']}: its dates {dates} differ from regulation_versions.json"
-            )
-    for name in ("aukus_126_7", "canada_126_5"):
-        for version in data[name]["versions"]:
-            for req in version["requirements"]:
-                where = f"{version['id']} {req['id']} ({req['test']})"
-                _check(req, texts, where)
-                for eligible in req.get("eligible", []):
-                    _check(eligible, texts, f"{where} {eligible['id']}")
-                if req["test"] == "fact" and req["fact"] not in known_facts:
-                    raise BuildError(f"{where}: fact {req['fact']} is not defined")
-    for rule in data.get("party_implications", []):
-        _check(rule, texts, rule["id"])
-    for rule in data["canada_126_5"]["not_exempt"]:
-        for req in rule.get("requires", []):
-            _check(req, texts, f"{rule['id']} requires")
-        rule_with_source = {**rule}
-        _check(rule_with_source, texts, rule["id"])
-        if "unless_quote" in rule:
-            _check(rule_with_source, texts, rule["id"], key="unless_quote")
-    _check(data["thresholds_123_15"], texts, "123.15(a) destinations")
-    for name in ("aukus_126_7", "canada_126_5"):
-        for version in data[name]["versions"]:
-            for req in version["requirements"]:
-                if req["test"] not in REQUIREMENT_TESTS:
-                    raise BuildError(f"{version['id']} {req['id']}: unknown test {req['test']!r}")
-    for row in data["thresholds_123_15"]["rows"]:
-        clause = texts.get(f"clause:{row['clause']}")
-        if clause is None or _norm(row["quote"]) not in _norm(clause):
-            raise BuildError(f"{row['id']}: quote not in {row['clause']}")
-        amounts = [int(a.replace(",", "")) for a in re.findall(r"\$([\d,]+)", row["quote"])]
-        stated = [row.get("major_defense_equipment"), row.get("defense_articles_and_services")]
-        if sorted(a for a in amounts) != sorted(a for a in stated if a is not None):
-            raise BuildError(f"{row['id']}: amounts {stated} differ from the text {amounts}")
-    return data
+        supplement_facts |= set(read_json(DATA / "errata" / reading)["facts"])
+    known = set(facts) | supplement_facts
+    exemptions = []
+    amounts: dict[str, Any] = {}
+    implications: list[dict[str, Any]] = []
+    for path, data in loaded:
+        name = path.relative_to(DATA / "law").as_posix()
+        if data["kind"] == "exemption":
+            _check_exemption(name, data, known)
+            exemptions.append({**data, "file": f"data/law/{name}"})
+        elif data["kind"] == "amounts":
+            amounts[data["key"]] = data
+        elif data["kind"] == "implications":
+            implications.extend(data["implications"])
+    columns = [e["column"] for e in exemptions]
+    if len(columns) != len(set(columns)):
+        raise BuildError(f"two exemptions share a batch column: {sorted(columns)}")
+    exemptions.sort(key=lambda e: cfr_order(e["key"]))
+    return {
+        "what": "The exemptions of the law, one entry per file of data/law (see docs/law-data.md).",
+        "exemptions": exemptions,
+        "amounts": amounts,
+        "implications": implications,
+        "facts": facts,
+    }

@@ -33,24 +33,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from exportctl.core.comparators import COMPARATORS
+
 from .common import DATA, BuildError, read_csv, read_json
 
 LAW = DATA / "law"
 #: Verbatim excerpts of stored web pages (the ``page:`` source); not law files themselves.
 PAGE_SOURCES = LAW / "sources"
 
-KINDS = ("exemption", "conditions", "agreement_rules")
-
-#: Comparator words as the regulations write them, and what they mean.
-COMPARATORS = {
-    "or more": ">=",
-    "at least": ">=",
-    "exceeds": ">",
-    "in excess of": ">",
-    "does not exceed": "<=",
-    "not exceeding": "<=",
-    "less than": "<",
-}
+KINDS = ("exemption", "conditions", "agreement_rules", "amounts", "implications", "facts")
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
 
@@ -216,6 +207,9 @@ def check_file(reference: Path, path: Path) -> dict[str, Any]:
         check_quote(reference, where, node.get("source"), node.get("quote"))
         if "comparator" in node or "amount" in node:
             check_comparator(where, node)
+        for n, amount in enumerate(node.get("amounts", ())):
+            # an amount of a quoted paragraph: its figure and comparator are in that quote
+            check_comparator(f"{where}.amounts[{n}]", {**amount, "quote": node["quote"]})
     return data
 
 

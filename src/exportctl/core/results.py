@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
-__all__ = ["Check", "Status", "combine", "first_missing"]
+__all__ = ["Check", "Requirement", "Status", "combine", "first_missing"]
 
 Status = Literal["pass", "fail", "unknown"]
 
@@ -45,3 +45,18 @@ def combine(statuses: Iterable[Status]) -> Status:
 def first_missing(checks: Iterable[Check]) -> tuple[str, ...]:
     """The facts the unknown checks need, each once, in the order they are asked."""
     return tuple(dict.fromkeys(f for c in checks if c.status == "unknown" for f in c.missing))
+
+
+@attrs.frozen
+class Requirement:
+    """One requirement as decided: the paragraph it implements, its status, the facts it read
+    and why."""
+
+    id: str
+    status: Status
+    facts: dict[str, Any] = attrs.field(factory=dict)
+    detail: str = ""
+
+    @classmethod
+    def of(cls, paragraph: str, check: Check) -> Requirement:
+        return cls(paragraph, check.status, dict(check.facts), check.detail)

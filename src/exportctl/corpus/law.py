@@ -34,6 +34,7 @@ from exportctl.core.provenance import canonical_json, content_hash
 from exportctl.corpus import bundle
 from exportctl.corpus.ccl import ECCN, CommerceControlList, ccl_from_data
 from exportctl.corpus.countries import Countries, CountryProfile, countries_from_data
+from exportctl.corpus.exemptions import Exemption, Exemptions, exemptions_from_data
 from exportctl.corpus.references import USMLRef
 from exportctl.corpus.rulesets import RuleSet, RuleSets, rulesets_from_data
 from exportctl.corpus.supplements import Supplement, supplement_from_data
@@ -292,16 +293,23 @@ class Law:
         )
 
     @property
-    def exemption_data(self) -> dict[str, Any]:
-        """The exemptions' readings as data (versions, requirements, thresholds, facts)."""
-        data: dict[str, Any] = self._component("exemptions")
-        return data
+    def exemptions(self) -> Exemptions:
+        """Every exemption the law holds (its data files), with their dated versions."""
+        exemptions: Exemptions = self._component("exemptions")
+        return exemptions
 
-    @property
+    def with_exemption(self, exemption: Exemption) -> Law:
+        """This law with one more exemption (or one replaced): a reform of the law."""
+        change = f"exemption {exemption.key} ({exemption_digest(exemption)})"
+        component = self.statutes.components["exemptions"].changed(
+            change, lambda current: current.with_exemption(exemption)
+        )
+        return Law(self.as_of, self.statutes.replace(change, components={"exemptions": component}))
+
+    @cached_property
     def rule_versions(self) -> Mapping[str, Dated[RuleVersion]]:
-        """Every dated rule, by citation."""
-        versions: Mapping[str, Dated[RuleVersion]] = self._component("rule_versions")
-        return versions
+        """Every dated rule, by citation: the versions of each exemption the law holds."""
+        return {e.citation: _rule_versions(e) for e in self.exemptions}
 
     def rule_in_force(self, citation: str) -> RuleVersion:
         """The one version of a dated rule in force on the date."""
@@ -319,9 +327,7 @@ class Law:
                 Question(f.id, f.question, f"22 CFR part 126, {supplement.title}", f.type, f.values)
                 for f in supplement.facts.values()
             )
-        return registry.merged(
-            FactRegistry.from_mapping(self.exemption_data["facts"]).questions.values()
-        )
+        return registry.merged(self.exemptions.facts.questions.values())
 
     # Look-ups ------------------------------------------------------------------------------
     def usml_paragraph(self, ref: str | USMLRef) -> USMLParagraph:
@@ -371,30 +377,33 @@ def ruleset_digest(ruleset: RuleSet) -> str:
 # The bundled law
 
 
-def _rule_versions(raw: dict[str, Any]) -> dict[str, Dated[RuleVersion]]:
-    by_citation: dict[str, list[RuleVersion]] = {}
-    for r in raw["rules"]:
-        by_citation.setdefault(r["citation"], []).append(
-            RuleVersion(
-                id=r["id"],
-                citation=r["citation"],
-                title=r["title"],
-                effective_from=as_date(r["effective_from"]) if r["effective_from"] else None,
-                effective_until=as_date(r["effective_until"]) if r["effective_until"] else None,
-                status=r["status"],
-                federal_register=r.get("federal_register"),
+def _rule_versions(exemption: Exemption) -> Dated[RuleVersion]:
+    """An exemption's versions as rule versions (id, dates, Federal Register document)."""
+    versions = []
+    for v in exemption.versions.versions:
+        until = exemption.versions.effective_until(v)
+        versions.append(
+            Version(
+                v.effective_from,
+                RuleVersion(
+                    id=v.value.id,
+                    citation=exemption.citation,
+                    title=v.value.title,
+                    effective_from=v.effective_from,
+                    effective_until=until,
+                    status="in force" if v.value.in_force else "not in force",
+                    federal_register=v.value.federal_register,
+                ),
+                v.reference,
+                v.label,
             )
         )
-    return {
-        citation: Dated(
-            citation,
-            tuple(
-                Version(v.effective_from, v, v.federal_register or v.title, v.id)
-                for v in sorted(versions, key=lambda v: v.effective_from or dt.date.min)
-            ),
-        )
-        for citation, versions in by_citation.items()
-    }
+    return Dated(exemption.citation, tuple(versions))
+
+
+def exemption_digest(exemption: Exemption) -> str:
+    """A content hash of a whole exemption (versions, requirements, questions)."""
+    return content_hash(canonical_json(to_jsonable(exemption, every_field=True)))
 
 
 _EDITION_BUILDERS: dict[str, Callable[[Any], Any]] = {
@@ -450,8 +459,7 @@ def bundled_statutes() -> Statutes:
             "supp1": _bundled("supp1.json", supplement_from_data),
             "countries": _bundled("countries.json", countries_from_data),
             "rules": _bundled("rules.json", rulesets_from_data),
-            "exemptions": _bundled("exemptions.json", lambda raw: raw),
-            "rule_versions": _bundled("regulations.json", _rule_versions),
+            "exemptions": _bundled("exemptions.json", exemptions_from_data),
         }
         _BUNDLED.clear()
         _BUNDLED[key] = Statutes(

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import attrs
 
 from exportctl.corpus.bundle import DataIntegrityError
+from exportctl.corpus.law import Law
 from exportctl.corpus.regulations import Regulations
 from exportctl.corpus.rulesets import RuleSet
 from exportctl.engine.classify import classify
@@ -260,22 +261,23 @@ def csv_header_problems(header: Iterable[str], ruleset: RuleSet) -> list[str]:
 
 # --- transfers ---------------------------------------------------------------------------------
 
-#: Columns of an authorization result row (CSV/table).
-AUTHORIZE_COLUMNS = (
-    "row",
-    "transfer_id",
-    "status",
-    "outcome",
-    "exemption",
-    "aukus_126_7",
-    "canada_126_5",
-    "etl_rows",
-    "proscribed",
-    "open_questions",
-    "error_field",
-    "error",
-    "decision_id",
-)
+def authorize_columns(law: Law) -> tuple[str, ...]:
+    """Columns of an authorization result row (CSV/table): one per exemption the law holds
+    (named by the exemption's ``column``), found in the law, never listed here."""
+    return (
+        "row",
+        "transfer_id",
+        "status",
+        "outcome",
+        "exemption",
+        *(e.column for e in law.exemptions),
+        "excluded_rows",
+        "proscribed",
+        "open_questions",
+        "error_field",
+        "error",
+        "decision_id",
+    )
 
 
 @attrs.frozen
@@ -334,24 +336,32 @@ def authorize_transfers(
         yield AuthorizeResult(n, result.transfer_id, result.outcome, result)
 
 
-def authorize_row(result: AuthorizeResult) -> dict[str, Any]:
+def authorize_row(result: AuthorizeResult, law: Law) -> dict[str, Any]:
+    """One flat output row: the outcome, each exemption's status in its column, the rows of a
+    supplement that exclude the transfer (``126.7: SUPP2-013``)."""
     a = result.authorization
-    by_name = {e.exemption: e for e in a.exemptions} if a else {}
-    return {
+    by_key = {e.exemption: e for e in a.exemptions} if a else {}
+    row: dict[str, Any] = {
         "row": result.row,
         "transfer_id": result.transfer_id,
         "status": result.status,
         "outcome": a.outcome if a else None,
         "exemption": f"22 CFR {a.exemption}" if a and a.exemption else None,
-        "aukus_126_7": by_name["126.7"].status if "126.7" in by_name else None,
-        "canada_126_5": by_name["126.5"].status if "126.5" in by_name else None,
-        "etl_rows": list(by_name["126.7"].excluded_rows) if "126.7" in by_name else [],
-        "proscribed": [p.detail for p in a.proscribed] if a else [],
-        "open_questions": [q.id for q in a.open_questions] if a else [],
-        "error_field": escape_surrogates(result.error_field),
-        "error": escape_surrogates(result.error),
-        "decision_id": a.decision_id if a else None,
     }
+    for e in law.exemptions:
+        found = by_key.get(e.key)
+        row[e.column] = found.status if found else None
+    row.update(
+        {
+            "excluded_rows": [f"{k}: {r}" for k, e in by_key.items() for r in e.excluded_rows],
+            "proscribed": [p.detail for p in a.proscribed] if a else [],
+            "open_questions": [q.id for q in a.open_questions] if a else [],
+            "error_field": escape_surrogates(result.error_field),
+            "error": escape_surrogates(result.error),
+            "decision_id": a.decision_id if a else None,
+        }
+    )
+    return row
 
 
 def authorize_exit_status(counts: Counter[str]) -> int:

@@ -194,7 +194,7 @@ def party_conflicts(party: Party, law: Law) -> tuple[dict[str, Any], ...]:
     """The rules of the data's ``party_implications`` (e.g. 22 CFR 120.16(c): a debarred person
     is ineligible) that the party's known flags break: each with the flags in conflict."""
     out = []
-    for rule in law.exemption_data.get("party_implications", []):
+    for rule in law.exemptions.implications:
         if not all(party.flag(k) == v for k, v in rule["if"].items()):
             continue
         broken = {

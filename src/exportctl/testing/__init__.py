@@ -41,7 +41,6 @@ A policy test, written with the kit::
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -51,6 +50,7 @@ import attrs
 from hypothesis import strategies as st
 
 from exportctl.corpus.ccl import ECCN
+from exportctl.corpus.exemptions import ExemptionVersion
 from exportctl.corpus.references import ECCNRef, USMLRef, parse_eccn, parse_usml
 from exportctl.corpus.regulations import Regulations, regulations
 from exportctl.corpus.rulesets import RuleSet, load_ruleset
@@ -974,16 +974,10 @@ def aukus_countries(regs: Regulations | None = None) -> tuple[str, ...]:
     return tuple(sorted(m.iso2 for m in cset.members))
 
 
-def _aukus_version(regs: Regulations) -> dict[str, Any] | None:
-    """The version of § 126.7 in force on the snapshot date (exemptions.json), if any."""
-    for version in regs.exemption_data["aukus_126_7"]["versions"]:
-        start, end = version["effective_from"], version["effective_until"]
-        if (start is None or dt.date.fromisoformat(start) <= regs.as_of) and (
-            end is None or regs.as_of <= dt.date.fromisoformat(end)
-        ):
-            found: dict[str, Any] = version
-            return found
-    return None
+def _aukus_version(regs: Regulations) -> ExemptionVersion | None:
+    """The version of § 126.7 the law holds in force on its date, if any."""
+    version = regs.exemptions.get("126.7").version_on(regs.as_of)
+    return version if version.in_force else None
 
 
 def _party_options(regs: Regulations) -> tuple[dict[str, Any], ...]:
@@ -994,10 +988,10 @@ def _party_options(regs: Regulations) -> tuple[dict[str, Any], ...]:
             f"22 CFR 126.7 is not in force on {regs.as_of}: no party is eligible or ineligible "
             "under it (leave eligible=None)"
         )
-    for req in version["requirements"]:
-        if req["test"] == "parties":
+    for req in version.requirements:
+        if req.test == "parties":
             return tuple(req["eligible"])
-    raise ValueError(f"{version['id']} has no parties requirement")  # pragma: no cover
+    raise ValueError(f"{version.id} has no parties requirement")  # pragma: no cover
 
 
 def _needs(option: Mapping[str, Any], role: str) -> dict[str, bool]:
@@ -1013,7 +1007,9 @@ def _admits(option: Mapping[str, Any], kind: str) -> bool:
 
 
 def _coherent_flags(
-    flags: dict[str, bool | None], fixed: Mapping[str, bool], implications: list[dict[str, Any]]
+    flags: dict[str, bool | None],
+    fixed: Mapping[str, bool],
+    implications: Iterable[Mapping[str, Any]],
 ) -> None:
     """Flags that agree with what one flag implies for another (the data's
     ``party_implications``, e.g. a debarred person is ineligible under 22 CFR 120.16(c)).  A flag
@@ -1078,7 +1074,7 @@ def _party(
     flags: dict[str, bool | None] = {
         f: fixed[f] if f in fixed else draw(_choice(values)) for f in PARTY_FLAGS
     }
-    _coherent_flags(flags, fixed, regs.exemption_data.get("party_implications", []))
+    _coherent_flags(flags, fixed, regs.exemptions.implications)
     if not complete and eligible is None and draw(_choice((False, False, False, True))):
         kind = None
     return Party(
@@ -1219,13 +1215,12 @@ def _transfer_questions(regs: Regulations) -> tuple[_Question, ...]:
                     if cond.fact and isinstance(cond.equals, bool):
                         excluding.setdefault(cond.fact, []).append(cond.equals)
     meets: dict[str, bool] = {}
-    data = regs.exemption_data
-    for key in ("aukus_126_7", "canada_126_5"):
-        for version in data[key]["versions"]:
-            for req in version["requirements"]:
-                if req["test"] == "fact":
+    for exemption in regs.exemptions:
+        for dated in exemption.versions.versions:
+            for req in dated.value.requirements:
+                if req.test == "fact":
                     meets[req["fact"]] = req["equals"]
-                elif req["test"] == "sme_assurances":
+                elif req.test == "sme_assurances":
                     meets[req["fact"]] = True
     out: list[_Question] = []
     for fact, spec in sorted(transfer_fact_ids(regs).items()):
@@ -1255,7 +1250,7 @@ def _questions_for(data_version: str, regs: Regulations, ref: USMLRef) -> tuple[
     for row in (*regs.etl.rows, *regs.supp1.rows):
         if any(ref.is_within(u) for u in row.usml_refs):
             read |= {c.fact for e in row.entries for c in e.conditions if c.fact}
-    exemption_facts = regs.exemption_data["facts"]
+    exemption_facts = regs.exemptions.facts.questions
     return tuple(
         q for q in _transfer_questions(regs) if q.fact in read or q.fact in exemption_facts
     )
@@ -1289,10 +1284,9 @@ def _transfer_pools(data_version: str, regs: Regulations) -> _TransferPools:
     articles = tuple(e.ref for e in leaves if not e.technical_data)
     data = tuple(e.ref for e in leaves if e.technical_data)
     amounts: set[int] = {0, 25_000, 2_500_000}
-    for row in regs.exemption_data["thresholds_123_15"]["rows"]:
-        for key in ("defense_articles_and_services", "major_defense_equipment"):
-            if key in row:
-                amounts |= {row[key] - 1, row[key]}
+    for row in regs.exemptions.amounts["123.15(a)"]["rows"]:
+        for amount in row["amounts"]:
+            amounts |= {amount["amount"] - 1, amount["amount"]}
     by_category: dict[str, list[USMLRef]] = {}
     for ref in articles:
         by_category.setdefault(ref.category, []).append(ref)

@@ -1,0 +1,188 @@
+"""The command line's shared parts: the command group, common options, errors and exit statuses.
+
+Every command takes ``--format`` and ``--as-of YYYY-MM-DD``; errors go to stderr with a non-zero
+exit status and say what was wrong and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from exportctl import __version__
+from exportctl.cli.output import (
+    FORMATS,
+    key_values,
+    render,
+    table_cell,
+)
+from exportctl.corpus.bundle import DataIntegrityError
+from exportctl.corpus.countries import OutsideCoverage, UnknownCountry
+from exportctl.corpus.references import ReferenceSyntaxError
+from exportctl.corpus.regulations import Regulations, regulations
+from exportctl.corpus.usml import UnknownReference
+from exportctl.engine import batch as screening
+from exportctl.inputs.items import ContradictoryFacts, FactError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_INPUT = screening.EXIT_ERRORS
+EXIT_DATA = 5  # the bundled data failed verification against MANIFEST.json: nothing decided
+
+
+class Date(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-30", param, ctx)
+
+
+def common_options(func: F) -> F:
+    """--format and --as-of, shared by every look-up command."""
+    func = click.option(
+        "--as-of",
+        "as_of",
+        type=Date(),
+        default=None,
+        help="Decide as of this date (YYYY-MM-DD); default today.",
+    )(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output for people (table) or machines (json, csv).",
+    )(func)
+    return func
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"exportctl: error: {table_cell(message)}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ReferenceSyntaxError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except (UnknownReference, UnknownCountry, KeyError) as exc:
+            fail(str(exc).strip("'\""), EXIT_NOT_FOUND)
+        except OutsideCoverage as exc:
+            fail(str(exc), EXIT_NOT_FOUND)
+        except FactError as exc:
+            fail(f"bad input: {exc}", EXIT_INPUT)
+        except ContradictoryFacts as exc:
+            fail(str(exc), EXIT_INPUT)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_record(record: dict[str, Any], fmt: str) -> None:
+    """One record: a field/value table for people, one JSON object or one CSV row for machines."""
+    if fmt == "table":
+        click.echo(render(key_values(record.items()), "table", max_width=100))
+    else:
+        click.echo(render([record], fmt, document=record if fmt == "json" else None))
+
+
+def law_for(as_of: dt.date | None) -> Regulations:
+    regs = regulations(as_of)
+    for w in regs.warnings:
+        click.echo(f"exportctl: warning: {w}", err=True)
+    return regs
+
+
+class _Main(click.Group):
+    """The command group: bundled data that fails verification ends any command cleanly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DataIntegrityError as exc:
+            fail(str(exc), EXIT_DATA)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exportctl")
+def main() -> None:
+    """U.S. export-control classification (ITAR/EAR) as cited, dated rules.
+
+    Results support, and do not replace, an official determination by DDTC or BIS.
+    """
+
+
+
+def ruleset_option(func: F) -> F:
+    return click.option(
+        "--ruleset",
+        "ruleset_id",
+        default=None,
+        help="Decide under this bundled rule set (default: today's rules, 'baseline').",
+    )(func)
+
+
+
+BATCH_FORMATS = ("table", "csv", "jsonl")
+
+
+def batch_options(func: F) -> F:
+    """The options every batch command shares: formats, date, quiet, exit-zero."""
+    for option in reversed(
+        (
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(BATCH_FORMATS),
+                default="table",
+                show_default=True,
+                help="Output: a table for people, CSV or JSON lines for machines.",
+            ),
+            click.option(
+                "--input-format",
+                type=click.Choice(["auto", "csv", "jsonl"]),
+                default="auto",
+                show_default=True,
+                help="How FILE is written (auto: by its extension).",
+            ),
+            click.option(
+                "--as-of",
+                "as_of",
+                type=Date(),
+                default=None,
+                help="Decide as of this date (YYYY-MM-DD); default today.",
+            ),
+            click.option("--quiet", is_flag=True, help="No summary or progress on stderr."),
+            click.option(
+                "--exit-zero",
+                is_flag=True,
+                help="Exit 0 whatever the outcome (report only, e.g. for a demo).",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+
+def file_name(file: Any) -> str:
+    name = getattr(file, "name", "")
+    return name if isinstance(name, str) else ""
+
+
