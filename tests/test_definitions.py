@@ -232,7 +232,7 @@ def test_the_kit_draws_by_the_same_reach() -> None:
         )
         assert REGS.usml.get(ref).specially_designed_control is flag
     # the 83 lead-in children the old flag got wrong are drawn as "specially designed"
-    sd = set(exportctl.testing._usml_refs(REGS, specially_designed=True))
+    sd = set(exportctl.testing.items._usml_refs(REGS, specially_designed=True))
     assert parse_usml("XV(e)(1)(ii)") in sd and parse_usml("VIII(h)(1)(i)") in sd
     assert parse_usml("IV(h)(21)") not in sd
 

@@ -65,6 +65,11 @@ class ECCN:
     def citation(self) -> str:
         return f"15 CFR part 774, Supp. No. 1, ECCN {self.eccn}"
 
+    def admits_kind(self, kind: str) -> bool:
+        """Can an item of ``kind`` be classified here?  Technology only in product group E, and
+        product group E holds only technology (15 CFR 738.2(b); Supp. No. 4 to part 774)."""
+        return (kind == "technical_data") == (self.ref.product_group == "E")
+
     def item(self, ref: str | ECCNRef) -> ECCNItem:
         parsed = parse_eccn(ref) if isinstance(ref, str) else ref
         found = _item_index(self).get(parsed)

@@ -117,6 +117,15 @@ class USMLParagraph:
     def category(self) -> str:
         return self.ref.category
 
+    def admits_kind(self, kind: str) -> bool:
+        """Can an item of ``kind`` be described here?  Technical data only where technical data
+        may be described (:attr:`describes_technical_data`); a category's technical data
+        paragraph describes technical data, defense services and software (22 CFR 120.33(a)(4),
+        120.40(g)), never a commodity.  The one definition the engine and the testing kit read."""
+        if kind == "technical_data":
+            return self.describes_technical_data
+        return not self.is_technical_data or kind == "software"
+
     @property
     def citation(self) -> str:
         return f"22 CFR 121.1, Category {self.designation}"

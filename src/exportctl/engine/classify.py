@@ -480,10 +480,7 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     # where a paragraph names it (XIII(i) "Signature reduction software, and technical data as
     # follows"; XVII(a)); a technical data paragraph describes technical data, defense services
     # and software (120.33(a)(4)), never a commodity.
-    if f.item_kind is not None and (
-        (f.item_kind == "technical_data" and not p.describes_technical_data)
-        or (p.is_technical_data and f.item_kind not in ("technical_data", "software"))
-    ):
+    if f.item_kind is not None and not p.admits_kind(f.item_kind):
         raise ContradictoryFacts(
             "kind-vs-paragraph",
             p.citation,
@@ -562,7 +559,7 @@ def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
             f"({entry.heading[:80]}…); review the USML instead",
         )
     kind = run.facts.item_kind
-    if kind is not None and (kind == "technical_data") != (entry.ref.product_group == "E"):
+    if kind is not None and not entry.admits_kind(kind):
         raise ContradictoryFacts(
             "kind-vs-product-group",
             "15 CFR part 774, Supp. No. 4, (a)(2)",
