@@ -70,6 +70,8 @@ class Dated(Generic[T]):
     name: str
     versions: tuple[Version[T], ...] = attrs.field(validator=_check_order)
     coverage_from: dt.date | None = None
+    #: What one version is called in messages ("version", "edition").
+    noun: str = "version"
 
     @property
     def _starts(self) -> list[dt.date]:
@@ -86,8 +88,8 @@ class Dated(Generic[T]):
         if position < 0:
             first = self.versions[0].effective_from
             raise OutsideCoverage(
-                f"{self.name}: the earliest version in the data takes effect on {first}; it "
-                f"cannot answer for {on}"
+                f"{self.name}: the earliest {self.noun} in the data takes effect on {first}; "
+                f"it cannot answer for {on} (the data holds no earlier text)"
             )
         return position
 
@@ -130,6 +132,7 @@ class Dated(Generic[T]):
                 for v in self.versions
             ),
             self.coverage_from,
+            self.noun,
         )
 
     @classmethod
