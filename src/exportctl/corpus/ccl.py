@@ -425,6 +425,10 @@ class ECCN:
     reasons_edition: str | None
     items_edition: str | None
     in_editions: tuple[str, ...]
+    #: The "Related Controls" paragraph (pointers to other ECCNs and USML categories), and the
+    #: edition it was read from; None when the entry has none ("N/A") or the source lacks it.
+    related_controls: str | None = None
+    related_controls_edition: str | None = None
 
     @property
     def eccn(self) -> str:
@@ -558,6 +562,8 @@ def _eccn(raw: dict[str, Any]) -> ECCN:
         reasons_edition=raw.get("reasons_edition"),
         items_edition=raw.get("items_edition"),
         in_editions=tuple(raw.get("in_editions") or ()),
+        related_controls=raw.get("related_controls"),
+        related_controls_edition=raw.get("related_controls_edition"),
     )
 
 
