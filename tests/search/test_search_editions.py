@@ -8,6 +8,7 @@ The USML in force from 2025-09-15 (90 FR 5594) added IV(c)(2) "Improvised Explos
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ OLD, NEW = "2025-06-01", "2026-08-01"
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     _OPEN.clear()  # the process memo would otherwise hand back indexes from other tests
     yield tmp_path / "search"

@@ -16,7 +16,7 @@ about, or that excepts it outright, is said not to apply.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 import attrs
@@ -459,17 +459,7 @@ class ECCN:
         A row whose scope cannot be read paragraph by paragraph is shown as applying, with a
         note; see :class:`ParagraphControl`.
         """
-        parsed = self._own(ref)
-        return tuple(
-            ParagraphControl(
-                scope.reason,
-                row.control,
-                row.country_chart,
-                row.columns,
-                *_status(scope, parsed),
-            )
-            for row, scope in zip(self.license_requirements, _scopes(self), strict=True)
-        )
+        return _controls(self, self._own(ref))
 
     def reasons_for_control_for(self, ref: str | ECCNRef | None = None) -> tuple[str, ...]:
         """The reasons of the Reason for Control line that apply to paragraph ``ref``.
@@ -531,6 +521,20 @@ def _item_index(entry: ECCN) -> dict[ECCNRef, ECCNItem]:
 @cache
 def _scopes(entry: ECCN) -> tuple[ControlScope, ...]:
     return tuple(read_scope(r.control, entry.eccn) for r in entry.license_requirements)
+
+
+@lru_cache(maxsize=65536)
+def _controls(entry: ECCN, ref: ECCNRef) -> tuple[ParagraphControl, ...]:
+    return tuple(
+        ParagraphControl(
+            scope.reason,
+            row.control,
+            row.country_chart,
+            row.columns,
+            *_status(scope, ref),
+        )
+        for row, scope in zip(entry.license_requirements, _scopes(entry), strict=True)
+    )
 
 
 def _eccn(raw: dict[str, Any]) -> ECCN:
