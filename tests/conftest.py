@@ -25,6 +25,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _search_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Search indexes built by the tests are cached in a temporary folder, not the user's."""
+    os.environ.setdefault("EXPORTCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def regs() -> exportctl.Regulations:
     return exportctl.regulations("2025-11-01")

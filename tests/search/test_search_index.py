@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import exportctl
 from exportctl import law
-from exportctl.search import SearchError, SearchIndex
+from exportctl.search import SearchError, SearchIndex, index_for
 from exportctl.search.documents import split_mt
 
 
@@ -101,6 +102,13 @@ def test_quoted_glossary_term_is_satisfied_by_its_expansion(index: SearchIndex) 
     assert refs(index, '"IMU"')[0] == "XII(e)(9)"
 
 
+def test_search_ranks_relevant_paragraph_first(regs: exportctl.Regulations) -> None:
+    # Moved from tests/test_data_usml.py (the naive UnitedStatesMunitionsList.search is gone):
+    # II(b) "Flamethrowers with an effective range greater than or equal to 20 meters."
+    hits = index_for(regs).search("flamethrowers effective range", regime="usml")
+    assert hits and hits[0].reference == "II(b)"
+
+
 def test_hit_carries_path_flags_citation_and_what_matched(index: SearchIndex) -> None:
     hit = index.search("ECCM radar", regime="usml", limit=1)[0]
     assert hit.path == (
@@ -129,6 +137,9 @@ def test_ccl_hit_names_its_eccn_and_reasons(index: SearchIndex) -> None:
     hit = index.search("mass market encryption", regime="ccl", limit=1)[0]
     assert hit.eccn == "5A992" and hit.kind == "item"
     assert hit.eccn_reasons_for_control == ("RS", "AT")
+    # ... of which only AT applies to 5A992.c: "RS applies to items controlled by 5A992.z.1"
+    # (and .z.2); "AT applies to entire entry" (AT Column 1).
+    assert hit.reasons_for_control == ("AT",) and hit.country_chart_columns == ("AT1",)
     assert hit.path == ("CCL Category 5", "5A992", "5A992.c")
     assert hit.citation == "15 CFR part 774, Supp. No. 1, ECCN 5A992.c"
 

@@ -125,6 +125,7 @@ _IN_HEADING = re.compile(
     r"headings?\.?",
     re.IGNORECASE,
 )
+_SEE_LIST = re.compile(r"\(see list of items controlled\)", re.IGNORECASE)
 _ITAR_PLACEHOLDER = re.compile(
     r"\((?:These items are|This entry is)\s+[“\"]subject to the ITAR", re.IGNORECASE
 )
@@ -350,6 +351,7 @@ class _Entry:
     reasons_raw: str | None = None
     license_rows: list[dict[str, Any]] = field(default_factory=list)
     items: _Items | None = None
+    related_controls: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -563,6 +565,7 @@ def _load_2026(
             )
             for r in raw["countryChart"]
         ]
+        entry.related_controls = _related(raw.get("relatedControls"))
         whole = [
             r["control"]
             for r in entry.license_rows
@@ -605,6 +608,34 @@ _SECTION_2025 = re.compile(
     r"(?m)^\*?(?:List Based License Exceptions|List of Items Controlled|Special Conditions for STA|"
     r"Reporting Requirements|License Exceptions)"
 )
+
+
+#: "N/A" and its spellings: the entry has no Related Controls.
+_NOTHING = re.compile(r"(?:N/?A|None)\.?", re.IGNORECASE)
+
+
+def _related(text: Any) -> str | None:
+    """A Related Controls paragraph, whitespace collapsed; None for "N/A" or nothing."""
+    if not isinstance(text, str):
+        return None
+    text = " ".join(text.split())
+    return None if not text or _NOTHING.fullmatch(text) else text
+
+
+_RELATED_2025 = re.compile(r"(?m)^\*?Related Controls\*?:\*?")
+_RELATED_END_2025 = re.compile(r"(?m)^\*?Related Definitions?\*?:|^\*?Items(?::\*|\*:|:|\*(?=\s))")
+
+
+def _related_2025(details: str) -> str | None:
+    """The "Related Controls" paragraph of an E-2025 entry: from its label to "Related
+    Definitions" (or the "Items:" marker), Markdown removed."""
+    start = _RELATED_2025.search(details)
+    if start is None:
+        return None
+    end = _RELATED_END_2025.search(details, start.end())
+    if end is None:
+        return None  # not delimited: nothing is taken rather than the list of items with it
+    return _related(_strip_markdown(details[start.end() : end.start()]).replace("\n", " "))
 
 
 def _strip_markdown(text: str) -> str:
@@ -809,6 +840,7 @@ def _load_2025(path: Path, problems: _Problems) -> dict[str, _Entry]:
                     code, raw["details"], problems
                 )
                 entry.items = _items_2025(code, raw["details"], problems)
+                entry.related_controls = _related_2025(raw["details"])
                 entries[code] = entry
     return entries
 
@@ -880,6 +912,38 @@ def _choose_items(
     return None, None
 
 
+def _related_controls(
+    eccn: str, new: _Entry | None, old: _Entry | None, problems: _Problems
+) -> tuple[str | None, str | None]:
+    """The Related Controls paragraph and its edition: E-2026-07-23 when it has one, unless it is
+    a cut-off start of the E-2025 paragraph (that parse keeps only the first paragraph of some
+    entries: 1A008, 1C216, 7B101, 9C110 ...); E-2025 when E-2026-07-23 has none."""
+    mine = new.related_controls if new is not None else None
+    theirs = old.related_controls if old is not None else None
+    if (
+        mine
+        and theirs
+        and len(_norm(theirs)) > len(_norm(mine))
+        and _norm(theirs).startswith(_norm(mine).rstrip(".:"))
+    ):
+        problems.group(
+            f"the {E2026} Related Controls are the start of the {E2025} paragraph (cut off by "
+            f"that parse); {E2025} text used",
+            eccn,
+        )
+        return theirs, E2025
+    if mine:
+        return mine, E2026
+    if theirs:
+        if new is not None:
+            problems.group(
+                f"{E2026} has no Related Controls; {E2025} text used",
+                eccn,
+            )
+        return theirs, E2025
+    return None, None
+
+
 def _combine(
     eccn: str, new: _Entry | None, old: _Entry | None, present: list[str], problems: _Problems
 ) -> dict[str, Any]:
@@ -922,7 +986,28 @@ def _combine(
             f"absent from the Reason for Control ({reasons_edition}: {reasons_raw!r})"
         )
 
+    related, related_edition = _related_controls(eccn, new, old, problems)
+
     chosen, items_edition = _choose_items(eccn, new, old, problems)
+    if (
+        chosen is not None
+        and chosen.in_heading
+        and items_edition == E2025
+        and new is not None
+        and old is not None
+        and _SEE_LIST.search(new.heading)
+        and not _SEE_LIST.search(old.heading)
+    ):
+        # 0A502: E-2025 reads "The list of items controlled is contained in the ECCN heading"
+        # under a heading that lists the items; the E-2026-07-23 heading instead ends "as follows
+        # (see List of Items controlled)" and its rows name paragraphs ".c, .d, and .e", which
+        # that reference does not carry (category 0 is not one of its deep categories).
+        problems.add(
+            f"{eccn}: the {E2026} heading points to a List of Items Controlled that the {E2026} "
+            f"reference does not carry, and {E2025} put the items in a heading that has since "
+            f"changed; no item paragraphs (items null)"
+        )
+        chosen, items_edition = None, None
     items: list[dict[str, Any]] | None = None
     in_heading = False
     if chosen is not None:
@@ -963,6 +1048,8 @@ def _combine(
         "items_edition": items_edition,
         "items_in_heading": in_heading,
         "items_text": chosen.text if chosen is not None else None,
+        "related_controls": related,
+        "related_controls_edition": related_edition,
         "in_editions": present,
     }
 
@@ -1078,7 +1165,7 @@ def _finish(
                     record["eccn"],
                 )
             else:
-                problems.group("no item paragraphs in any edition (items null)", record["eccn"])
+                problems.group("no item paragraphs (items null)", record["eccn"])
     problems.add(
         "Notes, Technical Notes and N.B.s are attached to the item paragraph they follow in the "
         "document, which is not always the paragraph they concern; notes before the first item "

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from typing import Any
 
+import attrs
 import click
 
 from exportctl.cli.base import (
@@ -20,9 +22,11 @@ from exportctl.cli.output import (
     decision_record,
     key_values,
     render,
+    table_cell,
     to_jsonable,
     trace_rows,
 )
+from exportctl.cli.search import path_text, suggestions_for
 from exportctl.corpus.regulations import Regulations
 from exportctl.corpus.rulesets import Question, RuleSet, load_ruleset
 from exportctl.engine.classify import classify
@@ -31,6 +35,7 @@ from exportctl.inputs.items import FactError, ItemFacts, facts_from_mapping
 from exportctl.inputs.readers import (
     load_json_document,
 )
+from exportctl.search import SUGGESTION_NOTICE
 
 
 def _emit_decision(decision: Decision, fmt: str, explain: bool) -> None:
@@ -102,6 +107,12 @@ def _ask(question: Question, rules: RuleSet) -> str:
     show_default=True,
     help="Identifier of the item (interactive mode).",
 )
+@click.option(
+    "--description",
+    default="",
+    help="What the item is, in a few words (interactive mode): the questions asking for USML "
+    "paragraphs or ECCNs then show the paragraphs a text search suggests reading.",
+)
 @ruleset_option
 @common_options
 @handles_errors
@@ -109,6 +120,7 @@ def classify_command(
     facts_file: Any,
     explain: bool,
     item_id: str,
+    description: str,
     ruleset_id: str | None,
     fmt: str,
     as_of: dt.date | None,
@@ -117,8 +129,11 @@ def classify_command(
 
     Without --facts it first asks for a commodity jurisdiction (CJ) determination or a CCATS
     (a blank answer: there is none), then, one at a time, only the questions the order of
-    review needs next, showing the citation with each.  Exit status: 0 decided, 1 questions
-    left open, 4 bad or contradictory facts, 5 bundled data that fails verification.
+    review needs next, showing the citation with each.  When it asks for USML paragraphs or
+    ECCNs it shows the ones a search of the regulations' wording suggests for the item's
+    description (--description, or words typed at that prompt): suggestions to read, never an
+    answer given for you.  Exit status: 0 decided, 1 questions left open, 4 bad or
+    contradictory facts, 5 bundled data that fails verification.
     """
     regs = law_for(as_of)
     rules = load_ruleset(ruleset_id)
@@ -127,7 +142,9 @@ def classify_command(
         facts = facts_from_mapping(raw, rules)
         decision = classify(facts, regs, rules)
     else:
-        facts = _ask_determinations(ItemFacts(item_id=item_id), regs, rules)
+        facts = _ask_determinations(
+            ItemFacts(item_id=item_id, description=description.strip()), regs, rules
+        )
         skipped: set[str] = set()
         while True:
             decision = classify(facts, regs, rules)
@@ -135,16 +152,67 @@ def classify_command(
             if not pending:
                 break
             question = pending[0]
+            if question.type in _CANDIDATES:
+                _offer_suggestions(question, facts, regs)
             answer = _ask(question, rules)
             if not answer.strip():
                 skipped.add(question.id)
                 continue
+            words = _description(answer) if question.type in _CANDIDATES else None
+            if words is not None and answer.strip().startswith("?"):
+                facts = attrs.evolve(facts, description=words)
+                continue
             try:
                 facts = _with_answer(facts, question, answer, rules, regs)
             except FactError as exc:
+                if words is not None:  # not references: a description of the item
+                    facts = attrs.evolve(facts, description=words)
+                    continue
                 click.echo(f"  not accepted: {exc.reason}", err=True)
     _emit_decision(decision, fmt, explain)
     sys.exit(0 if decision.decided and not decision.open_questions else 1)
+
+
+#: The question types that ask for candidate paragraphs (suggestions are offered with them).
+_CANDIDATES = {"usml_refs": "usml", "eccn_refs": "ccl"}
+
+
+def _description(answer: str) -> str | None:
+    """The words of an answer to a candidates question that describe the item rather than name
+    paragraphs: "? thermal camera core", or two or more words and no parenthesis or ';'."""
+    text = answer.strip()
+    if text.startswith("?"):
+        return text[1:].strip() or None
+    if "(" in text or ";" in text or len(re.findall(r"[^\W\d_]{3,}", text)) < 2:
+        return None
+    return text
+
+
+def _offer_suggestions(question: Question, facts: ItemFacts, regs: Regulations) -> None:
+    """Before a question asking for USML paragraphs or ECCNs: the suggestions for the item's
+    description, or how to get them (labelled as suggestions: nothing is answered for you)."""
+    regime = _CANDIDATES[question.type]
+    click.echo("", err=True)
+    if not facts.description:
+        click.echo(
+            "  (no description of the item yet: type a few words describing it at the prompt, "
+            "or '? words', to see the paragraphs a search of the regulations suggests)",
+            err=True,
+        )
+        return
+    found = [s for s in suggestions_for(regs, facts.description) if s.regime == regime]
+    if not found:
+        click.echo(f"  No suggestions for {table_cell(facts.description)!r}.", err=True)
+        return
+    click.echo(
+        f"  Suggestions for {table_cell(facts.description)!r}: {SUGGESTION_NOTICE}", err=True
+    )
+    for s in found:
+        click.echo(
+            f"    {s.reference:<16} score {s.score:5.1f}  {table_cell(path_text(s.path))}",
+            err=True,
+        )
+        click.echo(f"      {table_cell(s.text)[:140]}", err=True)
 
 
 #: Asked first, before the order of review: a CJ decides jurisdiction (22 CFR 120.4), a CJ or

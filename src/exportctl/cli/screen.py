@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
 
+import attrs
 import click
 
 from exportctl.cli.base import (
@@ -23,15 +26,31 @@ from exportctl.cli.batch import (
     write_results,
 )
 from exportctl.cli.output import decision_record
+from exportctl.cli.search import suggestion_cell, suggestion_record, suggestions_for
+from exportctl.corpus.law import Law
 from exportctl.corpus.regulations import regulations
-from exportctl.corpus.rulesets import load_ruleset
+from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.engine import batch as screening
+from exportctl.inputs.items import (
+    ContradictoryFacts,
+    FactError,
+    facts_from_csv_row,
+    facts_from_mapping,
+)
+from exportctl.inputs.readers import Record
+from exportctl.search import SUGGESTION_NOTICE, Suggestion
 
 
 @main.command("screen")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @batch_options
 @ruleset_option
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="For undecided rows with a description and no USML/ECCN candidates: add the "
+    "paragraphs a text search suggests reading (marked as suggestions; no decision changes).",
+)
 def screen_command(
     file: str,
     fmt: str,
@@ -40,12 +59,19 @@ def screen_command(
     quiet: bool,
     exit_zero: bool,
     ruleset_id: str | None,
+    suggest: bool,
 ) -> None:
     """Screen a parts list (CSV or JSON lines): one output row per input row, in order.
 
     Rows with bad input are reported as errors naming the field; the other rows are still
     decided.  A summary (counts by outcome) goes to stderr.  Exit status: 0 every row
     classified, 1 some rows undetermined or with questions open, 4 some rows had input errors.
+
+    With --suggest, a row left undecided whose USML (or ECCN) candidates are unknown and that
+    has a description gets the top three USML paragraphs (ECCNs) a search of the regulations'
+    wording finds for it, with their scores: columns suggested_usml and suggested_eccn, or a
+    "suggestions" object (kind "suggestion") in JSON lines.  They are pointers to read; the
+    decision is the same with and without them.
     """
     regs = law_for(as_of) if not quiet else regulations(as_of)
     try:
@@ -58,10 +84,17 @@ def screen_command(
     summary = screening.Summary()
     with open_input(file) as fh, with_progress(fh, file, quiet) as source:
         records = read_records(source, file, kind, "item_id")
+        layout = SCREEN_LAYOUT
+        if suggest:
+            suggester = _Suggester(regs, rules, kind == "csv", fmt)
+            records = suggester.keep(records)
+            layout = suggester.layout()
         results = screening.screen(records, regs, rules, csv_form=kind == "csv")
-        write_results(results, fmt, SCREEN_LAYOUT, summary.add)
+        write_results(results, fmt, layout, summary.add)
     if not quiet:
         click.echo(f"exportctl: {summary.line()}", err=True)
+        if suggest:
+            click.echo(f"exportctl: suggested_usml/suggested_eccn: {SUGGESTION_NOTICE}", err=True)
     sys.exit(0 if exit_zero else screening.exit_status(summary))
 
 
@@ -86,3 +119,71 @@ SCREEN_LAYOUT = BatchLayout(
     record_key="decision",
     record_of=lambda r: decision_record(r.decision) if r.decision is not None else None,
 )
+
+
+# --- --suggest -------------------------------------------------------------------------------
+
+
+class _Suggester:
+    """Suggestions for the rows a screen leaves undecided (the decisions are not touched).
+
+    The input records pass through :meth:`keep`, which holds each record's fields until its
+    result is written; a result that is undecided (undetermined, or a jurisdiction without a
+    classification), whose facts leave the USML or the ECCN candidates unknown and that has a
+    description, gets the suggestions of that regime.
+    """
+
+    def __init__(self, regs: Law, rules: RuleSet, csv_form: bool, fmt: str) -> None:
+        self.regs, self.rules, self.csv_form, self.fmt = regs, rules, csv_form, fmt
+        self.held: dict[int, dict[str, Any] | None] = {}
+
+    def keep(self, records: Iterable[Record]) -> Iterator[Record]:
+        for rec in records:
+            self.held[rec.row] = rec.raw
+            yield rec
+
+    def suggestions(self, result: screening.ScreenResult) -> dict[str, tuple[Suggestion, ...]]:
+        raw = self.held.pop(result.row, None)
+        if raw is None or result.status not in ("undetermined", "open"):
+            return {}
+        try:
+            parse = facts_from_csv_row if self.csv_form else facts_from_mapping
+            facts = parse(raw, self.rules)
+        except (FactError, ContradictoryFacts):
+            return {}
+        if not facts.description.strip():
+            return {}
+        found = suggestions_for(self.regs, facts.description)
+        out: dict[str, tuple[Suggestion, ...]] = {}
+        if facts.usml_candidates is None:
+            out["usml"] = tuple(s for s in found if s.regime == "usml")
+        if facts.eccn_candidates is None:
+            out["eccn"] = tuple(s for s in found if s.regime == "ccl")
+        return out
+
+    def row(self, result: screening.ScreenResult) -> dict[str, Any]:
+        row = screening.result_row(result)
+        found = self.suggestions(result)
+        if self.fmt == "jsonl":
+            row["suggestions"] = (
+                {
+                    "kind": "suggestion",
+                    "notice": SUGGESTION_NOTICE,
+                    **{k: [suggestion_record(s) for s in v] for k, v in found.items()},
+                }
+                if found
+                else None
+            )
+        else:
+            row["suggested_usml"] = suggestion_cell(found["usml"]) if "usml" in found else None
+            row["suggested_eccn"] = suggestion_cell(found["eccn"]) if "eccn" in found else None
+        return row
+
+    def layout(self) -> BatchLayout:
+        extra = () if self.fmt == "jsonl" else ("suggested_usml", "suggested_eccn")
+        return attrs.evolve(
+            SCREEN_LAYOUT,
+            columns=(*SCREEN_LAYOUT.columns, *extra),
+            table_columns=(*SCREEN_LAYOUT.table_columns, *extra),
+            row_of=self.row,
+        )

@@ -433,7 +433,9 @@ def _editions(
         )
         name = {"usml": "22 CFR 121.1 (USML)", "ccl": "15 CFR part 774, Supp. No. 1 (CCL)"}[dataset]
         infos[dataset] = Dated(
-            name, tuple(Version(e.effective_from, e, e.source, e.file) for e in info), noun="edition"
+            name,
+            tuple(Version(e.effective_from, e, e.source, e.file) for e in info),
+            noun="edition",
         )
         components[dataset] = Dated(
             name,

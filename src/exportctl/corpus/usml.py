@@ -29,10 +29,7 @@ kit:
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from functools import lru_cache
 from typing import Any, Literal
 
 import attrs
@@ -209,19 +206,6 @@ def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> USMLPa
     )
 
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-@attrs.frozen
-class SearchHit:
-    paragraph: USMLParagraph
-    score: float
-
-
 @attrs.frozen(eq=False)
 class UnitedStatesMunitionsList:
     """All 21 categories and their paragraphs, with look-ups by reference."""
@@ -289,48 +273,6 @@ class UnitedStatesMunitionsList:
     def descendants_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
         parsed = parse_usml(ref) if isinstance(ref, str) else ref
         return tuple(p for p in self.paragraphs if p.ref != parsed and p.ref.is_within(parsed))
-
-    def search(self, text: str, limit: int = 10) -> tuple[SearchHit, ...]:
-        """Paragraphs ranked by how well their text matches the words of ``text``."""
-        return _search(self, text, limit)
-
-
-def _search(usml: UnitedStatesMunitionsList, text: str, limit: int) -> tuple[SearchHit, ...]:
-    query = _words(text)
-    if not query:
-        return ()
-    index = _search_index(id(usml), usml)
-    n = len(usml.paragraphs)
-    hits = []
-    phrase = " ".join(query)
-    for paragraph, words in zip(usml.paragraphs, index.docs, strict=True):
-        score = 0.0
-        for q in set(query):
-            tf = words.get(q, 0)
-            if tf:
-                idf = math.log(1 + n / index.df[q])
-                score += idf * (1 + math.log(tf))
-        if score and phrase in " ".join(_words(paragraph.text)):
-            score *= 1.5
-        if score:
-            hits.append(SearchHit(paragraph, round(score, 4)))
-    hits.sort(key=lambda h: (-h.score, h.paragraph.ref.sort_key()))
-    return tuple(hits[:limit])
-
-
-@attrs.frozen
-class _Index:
-    docs: tuple[Counter[str], ...]
-    df: Counter[str]
-
-
-@lru_cache(maxsize=4)
-def _search_index(_key: int, usml: UnitedStatesMunitionsList) -> _Index:
-    docs = tuple(Counter(_words(p.text)) for p in usml.paragraphs)
-    df: Counter[str] = Counter()
-    for d in docs:
-        df.update(d.keys())
-    return _Index(docs, df)
 
 
 def usml_from_data(raw: dict[str, Any]) -> UnitedStatesMunitionsList:

@@ -6,6 +6,12 @@
 >>> index.search("torpedo", regime="usml", limit=1)[0].reference
 'IV(a)(7)'
 
+:func:`index_for` gives the index of a law's editions (cached on disk per edition):
+
+>>> from exportctl.search import edition_key
+>>> edition_key(law("2025-06-01")) != edition_key(law("2026-08-01"))
+True
+
 Search is an aid to reading the regulations.  It never takes part in a decision: no engine
 module imports this package, and :func:`suggest` returns :class:`Suggestion` objects, which say
 what they are (``kind == "suggestion"``).
@@ -14,6 +20,7 @@ what they are (``kind == "suggestion"``).
 from __future__ import annotations
 
 from .cache import CACHE_ENV, cache_directory
+from .editions import edition_key, index_for
 from .glossary import Glossary, GlossaryEntry, GlossaryMatch, GlossarySource, load_glossary
 from .index import COLUMN_WEIGHTS, SCHEMA_VERSION, Hit, SearchError, SearchIndex, build_index
 from .query import ParsedQuery, parse_query
@@ -35,6 +42,8 @@ __all__ = [
     "Suggestion",
     "build_index",
     "cache_directory",
+    "edition_key",
+    "index_for",
     "load_glossary",
     "parse_query",
     "suggest",

@@ -14,7 +14,11 @@ A document has three searchable fields:
   "Radar having electronic protection ..."; ``XII(c)(2)(i)`` says only "An infrared focal plane
   array ..." and needs "Weapon sights" from its parent to be found by "rifle scope";
 * ``notes`` -- the notes printed with the paragraph (and, for a category document, the notes
-  to the whole category; a category document has no body, its title is its context).
+  to the whole category; a category document has no body, its title is its context; for an
+  ECCN, its "Related Controls" paragraph, which says where related items are controlled).
+
+A CCL document carries the reasons for control and Country Chart columns that apply to *its*
+paragraph (:meth:`exportctl.corpus.ccl.ECCN.controls_for`), and those of the whole ECCN.
 
 Reserved paragraphs are not documents: there is nothing in them to find.
 """
@@ -52,6 +56,8 @@ class Document:
     mt: str | None = None
     reasons_for_control: tuple[str, ...] = ()
     eccn: str | None = None
+    eccn_reasons_for_control: tuple[str, ...] = ()
+    country_chart_columns: tuple[str, ...] = ()
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -68,6 +74,8 @@ class Document:
             "mt": self.mt,
             "reasons_for_control": list(self.reasons_for_control),
             "eccn": self.eccn,
+            "eccn_reasons_for_control": list(self.eccn_reasons_for_control),
+            "country_chart_columns": list(self.country_chart_columns),
         }
 
     @classmethod
@@ -86,6 +94,8 @@ class Document:
             mt=raw["mt"],
             reasons_for_control=tuple(raw["reasons_for_control"]),
             eccn=raw["eccn"],
+            eccn_reasons_for_control=tuple(raw["eccn_reasons_for_control"]),
+            country_chart_columns=tuple(raw["country_chart_columns"]),
         )
 
 
@@ -182,8 +192,10 @@ def _ccl_item_documents(entry: ECCN, head: str) -> Iterator[Document]:
             ),
             notes="\n".join(item.notes),
             citation=f"15 CFR part 774, Supp. No. 1, ECCN {item.ref}",
-            reasons_for_control=entry.reasons_for_control,
+            reasons_for_control=entry.reasons_for_control_for(item.ref),
             eccn=entry.eccn,
+            eccn_reasons_for_control=entry.reasons_for_control,
+            country_chart_columns=entry.country_chart_columns_for(item.ref),
         )
 
 
@@ -201,10 +213,12 @@ def _ccl_documents(ccl: CommerceControlList) -> Iterator[Document]:
             text=text,
             body=body,
             context=entry.eccn,
-            notes="",
+            notes=f"Related Controls: {entry.related_controls}" if entry.related_controls else "",
             citation=entry.citation,
             reasons_for_control=entry.reasons_for_control,
             eccn=entry.eccn,
+            eccn_reasons_for_control=entry.reasons_for_control,
+            country_chart_columns=entry.country_chart_columns,
         )
         yield from _ccl_item_documents(entry, head)
 

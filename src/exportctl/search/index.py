@@ -44,7 +44,7 @@ __all__ = [
 
 #: Bump when the table layout, the tokenizer or the construction of documents change: a cached
 #: index built under another schema is rebuilt.  (Weights apply at query time.)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Superscript digits and signs (the exponents of the text, "10⁶", "degrees²") separate words, as
 #: the query side reads only ASCII letters and digits as word characters.
@@ -104,8 +104,9 @@ class Hit:
     matched the query, ``matched_context`` those of the category title and enclosing
     paragraphs; ``glossary`` the glossary terms of the query whose expansions this document
     matched.  USML hits carry the
-    paragraph's SME and MT designations; CCL hits the reasons for control of the whole ECCN
-    (the license requirements of the ECCN say which paragraphs each reason covers).
+    paragraph's SME and MT designations; CCL hits the reasons for control and Country Chart
+    columns that apply to the paragraph (read from the ECCN's License Requirements rows, fail
+    closed: see :meth:`exportctl.corpus.ccl.ECCN.controls_for`), and those of the whole ECCN.
     """
 
     regime: Literal["usml", "ccl"]
@@ -122,6 +123,8 @@ class Hit:
     mt: str | None = None
     eccn: str | None = None
     eccn_reasons_for_control: tuple[str, ...] = ()
+    reasons_for_control: tuple[str, ...] = ()
+    country_chart_columns: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -290,7 +293,9 @@ def _hit(
         sme=doc.sme,
         mt=doc.mt,
         eccn=doc.eccn,
-        eccn_reasons_for_control=doc.reasons_for_control,
+        eccn_reasons_for_control=doc.eccn_reasons_for_control,
+        reasons_for_control=doc.reasons_for_control,
+        country_chart_columns=doc.country_chart_columns,
     )
 
 
