@@ -23,7 +23,7 @@ from exportctl.testing import agreements, fewer_agreement_facts
 LAW = exportctl.law("2025-11-01")
 REFORM = nato_alliance(LAW)
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
