@@ -81,6 +81,7 @@ READERS: dict[str, Callable[[], object]] = {
     "exemptions.json": lambda: exportctl.law("2025-10-01").exemptions,
     "regulations.json": lambda: exportctl.law("2025-10-01"),
     "glossary.json": lambda: load_glossary(),
+    "agreements.json": lambda: exportctl.law("2025-10-01").agreement_rules,
 }
 
 

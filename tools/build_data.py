@@ -28,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.databuild import (
+    agreements,
     ccl,
     countries,
     ecfr,
@@ -87,6 +88,7 @@ INPUTS = {
         "ear/ear_regulation_texts.md",
     ],
     "glossary.json": glossary.INPUTS,
+    "agreements.json": agreements.INPUTS,
 }
 
 
@@ -140,6 +142,7 @@ def build_all(reference: Path, ecfr_dir: Path | None = None) -> tuple[dict[str, 
         "rules.json": rules.build(reference),
         "exemptions.json": exemptions.build(reference),
         "glossary.json": glossary.build(reference),
+        "agreements.json": agreements.build(reference),
     }
     old_usml, message = usml_2024(ecfr_dir)
     messages.append(message)

@@ -1,17 +1,17 @@
 """The ``exportctl`` command: a thin click layer over the library (no rule logic here).
 
 One module per command group (:mod:`~exportctl.cli.lookups`, :mod:`~exportctl.cli.search`,
-:mod:`~exportctl.cli.classify`, :mod:`~exportctl.cli.screen`, :mod:`~exportctl.cli.exemptions`),
-one batch reader and writer (:mod:`~exportctl.cli.batch`), and the output formats
-(:mod:`~exportctl.cli.output`).
+:mod:`~exportctl.cli.classify`, :mod:`~exportctl.cli.screen`, :mod:`~exportctl.cli.exemptions`,
+:mod:`~exportctl.cli.agreements`), one batch reader and writer (:mod:`~exportctl.cli.batch`),
+and the output formats (:mod:`~exportctl.cli.output`).
 """
 
 from __future__ import annotations
 
-from exportctl.cli import classify, exemptions, lookups, screen, search
+from exportctl.cli import agreements, classify, exemptions, lookups, screen, search
 from exportctl.cli.base import main
 
-__all__ = ["classify", "exemptions", "lookups", "main", "screen", "search"]
+__all__ = ["agreements", "classify", "exemptions", "lookups", "main", "screen", "search"]
 
 if __name__ == "__main__":  # pragma: no cover
     main()

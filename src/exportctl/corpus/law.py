@@ -32,6 +32,7 @@ from exportctl.core.facts import FactRegistry, Question
 from exportctl.core.jsonable import to_jsonable
 from exportctl.core.provenance import canonical_json, content_hash
 from exportctl.corpus import bundle
+from exportctl.corpus.agreements import AgreementRules, agreement_rules_from_data
 from exportctl.corpus.ccl import ECCN, CommerceControlList, ccl_from_data
 from exportctl.corpus.countries import Countries, CountryProfile, countries_from_data
 from exportctl.corpus.exemptions import Exemption, Exemptions, exemptions_from_data
@@ -306,6 +307,13 @@ class Law:
         )
         return Law(self.as_of, self.statutes.replace(change, components={"exemptions": component}))
 
+    @property
+    def agreement_rules(self) -> AgreementRules:
+        """22 CFR part 124 and 126.18(a)-(d) as agreement rules (and any territory selection
+        a reform added)."""
+        rules: AgreementRules = self._component("agreement_rules")
+        return rules
+
     @cached_property
     def rule_versions(self) -> Mapping[str, Dated[RuleVersion]]:
         """Every dated rule, by citation: the versions of each exemption the law holds."""
@@ -463,6 +471,7 @@ def bundled_statutes() -> Statutes:
             "countries": _bundled("countries.json", countries_from_data),
             "rules": _bundled("rules.json", rulesets_from_data),
             "exemptions": _bundled("exemptions.json", exemptions_from_data),
+            "agreement_rules": _bundled("agreements.json", agreement_rules_from_data),
         }
         _BUNDLED.clear()
         _BUNDLED[key] = Statutes(

@@ -23,6 +23,9 @@ commodity jurisdiction (CJ) and CCATS fields agree with each other and with the 
 * :func:`transfers` — a :class:`~exportctl.inputs.transfers.Transfer` for the AUKUS (§ 126.7) and
   Canadian (§ 126.5) exemptions and § 126.1, partial or complete.
 * :func:`fewer_transfer_facts` — the same transfer with some facts forgotten.
+* :func:`agreements`, :func:`agreement_parties`, :func:`territories`,
+  :func:`fewer_agreement_facts` — agreements under 22 CFR part 124 (TAA, MLA, WDA), valid under
+  the law they are drawn for, partial or complete.
 
 A policy test, written with the kit::
 
@@ -41,6 +44,13 @@ A policy test, written with the kit::
 
 from __future__ import annotations
 
+from exportctl.testing.agreements import (
+    AGREEMENT_COUNTRIES,
+    agreement_parties,
+    agreements,
+    fewer_agreement_facts,
+    territories,
+)
 from exportctl.testing.items import (
     ECCN_TIERS,
     EccnTier,
@@ -62,12 +72,16 @@ from exportctl.testing.transfers import (
 )
 
 __all__ = [
+    "AGREEMENT_COUNTRIES",
     "ECCN_TIERS",
     "OTHER_COUNTRIES",
     "EccnTier",
+    "agreement_parties",
+    "agreements",
     "answers",
     "aukus_countries",
     "eccn_references",
+    "fewer_agreement_facts",
     "fewer_facts",
     "fewer_transfer_facts",
     "item_facts",
@@ -75,6 +89,7 @@ __all__ = [
     "more_facts",
     "parties",
     "party",
+    "territories",
     "transfers",
     "usml_references",
 ]
