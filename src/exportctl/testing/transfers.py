@@ -326,6 +326,10 @@ def _transfer_questions(regs: Regulations) -> tuple[_Question, ...]:
             out.append(_Question(fact, (False, True), (usual,) * 7 + (not usual,)))
         elif spec["type"] == "enum":
             out.append(_Question(fact, tuple(spec["values"]), tuple(spec["values"])))
+        elif spec["type"] == "list":  # a list of its values: each alone, and the first two
+            values = tuple(spec["values"])
+            lists = (*((v,) for v in values), values[:2])
+            out.append(_Question(fact, lists, lists))
         else:  # free text: the values the rows name, and another
             values = (*sorted(named.get(fact, ())), "other")
             out.append(_Question(fact, values, values))
@@ -472,6 +476,16 @@ def _transfers(
             given[q.fact] = draw(_choice(q.ordinary if ordinary else q.values))
     # An export or a defense service, the activities of § 126.5(b), most often towards Canada.
     activities = ACTIVITIES if path is None else ("export",) * 4 + ("defense_service", *ACTIVITIES)
+    # Where it originated (§ 120.15(c)): mostly the United States, or the country it leaves.
+    origin = draw(_choice(("US", "US", from_country, *countries)))
+    # Whom technical data or services reach (§ 120.50(b)): mostly nationals of the destination.
+    nationalities = tuple(
+        dict.fromkeys(
+            (to_country, *draw(st.lists(_choice(countries), max_size=1)))
+            if draw(st.booleans())
+            else draw(st.lists(_choice(countries), min_size=1, max_size=2))
+        )
+    )
     return Transfer(
         transfer_id=f"T-{draw(st.integers(1, 99999))}",
         description=draw(_choice(_TRANSFER_DESCRIPTIONS)),
@@ -486,6 +500,8 @@ def _transfers(
         value_usd=maybe(value),
         parties=maybe(chain),
         answers=given,
+        origin_country=maybe(origin),
+        recipient_nationalities=maybe(nationalities),
     )
 
 
@@ -510,7 +526,8 @@ def transfers(
       country now and then;
     * value: often at or just below an amount of 22 CFR 123.15(a) (read from the data);
     * who: :func:`parties` (``eligible_parties`` as its ``eligible``), transferor and recipient
-      located at the start and end of the path;
+      located at the start and end of the path; where it originated (mostly the United States)
+      and the recipients' nationalities (mostly the destination's);
     * answers to the questions of the exemptions and of the ETL and Supp. No. 1 rows whose USML
       column holds the paragraph (the others cannot matter), each maybe unknown.
 
