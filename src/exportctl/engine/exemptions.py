@@ -63,10 +63,13 @@ from exportctl.inputs.transfers import Transfer
 
 __all__ = [
     "BranchResult",
+    "ChecklistItem",
     "ConditionResult",
     "ExemptionResult",
     "ExemptionStatus",
     "GuidelinesRef",
+    "checklist",
+    "decide",
     "evaluate",
     "load_exemption",
     "question",
@@ -665,6 +668,166 @@ def usable_despite_126_1(exemption: Exemption, law: Law) -> bool:
                 ):
                     return False
     return limits > 0
+
+
+@attrs.frozen
+class ChecklistItem:
+    """One condition of an exemption's checklist, before any transfer: the paragraph, the words
+    it implements, the test and the facts it reads, who confirms it, where it comes from (the
+    exemption's own, a condition group, the guidelines), the branch it belongs to, and when it
+    does not apply (the exceptions of the text)."""
+
+    name: str
+    paragraph: str
+    quote: str
+    source: str
+    test: str
+    params: str
+    reads: tuple[str, ...]
+    confirmed_by: str
+    group: str | None = None
+    branch: str = ""
+    exceptions: tuple[str, ...] = ()
+
+
+def _params(req: RequirementSpec) -> str:
+    """A test's parameters as text (§ 126.7(b)(2)'s eligible kinds by their paragraphs)."""
+    parts = []
+    for k, v in req.params.items():
+        if k == "status":
+            continue
+        shown = [o.get("id") for o in v] if k == "eligible" and isinstance(v, list) else v
+        parts.append(f"{k}={json.dumps(shown, ensure_ascii=False)}")
+    return ", ".join(parts)
+
+
+def _items(
+    reqs: Iterable[RequirementSpec],
+    shared: Mapping[str, tuple[RequirementSpec, ...]],
+    group: str | None,
+    branch: str,
+) -> Iterable[ChecklistItem]:
+    for req in reqs:
+        if req.test == "any_of":
+            for b in req.branches:
+                label = f"{branch} > {b.label}" if branch else b.label
+                yield from _items(b.requirements, shared, group, label)
+        elif req.test == "shared":
+            yield from _items(shared.get(req["ref"], ()), shared, group, branch)
+        else:
+            yield ChecklistItem(
+                req.name or req.test,
+                req.id,
+                req.quote,
+                req.source,
+                req.test,
+                _params(req),
+                req.reads or tuple(f for f in (req.get("fact"),) if f),
+                req.confirmed_by,
+                group,
+                branch,
+            )
+
+
+def _exception_note(exc: GroupException) -> str:
+    who = "every exemption" if exc.for_key == "*" else exc.for_key
+    when = " when " + " and ".join(f"{w.name} ({w.quote})" for w in exc.when) if exc.when else ""
+    return f"not for {who}{when}: {_exception_text(exc)}"
+
+
+def checklist(
+    exemption: Exemption, law: Law, branch: str | None = None
+) -> tuple[ChecklistItem, ...]:
+    """The conditions of an exemption (or one of its ways) in the version in force on the law's
+    date: its own, those of the groups it carries (each with the exceptions that lift it for the
+    exemption or its ways) and those of the guidelines applied to the law.  Empty when no
+    version is in force on the date."""
+    try:
+        version = exemption.version_on(law.as_of)
+    except OutsideCoverage:
+        return ()
+    if not version.in_force:
+        return ()
+    ways_req, ways = _ways(version)
+    if branch is not None and branch not in version.branch_keys():
+        raise KeyError(
+            f"{exemption.citation} has no branch {branch!r}; its branches: "
+            f"{', '.join(version.branch_keys()) or 'none'}"
+        )
+    out: list[ChecklistItem] = []
+    for req in version.requirements:
+        if req is ways_req:
+            for way in ways:
+                if way is not None and (branch is None or way.key == branch):
+                    out.extend(_items(way.requirements, version.shared, None, way.label))
+        else:
+            out.extend(_items((req,), version.shared, None, ""))
+    for path in exemption.paths:
+        out.append(
+            ChecklistItem(
+                path.id,
+                path.id,
+                path.quote,
+                path.source,
+                "path",
+                f"activities={json.dumps(list(path.activities))}",
+                ("activity", *((path.unless_fact,) if path.unless_fact else ())),
+                "exporter",
+            )
+        )
+        out.extend(_items(path.requires, version.shared, None, path.id.removeprefix("22 CFR ")))
+    keys = {exemption.key, "*"} | ({branch} if branch is not None else set(version.branch_keys()))
+    for key in exemption.carries:
+        group = law.exemptions.group(key)
+        gv = group.version_on(law.as_of)
+        if gv is None or not gv.in_force:
+            continue
+        for item in _items(gv.requirements, gv.shared, group.key, ""):
+            notes = tuple(
+                _exception_note(e)
+                for e in group.exceptions
+                if e.for_key in keys and e.lifts_requirement(item.name)
+            )
+            out.append(attrs.evolve(item, exceptions=notes))
+    g: Guidelines | None = law.exemptions.guidelines
+    if g is not None:
+        wanted = {exemption.key} | ({branch} if branch is not None else set(version.branch_keys()))
+        for cond in g.conditions:
+            for key in cond.applies_to:
+                if key in wanted:
+                    source = g.sources.get(cond.source, {})
+                    out.append(
+                        ChecklistItem(
+                            cond.id,
+                            f"guidelines {g.id}: {cond.id}",
+                            cond.quote,
+                            str(source.get("title", cond.source)),
+                            "guideline",
+                            f"question={json.dumps(cond.question)}"
+                            if cond.question
+                            else f"fact={cond.fact}, "
+                            + (
+                                f"in={json.dumps(list(cond.within))}"
+                                if cond.within is not None
+                                else f"equals={json.dumps(cond.equals)}"
+                            ),
+                            (cond.id,) if cond.question else (str(cond.fact),),
+                            cond.confirmed_by,
+                            f"guidelines {g.id}",
+                            "" if key == exemption.key else key,
+                        )
+                    )
+    return tuple(out)
+
+
+def decide(key: str, transfer: Transfer, law: Law) -> ExemptionResult:
+    """One exemption of the law — or one of its ways, by its key (``126.4(b)(2)``) — for one
+    transfer, with the conditions it carries (§ 126.1 as the exemption's data reads it)."""
+    from exportctl.inputs.transfers import validate_transfer
+
+    validate_transfer(transfer, law)
+    exemption, branch = law.exemptions.find(key)
+    return evaluate(exemption, transfer, law, Context(transfer, law), branch=branch)
 
 
 def restricted(law: Law, keys: Iterable[str]) -> Law:

@@ -438,7 +438,15 @@ def _evaluate_any_of(
     kept = [p.check for _, s, parts in outcomes if s != "fail" for p in parts]
     everything = [p.check for _, _, parts in outcomes for p in parts]
     joined = _joined(kept if status != "fail" else everything, status, detail)
-    leaves = tuple(leaf for _, _, parts in outcomes for p in parts for leaf in p.leaves)
+    # The checklist shows the branch that holds (the alternatives do not apply then), the
+    # branches still open while none holds, or every branch when all fail.
+    if status == "pass":
+        shown = [outcomes[statuses.index("pass")]]
+    elif status == "unknown":
+        shown = [o for o in outcomes if o[1] == "unknown"]
+    else:
+        shown = outcomes
+    leaves = tuple(leaf for _, _, parts in shown for p in parts for leaf in p.leaves)
     return Evaluated(joined, leaves)
 
 

@@ -277,6 +277,17 @@ def _check_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> Non
         raise FactError(field, f"USML {ref} holds no paragraph that is not reserved")
 
 
+def _has_refs(transfer: Transfer) -> bool:
+    """Whether the transfer names a USML paragraph (only then is the USML read: a transfer
+    that names none — technical data under § 125.4 — is decided on dates before the earliest
+    edition the data holds)."""
+    return bool(
+        transfer.usml_classification is not None
+        or transfer.related_to
+        or transfer.specially_designed_for
+    )
+
+
 def _check_refs(transfer: Transfer, usml: UnitedStatesMunitionsList) -> None:
     if transfer.usml_classification is not None:
         _check_ref("usml_classification", transfer.usml_classification, usml)
@@ -290,7 +301,8 @@ def validate_transfer(transfer: Transfer, law: Law) -> None:
     paragraph) of the bundled 22 CFR 121.1, and :class:`ContradictoryPartyFacts` for a party
     whose facts contradict each other.  The parsers check both; the engine checks transfers
     built in code the same way."""
-    _check_refs(transfer, law.usml)
+    if _has_refs(transfer):
+        _check_refs(transfer, law.usml)
     for n, party in enumerate(transfer.parties or ()):
         _check_party(party, _prefixed(f"parties[{n}]"), law)
 
@@ -459,7 +471,13 @@ def _answers(raw: Mapping[str, Any], law: Law) -> dict[str, Any]:
             raise FactError(str(key), "is not a transfer field or a question (see docs/aukus.md)")
         spec = facts.get(key)
         if spec is None or spec.get("type") == "structural" or "." in key:
-            raise FactError(key, "is not a transfer field or a question (see docs/aukus.md)")
+            hint = (
+                "; a condition of organisation guidelines is answered only when the guidelines "
+                "are applied (--guidelines FILE)"
+                if "-" in key
+                else ""
+            )
+            raise FactError(key, f"is not a transfer field or a question (see docs/aukus.md){hint}")
         if spec["type"] == "bool":
             parsed = parse_bool(key, value)
         elif spec["type"] == "number":
@@ -562,7 +580,8 @@ def _transfer(
             "recipient_nationalities", raw.get("recipient_nationalities"), law
         ),
     )
-    _check_refs(transfer, law.usml)
+    if _has_refs(transfer):
+        _check_refs(transfer, law.usml)
     return transfer
 
 

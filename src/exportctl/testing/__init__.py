@@ -23,6 +23,8 @@ commodity jurisdiction (CJ) and CCATS fields agree with each other and with the 
 * :func:`transfers` — a :class:`~exportctl.inputs.transfers.Transfer` for the AUKUS (§ 126.7) and
   Canadian (§ 126.5) exemptions and § 126.1, partial or complete.
 * :func:`fewer_transfer_facts` — the same transfer with some facts forgotten.
+* :func:`exemption_transfers` — transfers drawn to meet (or now and then fail) the conditions of
+  one exemption of the law, read from its data (§ 125.4, § 126.4 and the groups they carry).
 
 A policy test, written with the kit::
 
@@ -55,6 +57,7 @@ from exportctl.testing.items import (
 from exportctl.testing.transfers import (
     OTHER_COUNTRIES,
     aukus_countries,
+    exemption_transfers,
     fewer_transfer_facts,
     parties,
     party,
@@ -68,6 +71,7 @@ __all__ = [
     "answers",
     "aukus_countries",
     "eccn_references",
+    "exemption_transfers",
     "fewer_facts",
     "fewer_transfer_facts",
     "item_facts",

@@ -84,7 +84,7 @@ def _not_proscribed_of(req: RequirementSpec, t: Transfer, law: Law) -> Check:
         codes.extend(c for c in found if c not in codes)
         if unknown:
             missing.append(READS[what])
-    facts = {"countries": codes, "of": list(req["of"])}
+    facts = {"countries": codes}
     out = []
     for code in codes:
         status = law.countries.proscribed_status(code, law.as_of)
