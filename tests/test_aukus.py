@@ -98,6 +98,9 @@ BASE: dict[str, Any] = {
         "anti_tamper_dod_ppp": False,
         "transferor_complies_123_9_b": True,
         "manufacturing_abroad_sme": False,
+        # § 126.4 (transfers by or for the U.S. Government), in the law since issue 11: a
+        # commercial export is made by neither a department or agency nor a person for one
+        "made_by": "other",
     },
 }
 

@@ -299,24 +299,25 @@ HEADER = (
     "end_user_country,end_user_kind,"
     "classified,anti_tamper_dod_ppp,for_cluster_munitions,major_defense_equipment,"
     "manufacturing_abroad_sme,transferor_complies_123_9_b,"
-    "recipient_eligible_120_16\n"  # § 120.15(b): every party's § 120.16 eligibility
+    "recipient_eligible_120_16,"  # § 120.15(b): every party's § 120.16 eligibility
+    "made_by\n"  # § 126.4: neither a department or agency nor a person for one makes it
 )
 _OK = "US,us_person,yes,yes,yes"
 ROWS = {
     "ok": f"R1,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,,,"
-    "no,no,no,no,no,yes,yes\n",
+    "no,no,no,no,no,yes,yes,other\n",
     "bad_country": f"R2,export,article,XI(c)(4),XI(a)(3)(i),US,XX,none,4800000,{_OK},AU,other,"
-    "yes,,,no,no,no,no,no,yes,yes\n",
+    "yes,,,no,no,no,no,no,yes,yes,other\n",
     "open": f"R3,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,,,,"
-    "no,no,no,no,no,yes,yes\n",
+    "no,no,no,no,no,yes,yes,other\n",
     "cn": f"R4,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,other,yes,CN,other,"
-    "no,no,no,no,no,yes,yes\n",
+    "no,no,no,no,no,yes,yes,other\n",
     "bad_kind": f"R5,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,4800000,{_OK},AU,alien,yes,,,"
-    "no,no,no,no,no,yes,yes\n",
+    "no,no,no,no,no,yes,yes,other\n",
     "bad_value": f"R6,export,article,XI(c)(4),XI(a)(3)(i),US,AU,none,lots,{_OK},AU,other,yes,,,"
-    "no,no,no,no,no,yes,yes\n",
+    "no,no,no,no,no,yes,yes,other\n",
     "license": f"R7,export,article,XI(c)(4),XI(a)(3)(i),US,JP,none,4800000,{_OK},JP,other,no,,,"
-    "no,no,no,no,no,yes,yes\n",
+    "no,no,no,no,no,yes,yes,other\n",
 }
 
 

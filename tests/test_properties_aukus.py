@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import exportctl
@@ -435,17 +435,41 @@ def _proscribed_on(code: str, day: dt.date) -> bool:
     return False
 
 
+#: The exemptions the text lets be used although § 126.1 proscribes a country of the transfer:
+#: § 126.1(a)(2) "Transfers by or for the U.S. Government pursuant to the following sections: (i)
+#: § 126.4(a)(1) or (3); (ii) § 126.4(b)(1); or (iii) § 126.4(a)(2) or (b)(2) when the export is
+#: destined for Russia …", (a)(3) "When the recipient is a U.S. Government department or agency";
+#: § 125.4(a) "The exemptions, except for paragraph (b)(13) of this section, do not apply to
+#: exports to proscribed destinations under § 126.1".  Every other exemption of the law either
+#: carries § 125.4(a)'s limit with no exception (the other § 125.4 paragraphs) or reads § 126.1
+#: itself (§ 126.5, § 126.7).
+DESPITE_126_1 = {"126.4", "125.4(b)(13)"}
+
+
 @SOME
 @given(ANY)
 def test_126_1_comes_before_any_exemption(pair: tuple[str, Transfer]) -> None:
+    """22 CFR 126.1(a): a transfer touching a proscribed country is prohibited — unless one of
+    the exemptions § 126.1(a) (or § 125.4(a), for § 125.4(b)(13)) lets be used nevertheless
+    applies (``exempt``) or may apply (``undetermined``); no other exemption is considered.
+    (Before issue 11 the law held none of them and this test read "prohibited iff proscribed".)"""
     day, transfer = pair
     regs = SNAPSHOTS[day]
     denied = {c for c in transfer.countries() if c is not None and _proscribed_on(c, regs.as_of)}
     auth = authorize(transfer, regs)
-    assert (auth.outcome == "prohibited") == bool(denied)
-    if denied:
+    if not denied:
+        assert auth.outcome != "prohibited" and auth.proscribed == ()
+        return
+    assert {p.facts["country"] for p in auth.proscribed} == denied
+    assert {e.exemption for e in auth.exemptions} <= DESPITE_126_1
+    if auth.outcome == "prohibited":
         assert auth.exemption is None and auth.exemptions == ()
-        assert {p.facts["country"] for p in auth.proscribed} == denied
+    elif auth.outcome == "exempt":
+        assert auth.exemption in DESPITE_126_1 and set(auth.eligible) <= DESPITE_126_1
+        assert auth.result(auth.exemption).status == "eligible"  # type: ignore[union-attr]
+    else:
+        assert auth.outcome == "undetermined" and auth.open_questions
+        assert any(e.status in ("eligible", "undetermined") for e in auth.exemptions)
 
 
 def _unknown_country(transfer: Transfer) -> bool:
@@ -472,15 +496,37 @@ def test_no_exemption_while_a_country_of_the_transfer_is_unknown(
         assert check_aukus(transfer, regs).status != "eligible"
 
 
+#: What the data lets an ineligible party's transaction have, read from the bundled files (not
+#: the engine): § 125.4(b)(13) — § 125.4(a) "The exemptions, except for paragraph (b)(13) of this
+#: section, do not apply … for persons considered generally ineligible under § 120.16" — and,
+#: with DDTC's prior written authorization (§ 120.15(b): "… is generally ineligible as set forth
+#: in § 120.16, unless prior written authorization has been granted by the Directorate of Defense
+#: Trade Controls"), the exemptions that carry § 120.15 without § 125.4(a) (whose limit has no
+#: such proviso).
+_EXEMPTIONS = load_json("exemptions.json")["exemptions"]
+WITH_DDTC_AUTHORIZATION = {
+    e["key"]
+    for e in _EXEMPTIONS
+    if "120.15" in e.get("carries", ()) and "125.4(a)" not in e.get("carries", ())
+}
+
+
 @SOME
 @given(ANY)
 def test_a_debarred_or_ineligible_party_is_never_exempt(pair: tuple[str, Transfer]) -> None:
     """22 CFR 120.15(b): no exemption for a transaction in which a party is generally ineligible
-    as set forth in § 120.16 (debarred, § 120.16(c), or otherwise ineligible)."""
+    as set forth in § 120.16 (debarred, § 120.16(c), or otherwise ineligible) — but for
+    § 125.4(b)(13), and for an exemption § 120.15(b)'s proviso reaches once DDTC has given its
+    prior written authorization (see :data:`WITH_DDTC_AUTHORIZATION`).  (Before issue 11 the law
+    held neither and this test read "never exempt".)"""
     day, transfer = pair
     regs = SNAPSHOTS[day]
     if any(p.not_debarred is False or p.eligible_120_16 is False for p in transfer.parties or ()):
-        assert authorize(transfer, regs).outcome != "exempt"
+        auth = authorize(transfer, regs)
+        allowed = {"125.4(b)(13)"}
+        if transfer.answer("ddtc_prior_written_authorization_120_15_b") is True:
+            allowed |= WITH_DDTC_AUTHORIZATION
+        assert auth.outcome != "exempt" or set(auth.eligible) <= allowed, auth.eligible
         assert check_canada(transfer, regs).status == "not_eligible"
         assert check_aukus(transfer, regs).status in ("not_eligible", "not_in_force")
 
@@ -596,5 +642,15 @@ def test_kit_reaches_126_5_regularly() -> None:
         ),
         eligible=lambda t: check_canada(t, IFR_REGS).status == "eligible",
     )
-    assert shares["to_canada"] >= 0.2 and shares["registrant"] >= 0.1, shares
-    assert 0.01 <= shares["eligible"] <= 0.5, shares
+    # The strategy sends about a quarter of its transfers from the United States to Canada (a
+    # third of the modes, five in seven of its paths); the bounds leave room for the draw, which
+    # any change of the law's data reshuffles (the examples are derandomized, not fixed).
+    assert shares["to_canada"] >= 0.15 and shares["registrant"] >= 0.08, shares
+    assert shares["eligible"] <= 0.5, shares
+    # and it reaches an eligible one (searched for, not left to the share of a fixed draw)
+    found = find(
+        transfers(IFR_REGS, complete=True),
+        lambda t: check_canada(t, IFR_REGS).status == "eligible",
+        settings=settings(max_examples=2000, database=None, deadline=None),
+    )
+    assert found.to_country == "CA"

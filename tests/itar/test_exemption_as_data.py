@@ -32,7 +32,10 @@ TO_CANADA = {
 
 
 def test_the_bundled_law_holds_its_exemptions_in_the_cfrs_order() -> None:
-    assert [e.key for e in LAW.exemptions] == ["126.5", "126.7"]
+    # § 125.4(b)(1)-(11), (b)(13), (c) and § 126.4 joined § 126.5 and § 126.7 in issue 11
+    paragraphs_b = [f"125.4(b)({n})" for n in range(1, 14) if n != 12]
+    assert [e.key for e in LAW.exemptions] == [*paragraphs_b, "125.4(c)", "126.4", "126.5", "126.7"]
+    assert sorted(LAW.exemptions.groups) == ["120.15", "125.1(b)", "125.4(a)"]
 
 
 def test_a_new_exemption_is_one_data_file() -> None:

@@ -10,6 +10,14 @@
    one listed), ``license_required`` (every exemption fails), ``prohibited`` (§ 126.1), or
    ``undetermined`` with the questions that would decide it.
 
+§ 126.1(a) names exemptions that "may be utilized" nevertheless — § 126.4(a)(1), (a)(3), (b)(1);
+(a)(2), (b)(2) for Russia in support of government space cooperation; any exemption when the
+recipient is a U.S. Government department or agency — and § 125.4(a) excepts § 125.4(b)(13):
+for a transfer touching a proscribed country those exemptions (as their condition groups'
+exceptions say, :func:`~exportctl.engine.exemptions.usable_despite_126_1`) are decided, and the
+outcome is ``exempt`` when one is eligible, ``undetermined`` while one is open, ``prohibited``
+otherwise.
+
 Fail closed: no exemption is granted while § 126.1 is not cleared (a country the transfer
 touches is unknown), while a party is debarred or ineligible under § 120.16 (§ 120.15(b)), or
 while the transferor or the recipient is missing from the party list; a USML reference above the
@@ -31,7 +39,12 @@ from exportctl.core.facts import Question
 from exportctl.core.jsonable import to_jsonable
 from exportctl.core.results import Requirement
 from exportctl.corpus.law import Law
-from exportctl.engine.exemptions import ExemptionResult, evaluate, question
+from exportctl.engine.exemptions import (
+    ExemptionResult,
+    evaluate,
+    question,
+    usable_despite_126_1,
+)
 from exportctl.engine.itar.s126_1 import country_warnings, proscribed
 from exportctl.engine.requirements import Context, unknown_countries
 from exportctl.inputs.transfers import Transfer, validate_transfer
@@ -117,6 +130,43 @@ def authorize(transfer: Transfer, law: Law) -> Authorization:
         law.as_of,
     )
     if denied:
+        # § 126.1(a)(2)-(3) (and § 125.4(a) for § 125.4(b)(13)) let some exemptions be used
+        # nevertheless: decide those; any other is unavailable (issue 11).
+        ctx = Context(transfer, law)
+        excepted = tuple(
+            evaluate(e, transfer, law, ctx) for e in law.exemptions if usable_despite_126_1(e, law)
+        )
+        allowed = tuple(r.exemption for r in excepted if r.status == "eligible")
+        unknown = unknown_countries(transfer)
+        if allowed and not unknown:
+            return Authorization(
+                decision_id,
+                transfer.transfer_id,
+                "exempt",
+                allowed[0],
+                denied,
+                excepted,
+                (),
+                law.as_of,
+                law.id,
+                warnings,
+                allowed,
+            )
+        if allowed or any(r.status == "undetermined" for r in excepted):
+            asked = [q for r in excepted for q in r.open_questions]
+            asked += [question(f, law) for f in unknown]
+            return Authorization(
+                decision_id,
+                transfer.transfer_id,
+                "undetermined",
+                None,
+                denied,
+                excepted,
+                tuple({q.id: q for q in asked}.values()),
+                law.as_of,
+                law.id,
+                warnings,
+            )
         return Authorization(
             decision_id,
             transfer.transfer_id,

@@ -1,47 +1,129 @@
 """Deciding one exemption of the law for one transfer: its version in force, then every
-requirement by its named test.
+requirement by its named test, then the conditions of the groups it carries, then the
+organisation guidelines applied to the law (if any).
 
 The exemption is ``eligible`` only when every requirement passes, ``not_eligible`` when one
 fails, ``undetermined`` otherwise (never eligible on unknown facts), ``not_in_force`` when no
-version of it is in force on the date.  A paragraph of its own that an activity leads to (an
-exemption's ``paths``, e.g. § 126.5(a) for a temporary import, § 126.5(d) for a reexport)
-decides instead of the general requirements.  Requirements the text makes common to every
-paragraph (the supplement, § 126.1, § 120.15(b)) settle it even before the activity is known.
+version of it is in force on the date.  A date before the first version the data holds (the
+§ 125.4 readings start on 2022-09-06) is ``undetermined``: the earlier text is not modelled.
+
+* **Paths.** A paragraph of its own that an activity leads to (an exemption's ``paths``, e.g.
+  § 126.5(a) for a temporary import, § 126.5(d) for a reexport) decides instead of the general
+  requirements.  Requirements the text makes common to every paragraph (the supplement, § 126.1,
+  § 120.15(b)) settle it even before the activity is known.
+* **Ways.** A requirement of test ``any_of`` whose branches have keys lists the ways of using the
+  exemption (§ 126.4(a)(1)-(4), (b)(1), (b)(2), (c)): each way is decided with the exemption's
+  other requirements and the carried conditions, and the exemption is eligible when one way is
+  (the result names it: ``branch``, and its ``marking``).  ``evaluate(..., branch="126.4(b)(2)")``
+  decides one way only.
+* **Carried groups.** Each group the exemption ``carries`` (§ 125.4(a), § 120.15, § 125.1(b)) is
+  read in the version in force on the date; a group with no version then leaves the exemption
+  undetermined.  An exception of the group lifts a requirement for the exemption (or the way, or
+  every exemption: ``*``) — outright, or when its own requirements pass (an exception that may
+  apply keeps a failing requirement open, never passes it on unknown facts).  Each group
+  requirement is decided once per transfer, whichever exemption carries it.
+* **Guidelines.** The conditions of organisation guidelines applied to the law
+  (:func:`exportctl.corpus.guidelines.apply_guidelines`) for the exemption or the way are added
+  on top; they never lift one of the regulation's.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
+from exportctl.core.dated import OutsideCoverage
 from exportctl.core.facts import Question
 from exportctl.core.results import Check, Requirement, Status, combine
 from exportctl.corpus.exemptions import (
+    Branch,
+    ConditionGroup,
     Exemption,
     ExemptionVersion,
+    GroupException,
+    Obligation,
     RequirementSpec,
     exemption_from_data,
 )
+from exportctl.corpus.guidelines import Condition, Guidelines
 from exportctl.corpus.law import Law
-from exportctl.engine.requirements import REQUIREMENT_TESTS, Context
+from exportctl.engine.requirements import (
+    REQUIREMENT_TESTS,
+    ConditionResult,
+    Context,
+    Evaluated,
+    Scope,
+    evaluate_requirement,
+)
 from exportctl.inputs.transfers import Transfer
 
-__all__ = ["ExemptionResult", "ExemptionStatus", "evaluate", "load_exemption", "question"]
+__all__ = [
+    "BranchResult",
+    "ChecklistItem",
+    "ConditionResult",
+    "ExemptionResult",
+    "ExemptionStatus",
+    "GuidelinesRef",
+    "checklist",
+    "decide",
+    "evaluate",
+    "load_exemption",
+    "question",
+    "restricted",
+    "usable_despite_126_1",
+]
 
 ExemptionStatus = Literal["eligible", "not_eligible", "undetermined", "not_in_force"]
 
 #: Requirement tests every paragraph of an exemption shares (§ 126.5(a) and (b) alike).
 _EVERY_PARAGRAPH = frozenset({"not_on_supplement", "not_proscribed", "no_ineligible_party"})
 
+_STATUS: dict[Status, ExemptionStatus] = {
+    "fail": "not_eligible",
+    "unknown": "undetermined",
+    "pass": "eligible",
+}
+
+
+@attrs.frozen
+class BranchResult:
+    """One way of using an exemption (a keyed branch, e.g. § 126.4(b)(2)) as decided."""
+
+    key: str
+    paragraph: str
+    title: str
+    status: Status
+    missing: tuple[str, ...] = ()
+    marking: str | None = None
+
+
+@attrs.frozen
+class GuidelinesRef:
+    """The organisation guidelines a decision applied: their id, the file and its SHA-256."""
+
+    id: str
+    title: str
+    issuer: str
+    sha256: str
+    file: str
+    illustrative: bool
+
 
 @attrs.frozen
 class ExemptionResult:
     """One exemption as decided for one transfer: the version, each requirement, the rows of
-    a supplement that exclude the transfer, and the questions that would decide it."""
+    a supplement that exclude the transfer, and the questions that would decide it.
+
+    ``conditions`` is the checklist (every condition with its quote, who confirms it, its status
+    and the facts it relied on, the carried groups' and the guidelines' included); ``branch`` the
+    way it qualifies under (or was asked for), ``branches`` every way as decided; ``marking`` the
+    words § 120.15(f) requires on technical data ("22 CFR 125.4(b)(1) applicable");
+    ``obligations`` the duties that go on the certification record; ``carried`` the versions of
+    the condition groups read; ``guidelines`` the organisation guidelines applied."""
 
     exemption: str
     citation: str
@@ -51,6 +133,23 @@ class ExemptionResult:
     excluded_rows: tuple[str, ...]
     open_questions: tuple[Question, ...]
     note: str = ""
+    branch: str | None = None
+    branches: tuple[BranchResult, ...] = ()
+    conditions: tuple[ConditionResult, ...] = ()
+    marking: str | None = None
+    obligations: tuple[Obligation, ...] = ()
+    carried: tuple[str, ...] = ()
+    guidelines: GuidelinesRef | None = None
+
+    @property
+    def failing(self) -> tuple[ConditionResult, ...]:
+        """The conditions that fail."""
+        return tuple(c for c in self.conditions if c.status == "fail")
+
+    @property
+    def open(self) -> tuple[ConditionResult, ...]:
+        """The conditions still open (unknown)."""
+        return tuple(c for c in self.conditions if c.status == "unknown")
 
 
 def question(fact: str, law: Law) -> Question:
@@ -70,41 +169,294 @@ def _run(req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context) -> Ch
     return test(req, transfer, law, ctx)
 
 
-@attrs.define
-class _Tally:
-    requirements: list[Requirement] = attrs.Factory(list)
-    missing: list[str] = attrs.Factory(list)
-    excluded: list[str] = attrs.Factory(list)
+@attrs.frozen
+class _Entry:
+    """One deciding entry of a way: the paragraph of its requirement (None: lifted), its check,
+    and its rows of the checklist (written only for the way the result shows)."""
 
-    def add(self, paragraph: str, check: Check) -> None:
-        self.requirements.append(Requirement.of(paragraph, check))
-        self.missing.extend(f for f in check.missing if f not in self.missing)
-        self.excluded.extend(check.excluded)
+    paragraph: str | None
+    check: Check
+    rows: Callable[[], tuple[ConditionResult, ...]]
+
+    @property
+    def requirement(self) -> Requirement | None:
+        return None if self.paragraph is None else Requirement.of(self.paragraph, self.check)
 
 
-def _result(
-    exemption: Exemption,
-    version: ExemptionVersion,
-    status: ExemptionStatus,
-    requirements: Iterable[Requirement],
-    excluded: Iterable[str] = (),
-    questions: Iterable[Question] = (),
-) -> ExemptionResult:
+def _built(*rows: ConditionResult) -> Callable[[], tuple[ConditionResult, ...]]:
+    return lambda: rows
+
+
+@attrs.frozen
+class _Way:
+    branch: Branch | None
+    status: Status
+    entries: tuple[_Entry, ...]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(
+                f for e in self.entries if e.check.status == "unknown" for f in e.check.missing
+            )
+        )
+
+
+def _entry(req: RequirementSpec, evaluated: Evaluated) -> _Entry:
+    return _Entry(req.id, evaluated.check, lambda: evaluated.rows)
+
+
+def _path_entry(paragraph: str, check: Check) -> _Entry:
+    row = ConditionResult(
+        name=paragraph,
+        paragraph=paragraph,
+        status=check.status,
+        detail=check.detail,
+        facts=dict(check.facts),
+        missing=check.missing,
+        test="path",
+    )
+    return _Entry(paragraph, check, _built(row))
+
+
+def _paths(
+    exemption: Exemption, transfer: Transfer, law: Law, ctx: Context
+) -> tuple[list[_Entry], bool]:
+    """The paragraphs of its own an activity leads to (§ 126.5(a), (d)), and whether one of
+    them decides instead of the general requirements."""
+    entries: list[_Entry] = []
+    own_path = False
+    for path in exemption.paths:
+        if transfer.activity not in path.activities:
+            continue
+        if transfer.to_country in path.except_to_countries:
+            entries.append(
+                _path_entry(
+                    path.id,
+                    Check(
+                        "pass",
+                        "to the United States: no DDTC approval needed",
+                        {"to_country": transfer.to_country},
+                    ),
+                )
+            )
+            continue
+        unless = transfer.answer(path.unless_fact) if path.unless_fact else False
+        if unless is False:
+            entries.append(
+                _path_entry(
+                    path.id,
+                    Check(
+                        "fail", "needs DDTC approval or a license", {"activity": transfer.activity}
+                    ),
+                )
+            )
+            continue
+        own_path = True
+        assert path.unless_fact is not None
+        facts: dict[str, Any] = {path.unless_fact: unless}
+        statuses: list[Status] = ["pass" if unless else "unknown"]
+        details = [path.unless_quote if unless else "not known"]
+        missing: list[str] = [] if unless else [path.unless_fact]
+        excluded: list[str] = []
+        for req in path.requires:
+            check = _run(req, transfer, law, ctx)
+            facts.update(check.facts)
+            details.append(check.detail)
+            statuses.append(check.status)
+            missing.extend(f for f in check.missing if f not in missing)
+            excluded.extend(check.excluded)
+        entries.append(
+            _path_entry(
+                path.id,
+                Check(
+                    combine(statuses), "; ".join(details), facts, tuple(missing), tuple(excluded)
+                ),
+            )
+        )
+    return entries, own_path
+
+
+def _exception_text(exc: GroupException) -> str:
+    reading = f" (a reading: {exc.reason})" if exc.authority == "reading" and exc.reason else ""
+    return f'{exc.citation}: "{exc.quote}"{reading}'
+
+
+def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str) -> _Entry:
+    who = "every exemption" if exc.for_key == "*" else exc.for_key
+    row = ConditionResult(
+        name=req.name,
+        paragraph=req.id,
+        status="lifted",
+        detail=f"does not apply to {who} ({exc.citation})",
+        test=req.test,
+        quote=req.quote,
+        source=req.source,
+        confirmed_by=req.confirmed_by,
+        reads=req.reads,
+        group=scope.group,
+        branch=branch,
+        exception=_exception_text(exc),
+    )
+    return _Entry(None, Check("pass", row.detail), _built(row))
+
+
+def _carried(
+    req: RequirementSpec,
+    group: ConditionGroup,
+    for_keys: set[str],
+    scope: Scope,
+    branch: str,
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> _Entry:
+    """A requirement of a carried group, with the group's exceptions for this exemption or way."""
+    exceptions = [
+        e for e in group.exceptions if e.for_key in for_keys and e.lifts_requirement(req.name)
+    ]
+    outright = next((e for e in exceptions if not e.when), None)
+    if outright is not None:
+        return _lifted(req, outright, scope, branch)
+    evaluated = evaluate_requirement(req, transfer, law, ctx, scope, branch)
+    if not exceptions or evaluated.check.status == "pass":
+        return _entry(req, evaluated)
+    open_when: list[tuple[GroupException, Check]] = []
+    for exc in exceptions:
+        parts = [evaluate_requirement(w, transfer, law, ctx, scope).check for w in exc.when]
+        status = combine(p.status for p in parts)
+        facts = {k: v for p in parts for k, v in p.facts.items()}
+        if status == "pass":
+            lifted = _lifted(req, exc, scope, branch)
+            row = attrs.evolve(lifted.rows()[0], facts={**evaluated.check.facts, **facts})
+            return _Entry(None, lifted.check, _built(row))
+        if status == "unknown":
+            needed = tuple(dict.fromkeys(f for p in parts for f in p.missing))
+            open_when.append((exc, Check("unknown", "", facts, needed)))
+    if not open_when:
+        return _entry(req, evaluated)
+    # An exception may still lift it: open, never passed on unknown facts.
+    check = evaluated.check
+    missing = list(check.missing if check.status == "unknown" else ())
+    facts = dict(check.facts)
+    for _, when in open_when:
+        facts.update(when.facts)
+        missing.extend(f for f in when.missing if f not in missing)
+    detail = f"{check.detail} — unless " + "; ".join(e.citation for e, _ in open_when)
+    opened = Check("unknown", detail, facts, tuple(missing), check.excluded)
+    exception = "; ".join(_exception_text(e) for e, _ in open_when)
+
+    def rows() -> tuple[ConditionResult, ...]:
+        return tuple(
+            attrs.evolve(
+                r,
+                status="unknown",
+                detail=detail,
+                facts=facts,
+                missing=opened.missing,
+                exception=exception,
+            )
+            if n == 0
+            else r
+            for n, r in enumerate(evaluated.rows)
+        )
+
+    return _Entry(req.id, opened, rows)
+
+
+def _guideline(cond: Condition, guidelines: Guidelines, branch: str, transfer: Transfer) -> _Entry:
+    """A condition of the organisation guidelines: a yes/no question answered under its id, or
+    a fact of the law with the value(s) it requires."""
+    paragraph = f"guidelines {guidelines.id}: {cond.id}"
+    if cond.question is not None:
+        fact, value = cond.id, transfer.answer(cond.id)
+        wanted = f"yes to “{cond.question}”"
+        holds = value is True
+    else:
+        assert cond.fact is not None
+        fact, value = cond.fact, transfer.value(cond.fact)
+        allowed = cond.within if cond.within is not None else (cond.equals,)
+        if cond.within is None:
+            wanted = f"{cond.fact} = {cond.equals}"
+        else:
+            wanted = f"{cond.fact} in {', '.join(map(str, allowed))}"
+        holds = value in allowed and (cond.within is not None or type(value) is type(cond.equals))
+    facts = {fact: value}
+    if value is None:
+        check = Check("unknown", f"needs {wanted}", facts, (fact,))
+    elif holds:
+        check = Check("pass", cond.text, facts)
+    else:
+        check = Check("fail", f"not {wanted}", facts)
+    source = guidelines.sources.get(cond.source, {})
+    where = source.get("url") or source.get("reference") or ""
+    row = ConditionResult(
+        name=cond.id,
+        paragraph=paragraph,
+        status=check.status,
+        detail=check.detail,
+        facts=facts,
+        missing=check.missing,
+        test="guideline",
+        quote=cond.quote,
+        source=f"{source.get('title', cond.source)}" + (f" ({where})" if where else ""),
+        confirmed_by=cond.confirmed_by,
+        reads=(fact,),
+        group=f"guidelines {guidelines.id}",
+        branch=branch,
+    )
+    return _Entry(paragraph, check, _built(row))
+
+
+def _ways(version: ExemptionVersion) -> tuple[RequirementSpec | None, tuple[Branch | None, ...]]:
+    """The requirement that lists the ways of using the exemption (an ``any_of`` with keyed
+    branches), and the ways (a single unnamed one when there is none)."""
+    found = next(
+        (r for r in version.requirements if r.test == "any_of" and any(b.key for b in r.branches)),
+        None,
+    )
+    return found, (tuple(found.branches) if found is not None else (None,))
+
+
+def _seen(version: ExemptionVersion, ways_req: RequirementSpec, req: RequirementSpec) -> bool:
+    """Whether ``req`` comes after the requirement that lists the ways (in the data's order)."""
+    order = [id(r) for r in version.requirements]
+    return order.index(id(req)) > order.index(id(ways_req))
+
+
+def _undetermined(exemption: Exemption, note: str) -> ExemptionResult:
     return ExemptionResult(
-        exemption.key,
-        exemption.citation,
-        version.id,
-        status,
-        tuple(requirements),
-        tuple(excluded),
-        tuple(questions),
-        version.modelled,
+        exemption.key, exemption.citation, None, "undetermined", (), (), (), note
     )
 
 
-def evaluate(exemption: Exemption, transfer: Transfer, law: Law, ctx: Context) -> ExemptionResult:
-    """Decide ``exemption`` for ``transfer`` under ``law`` on its date."""
-    version = exemption.version_on(law.as_of)
+def guidelines_ref(law: Law) -> GuidelinesRef | None:
+    """The organisation guidelines applied to ``law``, as a decision names them."""
+    g: Guidelines | None = law.exemptions.guidelines
+    if g is None:
+        return None
+    return GuidelinesRef(g.id, g.title, g.issuer, g.sha256, g.file, g.illustrative)
+
+
+def evaluate(
+    exemption: Exemption,
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+    *,
+    branch: str | None = None,
+) -> ExemptionResult:
+    """Decide ``exemption`` (or one of its ways, ``branch``) for ``transfer`` under ``law`` on
+    its date."""
+    try:
+        version = exemption.version_on(law.as_of)
+    except OutsideCoverage:
+        first = exemption.versions.versions[0].effective_from
+        return _undetermined(
+            exemption,
+            f"the data holds no reading of {exemption.citation} in force on {law.as_of}: its first "
+            f"version takes effect on {first}; the text before it is not modelled",
+        )
     if not version.in_force:
         return ExemptionResult(
             exemption.key,
@@ -140,62 +492,353 @@ def evaluate(exemption: Exemption, transfer: Transfer, law: Law, ctx: Context) -
         return _result(
             exemption, version, "undetermined", (unknown,), (), (question("activity", law),)
         )
-    tally = _Tally()
-    own_path = False  # a paragraph of its own (e.g. § 126.5(a)) decides instead of the rest
-    for path in exemption.paths:
-        if transfer.activity not in path.activities:
-            continue
-        if transfer.to_country in path.except_to_countries:
-            tally.add(
-                path.id,
-                Check(
-                    "pass",
-                    "to the United States: no DDTC approval needed",
-                    {"to_country": transfer.to_country},
-                ),
+    paths, own_path = _paths(exemption, transfer, law, ctx)
+    own = Scope(exemption.key, version.shared, None)
+    ways_req, ways = _ways(version)
+    if branch is not None:
+        ways = tuple(w for w in ways if w is not None and w.key == branch)
+        if not ways:
+            raise KeyError(
+                f"{exemption.citation} has no branch {branch!r}; its branches: "
+                f"{', '.join(version.branch_keys()) or 'none'}"
             )
-            continue
-        unless = transfer.answer(path.unless_fact) if path.unless_fact else False
-        if unless is False:
-            tally.add(
-                path.id,
-                Check(
-                    "fail", "needs DDTC approval or a license", {"activity": transfer.activity}
-                ),
-            )
-            continue
-        own_path = True
-        assert path.unless_fact is not None
-        facts: dict[str, Any] = {path.unless_fact: unless}
-        statuses: list[Status] = ["pass" if unless else "unknown"]
-        details = [path.unless_quote if unless else "not known"]
-        missing: list[str] = [] if unless else [path.unless_fact]
-        excluded: list[str] = []
-        for req in path.requires:
-            check = _run(req, transfer, law, ctx)
-            facts.update(check.facts)
-            details.append(check.detail)
-            statuses.append(check.status)
-            missing.extend(f for f in check.missing if f not in missing)
-            excluded.extend(check.excluded)
-        tally.add(
-            path.id,
-            Check(combine(statuses), "; ".join(details), facts, tuple(missing), tuple(excluded)),
-        )
+    before: list[_Entry] = list(paths)  # the requirements before the ways, and after them
+    after: list[_Entry] = []
     for req in () if own_path else version.requirements:
-        if req.test == "activity" and any(r.status == "pass" for r in tally.requirements):
+        if req is ways_req:
+            continue
+        if req.test == "activity" and any(e.check.status == "pass" for e in paths):
             continue  # the activity is covered by the paragraph that passed above
-        tally.add(req.id, _run(req, transfer, law, ctx))
-    outcome = combine(r.status for r in tally.requirements)
-    status: ExemptionStatus = {
-        "fail": "not_eligible",
-        "unknown": "undetermined",
-        "pass": "eligible",
-    }[outcome]  # type: ignore[assignment]
-    questions = (
-        tuple(question(f, law) for f in tally.missing) if status == "undetermined" else ()
+        entry = _entry(req, evaluate_requirement(req, transfer, law, ctx, own))
+        (after if ways_req is not None and _seen(version, ways_req, req) else before).append(entry)
+    groups: list[tuple[ConditionGroup, ExemptionVersion | None]] = []
+    for key in exemption.carries:
+        group = law.exemptions.groups.get(key)
+        if group is None:
+            raise ValueError(
+                f"{exemption.citation} carries the condition group {key!r}, which the law does "
+                f"not hold (it holds {', '.join(law.exemptions.groups) or 'none'})"
+            )
+        groups.append((group, group.version_on(law.as_of)))
+    guidelines: Guidelines | None = law.exemptions.guidelines
+    decided: list[_Way] = []
+    for way in ways:
+        label = way.label if way is not None else ""
+        entries = list(before)
+        if way is not None:
+            entries.extend(
+                _entry(r, evaluate_requirement(r, transfer, law, ctx, own, label))
+                for r in way.requirements
+            )
+        entries.extend(after)
+        for_keys = {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
+        for group, gv in groups:
+            if gv is None or not gv.in_force:
+                note = (
+                    f"the data holds no reading of {group.citation} in force on {law.as_of}: "
+                    "the conditions it carries cannot be decided"
+                )
+                row = ConditionResult(
+                    group.key, group.citation, "unknown", note, group=group.key, test="group"
+                )
+                entries.append(_Entry(group.citation, Check("unknown", note), _built(row)))
+                continue
+            scope = Scope(f"group {group.key}", gv.shared, group.key)
+            entries.extend(
+                _carried(r, group, for_keys, scope, label, transfer, law, ctx)
+                for r in gv.requirements
+            )
+        if guidelines is not None:
+            conds = guidelines.for_key(exemption.key)
+            entries.extend(_guideline(c, guidelines, "", transfer) for c in conds)
+            if way is not None and way.key:
+                entries.extend(
+                    _guideline(c, guidelines, label, transfer) for c in guidelines.for_key(way.key)
+                )
+        decided.append(_Way(way, combine(e.check.status for e in entries), tuple(entries)))
+    return _decided(exemption, version, decided, ways_req is not None, branch, groups, law)
+
+
+def _decided(
+    exemption: Exemption,
+    version: ExemptionVersion,
+    ways: Sequence[_Way],
+    has_ways: bool,
+    asked: str | None,
+    groups: Sequence[tuple[ConditionGroup, ExemptionVersion | None]],
+    law: Law,
+) -> ExemptionResult:
+    statuses = [w.status for w in ways]
+    best: Status = "pass" if "pass" in statuses else "unknown" if "unknown" in statuses else "fail"
+    chosen = ways[statuses.index(best)]
+    status = _STATUS[best]
+    missing: list[str] = []
+    for way in ways:
+        if way.status == "unknown":
+            missing.extend(f for f in way.missing if f not in missing)
+    questions = tuple(question(f, law) for f in missing) if status == "undetermined" else ()
+    excluded = tuple(dict.fromkeys(x for e in chosen.entries for x in e.check.excluded))
+    marking = None
+    if exemption.marking is not None:
+        if exemption.marking.text:
+            marking = exemption.marking.text
+        elif chosen.branch is not None and (best == "pass" or asked is not None):
+            marking = chosen.branch.marking
+    obligations = list(version.obligations)
+    for _, gv in groups:
+        if gv is not None and gv.in_force:
+            obligations.extend(gv.obligations)
+    return ExemptionResult(
+        exemption.key,
+        exemption.citation,
+        version.id,
+        status,
+        tuple(r for r in (e.requirement for e in chosen.entries) if r is not None),
+        excluded,
+        questions,
+        version.modelled,
+        branch=(
+            chosen.branch.key
+            if chosen.branch is not None and (best == "pass" or asked is not None)
+            else None
+        ),
+        branches=tuple(
+            BranchResult(
+                w.branch.label,
+                w.branch.id,
+                w.branch.title,
+                w.status,
+                w.missing if w.status == "unknown" else (),
+                w.branch.marking,
+            )
+            for w in ways
+            if w.branch is not None
+        )
+        if has_ways
+        else (),
+        conditions=tuple(r for e in chosen.entries for r in e.rows()),
+        marking=marking,
+        obligations=tuple(obligations),
+        carried=tuple(
+            f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
+        ),
+        guidelines=guidelines_ref(law),
     )
-    return _result(exemption, version, status, tally.requirements, tally.excluded, questions)
+
+
+def _result(
+    exemption: Exemption,
+    version: ExemptionVersion,
+    status: ExemptionStatus,
+    requirements: Iterable[Requirement],
+    excluded: Iterable[str] = (),
+    questions: Iterable[Question] = (),
+) -> ExemptionResult:
+    return ExemptionResult(
+        exemption.key,
+        exemption.citation,
+        version.id,
+        status,
+        tuple(requirements),
+        tuple(excluded),
+        tuple(questions),
+        version.modelled,
+    )
+
+
+def usable_despite_126_1(exemption: Exemption, law: Law) -> bool:
+    """Whether the law lets the exemption be used although a country of the transfer is
+    proscribed by § 126.1: every § 126.1 limit of the groups it carries has an exception for it
+    or one of its ways — § 126.1(a)(2) and (3) for § 126.4, § 125.4(a) "except for paragraph
+    (b)(13)" for § 125.4(b)(13).  An exemption that carries no such limit reads § 126.1 itself
+    (or not at all) and is not."""
+    keys = {exemption.key, "*", *exemption.branch_keys()}
+    limits = 0
+    for key in exemption.carries:
+        group = law.exemptions.groups.get(key)
+        if group is None:
+            continue
+        for dated in group.versions.versions:
+            for req in dated.value.walk():
+                if req.test != "not_proscribed":
+                    continue
+                limits += 1
+                if not any(
+                    e.for_key in keys and e.lifts_requirement(req.name) for e in group.exceptions
+                ):
+                    return False
+    return limits > 0
+
+
+@attrs.frozen
+class ChecklistItem:
+    """One condition of an exemption's checklist, before any transfer: the paragraph, the words
+    it implements, the test and the facts it reads, who confirms it, where it comes from (the
+    exemption's own, a condition group, the guidelines), the branch it belongs to, and when it
+    does not apply (the exceptions of the text)."""
+
+    name: str
+    paragraph: str
+    quote: str
+    source: str
+    test: str
+    params: str
+    reads: tuple[str, ...]
+    confirmed_by: str
+    group: str | None = None
+    branch: str = ""
+    exceptions: tuple[str, ...] = ()
+
+
+def _params(req: RequirementSpec) -> str:
+    """A test's parameters as text (§ 126.7(b)(2)'s eligible kinds by their paragraphs)."""
+    parts = []
+    for k, v in req.params.items():
+        if k == "status":
+            continue
+        shown = [o.get("id") for o in v] if k == "eligible" and isinstance(v, list) else v
+        parts.append(f"{k}={json.dumps(shown, ensure_ascii=False)}")
+    return ", ".join(parts)
+
+
+def _items(
+    reqs: Iterable[RequirementSpec],
+    shared: Mapping[str, tuple[RequirementSpec, ...]],
+    group: str | None,
+    branch: str,
+) -> Iterable[ChecklistItem]:
+    for req in reqs:
+        if req.test == "any_of":
+            for b in req.branches:
+                label = f"{branch} > {b.label}" if branch else b.label
+                yield from _items(b.requirements, shared, group, label)
+        elif req.test == "shared":
+            yield from _items(shared.get(req["ref"], ()), shared, group, branch)
+        else:
+            yield ChecklistItem(
+                req.name or req.test,
+                req.id,
+                req.quote,
+                req.source,
+                req.test,
+                _params(req),
+                req.reads or tuple(f for f in (req.get("fact"),) if f),
+                req.confirmed_by,
+                group,
+                branch,
+            )
+
+
+def _exception_note(exc: GroupException) -> str:
+    who = "every exemption" if exc.for_key == "*" else exc.for_key
+    when = " when " + " and ".join(f"{w.name} ({w.quote})" for w in exc.when) if exc.when else ""
+    return f"not for {who}{when}: {_exception_text(exc)}"
+
+
+def checklist(
+    exemption: Exemption, law: Law, branch: str | None = None
+) -> tuple[ChecklistItem, ...]:
+    """The conditions of an exemption (or one of its ways) in the version in force on the law's
+    date: its own, those of the groups it carries (each with the exceptions that lift it for the
+    exemption or its ways) and those of the guidelines applied to the law.  Empty when no
+    version is in force on the date."""
+    try:
+        version = exemption.version_on(law.as_of)
+    except OutsideCoverage:
+        return ()
+    if not version.in_force:
+        return ()
+    ways_req, ways = _ways(version)
+    if branch is not None and branch not in version.branch_keys():
+        raise KeyError(
+            f"{exemption.citation} has no branch {branch!r}; its branches: "
+            f"{', '.join(version.branch_keys()) or 'none'}"
+        )
+    out: list[ChecklistItem] = []
+    for req in version.requirements:
+        if req is ways_req:
+            for way in ways:
+                if way is not None and (branch is None or way.key == branch):
+                    out.extend(_items(way.requirements, version.shared, None, way.label))
+        else:
+            out.extend(_items((req,), version.shared, None, ""))
+    for path in exemption.paths:
+        out.append(
+            ChecklistItem(
+                path.id,
+                path.id,
+                path.quote,
+                path.source,
+                "path",
+                f"activities={json.dumps(list(path.activities))}",
+                ("activity", *((path.unless_fact,) if path.unless_fact else ())),
+                "exporter",
+            )
+        )
+        out.extend(_items(path.requires, version.shared, None, path.id.removeprefix("22 CFR ")))
+    keys = {exemption.key, "*"} | ({branch} if branch is not None else set(version.branch_keys()))
+    for key in exemption.carries:
+        group = law.exemptions.group(key)
+        gv = group.version_on(law.as_of)
+        if gv is None or not gv.in_force:
+            continue
+        for item in _items(gv.requirements, gv.shared, group.key, ""):
+            notes = tuple(
+                _exception_note(e)
+                for e in group.exceptions
+                if e.for_key in keys and e.lifts_requirement(item.name)
+            )
+            out.append(attrs.evolve(item, exceptions=notes))
+    g: Guidelines | None = law.exemptions.guidelines
+    if g is not None:
+        wanted = {exemption.key} | ({branch} if branch is not None else set(version.branch_keys()))
+        for cond in g.conditions:
+            for key in cond.applies_to:
+                if key in wanted:
+                    source = g.sources.get(cond.source, {})
+                    out.append(
+                        ChecklistItem(
+                            cond.id,
+                            f"guidelines {g.id}: {cond.id}",
+                            cond.quote,
+                            str(source.get("title", cond.source)),
+                            "guideline",
+                            f"question={json.dumps(cond.question)}"
+                            if cond.question
+                            else f"fact={cond.fact}, "
+                            + (
+                                f"in={json.dumps(list(cond.within))}"
+                                if cond.within is not None
+                                else f"equals={json.dumps(cond.equals)}"
+                            ),
+                            (cond.id,) if cond.question else (str(cond.fact),),
+                            cond.confirmed_by,
+                            f"guidelines {g.id}",
+                            "" if key == exemption.key else key,
+                        )
+                    )
+    return tuple(out)
+
+
+def decide(key: str, transfer: Transfer, law: Law) -> ExemptionResult:
+    """One exemption of the law — or one of its ways, by its key (``126.4(b)(2)``) — for one
+    transfer, with the conditions it carries (§ 126.1 as the exemption's data reads it)."""
+    from exportctl.inputs.transfers import validate_transfer
+
+    validate_transfer(transfer, law)
+    exemption, branch = law.exemptions.find(key)
+    return evaluate(exemption, transfer, law, Context(transfer, law), branch=branch)
+
+
+def restricted(law: Law, keys: Iterable[str]) -> Law:
+    """``law`` holding only the exemptions named (by paragraph or batch column): a change of
+    the law with its own id, for deciding transfers under some exemptions only."""
+    wanted = tuple(law.exemptions.get(k).key for k in keys)
+    change = f"exemptions only {', '.join(wanted)}"
+    component = law.statutes.components["exemptions"].changed(
+        change, lambda current: current.only(wanted)
+    )
+    return Law(law.as_of, law.statutes.replace(change, components={"exemptions": component}))
 
 
 def load_exemption(source: str | Path | Mapping[str, Any]) -> Exemption:
@@ -207,7 +850,7 @@ def load_exemption(source: str | Path | Mapping[str, Any]) -> Exemption:
         raise ValueError(f"{source}: not an exemption file (kind {raw.get('kind')!r})")
     exemption = exemption_from_data(raw)
     for version in exemption.versions.versions:
-        for req in version.value.requirements:
+        for req in version.value.walk():
             if req.test not in REQUIREMENT_TESTS:
                 raise ValueError(
                     f"{exemption.citation} {version.value.id} {req.id}: unknown test {req.test!r}; "

@@ -7,16 +7,27 @@ needed.  The generic tests live here; a test that belongs to one paragraph lives
 paragraph's module (``engine/itar/s126_7.py`` registers § 126.7(b)(2)'s ``parties``) and
 registers itself with :func:`requirement_test`.  The data build refuses a test name this registry
 does not know.
+
+Generic tests: ``activity``, ``destination``, ``territory``, ``no_transit``,
+``not_on_supplement``, ``fact`` (a fact has a value), ``fact_in`` (one of several values),
+``fact_if`` (a condition that applies only when another fact has a value), ``transfer_kind``,
+``subset_of`` / ``disjoint_from`` (a list-valued fact within / outside a set), and two that combine
+others: ``any_of`` (alternative branches: passes when every requirement of some branch passes,
+fails when every branch fails, else unknown with the questions of the branches still open) and
+``shared`` (a group of requirements the version lists once and evaluates in place).
+:func:`evaluate_requirement` decides a requirement and returns its rows of the checklist (one per
+condition, nested ones labelled with their branch); a named requirement is decided once per
+transfer (:class:`Context` keeps it), wherever it is read from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
 
 import attrs
 
-from exportctl.core.results import Check
+from exportctl.core.results import Check, Status, combine
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.exclusions import RowMatch, match_rows
@@ -24,22 +35,87 @@ from exportctl.inputs.transfers import Transfer
 
 __all__ = [
     "REQUIREMENT_TESTS",
+    "ConditionResult",
+    "ConditionStatus",
     "Context",
+    "Evaluated",
     "RequirementTest",
+    "Scope",
+    "evaluate_requirement",
     "member",
     "requirement_test",
     "unknown_countries",
 ]
 
+#: A condition's status on a checklist: a test's, or ``lifted`` (an exception of the text makes
+#: it not apply).
+ConditionStatus = Literal["pass", "fail", "unknown", "lifted"]
+
+
+@attrs.frozen
+class ConditionResult:
+    """One condition as decided for one transfer: a row of the checklist and of the certification
+    record — the paragraph, the words it implements, who confirms it, its status, the facts it
+    relied on and why; ``group`` is the condition group it comes from (``120.15``), or
+    ``guidelines <id>``, or None for the exemption's own; ``branch`` the branch it belongs to
+    (``126.4(b)(2) > 126.4(a)(1)``); ``exception`` the text that lifts it (or may)."""
+
+    name: str
+    paragraph: str
+    status: ConditionStatus
+    detail: str = ""
+    facts: Mapping[str, Any] = attrs.field(factory=dict)
+    missing: tuple[str, ...] = ()
+    test: str = ""
+    quote: str = ""
+    source: str = ""
+    confirmed_by: str = "exporter"
+    reads: tuple[str, ...] = ()
+    group: str | None = None
+    branch: str = ""
+    exception: str = ""
+
+
+#: A condition as decided, before it is written as a row: the requirement, its check, where it
+#: was read and the branch it belongs to.
+Leaf = tuple[RequirementSpec, Check, "Scope", str]
+
+
+@attrs.frozen
+class Evaluated:
+    """A requirement as decided: its check and its conditions (written as rows of the checklist
+    only when asked: most ways an exemption is decided by are not printed)."""
+
+    check: Check
+    leaves: tuple[Leaf, ...] = ()
+
+    @property
+    def rows(self) -> tuple[ConditionResult, ...]:
+        return tuple(_row(req, check, scope, branch) for req, check, scope, branch in self.leaves)
+
+
+@attrs.frozen
+class Scope:
+    """Where a requirement is read: the file that holds it (its key), the version's shared
+    groups, and the condition group (None: the exemption's own)."""
+
+    owner: str = ""
+    shared: Mapping[str, tuple[RequirementSpec, ...]] = attrs.field(factory=dict)
+    group: str | None = None
+
 
 @attrs.define
 class Context:
     """What the tests of one transfer share: the rows of each supplement read against it, read
-    once (the ETL for § 126.7(b)(3), Supp. No. 1 for § 126.5)."""
+    once (the ETL for § 126.7(b)(3), Supp. No. 1 for § 126.5), and every named requirement
+    already decided (a condition group's requirement is decided once, whichever exemption
+    carries it)."""
 
     transfer: Transfer
     law: Law
     _rows: dict[tuple[str, str | None], tuple[RowMatch, ...]] = attrs.Factory(dict)
+    decided: dict[tuple[str, str], Check] = attrs.Factory(dict)
+    scope: Scope = attrs.Factory(Scope)
 
     def rows(self, supplement: str, column: str | None = None) -> tuple[RowMatch, ...]:
         key = (supplement, column)
@@ -167,5 +243,220 @@ def _fact(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     return Check("pass" if value == req["equals"] else "fail", f"{req['fact']} = {value}", facts)
 
 
+@requirement_test("fact_in")
+def _fact_in(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """A fact's value is one of several the paragraph allows (e.g. § 126.4(a): made by a
+    department or agency)."""
+    value = t.value(req["fact"])
+    facts = {req["fact"]: value}
+    if value is None:
+        return Check("unknown", "not known", facts, (req["fact"],))
+    if value in req["in"]:
+        return Check("pass", f"{req['fact']} = {value}", facts)
+    return Check("fail", f"{req['fact']} = {value}, not {' or '.join(req['in'])}", facts)
+
+
+@requirement_test("transfer_kind")
+def _transfer_kind(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """What is transferred (article, technical data, defense service) is one the paragraph names
+    (§ 125.4: technical data)."""
+    return member("transfer_kind", t.transfer_kind, req["kinds"], "kind of transfer")
+
+
+def _matches(value: Any, cond: Mapping[str, Any]) -> bool:
+    if "equals" in cond:
+        return bool(value == cond["equals"]) and type(value) is type(cond["equals"])
+    return value in cond["in"]
+
+
+def _wanted(cond: Mapping[str, Any]) -> str:
+    if "equals" in cond:
+        return f"{cond['fact']} = {cond['equals']}"
+    return f"{cond['fact']} in {', '.join(map(str, cond['in']))}"
+
+
+@requirement_test("fact_if")
+def _fact_if(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """A condition that applies only when another fact has a value ("if classified, sent as the
+    NISPOM requires").  The 'if' known and not matching: passes (does not apply); matching: the
+    'then' decides; the 'if' unknown: passes only when the 'then' already holds — never on an
+    unknown fact alone."""
+    when, then = req["if"], req["then"]
+    condition, consequence = t.value(when["fact"]), t.value(then["fact"])
+    facts = {when["fact"]: condition, then["fact"]: consequence}
+    if consequence is not None and _matches(consequence, then):
+        return Check("pass", f"{_wanted(then)}", facts)
+    if condition is not None and not _matches(condition, when):
+        return Check("pass", f"does not apply ({when['fact']} = {condition})", facts)
+    if condition is None:
+        missing = (when["fact"],) + ((then["fact"],) if consequence is None else ())
+        return Check("unknown", f"applies if {_wanted(when)}: not known", facts, missing)
+    if consequence is None:
+        return Check("unknown", f"{_wanted(when)}: needs {then['fact']}", facts, (then["fact"],))
+    return Check("fail", f"{_wanted(when)} but not {_wanted(then)}", facts)
+
+
+def _listed(t: Transfer, fact: str) -> tuple[Any, ...] | None:
+    value = t.value(fact)
+    if value is None:
+        return None
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
+@requirement_test("subset_of")
+def _subset_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """A list-valued fact lies within a set (§ 125.4(c): "limited to build-to-print,
+    build/design-to-specification and basic research"); unknown while unknown or empty."""
+    values = _listed(t, req["fact"])
+    facts = {req["fact"]: list(values) if values is not None else None}
+    if not values:
+        return Check("unknown", "not known", facts, (req["fact"],))
+    outside = [v for v in values if v not in req["of"]]
+    if outside:
+        return Check(
+            "fail", f"{', '.join(map(str, outside))} outside {', '.join(req['of'])}", facts
+        )
+    return Check("pass", f"all within {', '.join(req['of'])}", facts)
+
+
+@requirement_test("disjoint_from")
+def _disjoint_from(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """A list-valued fact holds none of a set's values (§ 125.4(c): "may not include ... (c),
+    (d), (e), or (i)")."""
+    values = _listed(t, req["fact"])
+    facts = {req["fact"]: list(values) if values is not None else None}
+    if values is None:
+        return Check("unknown", "not known", facts, (req["fact"],))
+    inside = [v for v in values if v in req["from"]]
+    if inside:
+        return Check("fail", f"includes {', '.join(map(str, inside))}", facts)
+    return Check("pass", f"none of {', '.join(req['from'])}", facts)
+
+
+@requirement_test("any_of")
+def _any_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """Alternatives: every requirement of some branch passes (see :func:`evaluate_requirement`)."""
+    return evaluate_requirement(req, t, law, ctx, ctx.scope).check
+
+
+@requirement_test("shared")
+def _shared(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """The requirements the version lists under ``shared[ref]``, all of which must pass."""
+    return evaluate_requirement(req, t, law, ctx, ctx.scope).check
+
+
+def _row(req: RequirementSpec, check: Check, scope: Scope, branch: str) -> ConditionResult:
+    return ConditionResult(
+        name=req.name,
+        paragraph=req.id,
+        status=check.status,
+        detail=check.detail,
+        facts=dict(check.facts),
+        missing=check.missing,
+        test=req.test,
+        quote=req.quote,
+        source=req.source,
+        confirmed_by=req.confirmed_by,
+        reads=req.reads,
+        group=scope.group,
+        branch=branch,
+    )
+
+
+def _joined(checks: Iterable[Check], status: Status, detail: str) -> Check:
+    found = list(checks)
+    facts: dict[str, Any] = {}
+    missing: list[str] = []
+    excluded: list[str] = []
+    for c in found:
+        facts.update(c.facts)
+        excluded.extend(x for x in c.excluded if x not in excluded)
+        if status == "unknown" and c.status == "unknown":
+            missing.extend(f for f in c.missing if f not in missing)
+    return Check(status, detail, facts, tuple(missing), tuple(excluded))
+
+
+def evaluate_requirement(
+    req: RequirementSpec,
+    t: Transfer,
+    law: Law,
+    ctx: Context,
+    scope: Scope,
+    branch: str = "",
+) -> Evaluated:
+    """Decide one requirement (its branches and shared groups too) for the transfer, and its
+    rows of the checklist.  A named requirement's test runs once per transfer and scope."""
+    if req.test == "any_of":
+        return _evaluate_any_of(req, t, law, ctx, scope, branch)
+    if req.test == "shared":
+        parts = [
+            evaluate_requirement(r, t, law, ctx, scope, branch) for r in scope.shared[req["ref"]]
+        ]
+        status = combine(p.check.status for p in parts)
+        detail = "; ".join(p.check.detail for p in parts if p.check.status == status)
+        return Evaluated(
+            _joined((p.check for p in parts), status, detail),
+            tuple(leaf for p in parts for leaf in p.leaves),
+        )
+    key = (scope.owner, req.name)
+    check = ctx.decided.get(key) if req.name else None
+    if check is None:
+        test = REQUIREMENT_TESTS.get(req.test)
+        if test is None:  # pragma: no cover - the data build admits only registered tests
+            raise ValueError(f"unknown requirement test {req.test!r} ({req.id})")
+        previous, ctx.scope = ctx.scope, scope
+        try:
+            check = test(req, t, law, ctx)
+        finally:
+            ctx.scope = previous
+        if req.name:
+            ctx.decided[key] = check
+    return Evaluated(check, ((req, check, scope, branch),))
+
+
+def _evaluate_any_of(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope, branch: str
+) -> Evaluated:
+    outcomes: list[tuple[str, Status, list[Evaluated]]] = []
+    for b in req.branches:
+        label = f"{branch} > {b.label}" if branch else b.label
+        parts = [evaluate_requirement(r, t, law, ctx, scope, label) for r in b.requirements]
+        outcomes.append((b.label, combine(p.check.status for p in parts), parts))
+    statuses = [s for _, s, _ in outcomes]
+    if "pass" in statuses:
+        status: Status = "pass"
+        detail = f"{outcomes[statuses.index('pass')][0]}: every condition holds"
+    elif statuses and all(s == "fail" for s in statuses):
+        status = "fail"
+        detail = "no branch holds: " + "; ".join(
+            f"{label}: " + next(p.check.detail for p in parts if p.check.status == "fail")
+            for label, _, parts in outcomes
+        )
+    else:
+        status = "unknown"
+        detail = "open: " + ", ".join(label for label, s, _ in outcomes if s == "unknown")
+    kept = [p.check for _, s, parts in outcomes if s != "fail" for p in parts]
+    everything = [p.check for _, _, parts in outcomes for p in parts]
+    joined = _joined(kept if status != "fail" else everything, status, detail)
+    # The checklist shows the branch that holds (the alternatives do not apply then), the
+    # branches still open while none holds, or every branch when all fail.
+    if status == "pass":
+        shown = [outcomes[statuses.index("pass")]]
+    elif status == "unknown":
+        shown = [o for o in outcomes if o[1] == "unknown"]
+    else:
+        shown = outcomes
+    leaves = tuple(leaf for _, _, parts in shown for p in parts for leaf in p.leaves)
+    return Evaluated(joined, leaves)
+
+
 # The paragraphs' own tests register themselves when their modules are imported.
-from exportctl.engine.itar import s120_16, s123_15, s126_1, s126_5, s126_7  # noqa: E402, F401
+from exportctl.engine.itar import (  # noqa: E402, F401
+    s120_15,
+    s120_16,
+    s123_15,
+    s125_4,
+    s126_1,
+    s126_5,
+    s126_7,
+)

@@ -1,10 +1,12 @@
-"""Transfers and parties: the facts the ITAR exemptions (§ 126.7, § 126.5) and § 126.1 read.
+"""Transfers and parties: the facts the ITAR exemptions (§§ 125.4, 126.4, 126.5, 126.7) and
+§ 126.1 read.
 
 JSON form (one object per transfer; JSON lines for batches)::
 
     {"transfer_id": "T-1", "activity": "export", "transfer_kind": "article",
      "usml_classification": "XI(a)(3)(xviii)", "related_to": null, "specially_designed_for": [],
      "from_country": "US", "to_country": "AU", "transit_countries": [], "value_usd": 2500000,
+     "origin_country": "US", "recipient_nationalities": ["AU"],
      "parties": [
        {"role": "transferor", "name": "Acme Radar", "country": "US", "kind": "us_person",
         "ddtc_registered": true, "not_debarred": true, "eligible_120_16": true},
@@ -12,6 +14,12 @@ JSON form (one object per transfer; JSON lines for batches)::
         "eligible_120_16": true}],
      "answers": {"classified": false, "anti_tamper_dod_ppp": false,
                  "transferor_complies_123_9_b": true, "manufacturing_abroad_sme": false}}
+
+``origin_country`` is where the defense article or service originated (22 CFR 120.15(c));
+``recipient_nationalities`` every country in which the persons who receive technical data or
+defense services have held or hold citizenship or hold permanent residency (22 CFR 120.50(b),
+120.51(b); § 125.4(c) "to nationals of") — never empty: every person holds a nationality.  An
+answer of a list fact (e.g. ``scope_120_43``) is a list of its values (``;``-separated in CSV).
 
 CSV form: the same scalar fields as columns (lists separated by ``;``, ``none`` for an empty
 list), each party of the roles transferor, recipient, broker and end_user as columns
@@ -99,6 +107,8 @@ SCALARS = (
     "to_country",
     "transit_countries",
     "value_usd",
+    "origin_country",
+    "recipient_nationalities",
 )
 
 
@@ -140,8 +150,17 @@ class Transfer:
     value_usd: int | None = None
     parties: tuple[Party, ...] | None = None
     answers: Mapping[str, Any] = attrs.field(factory=dict)
+    origin_country: str | None = None
+    recipient_nationalities: tuple[str, ...] | None = None
 
     def answer(self, fact: str) -> Any:
+        return self.answers.get(fact)
+
+    def value(self, fact: str) -> Any:
+        """A fact by its id: a field of the transfer (``transfer_kind``, ``to_country``) or an
+        answer (``classified``); None when unknown."""
+        if fact in SCALARS:
+            return getattr(self, fact)
         return self.answers.get(fact)
 
     def countries(self) -> tuple[str | None, ...]:
@@ -258,6 +277,17 @@ def _check_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> Non
         raise FactError(field, f"USML {ref} holds no paragraph that is not reserved")
 
 
+def _has_refs(transfer: Transfer) -> bool:
+    """Whether the transfer names a USML paragraph (only then is the USML read: a transfer
+    that names none — technical data under § 125.4 — is decided on dates before the earliest
+    edition the data holds)."""
+    return bool(
+        transfer.usml_classification is not None
+        or transfer.related_to
+        or transfer.specially_designed_for
+    )
+
+
 def _check_refs(transfer: Transfer, usml: UnitedStatesMunitionsList) -> None:
     if transfer.usml_classification is not None:
         _check_ref("usml_classification", transfer.usml_classification, usml)
@@ -271,7 +301,8 @@ def validate_transfer(transfer: Transfer, law: Law) -> None:
     paragraph) of the bundled 22 CFR 121.1, and :class:`ContradictoryPartyFacts` for a party
     whose facts contradict each other.  The parsers check both; the engine checks transfers
     built in code the same way."""
-    _check_refs(transfer, law.usml)
+    if _has_refs(transfer):
+        _check_refs(transfer, law.usml)
     for n, party in enumerate(transfer.parties or ()):
         _check_party(party, _prefixed(f"parties[{n}]"), law)
 
@@ -328,6 +359,44 @@ def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str | None:
     if norm not in allowed:
         raise FactError(field, f"{value!r} is not one of {', '.join(allowed)}")
     return norm
+
+
+def _choices(field: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A list of values of a list fact (JSON list, or ``;``-separated text); ``none`` = []."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        if value.strip().lower() == "none":
+            return ()
+        items: list[Any] = [v for v in (p.strip() for p in value.split(";")) if v]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise FactError(field, f"expected a list of {', '.join(allowed)}, got {value!r}")
+    out: list[str] = []
+    for item in items:
+        choice = _choice(field, item, allowed)
+        if choice is None:
+            raise FactError(field, "a blank entry in a list; leave it out")
+        if choice not in out:
+            out.append(choice)
+    return tuple(out)
+
+
+def _nationalities(field: str, value: Any, law: Law) -> tuple[str, ...] | None:
+    """Countries of citizenship or permanent residency: never an empty list (a person holds at
+    least one nationality; unknown is blank)."""
+    found = _countries(field, value, law)
+    if found == ():
+        raise FactError(
+            field,
+            "cannot be empty: list every country in which the persons who receive it have held "
+            "or hold citizenship or hold permanent residency (e.g. US; AU), or leave it blank "
+            "if not known",
+        )
+    return tuple(dict.fromkeys(found)) if found is not None else None
 
 
 def _party(raw: Any, where: str, law: Law) -> Party:
@@ -402,13 +471,21 @@ def _answers(raw: Mapping[str, Any], law: Law) -> dict[str, Any]:
             raise FactError(str(key), "is not a transfer field or a question (see docs/aukus.md)")
         spec = facts.get(key)
         if spec is None or spec.get("type") == "structural" or "." in key:
-            raise FactError(key, "is not a transfer field or a question (see docs/aukus.md)")
+            hint = (
+                "; a condition of organisation guidelines is answered only when the guidelines "
+                "are applied (--guidelines FILE)"
+                if "-" in key
+                else ""
+            )
+            raise FactError(key, f"is not a transfer field or a question (see docs/aukus.md){hint}")
         if spec["type"] == "bool":
             parsed = parse_bool(key, value)
         elif spec["type"] == "number":
             parsed = _value(key, value)
         elif spec["type"] == "enum":
             parsed = _choice(key, value, tuple(spec["values"]))
+        elif spec["type"] == "list":
+            parsed = _choices(key, value, tuple(spec["values"]))
         else:
             parsed = parse_text(key, value)
         if parsed is not None:
@@ -498,8 +575,13 @@ def _transfer(
         value_usd=_value("value_usd", raw.get("value_usd")),
         parties=parties,
         answers=_answers(answers, law),
+        origin_country=_country("origin_country", raw.get("origin_country"), law),
+        recipient_nationalities=_nationalities(
+            "recipient_nationalities", raw.get("recipient_nationalities"), law
+        ),
     )
-    _check_refs(transfer, law.usml)
+    if _has_refs(transfer):
+        _check_refs(transfer, law.usml)
     return transfer
 
 

@@ -26,6 +26,8 @@ commodity jurisdiction (CJ) and CCATS fields agree with each other and with the 
 * :func:`agreements`, :func:`agreement_parties`, :func:`territories`,
   :func:`fewer_agreement_facts` — agreements under 22 CFR part 124 (TAA, MLA, WDA), valid under
   the law they are drawn for, partial or complete.
+* :func:`exemption_transfers` — transfers drawn to meet (or now and then fail) the conditions of
+  one exemption of the law, read from its data (§ 125.4, § 126.4 and the groups they carry).
 
 A policy test, written with the kit::
 
@@ -65,6 +67,7 @@ from exportctl.testing.items import (
 from exportctl.testing.transfers import (
     OTHER_COUNTRIES,
     aukus_countries,
+    exemption_transfers,
     fewer_transfer_facts,
     parties,
     party,
@@ -81,6 +84,7 @@ __all__ = [
     "answers",
     "aukus_countries",
     "eccn_references",
+    "exemption_transfers",
     "fewer_agreement_facts",
     "fewer_facts",
     "fewer_transfer_facts",

@@ -326,6 +326,10 @@ def _transfer_questions(regs: Regulations) -> tuple[_Question, ...]:
             out.append(_Question(fact, (False, True), (usual,) * 7 + (not usual,)))
         elif spec["type"] == "enum":
             out.append(_Question(fact, tuple(spec["values"]), tuple(spec["values"])))
+        elif spec["type"] == "list":  # a list of its values: each alone, and the first two
+            values = tuple(spec["values"])
+            lists = (*((v,) for v in values), values[:2])
+            out.append(_Question(fact, lists, lists))
         else:  # free text: the values the rows name, and another
             values = (*sorted(named.get(fact, ())), "other")
             out.append(_Question(fact, values, values))
@@ -472,6 +476,16 @@ def _transfers(
             given[q.fact] = draw(_choice(q.ordinary if ordinary else q.values))
     # An export or a defense service, the activities of § 126.5(b), most often towards Canada.
     activities = ACTIVITIES if path is None else ("export",) * 4 + ("defense_service", *ACTIVITIES)
+    # Where it originated (§ 120.15(c)): mostly the United States, or the country it leaves.
+    origin = draw(_choice(("US", "US", from_country, *countries)))
+    # Whom technical data or services reach (§ 120.50(b)): mostly nationals of the destination.
+    nationalities = tuple(
+        dict.fromkeys(
+            (to_country, *draw(st.lists(_choice(countries), max_size=1)))
+            if draw(st.booleans())
+            else draw(st.lists(_choice(countries), min_size=1, max_size=2))
+        )
+    )
     return Transfer(
         transfer_id=f"T-{draw(st.integers(1, 99999))}",
         description=draw(_choice(_TRANSFER_DESCRIPTIONS)),
@@ -486,6 +500,8 @@ def _transfers(
         value_usd=maybe(value),
         parties=maybe(chain),
         answers=given,
+        origin_country=maybe(origin),
+        recipient_nationalities=maybe(nationalities),
     )
 
 
@@ -510,7 +526,8 @@ def transfers(
       country now and then;
     * value: often at or just below an amount of 22 CFR 123.15(a) (read from the data);
     * who: :func:`parties` (``eligible_parties`` as its ``eligible``), transferor and recipient
-      located at the start and end of the path;
+      located at the start and end of the path; where it originated (mostly the United States)
+      and the recipients' nationalities (mostly the destination's);
     * answers to the questions of the exemptions and of the ETL and Supp. No. 1 rows whose USML
       column holds the paragraph (the others cannot matter), each maybe unknown.
 
@@ -648,3 +665,217 @@ def fewer_transfer_facts(transfer: Transfer) -> st.SearchStrategy[Transfer]:
     >>> check()
     """
     return _fewer_transfer_facts(transfer)
+
+
+# --------------------------------------------------------------------------------------------
+# Transfers for one exemption of the law (22 CFR 125.4, 126.4 and the conditions they carry)
+
+#: Countries a transfer for one exemption is drawn towards: allies and others, none proscribed
+#: by § 126.1 on any date the data holds (a § 126.1 country is drawn only to fail a condition).
+_FRIENDLY: tuple[str, ...] = ("GB", "AU", "CA", "JP", "SE", "DE", "FR", "SG", "IN")
+
+
+def _requirements_of(regs: Regulations, key: str) -> tuple[list[Any], list[Any]]:
+    """The requirements of an exemption (or of one way of it) in the version in force, then
+    those of the groups it carries and the conditions of their exceptions."""
+    exemption, branch = regs.exemptions.find(key)
+    version = exemption.version_on(regs.as_of)
+    own: list[Any] = []
+    for req in version.requirements:
+        keyed = [b for b in req.branches if b.key]
+        if keyed and branch is not None:
+            own.extend(r for b in keyed if b.key == branch for r in b.requirements)
+        else:
+            own.append(req)
+    carried: list[Any] = []
+    for gkey in exemption.carries:
+        group = regs.exemptions.group(gkey)
+        gv = group.version_on(regs.as_of)
+        if gv is not None:
+            carried.extend(gv.requirements)
+    return own, carried
+
+
+def _exception_facts(regs: Regulations, key: str) -> tuple[str, ...]:
+    """The yes/no facts the exceptions of the carried groups read (§ 126.1(a)(3): the recipient
+    is a U.S. Government department or agency), drawn either way."""
+    exemption, _ = regs.exemptions.find(key)
+    return tuple(
+        dict.fromkeys(
+            w["fact"]
+            for gkey in exemption.carries
+            for e in regs.exemptions.group(gkey).exceptions
+            for w in e.when
+            if w.test == "fact"
+        )
+    )
+
+
+@attrs.define
+class _Draft:
+    """A transfer being drawn: each fact set at most once (the first condition that reads it
+    decides it)."""
+
+    fields: dict[str, Any]
+    answers: dict[str, Any]
+    flags: dict[str, bool | None]
+
+    def set(self, fact: str, value: Any) -> None:
+        target = self.fields if fact in TRANSFER_SCALARS else self.answers
+        target.setdefault(fact, value)
+
+
+def _other(values: Iterable[Any], wanted: Iterable[Any]) -> tuple[Any, ...]:
+    keep = set(wanted)
+    return tuple(v for v in values if v not in keep)
+
+
+def _draw_for(
+    draw: st.DrawFn,
+    req: Any,
+    draft: _Draft,
+    regs: Regulations,
+    shared: Mapping[str, Any],
+    meet: Any,
+) -> None:
+    """Set the facts ``req`` reads, to meet it (mostly) or to fail it."""
+    ok = draw(meet)
+    test = req.test
+    questions = regs.facts.questions
+
+    def values_of(fact: str) -> tuple[Any, ...]:
+        q = questions.get(fact)
+        if q is not None and q.type == "bool":
+            return (True, False)
+        return tuple(q.values) if q is not None and q.values else ()
+
+    if test == "any_of":
+        branch = draw(st.sampled_from(req.branches))
+        for r in branch.requirements:
+            _draw_for(draw, r, draft, regs, shared, meet)
+        return
+    if test == "shared":
+        for r in shared.get(req["ref"], ()):
+            _draw_for(draw, r, draft, regs, shared, meet)
+        return
+    if test == "activity":
+        pool = req["activities"] if ok else _other(ACTIVITIES, req["activities"])
+        draft.set("activity", draw(_choice(tuple(pool) or ACTIVITIES)))
+    elif test == "transfer_kind":
+        pool = req["kinds"] if ok else _other(TRANSFER_KINDS, req["kinds"])
+        draft.set("transfer_kind", draw(_choice(tuple(pool) or TRANSFER_KINDS)))
+    elif test == "destination":
+        pool = req["countries"] if ok else _other(_FRIENDLY, req["countries"])
+        draft.set("to_country", draw(_choice(tuple(pool))))
+    elif test == "fact":
+        draft.set(req["fact"], req["equals"] if ok else not req["equals"])
+    elif test == "fact_in":
+        pool = req["in"] if ok else _other(values_of(req["fact"]), req["in"])
+        draft.set(req["fact"], draw(_choice(tuple(pool) or tuple(req["in"]))))
+    elif test == "fact_if":
+        when, then = req["if"], req["then"]
+        for cond, holds in ((when, draw(st.booleans())), (then, ok)):
+            wanted = (cond["equals"],) if "equals" in cond else tuple(cond["in"])
+            pool = wanted if holds else _other(values_of(cond["fact"]), wanted)
+            draft.set(cond["fact"], draw(_choice(pool or wanted)))
+    elif test in ("subset_of", "disjoint_from"):
+        inside = req["of"] if test == "subset_of" else _other(values_of(req["fact"]), req["from"])
+        outside = _other(values_of(req["fact"]), inside)
+        chosen = list(draw(st.lists(_choice(tuple(inside)), min_size=1, max_size=2, unique=True)))
+        if not ok and outside:
+            chosen.append(draw(_choice(outside)))
+        draft.set(req["fact"], tuple(chosen))
+    elif test == "nationals_of":
+        members = tuple(sorted(regs.members(req["country_set"])))
+        pool = members if ok else _other(_FRIENDLY, members) or ("IN",)
+        draft.set("recipient_nationalities", (draw(_choice(pool)),))
+    elif test == "not_proscribed":
+        if not ok:
+            bad = draw(_choice(("CN", "IR", "KP", "SY")))
+            what = draw(_choice(tuple(req.get("of") or ("destination",))))
+            field = {"destination": "to_country", "origin": "origin_country"}.get(what)
+            if field is not None:
+                draft.set(field, bad)
+            elif what == "recipient_nationalities":
+                draft.set("recipient_nationalities", (bad,))
+    elif test == "registered":
+        draft.flags.setdefault("ddtc_registered", ok)
+        if req.get("unless_fact"):
+            draft.set(req["unless_fact"], draw(_choice((False, False, None))) if ok else False)
+    elif test in ("parties_not_ineligible", "no_ineligible_party"):
+        draft.flags.setdefault("eligible_120_16", ok)
+        if req.get("unless_fact"):
+            draft.set(req["unless_fact"], False)
+
+
+@st.composite
+def _exemption_transfers(
+    draw: st.DrawFn, regs: Regulations, key: str, complete: bool, failing: int
+) -> Transfer:
+    own, carried = _requirements_of(regs, key)
+    exemption, _ = regs.exemptions.find(key)
+    shared = exemption.version_on(regs.as_of).shared
+    meet = _choice((True,) * failing + (False,)) if failing else st.just(True)
+    draft = _Draft({}, {}, {})
+    for req in (*own, *carried):
+        _draw_for(draw, req, draft, regs, shared, meet)
+    for fact in _exception_facts(regs, key):
+        draft.set(fact, draw(st.booleans()))
+    to = draft.fields.get("to_country") or draw(_choice(_FRIENDLY))
+    fields: dict[str, Any] = {
+        "activity": "export",
+        "transfer_kind": "technical_data",
+        "from_country": "US",
+        "transit_countries": (),
+        "origin_country": "US",
+        "recipient_nationalities": (to,),
+        **draft.fields,
+        "to_country": to,
+    }
+    registered = draft.flags.get("ddtc_registered", True)
+    eligible = draft.flags.get("eligible_120_16", True)
+    transferor = Party(
+        "transferor", "US", "us_person", "Acme Radar", registered, eligible, eligible
+    )
+    recipient = Party("recipient", to, "other", "Thames Defence", None, True, True)
+    transfer = Transfer(
+        transfer_id=f"D-{draw(st.integers(1, 99999))}",
+        parties=(transferor, recipient),
+        answers={k: v for k, v in draft.answers.items() if v is not None},
+        **fields,
+    )
+    if complete:
+        return transfer
+    return draw(fewer_transfer_facts(transfer))
+
+
+def exemption_transfers(
+    regs: Regulations | None = None,
+    key: str = "125.4(b)(1)",
+    *,
+    complete: bool = True,
+    failing: int = 15,
+) -> st.SearchStrategy[Transfer]:
+    """Transfers drawn for one exemption of the law (or one way of it, e.g. ``126.4(b)(2)``):
+    each fact its conditions read — its own, those of the groups it carries and of their
+    exceptions — is drawn from the data's parameters to meet the condition, except now and then
+    (one time in ``failing + 1``; ``failing=0``: always met) to fail it: the activity and kind
+    the paragraph names, the value a yes/no fact must have, a value of an enum it allows, a list
+    within (or outside) a set, the recipients' nationalities within a country set, a § 126.1
+    country for a ``not_proscribed`` condition, an unregistered or ineligible transferor.  The
+    first condition that reads a fact decides it (a branch of ``any_of`` is drawn first).  The
+    rest is ordinary: a U.S. exporter sends technical data to a recipient abroad, of U.S.
+    origin, to nationals of the destination.
+
+    ``complete=False`` forgets some facts (:func:`fewer_transfer_facts`).
+
+    >>> from hypothesis import find
+    >>> from exportctl import regulations
+    >>> t = find(exemption_transfers(regulations("2025-11-01"), "125.4(b)(1)", failing=0),
+    ...          lambda t: True)
+    >>> (t.transfer_kind, t.activity, t.answers["dod_official_written_request_or_directive"])
+    ('technical_data', 'export', True)
+    """
+    snapshot = _regs(regs)
+    snapshot.exemptions.find(key)  # an unknown exemption is refused here
+    return _exemption_transfers(snapshot, key, complete, failing)

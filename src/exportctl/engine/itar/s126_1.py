@@ -45,10 +45,67 @@ def country_warnings(transfer: Transfer, law: Law) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: What ``not_proscribed`` may read (``of``), and the fact that holds it.
+READS = {
+    "destination": "to_country",
+    "origin": "origin_country",
+    "parties": "parties",
+    "recipient_nationalities": "recipient_nationalities",
+}
+
+
+def _read(t: Transfer, what: str) -> tuple[list[str], bool]:
+    """The countries ``what`` names for the transfer, and whether some are unknown.  A release
+    of technical data (or a defense service) to a foreign person reaches every country of the
+    person's nationality (§ 120.50(b), § 120.51(b)); for a defense article it is not read."""
+    if what == "destination":
+        return ([t.to_country] if t.to_country else []), t.to_country is None
+    if what == "origin":
+        return ([t.origin_country] if t.origin_country else []), t.origin_country is None
+    if what == "parties":
+        if t.parties is None:
+            return [], True
+        return [p.country for p in t.parties if p.country], any(
+            p.country is None for p in t.parties
+        )
+    if t.transfer_kind == "article":
+        return [], False
+    found = list(t.recipient_nationalities or ())
+    return found, not found
+
+
+def _not_proscribed_of(req: RequirementSpec, t: Transfer, law: Law) -> Check:
+    """§ 126.1 read for the countries ``of`` names (§ 125.4(a): the destination and the
+    recipients' nationalities; § 120.15(c): also the origin and the parties)."""
+    codes: list[str] = []
+    missing: list[str] = []
+    for what in req["of"]:
+        found, unknown = _read(t, what)
+        codes.extend(c for c in found if c not in codes)
+        if unknown:
+            missing.append(READS[what])
+    facts = {"countries": codes}
+    out = []
+    for code in codes:
+        status = law.countries.proscribed_status(code, law.as_of)
+        if status.status in ("policy_of_denial", "country_specific"):
+            out.append(f"{code}: {status.status.replace('_', ' ')} ({status.citation})")
+    if out:
+        return Check("fail", "; ".join(out), facts)
+    if missing:
+        return Check(
+            "unknown", f"§ 126.1 is not cleared: needs {', '.join(missing)}", facts, tuple(missing)
+        )
+    return Check("pass", f"none of {', '.join(codes)} is proscribed (§ 126.1)", facts)
+
+
 @requirement_test("not_proscribed")
 def not_proscribed(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """§ 126.1(a) (and § 126.5(b) "and § 126.1", § 120.15(c)): unavailable for a proscribed
-    country, and not granted before every country the transfer touches is known."""
+    country, and not granted before every country the transfer touches is known (``of``: only
+    the countries named there)."""
+    if "of" in req.params:
+        return _not_proscribed_of(req, t, law)
     facts = {"countries": list(t.countries())}
     denied = proscribed(t, law)
     if denied:
