@@ -16,6 +16,7 @@ DATA_FILES = (
     "rules.json",
     "exemptions.json",
     "glossary.json",
+    "reforms.json",
 )
 
 

@@ -24,6 +24,7 @@ import exportctl
 from exportctl.cli import main
 from exportctl.corpus import bundle as dataset
 from exportctl.corpus.bundle import DataIntegrityError
+from exportctl.corpus.reforms import bundled_reforms
 from exportctl.search.glossary import load_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +82,7 @@ READERS: dict[str, Callable[[], object]] = {
     "exemptions.json": lambda: exportctl.law("2025-10-01").exemptions,
     "regulations.json": lambda: exportctl.law("2025-10-01"),
     "glossary.json": lambda: load_glossary(),
+    "reforms.json": lambda: bundled_reforms(),
 }
 
 

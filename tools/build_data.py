@@ -35,6 +35,7 @@ from tools.databuild import (
     exponents,
     glossary,
     part126,
+    reforms,
     rules,
     usml,
     usml_crosscheck,
@@ -87,6 +88,7 @@ INPUTS = {
         "ear/ear_regulation_texts.md",
     ],
     "glossary.json": glossary.INPUTS,
+    "reforms.json": reforms.INPUTS,
 }
 
 
@@ -140,6 +142,7 @@ def build_all(reference: Path, ecfr_dir: Path | None = None) -> tuple[dict[str, 
         "rules.json": rules.build(reference),
         "exemptions.json": exemptions.build(reference),
         "glossary.json": glossary.build(reference),
+        "reforms.json": reforms.build(reference),
     }
     old_usml, message = usml_2024(ecfr_dir)
     messages.append(message)

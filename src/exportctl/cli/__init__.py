@@ -1,16 +1,17 @@
 """The ``exportctl`` command: a thin click layer over the library (no rule logic here).
 
 One module per command group (:mod:`~exportctl.cli.lookups`, :mod:`~exportctl.cli.classify`,
-:mod:`~exportctl.cli.screen`, :mod:`~exportctl.cli.exemptions`), one batch reader and writer
-(:mod:`~exportctl.cli.batch`), and the output formats (:mod:`~exportctl.cli.output`).
+:mod:`~exportctl.cli.screen`, :mod:`~exportctl.cli.exemptions`, :mod:`~exportctl.cli.diff`,
+:mod:`~exportctl.cli.lawcmd`), one batch reader and writer (:mod:`~exportctl.cli.batch`), and
+the output formats (:mod:`~exportctl.cli.output`, :mod:`~exportctl.cli.report`).
 """
 
 from __future__ import annotations
 
-from exportctl.cli import classify, exemptions, lookups, screen
+from exportctl.cli import classify, diff, exemptions, lawcmd, lookups, screen
 from exportctl.cli.base import main
 
-__all__ = ["classify", "exemptions", "lookups", "main", "screen"]
+__all__ = ["classify", "diff", "exemptions", "lawcmd", "lookups", "main", "screen"]
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -23,6 +23,13 @@ commodity jurisdiction (CJ) and CCATS fields agree with each other and with the 
 * :func:`transfers` — a :class:`~exportctl.inputs.transfers.Transfer` for the AUKUS (§ 126.7) and
   Canadian (§ 126.5) exemptions and § 126.1, partial or complete.
 * :func:`fewer_transfer_facts` — the same transfer with some facts forgotten.
+* :func:`laws`, :func:`reforms`, :func:`reform_operations`, :func:`reform_pairs` — the law on a
+  date, reforms of it and (baseline, reformed) pairs, for properties of policy changes
+  (:mod:`exportctl.testing.reforms`).
+
+With the ``testing`` extra installed, hypothesis's entry point registers exportctl's types
+(:mod:`exportctl.testing.hypothesis_plugin`): ``st.from_type(ItemFacts)``, ``Transfer``,
+``Party``, ``USMLRef``, ``ECCNRef``, ``Law`` and ``Reform`` draw from these strategies.
 
 A policy test, written with the kit::
 
@@ -52,6 +59,13 @@ from exportctl.testing.items import (
     more_facts,
     usml_references,
 )
+from exportctl.testing.reforms import (
+    change_dates,
+    laws,
+    reform_operations,
+    reform_pairs,
+    reforms,
+)
 from exportctl.testing.transfers import (
     OTHER_COUNTRIES,
     aukus_countries,
@@ -67,14 +81,19 @@ __all__ = [
     "EccnTier",
     "answers",
     "aukus_countries",
+    "change_dates",
     "eccn_references",
     "fewer_facts",
     "fewer_transfer_facts",
     "item_facts",
     "item_kinds",
+    "laws",
     "more_facts",
     "parties",
     "party",
+    "reform_operations",
+    "reform_pairs",
+    "reforms",
     "transfers",
     "usml_references",
 ]
