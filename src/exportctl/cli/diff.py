@@ -235,7 +235,7 @@ def describe_laws(before: Law, after: Law, reforms: list[Reform]) -> list[tuple[
         ),
     ]
     for r in reforms:
-        label = " (illustrative)" if r.illustrative else ""
+        label = " (illustrative)" if r.illustrative and "illustrative" not in r.title else ""
         out.append((f"reform {r.name}", f"{r.title}{label}"))
         out.append(
             (

@@ -18,7 +18,7 @@ from exportctl.cli.base import (
     main,
 )
 from exportctl.cli.diff import describe_laws, laws_for
-from exportctl.cli.output import render, to_jsonable
+from exportctl.cli.output import key_values, render, to_jsonable
 from exportctl.corpus.reforms import (
     ReformError,
     bundled_reform,
@@ -84,7 +84,7 @@ def law_diff(
     elif fmt == "csv":
         click.echo(render(rows, "csv", columns))
     else:
-        click.echo(render([{"law": k, "": v} for k, v in laws], "table", max_width=100))
+        click.echo(render(key_values(laws), "table", max_width=100))
         click.echo("")
         if rows:
             click.echo(render(rows, "table", columns, max_width=48))

@@ -65,6 +65,7 @@ from typing import Any, ClassVar
 import attrs
 
 from exportctl.core.comparators import COMPARATORS
+from exportctl.core.dated import OutsideCoverage
 from exportctl.core.provenance import canonical_json, content_hash
 from exportctl.corpus.countries import Countries, UnknownCountry, countries_from_data
 from exportctl.corpus.exemptions import Exemption, Exemptions, RequirementSpec
@@ -105,10 +106,14 @@ class ReformError(ValueError):
     """A reform that cannot be read or does not fit the law: names the file, the line (where it
     can), the change and what is wrong."""
 
-    def __init__(self, message: str, *, file: str = "", line: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, file: str = "", line: int | None = None, key: str | None = None
+    ) -> None:
         self.message = message
         self.file = file
         self.line = line
+        #: The key of the change the error is about (its line is named when the file gives it).
+        self.key = key
         where = (
             file + (f", line {line}" if line else "") if file else (f"line {line}" if line else "")
         )
@@ -148,6 +153,8 @@ class Operation:
     op: ClassVar[str] = ""
     #: The line of the file the change was read from (None when built in code).
     line: int | None = attrs.field(default=None, kw_only=True, eq=False)
+    #: The line of each of its keys in the file.
+    lines: Mapping[str, int] = attrs.field(factory=dict, kw_only=True, eq=False, repr=False)
     #: The words of the source this change rests on, if the change quotes any.
     quote: str = attrs.field(default="", kw_only=True)
     note: str = attrs.field(default="", kw_only=True)
@@ -182,7 +189,9 @@ _SUPPLEMENTS = {
 
 def _supplement(law: Law, name: str) -> Supplement:
     if name not in _SUPPLEMENTS:
-        raise ReformError(f"no supplement {name!r}; known: {', '.join(_SUPPLEMENTS)}")
+        raise ReformError(
+            f"no supplement {name!r}; known: {', '.join(_SUPPLEMENTS)}", key="supplement"
+        )
     table: Supplement = getattr(law, name)
     return table
 
@@ -195,7 +204,9 @@ def _row_id(table: Supplement, name: str, row: str | int) -> str:
         known = (
             f"{ids[0]} … {ids[-1]} or 1 … {len(ids)}" if ids else "none (the supplement is empty)"
         )
-        raise ReformError(f"no row {row!r} in {_SUPPLEMENTS[name]}; its rows are {known}") from None
+        raise ReformError(
+            f"no row {row!r} in {_SUPPLEMENTS[name]}; its rows are {known}", key="rows"
+        ) from None
 
 
 @attrs.frozen
@@ -344,20 +355,25 @@ class ChangeAmount(Operation):
         if table is None:
             raise ReformError(
                 f"no amounts {self.amounts!r} in the law; known: "
-                + ", ".join(law.exemptions.amounts)
+                + ", ".join(law.exemptions.amounts),
+                key="amounts",
             )
         rows = {r["id"]: r for r in table["rows"]}
         row = rows.get(self.row)
         if row is None:
             raise ReformError(
-                f"no row {self.row!r} in {table['citation']}; its rows are {', '.join(rows)}"
+                f"no row {self.row!r} in {table['citation']}; its rows are {', '.join(rows)}",
+                key="row",
             )
         found: dict[str, Any] | None = next(
             (a for a in row["amounts"] if a["applies_to"] == self.applies_to), None
         )
         if found is None:
             kinds = ", ".join(a["applies_to"] for a in row["amounts"])
-            raise ReformError(f"{self.row} has no amount for {self.applies_to!r}; it has {kinds}")
+            raise ReformError(
+                f"{self.row} has no amount for {self.applies_to!r}; it has {kinds}",
+                key="applies_to",
+            )
         return found
 
     def validate(self, law: Law) -> None:
@@ -606,6 +622,8 @@ class RelocateUSML(Operation):
             p = law.usml.get(ref)
         except UnknownReference as exc:
             raise ReformError(f"paragraph: {exc}") from None
+        except OutsideCoverage as exc:
+            raise ReformError(f"paragraph: the law on {law.as_of} has no USML ({exc})") from None
         if str(p.ref) != str(ref) or p.reserved:
             raise ReformError(f"paragraph: USML {ref} is [Reserved]; it describes nothing to move")
         if p.is_x_paragraph:
@@ -622,6 +640,8 @@ class RelocateUSML(Operation):
             item = entry.item(target) if target.path else None
         except UnknownReference as exc:
             raise ReformError(f"to: {exc}") from None
+        except OutsideCoverage as exc:
+            raise ReformError(f"to: the law on {law.as_of} has no CCL to move to ({exc})") from None
         if item is not None and item.reserved:
             raise ReformError(f"to: {target} is [Reserved]; it describes no item")
         if entry.subject_to_itar_placeholder:
@@ -967,10 +987,12 @@ class Reform:
                 op.validate(law)
                 law = op.apply(law, self.name)
             except ReformError as exc:
+                key = _key_of(op, exc)
                 raise ReformError(
                     f"reform {self.name}, change {n} ({op.op}): {exc.message}",
                     file=exc.file or self.file,
-                    line=exc.line or op.line,
+                    line=exc.line or (op.lines.get(key) if key else None) or op.line,
+                    key=key,
                 ) from None
         return law
 
@@ -982,6 +1004,24 @@ class Reform:
     def changes(self) -> tuple[str, ...]:
         """What each operation changes, in words."""
         return tuple(op.describe() for op in self.operations)
+
+
+def _key_of(op: Operation, exc: ReformError) -> str | None:
+    """The key of the change an error is about: the one it names, the one its message starts
+    with (``"to: …"``), or the one whose value it quotes."""
+    if exc.key is not None:
+        return exc.key
+    head = re.match(r"(\w+)[: ]", exc.message)
+    if head and head.group(1) in op.lines:
+        return head.group(1)
+    for key in op.lines:
+        value = getattr(op, key, None)
+        values = value if isinstance(value, tuple) else (value,)
+        for v in values:
+            if isinstance(v, (str, int)) and not isinstance(v, bool) and str(v):
+                if repr(str(v)) in exc.message or f" {v}" in exc.message:
+                    return key
+    return None
 
 
 def apply_reforms(law: Law, reforms: Iterable[Reform]) -> Law:
@@ -1071,8 +1111,10 @@ class _Reader:
         )
 
     def common(self) -> dict[str, Any]:
+        lines = {k: self.context.line_of(self.index, k) for k in self.fields if k != "op"}
         return {
             "line": self.context.line_of(self.index),
+            "lines": {k: v for k, v in lines.items() if v is not None},
             "quote": self.text("quote", required=False) or "",
             "note": self.text("note", required=False) or "",
         }

@@ -195,14 +195,17 @@ def _set_change(draw: st.DrawFn, base: Law) -> Operation:
     return CountrySetChange(key, tuple(add), tuple(remove))
 
 
-@st.composite
-def _territory(draw: st.DrawFn, base: Law) -> Operation:
-    keys = tuple(
+def _territories(base: Law) -> tuple[str, ...]:
+    return tuple(
         e.key
         for e in base.exemptions
         if any(r.test == "territory" for v in e.versions.versions for r in v.value.requirements)
     )
-    key = draw(_choice(keys))
+
+
+@st.composite
+def _territory(draw: st.DrawFn, base: Law) -> Operation:
+    key = draw(st.sampled_from(_territories(base)))
     exemption = base.exemptions.get(key)
     sets = {
         r["country_set"]
@@ -211,20 +214,26 @@ def _territory(draw: st.DrawFn, base: Law) -> Operation:
         if r.test == "territory"
     }
     own = _own(base, sorted(sets)[0])
-    remove = draw(st.lists(_choice(own), max_size=2, unique=True)) if own else []
+    remove = draw(st.lists(st.sampled_from(own), max_size=2, unique=True)) if own else []
     add = draw(
-        st.lists(_choice(tuple(c for c in _ADDABLE if c not in own)), max_size=3, unique=True)
+        st.lists(st.sampled_from([c for c in _ADDABLE if c not in own]), max_size=3, unique=True)
     )
     if not add and not remove:
         add = [next(c for c in _ADDABLE if c not in own)]
     return TerritoryChange(key, tuple(add), tuple(remove))
 
 
+def _releases(base: Law) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (regime, r.id)
+        for regime, rules in (("itar", base.ruleset.itar), ("ear", base.ruleset.ear))
+        for r in rules.releases
+    )
+
+
 @st.composite
 def _release(draw: st.DrawFn, base: Law) -> Operation:
-    regime = draw(_choice(("itar", "ear")))
-    rules = base.ruleset.itar if regime == "itar" else base.ruleset.ear
-    release = draw(_choice(tuple(r.id for r in rules.releases)))
+    regime, release = draw(st.sampled_from(_releases(base)))
     return ChangeRelease(regime, release, remove=True)
 
 
@@ -238,17 +247,22 @@ def reform_operations(
     bundled = base if base is not None else law()
     focus = tuple(usml)
     parity = [] if "126.7-nato" in bundled.exemptions.keys else list(_parity().operations)
-    return st.one_of(
+    options: list[st.SearchStrategy[Operation]] = [
         _rows(bundled, "etl"),
         _rows(bundled, "supp1"),
         _amount(bundled),
         _set_change(bundled),
-        _territory(bundled),
         _relocation(bundled, focus),
-        _release(bundled),
-        st.sampled_from([RemoveExemption(e.key) for e in bundled.exemptions]),
-        *([st.sampled_from(parity)] if parity else []),
-    )
+    ]
+    if _territories(bundled):
+        options.append(_territory(bundled))
+    if _releases(bundled):
+        options.append(_release(bundled))
+    if len(bundled.exemptions):
+        options.append(st.sampled_from([RemoveExemption(e.key) for e in bundled.exemptions]))
+    if parity:
+        options.append(st.sampled_from(parity))
+    return st.one_of(options)
 
 
 @lru_cache(maxsize=1)
