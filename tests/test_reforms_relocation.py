@@ -229,3 +229,22 @@ def test_a_moved_item_is_never_ear99_or_not_subject_when_the_usml_held_it(
         assert after.jurisdiction != "not_subject"
     if before.jurisdiction == "ITAR":
         assert after.jurisdiction in ("EAR", "undetermined")
+
+
+def test_a_target_missing_from_the_ccl_in_force_is_an_error_naming_the_field() -> None:
+    """A reform checked against one edition of the CCL and applied on a date of another whose
+    target ECCN is gone: the row is an input error naming usml_candidates, never a guess."""
+    from exportctl.corpus.law import Component, Relocation
+
+    moved = {"XIX(f)(5)": Relocation("XIX(f)(5)", "9A999.a", "elsewhere")}
+    law = exportctl.Law(
+        TODAY.as_of,
+        TODAY.statutes.replace(
+            "elsewhere: relocate USML XIX(f)(5) to ECCN 9A999.a",
+            components={"relocations": Component("relocations", "test", lambda: moved)},
+        ),
+    )
+    with pytest.raises(exportctl.FactError) as info:
+        exportctl.classify(facts(eccn_candidates=[]), law)
+    assert info.value.field == "usml_candidates"
+    assert "ECCN 9A999 is not in the CCL in force on 2026-01-15" in str(info.value)

@@ -38,10 +38,11 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
+from exportctl.core.facts import FactError
 from exportctl.corpus.ccl import ECCN
 from exportctl.corpus.law import Law, Relocation
 from exportctl.corpus.references import ECCNRef, parse_eccn
-from exportctl.corpus.usml import USMLParagraph
+from exportctl.corpus.usml import UnknownReference, USMLParagraph
 
 __all__ = [
     "Moved",
@@ -152,7 +153,16 @@ def moved_targets(run: _Run, moved: Iterable[Moved]) -> dict[ECCNRef, tuple[ECCN
         status: Status = m.status
         if before is not None and before[1] == "described":
             status = "described"
-        out[ref] = (run.regs.ccl.get(ref), status)
+        try:
+            entry = run.regs.ccl.get(ref)
+        except UnknownReference:
+            # the reform was checked against another edition of the CCL: say so on the row
+            raise FactError(
+                "usml_candidates",
+                f"{m.relocation.rule} (reform checked against another edition), but ECCN "
+                f"{ref.eccn} is not in the CCL in force on {run.regs.as_of}",
+            ) from None
+        out[ref] = (entry, status)
     return out
 
 
