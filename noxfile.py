@@ -56,10 +56,11 @@ def data(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure start-up and look-up speed, and search latency and index size (prints numbers;
-    asserts nothing)."""
+    """Measure start-up and look-up speed, and exportctl diff against one screen/authorize of the
+    same rows (prints numbers and the ratio; asserts nothing)."""
     session.install(".")
     session.run("python", "tools/bench.py", *session.posargs)
+    session.run("python", "tools/bench_diff.py", *session.posargs)
     session.run("python", "tools/bench_search.py")
 
 

@@ -17,6 +17,7 @@ DATA_FILES = (
     "exemptions.json",
     "glossary.json",
     "agreements.json",
+    "reforms.json",
 )
 
 

@@ -24,6 +24,7 @@ import exportctl
 from exportctl.cli import main
 from exportctl.corpus import bundle as dataset
 from exportctl.corpus.bundle import DataIntegrityError
+from exportctl.corpus.reforms import bundled_reforms
 from exportctl.search.glossary import load_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +83,7 @@ READERS: dict[str, Callable[[], object]] = {
     "regulations.json": lambda: exportctl.law("2025-10-01"),
     "glossary.json": lambda: load_glossary(),
     "agreements.json": lambda: exportctl.law("2025-10-01").agreement_rules,
+    "reforms.json": lambda: bundled_reforms(),
 }
 
 

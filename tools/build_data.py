@@ -36,6 +36,7 @@ from tools.databuild import (
     exponents,
     glossary,
     part126,
+    reforms,
     rules,
     usml,
     usml_crosscheck,
@@ -89,6 +90,7 @@ INPUTS = {
     ],
     "glossary.json": glossary.INPUTS,
     "agreements.json": agreements.INPUTS,
+    "reforms.json": reforms.INPUTS,
 }
 
 
@@ -143,6 +145,7 @@ def build_all(reference: Path, ecfr_dir: Path | None = None) -> tuple[dict[str, 
         "exemptions.json": exemptions.build(reference),
         "glossary.json": glossary.build(reference),
         "agreements.json": agreements.build(reference),
+        "reforms.json": reforms.build(reference),
     }
     old_usml, message = usml_2024(ecfr_dir)
     messages.append(message)

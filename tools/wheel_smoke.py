@@ -29,7 +29,10 @@ def main() -> int:
         env_dir = tmpdir / "venv"
         venv.create(env_dir, with_pip=True)
         py = env_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
-        subprocess.run([str(py), "-m", "pip", "install", "--quiet", str(wheels[0])], check=True)
+        # The testing extra too: hypothesis finds exportctl's types through its entry point.
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "--quiet", f"{wheels[0]}[testing]"], check=True
+        )
         probe = (
             "import exportctl, sys;"
             "r = exportctl.regulations('2025-01-15');"
@@ -49,6 +52,36 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )
         print("wheel_smoke: CLI from the installed wheel OK")
+        reforms = (
+            "import exportctl;"
+            "from exportctl.corpus.reforms import bundled_reform, bundled_reforms;"
+            "assert 'etl-eliminated' in bundled_reforms(), bundled_reforms();"
+            "law = exportctl.law('2026-01-15');"
+            "assert len(bundled_reform('etl-eliminated').apply(law).etl) == 0;"
+            "from hypothesis import strategies as st;"
+            "facts = st.from_type(exportctl.ItemFacts).example();"
+            "assert isinstance(facts, exportctl.ItemFacts), facts;"
+            "print('wheel_smoke: bundled reforms and st.from_type (entry point) OK')"
+        )
+        subprocess.run([str(py), "-W", "ignore", "-c", reforms], check=True, cwd=tmpdir)
+        subprocess.run(
+            [
+                str(cli),
+                "diff",
+                str(ROOT / "examples" / "transfers.csv"),
+                "--reform",
+                "etl-eliminated",
+                "--as-of",
+                "2026-01-15",
+                "--summary",
+                "--quiet",
+                "--exit-zero",
+            ],
+            check=True,
+            cwd=tmpdir,
+            stdout=subprocess.DEVNULL,
+        )
+        print("wheel_smoke: exportctl diff from the installed wheel OK")
     return 0
 
 

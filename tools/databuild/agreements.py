@@ -240,6 +240,8 @@ def build(reference: Path) -> dict[str, Any]:
     kinds = {k for s in sections for k in s["applies_to"]}
     scenarios = {}
     for path in sorted(REFORMS.glob("*.json")) if REFORMS.is_dir() else []:
+        if read_json(path).get("kind") == "exemption":
+            continue  # an exemption a reform adds (data/reforms/*.exemption.json), not a scenario
         scenario = _scenario(reference, path, kinds, sets)
         scenarios[scenario["name"]] = {**scenario, "file": f"data/reforms/{path.name}"}
     return {

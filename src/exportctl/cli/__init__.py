@@ -2,16 +2,36 @@
 
 One module per command group (:mod:`~exportctl.cli.lookups`, :mod:`~exportctl.cli.search`,
 :mod:`~exportctl.cli.classify`, :mod:`~exportctl.cli.screen`, :mod:`~exportctl.cli.exemptions`,
-:mod:`~exportctl.cli.agreements`), one batch reader and writer (:mod:`~exportctl.cli.batch`),
-and the output formats (:mod:`~exportctl.cli.output`).
+:mod:`~exportctl.cli.agreements`, :mod:`~exportctl.cli.diff`, :mod:`~exportctl.cli.lawcmd`), one
+batch reader and writer (:mod:`~exportctl.cli.batch`), and the output formats
+(:mod:`~exportctl.cli.output`, :mod:`~exportctl.cli.report`).
 """
 
 from __future__ import annotations
 
-from exportctl.cli import agreements, classify, exemptions, lookups, screen, search
+from exportctl.cli import (
+    agreements,
+    classify,
+    diff,
+    exemptions,
+    lawcmd,
+    lookups,
+    screen,
+    search,
+)
 from exportctl.cli.base import main
 
-__all__ = ["agreements", "classify", "exemptions", "lookups", "main", "screen", "search"]
+__all__ = [
+    "agreements",
+    "classify",
+    "diff",
+    "exemptions",
+    "lawcmd",
+    "lookups",
+    "main",
+    "screen",
+    "search",
+]
 
 if __name__ == "__main__":  # pragma: no cover
     main()

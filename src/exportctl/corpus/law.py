@@ -36,7 +36,7 @@ from exportctl.corpus.agreements import AgreementRules, agreement_rules_from_dat
 from exportctl.corpus.ccl import ECCN, CommerceControlList, ccl_from_data
 from exportctl.corpus.countries import Countries, CountryProfile, countries_from_data
 from exportctl.corpus.exemptions import Exemption, Exemptions, exemptions_from_data
-from exportctl.corpus.references import USMLRef
+from exportctl.corpus.references import USMLRef, parse_usml
 from exportctl.corpus.rulesets import RuleSet, RuleSets, rulesets_from_data
 from exportctl.corpus.supplements import Supplement, supplement_from_data
 from exportctl.corpus.usml import UnitedStatesMunitionsList, USMLParagraph, usml_from_data
@@ -45,6 +45,7 @@ __all__ = [
     "Component",
     "Edition",
     "Law",
+    "Relocation",
     "RuleVersion",
     "Statutes",
     "as_date",
@@ -185,6 +186,34 @@ class Statutes:
             (*self.reforms, change),
         )
 
+    def with_edition(
+        self, dataset: str, change: str, func: Callable[[Any], Any]
+    ) -> Statutes:
+        """A new body of law with every edition of ``dataset`` ("usml", "ccl") changed by
+        ``func`` (a reform that holds on every date): each edition's component gets a new digest."""
+        dated = self.editions.get(dataset)
+        if dated is None:
+            raise KeyError(f"no dataset {dataset!r} with editions; known: {sorted(self.editions)}")
+        changed = dated.map(lambda component: component.changed(change, func))
+        return self.replace(change, editions={dataset: changed})
+
+
+@attrs.frozen
+class Relocation:
+    """A USML paragraph a reform moved to an ECCN paragraph (22 CFR 121.1 to Supp. No. 1 to
+    15 CFR part 774): what the paragraph described is no longer on the USML and is controlled
+    in ``eccn`` instead.  The engine reads it through :meth:`Law.relocated`."""
+
+    usml: str
+    eccn: str
+    reform: str
+    title: str = ""
+
+    @property
+    def rule(self) -> str:
+        """How the trace cites the move: the reform and the two paragraphs."""
+        return f"reform {self.reform}: USML {self.usml} moved to ECCN {self.eccn}"
+
 
 @attrs.frozen(eq=False)
 class Law:
@@ -313,6 +342,27 @@ class Law:
         a reform added)."""
         rules: AgreementRules = self._component("agreement_rules")
         return rules
+
+    @property
+    def relocations(self) -> Mapping[str, Relocation]:
+        """The USML paragraphs a reform moved to the CCL, by reference (none in the bundled law)."""
+        component = self.statutes.components.get("relocations")
+        if component is None:
+            return {}
+        moved: Mapping[str, Relocation] = component.value()
+        return moved
+
+    def relocated(self, ref: str | USMLRef) -> Relocation | None:
+        """The relocation that moved ``ref`` (or a paragraph above it) off the USML, if any."""
+        moved = self.relocations
+        if not moved:
+            return None
+        parsed = parse_usml(ref) if isinstance(ref, str) else ref
+        for candidate in (parsed, *parsed.ancestors()):
+            found = moved.get(str(candidate))
+            if found is not None:
+                return found
+        return None
 
     @cached_property
     def rule_versions(self) -> Mapping[str, Dated[RuleVersion]]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Literal
 
 import attrs
@@ -44,6 +44,15 @@ from exportctl.corpus.rulesets import RuleSet
 from exportctl.corpus.text import specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import Classification, Decision, Outcome, TraceStep
+from exportctl.engine.relocation import (
+    Moved,
+    candidate_status,
+    moved_note,
+    moved_targets,
+    relocated_cj,
+    split_relocated,
+    subject_answer,
+)
 from exportctl.engine.specially_designed import analyse
 from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts
 
@@ -65,6 +74,8 @@ class _Run:
     fired: list[str] = attrs.Factory(list)
     questions: list[str] = attrs.Factory(list)
     warnings: list[str] = attrs.Factory(list)
+    #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py).
+    moved: list[Moved] = attrs.Factory(list)
 
     def step(
         self,
@@ -368,6 +379,7 @@ def _itar(run: _Run) -> Decision | None:
             )
             return run.decision("ITAR", None)
         p = _usml_paragraph(run, f.cj_classification, "cj_classification")
+        relocated_cj(run, p)
         run.step(
             cj_rule,
             "ITAR",
@@ -433,15 +445,16 @@ def _itar(run: _Run) -> Decision | None:
         key=lambda p: p.ref.sort_key(),
     )
     status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
+    paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
-        if any(s == "unknown" for s in status.values()):
+        if any(status[p.designation] == "unknown" for p in paragraphs):
             return run.decision("undetermined", None)
         run.step(
             "22 CFR 120.11(a)",
             "not described",
             {"usml_candidates": [p.designation for p in paragraphs]},
-            "none of the candidate USML paragraphs describes the item",
+            "none of the candidate USML paragraphs describes the item" + moved_note(run.moved),
             fired=True,
         )
         return None
@@ -644,6 +657,7 @@ def _ear(run: _Run) -> Decision:
         )
     if f.cj_jurisdiction != "EAR":
         excluded = f.answer(ear.subject_fact) if ear.subject_fact else None
+        excluded = subject_answer(run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)")
         if excluded is None:
             run.step(
                 ear.subject_id or "15 CFR 734.3(b)",
@@ -684,13 +698,15 @@ def _ear(run: _Run) -> Decision:
         )
         run.ask("eccn_candidates")
         return run.decision("EAR", None)
-    if not f.eccn_candidates:
+    targets = moved_targets(run, run.moved)
+    if not f.eccn_candidates and not targets:
         return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
-    for ref in sorted(set(f.eccn_candidates), key=str):
-        entry, text = _eccn(run, ref, "eccn_candidates")
+    for ref in sorted(set(f.eccn_candidates) | set(targets), key=str):
+        listed = ref in f.eccn_candidates
+        entry, text = _eccn(run, ref, "eccn_candidates") if listed else (targets[ref][0], "")
         military = entry.is_600_series or entry.is_9x515
         head = ref.path[0] if ref.path else None
         tier = "5" if not military else {"x": "4", "y": "y"}.get(head or "", "3")
@@ -700,7 +716,9 @@ def _ear(run: _Run) -> Decision:
     rule_for = {"3": step3, "4": step4, "5": step5, "y": step5}
     for tier, items in tiers.items():
         for ref, entry, text in items:
-            results[tier].append((ref, entry, _eccn_candidate(run, ref, text, rule_for[tier])))
+            review = partial(_eccn_candidate, run, ref, text, rule_for[tier])
+            status = candidate_status(ref, targets, review, ref in f.eccn_candidates)
+            results[tier].append((ref, entry, status))
 
     described_y = {ref.eccn for ref, _, s in results["y"] if s == "described"}
     kept4 = []

@@ -28,6 +28,13 @@ commodity jurisdiction (CJ) and CCATS fields agree with each other and with the 
   the law they are drawn for, partial or complete.
 * :func:`exemption_transfers` — transfers drawn to meet (or now and then fail) the conditions of
   one exemption of the law, read from its data (§ 125.4, § 126.4 and the groups they carry).
+* :func:`laws`, :func:`reforms`, :func:`reform_operations`, :func:`reform_pairs` — the law on a
+  date, reforms of it and (baseline, reformed) pairs, for properties of policy changes
+  (:mod:`exportctl.testing.reforms`).
+
+With the ``testing`` extra installed, hypothesis's entry point registers exportctl's types
+(:mod:`exportctl.testing.hypothesis_plugin`): ``st.from_type(ItemFacts)``, ``Transfer``,
+``Party``, ``USMLRef``, ``ECCNRef``, ``Law`` and ``Reform`` draw from these strategies.
 
 A policy test, written with the kit::
 
@@ -64,6 +71,13 @@ from exportctl.testing.items import (
     more_facts,
     usml_references,
 )
+from exportctl.testing.reforms import (
+    change_dates,
+    laws,
+    reform_operations,
+    reform_pairs,
+    reforms,
+)
 from exportctl.testing.transfers import (
     OTHER_COUNTRIES,
     aukus_countries,
@@ -83,6 +97,7 @@ __all__ = [
     "agreements",
     "answers",
     "aukus_countries",
+    "change_dates",
     "eccn_references",
     "exemption_transfers",
     "fewer_agreement_facts",
@@ -90,9 +105,13 @@ __all__ = [
     "fewer_transfer_facts",
     "item_facts",
     "item_kinds",
+    "laws",
     "more_facts",
     "parties",
     "party",
+    "reform_operations",
+    "reform_pairs",
+    "reforms",
     "territories",
     "transfers",
     "usml_references",
