@@ -31,7 +31,7 @@ from exportctl.inputs.transfers import (
     reference_within,
 )
 
-__all__ = ["RowMatch", "match_row", "match_rows"]
+__all__ = ["RowMatch", "applicable_matches", "match_row", "match_rows"]
 
 Tri = bool | None
 
@@ -260,3 +260,64 @@ def match_rows(
     """Every row (of one exemption's column, for Supp. No. 1) read against the transfer."""
     rows = [r for r in supplement.rows if column is None or column in r.excluded_from]
     return tuple(match_row(r, transfer, usml) for r in rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Only the rows that can apply
+
+
+@attrs.frozen(eq=False)
+class _Index:
+    """The rows of a supplement (of one exemption's column), in order, by the USML categories
+    their column names: a row whose column names no paragraph of a transfer's category is
+    outside it (:func:`match_row`: "outside the row's USML column") and catches nothing."""
+
+    rows: tuple[ExclusionRow, ...]
+    by_category: dict[str, tuple[ExclusionRow, ...]]
+
+
+_INDEXES: dict[tuple[int, str | None], tuple[Supplement, _Index]] = {}
+
+
+def _index(supplement: Supplement, column: str | None) -> _Index:
+    key = (id(supplement), column)
+    found = _INDEXES.get(key)
+    if found is None or found[0] is not supplement:
+        rows = tuple(r for r in supplement.rows if column is None or column in r.excluded_from)
+        categories = sorted({ref.category for r in rows for ref in r.usml_refs})
+        index = _Index(
+            rows,
+            {
+                c: tuple(r for r in rows if any(ref.category == c for ref in r.usml_refs))
+                for c in categories
+            },
+        )
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        found = _INDEXES[key] = (supplement, index)
+    return found[1]
+
+
+def applicable_matches(
+    supplement: Supplement,
+    transfer: Transfer,
+    usml: UnitedStatesMunitionsList,
+    column: str | None = None,
+) -> tuple[RowMatch, ...]:
+    """The rows of :func:`match_rows` that catch the transfer or may (caught True or None), in
+    the supplement's order, each read as :func:`match_row` reads it: the others are not read.
+
+    A row can catch the transfer only when its USML column reaches the transfer's paragraph
+    (or one beneath it): the rows are indexed by the categories their columns name, and only
+    those of the transfer's category are read.  Without a USML classification every row is
+    open, and every row is read.
+    """
+    index = _index(supplement, column)
+    ref = transfer.usml_classification
+    rows = index.rows if ref is None else index.by_category.get(ref.category, ())
+    out = []
+    for row in rows:
+        match = match_row(row, transfer, usml)
+        if match.caught is not False:
+            out.append(match)
+    return tuple(out)
