@@ -19,9 +19,11 @@ import datetime as dt
 import hashlib
 import json
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "DataIntegrityError",
@@ -47,9 +49,15 @@ class DataIntegrityError(RuntimeError):
         self.reason = reason
 
 
-def _data_dir() -> Traversable:
-    """Where the bundled data lives (tests point this at a tampered copy)."""
-    return resources.files("exportctl").joinpath("data")
+def _data_dir() -> Traversable | Path:
+    """Where the bundled data lives (tests point this at a tampered copy): the package's own
+    directory, or (a package imported from a zip file) its resources."""
+    here = Path(__file__).resolve().parent.parent / "data"
+    if here.is_dir():
+        return here
+    from importlib import resources  # pragma: no cover - a zipped install
+
+    return resources.files("exportctl").joinpath("data")  # pragma: no cover
 
 
 def _read(name: str) -> bytes:
