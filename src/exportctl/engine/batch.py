@@ -143,6 +143,7 @@ def exit_status(summary: Summary) -> int:
 
 #: The old form of a record: (row number, fields or None, error or None).
 RawRow = tuple[int, dict[str, Any] | None, str | None]
+P = TypeVar("P")
 
 
 def _records(rows: Iterable[Record | RawRow]) -> Iterator[Record]:
@@ -205,7 +206,7 @@ def _screen(
 ) -> Iterator[ScreenResult]:
     law = regs.with_ruleset(ruleset)
     parse = facts_from_csv_row if csv_form else facts_from_mapping
-    patterns: dict[tuple[Any, ...], _Pattern] = {}
+    patterns: _Patterns[_Pattern] = _Patterns()
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
@@ -214,7 +215,7 @@ def _screen(
             continue
         item_id = _item_id(raw)
         key: tuple[Any, ...] | None = None
-        if csv_form:
+        if csv_form and not patterns.resting():
             key = tuple([(k, v) for k, v in raw.items() if k not in _ID_FIELDS])
             pattern = patterns.get(key)
             if pattern is not None:
@@ -241,9 +242,7 @@ def _screen(
             yield ScreenResult(n, item_id, "error", error_field="row", error=_internal(exc))
             continue
         if key is not None:
-            if len(patterns) >= 4096:
-                patterns.clear()
-            patterns[key] = _Pattern(facts, decision, facts_key, None)
+            patterns.keep(key, _Pattern(facts, decision, facts_key, None))
         yield ScreenResult(
             n, decision.item_id, _status(decision), decision, pattern=facts_key
         )
@@ -288,7 +287,7 @@ class _Pattern:
 
 
 def _remember(
-    patterns: dict[tuple[Any, ...], _Pattern],
+    patterns: _Patterns[_Pattern],
     key: tuple[Any, ...] | None,
     facts: ItemFacts | None,
     result: ScreenResult,
@@ -296,10 +295,41 @@ def _remember(
     """An error for a CSV row: kept for the rows with the same facts when the engine (not the
     parser, whose errors may be about the id) found it."""
     if key is not None and facts is not None:
-        if len(patterns) >= 4096:
-            patterns.clear()
-        patterns[key] = _Pattern(facts, None, "", result)
+        patterns.keep(key, _Pattern(facts, None, "", result))
     return result
+
+
+class _Patterns(Generic[P]):
+    """The fact patterns of a batch's CSV rows, by the row's cells but the id and description
+    (at most 4,096).  A batch whose rows do not repeat stops looking for a while when the
+    table fills up without a repeat, and tries again later: the same results either way."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, ...], P] = {}
+        self._hits = 0
+        self._rest = 0
+
+    def resting(self) -> bool:
+        if self._rest:
+            self._rest -= 1
+            return True
+        return False
+
+    def get(self, key: tuple[Any, ...]) -> P | None:
+        found = self._found.get(key)
+        if found is not None:
+            self._hits += 1
+        return found
+
+    def keep(self, key: tuple[Any, ...], pattern: P) -> None:
+        if len(self._found) >= self.SIZE:
+            self._found.clear()
+            if self._hits * 100 < self.SIZE:
+                self._rest = 4 * self.SIZE
+            self._hits = 0
+        self._found[key] = pattern
 
 
 def _internal(exc: Exception) -> str:
@@ -392,7 +422,7 @@ def _authorize_transfers(
     from exportctl.engine.authorize import authorize_checked, transfer_key
     from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
 
-    patterns: dict[tuple[Any, ...], tuple[Transfer, Any, AuthorizeResult | None]] = {}
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None]] = _Patterns()
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
@@ -403,7 +433,7 @@ def _authorize_transfers(
         key: tuple[Any, ...] | None = None
         transfer: Transfer | None = None
         try:
-            if csv_form:
+            if csv_form and not patterns.resting():
                 key = tuple([(k, v) for k, v in raw.items() if k not in _TRANSFER_ID_FIELDS])
                 pattern = patterns.get(key)
                 if pattern is not None:
@@ -446,7 +476,7 @@ _TRANSFER_ID_FIELDS = ("transfer_id", "description")
 
 
 def _keep(
-    patterns: dict[tuple[Any, ...], tuple[Transfer, Any, AuthorizeResult | None]],
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None]],
     key: tuple[Any, ...] | None,
     transfer: Transfer | None,
     result: Any,
@@ -456,9 +486,7 @@ def _keep(
     engine's, about the facts, never the id)."""
     if key is None or transfer is None:
         return
-    if len(patterns) >= 4096:
-        patterns.clear()
-    patterns[key] = (transfer, result, error)
+    patterns.keep(key, (transfer, result, error))
 
 
 def _again(

@@ -46,7 +46,7 @@ from exportctl.corpus.text import specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import LAZY_TRACE, Classification, Decision, Outcome, TraceStep
 from exportctl.engine.specially_designed import analyse
-from exportctl.inputs.items import FIELDS, ContradictoryFacts, FactError, ItemFacts
+from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts
 
 __all__ = [
     "classify",
@@ -152,18 +152,36 @@ def classify(
 def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Decision, str]:
     """:func:`classify`, with the canonical JSON of the facts its decision id hashes (what
     :func:`repeat_decision` needs to give the same decision to another item)."""
-    facts_key = _facts_key(facts)
-    if not _MEMO_ON or not _FIELD_NAMES.isdisjoint(facts.answers):
-        # (An answer named like a field would hide the field from the facts' JSON.)
+    if not _MEMO_ON or _MEMO_STATS.resting():
+        facts_key = _facts_key(facts)
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
-    key = (facts_key, law.id, law.as_of)
-    core = _MEMO.get(key)
-    if core is None:
+    try:
+        key = (
+            facts.item_kind,
+            facts.usml_candidates,
+            facts.eccn_candidates,
+            facts.cj_jurisdiction,
+            facts.cj_classification,
+            facts.cj_reference,
+            facts.ccats_classification,
+            frozenset(facts.answers.items()) if facts.answers else None,
+            law.as_of,
+            law.id,
+        )
+        memo = _MEMO.get(key)
+    except TypeError:  # an answer that cannot be hashed (facts built in code): no memo
+        facts_key = _facts_key(facts)
+        return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
+    if memo is None:
+        facts_key = _facts_key(facts)
         core = _review(_Run(facts, law, law.ruleset, trace, facts_key))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
-        _MEMO[key] = core
+            _MEMO_STATS.full()
+        _MEMO[key] = (core, facts_key)
         return core, facts_key
+    _MEMO_STATS.hits += 1
+    core, facts_key = memo
     if trace:
         core.trace  # noqa: B018 - computed once, then shared by every repeat
     if core.item_id == facts.item_id:
@@ -234,9 +252,33 @@ def _trace_of(facts: ItemFacts, law: Law) -> tuple[TraceStep, ...]:
     return _decide(facts, law, True).trace
 
 
-_FIELD_NAMES = frozenset(FIELDS)
-#: Decisions by the canonical JSON of their facts, the law's id and the date.
-_MEMO: dict[tuple[str, str, Any], Decision] = {}
+class _MemoStats:
+    """Whether the memo pays: when it fills up with (almost) no repeat among its decisions,
+    it rests for a while (facts are then decided without looking there: the same decisions,
+    without the cost of keeping them), then tries again."""
+
+    __slots__ = ("hits", "rest")
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.rest = 0
+
+    def full(self) -> None:
+        if self.hits * 100 < _MEMO_SIZE:
+            self.rest = 4 * _MEMO_SIZE
+        self.hits = 0
+
+    def resting(self) -> bool:
+        if self.rest:
+            self.rest -= 1
+            return True
+        return False
+
+
+_MEMO_STATS = _MemoStats()
+#: Decisions (with the canonical JSON of their facts) by every fact but the item id and the
+#: description, the date and the law's id.
+_MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
 _MEMO_SIZE = 8192
 #: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
 #: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
