@@ -56,7 +56,12 @@ def data(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure start-up and look-up speed (prints numbers; asserts nothing)."""
+    """Measure batch throughput, classify, start-up, --jobs and memory against a plain read of
+    the same files (prints numbers with their baselines and goals; asserts nothing).
+
+    ``nox -s bench -- --against 8a6ffb6`` measures that commit's code in the same run too (the
+    baseline of issue 13); ``-- --rows 20000 --skip-big`` is a quicker run.
+    """
     session.install(".")
     session.run("python", "tools/bench.py", *session.posargs)
 

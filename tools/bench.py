@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import os
 import random
 import statistics
@@ -35,26 +36,29 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ROOT / "examples" / "parts_list.csv"
 TRANSFERS = ROOT / "examples" / "transfers.csv"
 AS_OF = "2025-06-01"
 
-#: Figures measured on main (8a6ffb6, before the fast path) with this script, 2 cores shared
-#: with other work; ratios are to the plain read of the same file in the same run.
+#: Figures measured on main (8a6ffb6, before the fast path) with this script (100,000 rows,
+#: 2 cores shared with other work).  ``--against 8a6ffb6`` measures them again in the same run.
+BASELINE_NOTE = "main 8a6ffb6 before the fast path, recorded on this 2-core machine"
 BASELINE: dict[str, float] = {
-    "screen distinct csv": 0.0,
-    "screen distinct jsonl": 0.0,
-    "screen repeated csv": 0.0,
-    "screen repeated jsonl": 0.0,
-    "authorize distinct csv": 0.0,
-    "authorize distinct jsonl": 0.0,
-    "authorize repeated csv": 0.0,
-    "authorize repeated jsonl": 0.0,
-    "classify distinct items/s": 0.0,
-    "classify repeated items/s": 0.0,
-    "start-up": 0.0,
-    "memory 1M/100k": 0.0,
+    "screen distinct csv": 19.39,
+    "screen distinct jsonl": 39.18,
+    "screen repeated csv": 12.27,
+    "screen repeated jsonl": 22.02,
+    "authorize distinct csv": 48.75,
+    "authorize distinct jsonl": 199.80,
+    "authorize repeated csv": 64.92,
+    "authorize repeated jsonl": 203.98,
+    "classify distinct items/s": 7_465,
+    "classify repeated items/s": 129_269,
+    "start-up": 6.08,
+    "memory 1M/100k": 1.01,
 }
 GOALS: dict[str, str] = {
     "screen distinct csv": "<= x3",
@@ -67,6 +71,7 @@ GOALS: dict[str, str] = {
     "authorize repeated jsonl": "",
     "classify distinct items/s": ">= 100,000",
     "classify repeated items/s": "",
+    "classify + trace read /s": "",
     "start-up": "<= x2",
     "jobs": "<= 0.6",
     "memory 1M/100k": "<= 1.2",
@@ -358,13 +363,27 @@ _PLAIN = (
 _CLI = "import sys; from exportctl.cli import main; sys.exit(main())"
 
 
-def measure(argv: Sequence[str], out: Path | str = os.devnull) -> tuple[float, float, int]:
+#: Where the code measured comes from: None is this environment's exportctl; a path is a
+#: source tree put first on PYTHONPATH (the baseline, with --against).
+Source = tuple[str, str | None]
+
+
+def _env(src: str | None) -> dict[str, str] | None:
+    if src is None:
+        return None
+    return {**os.environ, "PYTHONPATH": src}
+
+
+def measure(
+    argv: Sequence[str], out: Path | str = os.devnull, src: str | None = None
+) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB) and exit status of one fresh process."""
     res = subprocess.run(
         [sys.executable, "-c", _RUNNER, str(out), *argv],
         check=True,
         capture_output=True,
         text=True,
+        env=_env(src),
     )
     wall, rss, rc = res.stdout.split()
     return float(wall), int(rss) / 1024, int(rc)
@@ -378,38 +397,55 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-c", _CLI, *args]
 
 
-def has_jobs() -> bool:
-    res = subprocess.run(cli("screen", "--help"), capture_output=True, text=True)
+def has_jobs(src: str | None = None) -> bool:
+    res = subprocess.run(cli("screen", "--help"), capture_output=True, text=True, env=_env(src))
     return "--jobs" in res.stdout
 
 
-def _fmt_ratio(name: str, value: float, unit: str = "x") -> str:
-    base = BASELINE.get(name)
-    goal = GOALS.get(name, "")
-    shown = f"x{value:.2f}" if unit == "x" else f"{value:,.0f}{unit}"
-    parts = [f"{name:<28} {shown:>12}"]
-    if base:
-        shown_base = f"x{base:,.2f}" if unit == "x" else f"{base:,.0f}{unit}"
-        parts.append(f"baseline {shown_base}")
-    if goal:
-        parts.append(f"goal {goal}")
-    return "  ".join(parts)
+def _shown(value: float, unit: str) -> str:
+    return f"x{value:.2f}" if unit == "x" else f"{value:,.0f}{unit}"
+
+
+def report(name: str, values: dict[str, float], detail: str = "", unit: str = "x") -> None:
+    """One figure: this code's value, then the baseline's (measured in this run with
+    --against, else as recorded in BASELINE), and the goal."""
+    now = values["now"]
+    parts = [f"{name:<26} {_shown(now, unit):>10}"]
+    others = [k for k in values if k != "now"]
+    if others:
+        parts += [f"{k} {_shown(values[k], unit)} (this run)" for k in others]
+    elif BASELINE.get(name):
+        parts.append(f"baseline {_shown(BASELINE[name], unit)} (recorded)")
+    if GOALS.get(name):
+        parts.append(f"goal {GOALS[name]}")
+    print("  ".join(parts) + (f"  {detail}" if detail else ""), flush=True)
 
 
 def ratio(
-    name: str, path: Path, args: Sequence[str], repeat: int, out: Path | None = None
-) -> float:
-    """min over ``repeat`` runs of (command wall / plain read wall), interleaved."""
-    ratios = []
+    name: str, path: Path, args: Sequence[str], repeat: int, sources: Sequence[Source]
+) -> None:
+    """min over ``repeat`` rounds of (command wall / plain read wall), each command measured
+    right after its own plain read, every source in each round."""
+    ratios: dict[str, list[float]] = {label: [] for label, _ in sources}
     detail = ""
     for _ in range(repeat):
-        base, _, _ = measure(plain(path))
-        wall, rss, rc = measure(cli(*args), out or os.devnull)
-        ratios.append(wall / base)
-        detail = f"({wall:.2f} s vs {base:.2f} s plain, exit {rc}, peak {rss:.0f} MiB)"
-    value = min(ratios)
-    print(f"{_fmt_ratio(name, value)}  {detail}")
-    return value
+        for label, src in sources:
+            base, _, _ = measure(plain(path))
+            extra = ["--jobs", "1"] if has_jobs_cached(src) else []
+            wall, rss, rc = measure(cli(*args, *extra), src=src)
+            ratios[label].append(wall / base)
+            if label == "now":
+                detail = f"({wall:.2f} s vs {base:.2f} s plain, exit {rc}, peak {rss:.0f} MiB)"
+    report(name, {label: min(v) for label, v in ratios.items()}, detail)
+
+
+_JOBS: dict[str | None, bool] = {}
+
+
+def has_jobs_cached(src: str | None) -> bool:
+    if src not in _JOBS:
+        _JOBS[src] = has_jobs(src)
+    return _JOBS[src]
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,28 +462,33 @@ _COLD_JSON = (
 )
 
 
-def start_up(runs: int = 7) -> float:
-    import exportctl
-
-    law = exportctl.law(AS_OF)
-    data = Path(exportctl.__file__).parent / "data"
-    usml = law.edition("usml").file
-    ours, theirs = [], []
+def start_up(sources: Sequence[Source], runs: int = 7) -> None:
+    data = ROOT / "src" / "exportctl" / "data"
+    usml = "usml-2024-03-25.json"  # the edition in force on AS_OF
+    values: dict[str, float] = {}
+    detail = ""
+    theirs: list[float] = []
+    ours: dict[str, list[float]] = {label: [] for label, _ in sources}
     for _ in range(runs):
-        ours.append(measure([sys.executable, "-c", _COLD.format(as_of=AS_OF)])[0])
         theirs.append(
             measure([sys.executable, "-c", _COLD_JSON.format(data=str(data), usml=usml)])[0]
         )
-    a, b = statistics.median(ours), statistics.median(theirs)
-    print(
-        f"{_fmt_ratio('start-up', a / b)}  (import exportctl + first USML look-up "
-        f"{a * 1000:.0f} ms vs import json + MANIFEST.json + {usml} {b * 1000:.0f} ms, "
-        f"medians of {runs} fresh processes)"
+        for label, src in sources:
+            ours[label].append(
+                measure([sys.executable, "-c", _COLD.format(as_of=AS_OF)], src=src)[0]
+            )
+    b = statistics.median(theirs)
+    for label, walls in ours.items():
+        values[label] = statistics.median(walls) / b
+    detail = (
+        f"(import exportctl + first USML look-up {statistics.median(ours['now']) * 1000:.0f} ms "
+        f"vs import json + MANIFEST.json + {usml} {b * 1000:.0f} ms, medians of {runs})"
     )
-    return a / b
+    report("start-up", values, detail)
 
 
-def classify_rate(n: int) -> None:
+def classify_rates(n: int) -> dict[str, float]:
+    """Items classified per CPU second in this process (CPU time: the machine may be shared)."""
     import exportctl
 
     law = exportctl.law(AS_OF)
@@ -465,6 +506,7 @@ def classify_rate(n: int) -> None:
         except exportctl.FactError:
             continue
     third = len(facts) // 3
+    rates: dict[str, float] = {}
     for label, runs in (
         # Three disjoint thirds of one stream of distinct facts: no run repeats another's facts.
         ("classify distinct items/s", [facts[i * third : (i + 1) * third] for i in range(3)]),
@@ -473,31 +515,59 @@ def classify_rate(n: int) -> None:
     ):
         best = 0.0
         for items in runs:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             for f in items:
                 try:
                     exportctl.classify(f, law)
                 except (exportctl.FactError, exportctl.ContradictoryFacts):
                     pass
-            best = max(best, len(items) / (time.perf_counter() - t0))
-        print(
-            f"{_fmt_ratio(label, best, ' /s')}  ({len(runs[0]):,} items, in-process, one core, "
-            f"best of 3)"
-        )
-    sample = facts[:2000]
-    decisions = []
-    for f in sample:
+            best = max(best, len(items) / max(time.process_time() - t0, 1e-9))
+        rates[label] = best
+    # Distinct facts again (not seen above), each decision's trace read: the whole record.
+    fresh = [attrs.evolve(f, cj_reference=f"trace-{i}") for i, f in enumerate(facts[:third])]
+    t0 = time.process_time()
+    for f in fresh:
         try:
-            decisions.append(exportctl.classify(f, law))
+            len(exportctl.classify(f, law).trace)
         except (exportctl.FactError, exportctl.ContradictoryFacts):
             pass
-    t0 = time.perf_counter()
-    steps = sum(len(d.trace) for d in decisions)
-    elapsed = time.perf_counter() - t0
-    print(
-        f"{'trace read on demand':<28} {len(decisions) / elapsed:>10,.0f} /s  "
-        f"({steps:,} steps for {len(decisions):,} decisions)"
+    rates["classify + trace read /s"] = len(fresh) / max(time.process_time() - t0, 1e-9)
+    return rates
+
+
+def classify_figures(n: int, sources: Sequence[Source]) -> None:
+    found: dict[str, dict[str, float]] = {}
+    for label, src in sources:
+        res = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--classify-only", str(n)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=_env(src),
+        )
+        for name, value in json.loads(res.stdout).items():
+            found.setdefault(name, {})[label] = value
+    for name, values in found.items():
+        report(name, values, f"({n:,} items a run, best of 3, per CPU second)", unit=" /s")
+
+
+def baseline_source(commit: str, tmp: Path) -> str:
+    """The src/ tree of ``commit`` of this repository, extracted under ``tmp``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "src"], check=True, capture_output=True
     )
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
+    return str(tmp / "src")
+
+
+def compiled(src: str | None) -> None:
+    """Compile the package's modules first (PYTHONDONTWRITEBYTECODE may keep imports from
+    writing them): every process measured then reads bytecode, as an installed package does."""
+    code = (
+        "import compileall, os, exportctl; "
+        "compileall.compile_dir(os.path.dirname(exportctl.__file__), quiet=1)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=_env(src))
 
 
 def main() -> int:
@@ -506,16 +576,36 @@ def main() -> int:
     parser.add_argument("--big", type=int, default=1_000_000, help="rows of the memory input")
     parser.add_argument("--repeat", type=int, default=3, help="runs per ratio (the minimum)")
     parser.add_argument("--skip-big", action="store_true", help="no 1M-row memory figure")
+    parser.add_argument(
+        "--against",
+        metavar="COMMIT",
+        help="also measure the code of COMMIT (git), in the same run, for the baselines",
+    )
+    parser.add_argument("--classify-only", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    jobs = has_jobs()
-    one = ["--jobs", "1"] if jobs else []
+    if args.classify_only:
+        print(json.dumps(classify_rates(args.classify_only)))
+        return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"exportctl benchmark: {cores} cores, {args.rows:,} rows, min of {args.repeat} runs")
-    print("baselines: main 8a6ffb6 before the fast path, same machine; goals: issue 13\n")
-    start_up()
-    classify_rate(min(args.rows, 50_000))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        sources: list[Source] = [("now", None)]
+        if args.against:
+            (tmp / "base").mkdir()
+            sources.append((args.against[:7], baseline_source(args.against, tmp / "base")))
+        print(
+            f"exportctl benchmark: {cores} cores, {args.rows:,} rows, min of {args.repeat} "
+            f"runs; ratios to a plain csv.DictReader -> json.dumps read of the same file"
+        )
+        print(
+            "baselines: "
+            + (f"{args.against} measured in this run" if args.against else BASELINE_NOTE)
+            + "; goals: issue 13\n"
+        )
+        for _, src in sources:
+            compiled(src)
+        start_up(sources)
+        classify_figures(min(args.rows, 50_000), sources)
         inputs = {
             "screen distinct": (PARTS, distinct_parts(args.rows)),
             "screen repeated": (PARTS, repeated(example_rows(PARTS), args.rows, "item_id")),
@@ -537,45 +627,63 @@ def main() -> int:
                     f"{name} {fmt}",
                     path,
                     [command, str(path), "--format", fmt, "--as-of", AS_OF, "--quiet",
-                     "--exit-zero", *one],
+                     "--exit-zero"],
                     args.repeat,
+                    sources,
                 )
-        if jobs:
+        if has_jobs():
             for name in ("screen distinct", "authorize distinct"):
-                path = files[name]
-                command = name.split()[0]
-                base = [command, str(path), "--format", "jsonl", "--as-of", AS_OF, "--quiet",
-                        "--exit-zero"]
-                walls: dict[int, float] = {}
-                for n in (1, 2):
-                    walls[n] = min(
-                        measure(cli(*base, "--jobs", str(n)), tmp / f"jobs{n}.out")[0]
-                        for _ in range(args.repeat)
-                    )
-                same = (tmp / "jobs1.out").read_bytes() == (tmp / "jobs2.out").read_bytes()
-                print(
-                    f"{'jobs ' + name:<28} {walls[2] / walls[1]:>12.2f}  goal <= 0.6  "
-                    f"(--jobs 2 {walls[2]:.2f} s vs --jobs 1 {walls[1]:.2f} s, jsonl out, "
-                    f"same bytes: {'yes' if same else 'NO'})"
-                )
+                jobs_figure(name, files[name], args.repeat, tmp)
         else:
-            print(f"{'jobs':<28} {'n/a':>12}  (no --jobs option)")
+            print(f"{'jobs':<26} {'n/a':>10}  (no --jobs option)")
         if not args.skip_big:
             big = tmp / "big.csv"
             write_csv(big, header_of(PARTS), distinct_parts(args.big, seed=31))
-            peaks = {}
-            for label, path in ((args.rows, files["screen distinct"]), (args.big, big)):
-                _, peaks[label], _ = measure(
-                    cli("screen", str(path), "--format", "csv", "--as-of", AS_OF, "--quiet",
-                        "--exit-zero", *one)
-                )
-            floor = measure(["/bin/true"])[1]
-            print(
-                f"{_fmt_ratio('memory 1M/100k', peaks[args.big] / peaks[args.rows])}  "
-                f"(screen csv peak RSS {peaks[args.rows]:.0f} MiB at {args.rows:,} rows, "
-                f"{peaks[args.big]:.0f} MiB at {args.big:,} rows; /bin/true {floor:.0f} MiB)"
-            )
+            memory_figure(files["screen distinct"], big, args.rows, args.big, sources)
     return 0
+
+
+def jobs_figure(name: str, path: Path, repeat: int, tmp: Path) -> None:
+    """--jobs 2 over --jobs 1 (wall time), and whether the outputs are the same bytes."""
+    command = name.split()[0]
+    base = [command, str(path), "--format", "jsonl", "--as-of", AS_OF, "--quiet", "--exit-zero"]
+    walls: dict[int, float] = {}
+    for n in (1, 2):
+        walls[n] = min(
+            measure(cli(*base, "--jobs", str(n)), tmp / f"jobs{n}.out")[0] for _ in range(repeat)
+        )
+    same = (tmp / "jobs1.out").read_bytes() == (tmp / "jobs2.out").read_bytes()
+    print(
+        f"{'jobs ' + name:<26} {walls[2] / walls[1]:>10.2f}  goal <= 0.6  (--jobs 2 "
+        f"{walls[2]:.2f} s vs --jobs 1 {walls[1]:.2f} s, jsonl out, same bytes: "
+        f"{'yes' if same else 'NO'})",
+        flush=True,
+    )
+
+
+def memory_figure(
+    small: Path, big: Path, rows: int, big_rows: int, sources: Sequence[Source]
+) -> None:
+    """Peak RSS of screen (CSV out, one process) at ``big_rows`` over ``rows`` rows."""
+    values: dict[str, float] = {}
+    detail = ""
+    for label, src in sources:
+        extra = ["--jobs", "1"] if has_jobs_cached(src) else []
+        peaks = {}
+        for n, path in ((rows, small), (big_rows, big)):
+            _, peaks[n], _ = measure(
+                cli("screen", str(path), "--format", "csv", "--as-of", AS_OF, "--quiet",
+                    "--exit-zero", *extra),
+                src=src,
+            )
+        values[label] = peaks[big_rows] / peaks[rows]
+        if label == "now":
+            detail = (
+                f"(screen csv peak RSS {peaks[rows]:.0f} MiB at {rows:,} rows, "
+                f"{peaks[big_rows]:.0f} MiB at {big_rows:,} rows; /bin/true "
+                f"{measure(['/bin/true'])[1]:.0f} MiB)"
+            )
+    report("memory 1M/100k", values, detail)
 
 
 if __name__ == "__main__":
