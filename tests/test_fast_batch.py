@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tools import bench
 
 import exportctl
 from exportctl.cli import main
@@ -40,7 +41,6 @@ from exportctl.engine.classify import classify_traced
 from exportctl.inputs.items import facts_from_csv_row, facts_from_mapping
 from exportctl.inputs.readers import Record, read_csv_rows, read_jsonl_rows
 from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
-from tools import bench
 
 ROOT = Path(__file__).resolve().parents[1]
 DAYS = ("2025-06-01", "2026-01-15")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+from typing import Any
 
 import attrs
 import pytest
@@ -140,14 +141,17 @@ def test_only_the_rows_that_cannot_apply_are_skipped(
 
 def test_an_etl_row_is_read_for_its_own_category() -> None:
     # 22 CFR part 126, Supp. No. 2: a row whose USML column names no paragraph of Category XI
-    # cannot catch an XI article; it is not read for one.
+    # (or only paragraphs under XI(b), XI(c), ...) cannot catch an XI(a) article; it is not read.
     xi = exportctl.transfer_from_mapping(
         {"transfer_id": "T", "transfer_kind": "article", "usml_classification": "XI(a)(3)(i)"},
         FINAL,
     )
-    read = _index(FINAL.etl, None).by_category["XI"]
+    read = _index(FINAL.etl, None).rows_for(xi.usml_classification)  # type: ignore[arg-type]
     assert 0 < len(read) < len(FINAL.etl.rows)
-    assert all(any(r.category == "XI" for r in row.usml_refs) for row in read)
+    assert all(
+        any(r.category == "XI" and r.path[:1] in ((), ("a",)) for r in row.usml_refs)
+        for row in read
+    )
     skipped = [row for row in FINAL.etl.rows if row not in read]
     assert all(match_row(row, xi, FINAL.usml).caught is False for row in skipped)
     assert {m.row.id for m in applicable_matches(FINAL.etl, xi, FINAL.usml)} <= {
@@ -181,3 +185,20 @@ def test_import_exportctl_stays_small() -> None:
                   "exportctl.engine", "exportctl.corpus.ccl", "exportctl.search"):
         assert heavy not in loaded, heavy
     assert "exportctl.corpus.usml" in loaded  # what the look-up needs, and no more
+
+
+REFS = st.sampled_from(
+    [exportctl.parse_usml(r) for r in ("XI", "XI(a)", "XI(a)(3)", "XI(a)(3)(i)", "XI(c)",
+                                        "XI(c)(4)", "IV", "IV(h)(12)", "XII(e)(11)")]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(REFS, max_size=4).map(tuple), st.lists(REFS, max_size=4).map(tuple))
+def test_within_any_is_reference_within_over_every_pair(refs: Any, targets: Any) -> None:
+    from exportctl.engine.exclusions import _within_any
+    from exportctl.inputs.transfers import reference_within
+
+    values = {reference_within(r, t) for r in refs for t in targets}
+    expected = True if True in values else None if None in values else False
+    assert _within_any(refs, targets) is expected

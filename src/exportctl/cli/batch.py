@@ -284,11 +284,25 @@ class LineMaker:
         self.layout = layout
         self.fmt = fmt
         self.columns = list(layout.columns)
+        self._middles: dict[Any, list[Any]] = {}
+        self._templates: dict[Any, JsonTemplate | None] = {}
+        # A result of a fact pattern writes the pattern's line with its own row number, id and
+        # decision id: the first, second and last columns.
+        self._patterned = (
+            len(self.columns) > 3
+            and self.columns[0] == "row"
+            and self.columns[-1] == "decision_id"
+        )
 
     def __call__(self, result: Any) -> str:
         layout = self.layout
         if layout.line_of is not None:
             line = layout.line_of(result, self.fmt)
+            if line is not None:
+                return line
+        pattern = getattr(result, "pattern", None)
+        if pattern is not None and self._patterned and result.subject_id is not None:
+            line = self._pattern_line(result, pattern)
             if line is not None:
                 return line
         row = layout.row_of(result)
@@ -298,6 +312,45 @@ class LineMaker:
                 row[layout.record_key] = record
             return json_line(row)
         return csv_line([fast_csv_cell(row.get(c)) for c in self.columns])
+
+    def _pattern_line(self, result: Any, pattern: Any) -> str | None:
+        if self.fmt == "csv":
+            middle = self._middles.get(pattern)
+            if middle is None:
+                row = self.layout.row_of(result)
+                middle = [fast_csv_cell(row.get(c)) for c in self.columns[2:-1]]
+                if len(self._middles) >= 4096:
+                    self._middles.clear()
+                self._middles[pattern] = middle
+            return csv_line(
+                [result.row, text_cell(result.subject_id), *middle, result.decision_id]
+            )
+        template = self._templates.get(pattern, _NO_TEMPLATE)
+        if template is _NO_TEMPLATE:
+            template = self._template(result)
+            if len(self._templates) >= 1024:
+                self._templates.clear()
+            self._templates[pattern] = template
+        if template is None:
+            return None
+        line: str = template.fill(result.row, result.subject_id, result.decision_id)
+        return line
+
+    def _template(self, result: Any) -> JsonTemplate | None:
+        id_column = self.columns[1]
+        row = self.layout.row_of(result)
+        record = self.layout.record_of(result)
+        if record is None:
+            return None
+        for values in (row, record):  # only keys the line has (else no template)
+            for key, slot in (("row", ROW_SLOT), (id_column, ITEM_SLOT), ("decision_id", ID_SLOT)):
+                if key in values and (values is row or key != "row"):
+                    values[key] = slot
+        row[self.layout.record_key] = record
+        return JsonTemplate.of(row, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
+
+
+_NO_TEMPLATE: Any = object()
 
 
 # --- the text of one line: the same as the generic writers (CsvWriter, json_text), faster ------

@@ -111,6 +111,14 @@ class ScreenResult:
     #: outcome, trace and output but for their ids); None for an error.
     pattern: str | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
+    @property
+    def subject_id(self) -> str | None:
+        return self.item_id
+
+    @property
+    def decision_id(self) -> str | None:
+        return self.decision.decision_id if self.decision is not None else None
+
 
 @attrs.define
 class Summary:
@@ -402,6 +410,17 @@ class AuthorizeResult:
     authorization: Any = None
     error_field: str | None = None
     error: str | None = None
+    #: A number shared by the rows of one CSV fact pattern (the same output but for the row
+    #: number, the transfer id and the decision id); None for an error or a row of its own.
+    pattern: int | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @property
+    def subject_id(self) -> str | None:
+        return self.transfer_id
+
+    @property
+    def decision_id(self) -> str | None:
+        return self.authorization.decision_id if self.authorization is not None else None
 
 
 def authorize_transfers(
@@ -422,7 +441,7 @@ def _authorize_transfers(
     from exportctl.engine.authorize import authorize_checked, transfer_key
     from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
 
-    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None]] = _Patterns()
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = _Patterns()
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
@@ -468,37 +487,42 @@ def _authorize_transfers(
         except Exception as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field="row", error=_internal(exc))
             continue
-        _keep(patterns, key, transfer, result, None)
-        yield AuthorizeResult(n, result.transfer_id, result.outcome, result)
+        number = _keep(patterns, key, transfer, result, None)
+        yield AuthorizeResult(n, result.transfer_id, result.outcome, result, pattern=number)
 
 
 _TRANSFER_ID_FIELDS = ("transfer_id", "description")
 
 
 def _keep(
-    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None]],
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]],
     key: tuple[Any, ...] | None,
     transfer: Transfer | None,
     result: Any,
     error: AuthorizeResult | None,
-) -> None:
+) -> int | None:
     """What the first CSV row of a pattern gave, once it parsed (an error after parsing is the
-    engine's, about the facts, never the id)."""
+    engine's, about the facts, never the id), and the pattern's number."""
     if key is None or transfer is None:
-        return
-    patterns.keep(key, (transfer, result, error))
+        return None
+    number = next(_PATTERN_NUMBERS)
+    patterns.keep(key, (transfer, result, error, number))
+    return number
+
+
+_PATTERN_NUMBERS = itertools.count(1)
 
 
 def _again(
     n: int,
     raw: dict[str, Any],
-    pattern: tuple[Transfer, Any, AuthorizeResult | None],
+    pattern: tuple[Transfer, Any, AuthorizeResult | None, int],
     law: Law,
     transfer_key: Any,
 ) -> AuthorizeResult:
     """Another CSV row of a pattern: the parser's reading of its id and description, the rest
     as the first row of the pattern was read and decided."""
-    template, decided, error = pattern
+    template, decided, error, number = pattern
     transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
     if transfer_id is None:
         missing = FactError("transfer_id", "is required")
@@ -517,7 +541,7 @@ def _again(
         transfer_id=transfer_id,
         decision_id=decision_id(transfer_id, transfer_key(transfer), law.id, law.as_of),
     )
-    return AuthorizeResult(n, transfer_id, result.outcome, result)
+    return AuthorizeResult(n, transfer_id, result.outcome, result, pattern=number)
 
 
 def authorize_row(result: AuthorizeResult, law: Law) -> dict[str, Any]:
