@@ -234,13 +234,17 @@ def test_jobs_give_the_same_bytes_in_order(
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
-    args = [command, str(big[command]), "--format", "csv", "--as-of", DAYS[1]]
-    one = run(*args, "--jobs", "1")
-    assert pools == []  # one process
-    two = run(*args, "--jobs", "2")
-    assert pools == [2]  # two workers decided the rows
-    assert two == one  # the exit status, every byte of the output and the summary
-    assert len(one[1].splitlines()) == (2301 if command == "screen" else 2101)
+    formats = ("csv", "jsonl", "table") if command == "screen" else ("csv",)
+    for fmt in formats:
+        pools.clear()
+        args = [command, str(big[command]), "--format", fmt, "--as-of", DAYS[1]]
+        one = run(*args, "--jobs", "1")
+        assert pools == []  # one process
+        two = run(*args, "--jobs", "2")
+        assert pools == [2]  # two workers decided the rows
+        assert two == one  # the exit status, every byte of the output and the summary
+        if fmt == "csv":
+            assert len(one[1].splitlines()) == (2301 if command == "screen" else 2101)
 
 
 # --- the pieces ------------------------------------------------------------------------------

@@ -197,25 +197,21 @@ def repeat_decision(
     ``item_id`` and its own decision id.  ``facts_key`` is the canonical JSON of the facts
     (:func:`classify_keyed`); ``facts`` (any item's with those facts) computes the trace if it
     is read and ``core``'s has not been."""
+    shared = core.trace_read  # the trace, once read, is every repeat's
     return Decision(
         decision_id(item_id, facts_key, law.id, law.as_of),
         item_id,
         core.jurisdiction,
         core.classification,
-        _shared_trace(core),
+        core.trace if shared else LAZY_TRACE,
         core.open_questions,
         core.rules_fired,
         core.as_of,
         core.law_id,
         core.ruleset,
         core.warnings,
-        retrace=partial(_trace_of, facts, law),
+        retrace=None if shared else partial(_trace_of, facts, law),
     )
-
-
-def _shared_trace(core: Decision) -> Any:
-    """The trace of a remembered decision if it has been read, else the lazy mark."""
-    return core.trace if core.trace_read else LAZY_TRACE
 
 
 def classify_uncached(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
