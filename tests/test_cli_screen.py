@@ -146,14 +146,14 @@ def test_unexpected_failure_stays_on_its_row(tmp_path: Path, monkeypatch: Any) -
     # Whatever goes wrong with one row, every input row still yields exactly one output row.
     from exportctl.engine import batch as screening
 
-    real = screening.classify
+    real = screening.classify_keyed  # what the batch calls for each row's facts
 
     def flaky(facts: Any, *args: Any) -> Any:
         if facts.item_id == "A2":
             raise RuntimeError("boom")
         return real(facts, *args)
 
-    monkeypatch.setattr(screening, "classify", flaky)
+    monkeypatch.setattr(screening, "classify_keyed", flaky)
     path = write(tmp_path, "parts.csv", HEADER + ROWS[0] + ROWS[1] + ROWS[0].replace("A1", "A3"))
     code, out, _ = run("screen", path, "--format", "csv", "--as-of", "2025-06-01")
     rows = list(csv.DictReader(io.StringIO(out)))

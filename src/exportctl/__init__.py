@@ -14,39 +14,101 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exportctl.core.dated import Dated, OutsideCoverage, Version
-from exportctl.core.facts import ContradictoryFacts, FactError, FactRegistry, Question
-from exportctl.corpus.bundle import DataIntegrityError
-from exportctl.corpus.ccl import ECCN, CommerceControlList, ECCNItem
-from exportctl.corpus.countries import Countries, CountryProfile, UnknownCountry
-from exportctl.corpus.law import Law, RuleVersion, law
-from exportctl.corpus.references import (
-    ECCNRef,
-    ReferenceSyntaxError,
-    USMLRef,
-    parse_eccn,
-    parse_usml,
-)
-from exportctl.corpus.regulations import Regulations, regulations
-from exportctl.corpus.rulesets import RuleSet, load_ruleset
-from exportctl.corpus.supplements import ExclusionRow, Supplement
-from exportctl.corpus.usml import UnitedStatesMunitionsList, UnknownReference, USMLParagraph
-from exportctl.engine.authorize import Authorization, ExemptionResult, authorize
-from exportctl.engine.classify import classify
-from exportctl.engine.decision import Classification, Decision, TraceStep
-from exportctl.inputs.items import ItemFacts, facts_from_csv_row, facts_from_mapping
-from exportctl.inputs.transfers import (
-    Party,
-    Transfer,
-    transfer_from_csv_row,
-    transfer_from_mapping,
-)
+if TYPE_CHECKING:  # the names below are imported when first used (start-up stays short)
+    from exportctl.core.dated import Dated, OutsideCoverage, Version
+    from exportctl.core.facts import ContradictoryFacts, FactError, FactRegistry, Question
+    from exportctl.corpus.bundle import DataIntegrityError
+    from exportctl.corpus.ccl import ECCN, CommerceControlList, ECCNItem
+    from exportctl.corpus.countries import Countries, CountryProfile, UnknownCountry
+    from exportctl.corpus.law import Law, RuleVersion, law
+    from exportctl.corpus.references import (
+        ECCNRef,
+        ReferenceSyntaxError,
+        USMLRef,
+        parse_eccn,
+        parse_usml,
+    )
+    from exportctl.corpus.regulations import Regulations, regulations
+    from exportctl.corpus.rulesets import RuleSet, load_ruleset
+    from exportctl.corpus.supplements import ExclusionRow, Supplement
+    from exportctl.corpus.usml import UnitedStatesMunitionsList, UnknownReference, USMLParagraph
+    from exportctl.engine.authorize import Authorization, ExemptionResult, authorize
+    from exportctl.engine.batch import decide_rows
+    from exportctl.engine.classify import classify
+    from exportctl.engine.decision import Classification, Decision, TraceStep
+    from exportctl.inputs.items import ItemFacts, facts_from_csv_row, facts_from_mapping
+    from exportctl.inputs.transfers import (
+        Party,
+        Transfer,
+        transfer_from_csv_row,
+        transfer_from_mapping,
+    )
+
+#: Where each public name lives: ``import exportctl`` imports none of them; the first use of a
+#: name imports its module (``exportctl.law`` needs the law and the USML, not the engine, the
+#: CLI or the testing kit).
+_HOMES = {
+    "Dated": "exportctl.core.dated",
+    "OutsideCoverage": "exportctl.core.dated",
+    "Version": "exportctl.core.dated",
+    "ContradictoryFacts": "exportctl.core.facts",
+    "FactError": "exportctl.core.facts",
+    "FactRegistry": "exportctl.core.facts",
+    "Question": "exportctl.core.facts",
+    "DataIntegrityError": "exportctl.corpus.bundle",
+    "ECCN": "exportctl.corpus.ccl",
+    "CommerceControlList": "exportctl.corpus.ccl",
+    "ECCNItem": "exportctl.corpus.ccl",
+    "Countries": "exportctl.corpus.countries",
+    "CountryProfile": "exportctl.corpus.countries",
+    "UnknownCountry": "exportctl.corpus.countries",
+    "Law": "exportctl.corpus.law",
+    "RuleVersion": "exportctl.corpus.law",
+    "law": "exportctl.corpus.law",
+    "ECCNRef": "exportctl.corpus.references",
+    "ReferenceSyntaxError": "exportctl.corpus.references",
+    "USMLRef": "exportctl.corpus.references",
+    "parse_eccn": "exportctl.corpus.references",
+    "parse_usml": "exportctl.corpus.references",
+    "Regulations": "exportctl.corpus.regulations",
+    "regulations": "exportctl.corpus.regulations",
+    "RuleSet": "exportctl.corpus.rulesets",
+    "load_ruleset": "exportctl.corpus.rulesets",
+    "ExclusionRow": "exportctl.corpus.supplements",
+    "Supplement": "exportctl.corpus.supplements",
+    "UnitedStatesMunitionsList": "exportctl.corpus.usml",
+    "UnknownReference": "exportctl.corpus.usml",
+    "USMLParagraph": "exportctl.corpus.usml",
+    "Authorization": "exportctl.engine.authorize",
+    "ExemptionResult": "exportctl.engine.authorize",
+    "authorize": "exportctl.engine.authorize",
+    "decide_rows": "exportctl.engine.batch",
+    "classify": "exportctl.engine.classify",
+    "Classification": "exportctl.engine.decision",
+    "Decision": "exportctl.engine.decision",
+    "TraceStep": "exportctl.engine.decision",
+    "ItemFacts": "exportctl.inputs.items",
+    "facts_from_csv_row": "exportctl.inputs.items",
+    "facts_from_mapping": "exportctl.inputs.items",
+    "Party": "exportctl.inputs.transfers",
+    "Transfer": "exportctl.inputs.transfers",
+    "transfer_from_csv_row": "exportctl.inputs.transfers",
+    "transfer_from_mapping": "exportctl.inputs.transfers",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """``__version__`` is read from the installed metadata only when asked (it costs start-up)."""
+    """A public name, imported from its module when first used (then kept here);
+    ``__version__`` is read from the installed metadata only when asked."""
+    home = _HOMES.get(name)
+    if home is not None:
+        import importlib
+
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value
+        return value
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -55,6 +117,10 @@ def __getattr__(name: str) -> Any:
         except PackageNotFoundError:  # pragma: no cover - a source tree without install
             return "0.0.0+unknown"
     raise AttributeError(f"module 'exportctl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES, "__version__"})
 
 
 __all__ = [
@@ -94,6 +160,7 @@ __all__ = [
     "Version",
     "authorize",
     "classify",
+    "decide_rows",
     "facts_from_csv_row",
     "facts_from_mapping",
     "law",

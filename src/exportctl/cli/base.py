@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 import click
 
-from exportctl import __version__
 from exportctl.cli.output import (
     FORMATS,
     key_values,
@@ -119,8 +118,25 @@ class _Main(click.Group):
             fail(str(exc), EXIT_DATA)
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: the installed version (read from the package metadata only when asked)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import exportctl
+
+    click.echo(f"exportctl, version {exportctl.__version__}")
+    ctx.exit()
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="exportctl")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """U.S. export-control classification (ITAR/EAR) as cited, dated rules.
 
@@ -140,6 +156,15 @@ def ruleset_option(func: F) -> F:
 
 
 BATCH_FORMATS = ("table", "csv", "jsonl")
+
+
+#: Where ``--jobs`` leaves the number of worker processes (the root context's meta).
+JOBS_KEY = "exportctl.jobs"
+
+
+def _store_jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    ctx.find_root().meta[JOBS_KEY] = value or screening.available_cores()
+    return value
 
 
 def batch_options(func: F) -> F:
@@ -169,6 +194,16 @@ def batch_options(func: F) -> F:
                 help="Decide as of this date (YYYY-MM-DD); default today.",
             ),
             click.option("--quiet", is_flag=True, help="No summary or progress on stderr."),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=0),
+                default=0,
+                expose_value=False,
+                callback=_store_jobs,
+                help="Worker processes deciding the rows (default 0: one per core this process "
+                "may use; 1: this process alone).  The output is the same, in order.",
+            ),
             click.option(
                 "--exit-zero",
                 is_flag=True,

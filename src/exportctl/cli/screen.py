@@ -19,9 +19,16 @@ from exportctl.cli.base import (
     ruleset_option,
 )
 from exportctl.cli.batch import (
+    ID_SLOT,
+    ITEM_SLOT,
+    ROW_SLOT,
     BatchLayout,
+    JsonTemplate,
+    csv_line,
+    fast_csv_cell,
     open_input,
     read_records,
+    text_cell,
     with_progress,
     write_results,
 )
@@ -84,12 +91,17 @@ def screen_command(
     summary = screening.Summary()
     with open_input(file) as fh, with_progress(fh, file, quiet) as source:
         records = read_records(source, file, kind, "item_id")
-        layout = SCREEN_LAYOUT
+        layout = screen_layout()
         if suggest:
             suggester = _Suggester(regs, rules, kind == "csv", fmt)
             records = suggester.keep(records)
             layout = suggester.layout()
-        results = screening.screen(records, regs, rules, csv_form=kind == "csv")
+        results: Iterable[screening.ScreenResult] = screening.screen(
+            records, regs, rules, csv_form=kind == "csv", trace=fmt == "jsonl"
+        )
+        if suggest:
+            # Suggestions are made in this process, from the records it holds: no workers.
+            results = iter(results)
         write_results(results, fmt, layout, summary.add)
     if not quiet:
         click.echo(f"exportctl: {summary.line()}", err=True)
@@ -112,12 +124,75 @@ _TABLE_COLUMNS = (
 )
 
 
+def _record(result: screening.ScreenResult) -> dict[str, Any] | None:
+    return decision_record(result.decision) if result.decision is not None else None
+
+
+class _ScreenLines:
+    """The CSV or JSON line of a decided row, written directly (the same text as the generic
+    path: ``result_row`` and ``decision_record`` through the batch writer).  Rows with the same
+    fact pattern share everything but the row number, the item id and the decision id: the
+    rest of their line is made once per pattern."""
+
+    def __init__(self) -> None:
+        self._csv: dict[str, list[Any]] = {}
+        self._jsonl: dict[str, JsonTemplate | None] = {}
+
+    def __call__(self, result: screening.ScreenResult, fmt: str) -> str | None:
+        d = result.decision
+        if d is None or result.item_id is None:
+            return None  # errors: the generic path
+        if fmt == "csv":
+            middle = self._csv.get(result.pattern) if result.pattern is not None else None
+            if middle is None:
+                middle = [fast_csv_cell(v) for v in _middle(result)]
+                if result.pattern is not None:
+                    if len(self._csv) >= 4096:
+                        self._csv.clear()
+                    self._csv[result.pattern] = middle
+            return csv_line([result.row, text_cell(result.item_id), *middle, d.decision_id])
+        if fmt != "jsonl":
+            return None
+        if result.pattern is None:
+            return None
+        template = self._jsonl.get(result.pattern, _MISSING)
+        if template is _MISSING:
+            row = _jsonl_row(result)
+            row.update(row=ROW_SLOT, item_id=ITEM_SLOT, decision_id=ID_SLOT)
+            row["decision"].update(decision_id=ID_SLOT, item_id=ITEM_SLOT)
+            template = JsonTemplate.of(row, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
+            if len(self._jsonl) >= 1024:
+                self._jsonl.clear()
+            self._jsonl[result.pattern] = template
+        if template is None:
+            return None
+        line: str = template.fill(result.row, result.item_id, d.decision_id)
+        return line
+
+
+_MISSING: Any = object()
+
+
+def _middle(result: screening.ScreenResult) -> list[Any]:
+    """The cells of a decided row between the item id and the decision id."""
+    row = screening.result_row(result)
+    return [row[c] for c in screening.RESULT_COLUMNS[2:-1]]
+
+
+def _jsonl_row(result: screening.ScreenResult) -> dict[str, Any]:
+    row = screening.result_row(result)
+    record = _record(result)
+    if record is not None:
+        row["decision"] = record
+    return row
+
+
 SCREEN_LAYOUT = BatchLayout(
     columns=screening.RESULT_COLUMNS,
     table_columns=_TABLE_COLUMNS,
     row_of=screening.result_row,
     record_key="decision",
-    record_of=lambda r: decision_record(r.decision) if r.decision is not None else None,
+    record_of=_record,
 )
 
 
@@ -186,4 +261,11 @@ class _Suggester:
             columns=(*SCREEN_LAYOUT.columns, *extra),
             table_columns=(*SCREEN_LAYOUT.table_columns, *extra),
             row_of=self.row,
+            patterned=False,  # suggestions come from each row's own description
         )
+
+
+def screen_layout() -> BatchLayout:
+    """The screen command's layout, with its direct line writer (one per run: it keeps the
+    lines of the fact patterns it has seen)."""
+    return attrs.evolve(SCREEN_LAYOUT, line_of=_ScreenLines())

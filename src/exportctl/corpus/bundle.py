@@ -18,10 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 __all__ = [
     "DataIntegrityError",
@@ -47,14 +50,24 @@ class DataIntegrityError(RuntimeError):
         self.reason = reason
 
 
-def _data_dir() -> Traversable:
-    """Where the bundled data lives (tests point this at a tampered copy)."""
-    return resources.files("exportctl").joinpath("data")
+def _data_dir() -> Traversable | Path | str:
+    """Where the bundled data lives (tests point this at a tampered copy): the package's own
+    directory (a path), or (a package imported from a zip file) its resources."""
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+    if os.path.isdir(here):
+        return here
+    from importlib import resources  # pragma: no cover - a zipped install
+
+    return resources.files("exportctl").joinpath("data")  # pragma: no cover
 
 
 def _read(name: str) -> bytes:
     try:
-        return _data_dir().joinpath(name).read_bytes()
+        where = _data_dir()
+        if isinstance(where, str):
+            with open(os.path.join(where, name), "rb") as fh:
+                return fh.read()
+        return where.joinpath(name).read_bytes()
     except FileNotFoundError:
         raise DataIntegrityError(name, "is missing from the exportctl package") from None
     except OSError as exc:

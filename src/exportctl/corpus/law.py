@@ -23,23 +23,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import cached_property, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from exportctl.core.dated import Dated, OutsideCoverage, Version
-from exportctl.core.facts import FactRegistry, Question
-from exportctl.core.jsonable import to_jsonable
 from exportctl.core.provenance import canonical_json, content_hash
 from exportctl.corpus import bundle
-from exportctl.corpus.agreements import AgreementRules, agreement_rules_from_data
-from exportctl.corpus.ccl import ECCN, CommerceControlList, ccl_from_data
-from exportctl.corpus.countries import Countries, CountryProfile, countries_from_data
-from exportctl.corpus.exemptions import Exemption, Exemptions, exemptions_from_data
-from exportctl.corpus.references import USMLRef, parse_usml
-from exportctl.corpus.rulesets import RuleSet, RuleSets, rulesets_from_data
-from exportctl.corpus.supplements import Supplement, supplement_from_data
-from exportctl.corpus.usml import UnitedStatesMunitionsList, USMLParagraph, usml_from_data
+
+if TYPE_CHECKING:  # each part of the law is imported when it is first built (start-up)
+    from exportctl.core.facts import FactRegistry
+    from exportctl.corpus.agreements import AgreementRules
+    from exportctl.corpus.ccl import ECCN, CommerceControlList
+    from exportctl.corpus.countries import Countries, CountryProfile
+    from exportctl.corpus.exemptions import Exemption, Exemptions
+    from exportctl.corpus.references import USMLRef
+    from exportctl.corpus.rulesets import RuleSet, RuleSets
+    from exportctl.corpus.supplements import Supplement
+    from exportctl.corpus.usml import UnitedStatesMunitionsList, USMLParagraph
 
 __all__ = [
     "Component",
@@ -295,7 +296,7 @@ class Law:
         rulesets: RuleSets = self._component("rules")
         return rulesets
 
-    @property
+    @cached_property
     def ruleset(self) -> RuleSet:
         """The classification rule set of this law (today's rules: ``baseline``)."""
         return self.rulesets.get(self.statutes.ruleset)
@@ -357,6 +358,8 @@ class Law:
         moved = self.relocations
         if not moved:
             return None
+        from exportctl.corpus.references import parse_usml  # imported when first needed
+
         parsed = parse_usml(ref) if isinstance(ref, str) else ref
         for candidate in (parsed, *parsed.ancestors()):
             found = moved.get(str(candidate))
@@ -379,6 +382,8 @@ class Law:
     @cached_property
     def facts(self) -> FactRegistry:
         """Every fact the law's rules may read (items, transfers), one registry."""
+        from exportctl.core.facts import FactRegistry, Question
+
         registry = FactRegistry(dict(self.ruleset.questions))
         for supplement in (self.supp1, self.etl):
             registry = registry.merged(
@@ -428,6 +433,8 @@ class Law:
 @lru_cache(maxsize=64)
 def ruleset_digest(ruleset: RuleSet) -> str:
     """A content hash of a whole rule set (questions, catch and release paragraphs, conflicts)."""
+    from exportctl.core.jsonable import to_jsonable
+
     return content_hash(canonical_json(to_jsonable(ruleset, every_field=True)))
 
 
@@ -461,12 +468,25 @@ def _rule_versions(exemption: Exemption) -> Dated[RuleVersion]:
 
 def exemption_digest(exemption: Exemption) -> str:
     """A content hash of a whole exemption (versions, requirements, questions)."""
+    from exportctl.core.jsonable import to_jsonable
+
     return content_hash(canonical_json(to_jsonable(exemption, every_field=True)))
 
 
+def _builder(module: str, function: str) -> Callable[[Any], Any]:
+    """A part of the law's builder, imported when the part is first built."""
+
+    def build(raw: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(raw)
+
+    return build
+
+
 _EDITION_BUILDERS: dict[str, Callable[[Any], Any]] = {
-    "usml": usml_from_data,
-    "ccl": ccl_from_data,
+    "usml": _builder("exportctl.corpus.usml", "usml_from_data"),
+    "ccl": _builder("exportctl.corpus.ccl", "ccl_from_data"),
 }
 
 
@@ -515,18 +535,29 @@ def bundled_statutes() -> Statutes:
     if key not in _BUNDLED:
         versions = bundle.load_json("regulations.json")
         editions, infos = _editions(versions)
+        supplement = _builder("exportctl.corpus.supplements", "supplement_from_data")
         components: dict[str, Component[Any]] = {
-            "etl": _bundled("etl.json", supplement_from_data),
-            "supp1": _bundled("supp1.json", supplement_from_data),
-            "countries": _bundled("countries.json", countries_from_data),
-            "rules": _bundled("rules.json", rulesets_from_data),
-            "exemptions": _bundled("exemptions.json", exemptions_from_data),
-            "agreement_rules": _bundled("agreements.json", agreement_rules_from_data),
+            "etl": _bundled("etl.json", supplement),
+            "supp1": _bundled("supp1.json", supplement),
+            "countries": _bundled(
+                "countries.json", _builder("exportctl.corpus.countries", "countries_from_data")
+            ),
+            "rules": _bundled(
+                "rules.json", _builder("exportctl.corpus.rulesets", "rulesets_from_data")
+            ),
+            "exemptions": _bundled(
+                "exemptions.json", _builder("exportctl.corpus.exemptions", "exemptions_from_data")
+            ),
+            "agreement_rules": _bundled(
+                "agreements.json",
+                _builder("exportctl.corpus.agreements", "agreement_rules_from_data"),
+            ),
         }
         _BUNDLED.clear()
-        _BUNDLED[key] = Statutes(
-            editions, infos, components, rulesets_from_data(bundle.load_json("rules.json")).default
-        )
+        # The rule set in force by default, as rulesets_from_data reads it (without building
+        # the rule sets).
+        default: str = bundle.load_json("rules.json")["default"]
+        _BUNDLED[key] = Statutes(editions, infos, components, default)
     return _BUNDLED[key]
 
 

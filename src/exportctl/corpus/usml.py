@@ -206,13 +206,69 @@ def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> USMLPa
     )
 
 
+class _Pending:
+    """The paragraphs of an edition as bundled (JSON), each built into a
+    :class:`USMLParagraph` when first asked for: a look-up builds one paragraph, not 1,200."""
+
+    __slots__ = ("built", "by_ref", "order")
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.order: list[dict[str, Any]] = raw["paragraphs"]
+        self.by_ref: dict[str, dict[str, Any]] = {p["ref"]: p for p in self.order}
+        self.built: dict[str, USMLParagraph] = {}
+
+    def paragraph(self, key: str) -> USMLParagraph | None:
+        found = self.built.get(key)
+        if found is None:
+            raw = self.by_ref.get(key)
+            if raw is None:
+                return None
+            found = self.built[key] = _paragraph(raw, self.by_ref)
+        return found
+
+    def everything(self) -> tuple[USMLParagraph, ...]:
+        built = []
+        for raw in self.order:
+            paragraph = self.paragraph(raw["ref"])
+            assert paragraph is not None
+            built.append(paragraph)
+        return tuple(built)
+
+
+_NOT_BUILT: Any = object()
+
+
 @attrs.frozen(eq=False)
 class UnitedStatesMunitionsList:
-    """All 21 categories and their paragraphs, with look-ups by reference."""
+    """All 21 categories and their paragraphs, with look-ups by reference.
+
+    Built from the bundled data (:func:`usml_from_data`), a paragraph is made when first looked
+    up, and every paragraph the first time :attr:`paragraphs` is read (the same objects).
+    """
 
     categories: tuple[USMLCategory, ...]
     paragraphs: tuple[USMLParagraph, ...]
     _by_ref: dict[str, USMLParagraph] = attrs.field(repr=False)
+    #: The paragraphs by (category, path): a look-up by reference without writing it out.
+    _by_parts: dict[tuple[str, tuple[str, ...]], USMLParagraph] = attrs.field(
+        init=False, repr=False
+    )
+    #: The paragraphs not built yet (None once every paragraph is).
+    _pending: _Pending | None = attrs.field(default=None, repr=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self._pending is None:
+            _PARTS_SLOT.__set__(
+                self, {(p.ref.category, p.ref.path): p for p in self._by_ref.values()}
+            )
+        else:
+            _PARTS_SLOT.__set__(self, _NOT_BUILT)
+
+    def _find(self, key: str) -> USMLParagraph | None:
+        pending = self._pending
+        if pending is not None:
+            return pending.paragraph(key)
+        return self._by_ref.get(key)
 
     def __len__(self) -> int:
         return len(self.paragraphs)
@@ -225,12 +281,16 @@ class UnitedStatesMunitionsList:
 
     def get(self, ref: str | USMLRef) -> USMLParagraph:
         """The paragraph a reference names; a paragraph inside a reserved range gives the range."""
+        if type(ref) is USMLRef and self._pending is None:
+            known = self._by_parts.get((ref.category, ref.path))
+            if known is not None:
+                return known
         parsed = parse_usml(ref) if isinstance(ref, str) else ref
         if not parsed.path:
             raise UnknownReference(
                 f"{parsed} is a whole category; name a paragraph such as {parsed}(a)"
             )
-        found = self._by_ref.get(str(parsed))
+        found = self._find(str(parsed))
         if found is not None:
             return found
         ranged = self._in_reserved_range(parsed)
@@ -263,27 +323,71 @@ class UnitedStatesMunitionsList:
         if not parsed.path:
             self.category(parsed.category)
             return tuple(p for p in self.paragraphs if p.parent == parsed)
-        return tuple(self._by_ref[str(c)] for c in self.get(parsed).children)
+        return tuple(_known(self._find(str(c))) for c in self.get(parsed).children)
 
     def ancestors_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
         """The paragraphs above ``ref``, from the top-level paragraph down to its parent."""
         paragraph = self.get(ref)
-        return tuple(self._by_ref[str(a)] for a in paragraph.ref.ancestors() if a.path)
+        return tuple(_known(self._find(str(a))) for a in paragraph.ref.ancestors() if a.path)
 
     def descendants_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
         parsed = parse_usml(ref) if isinstance(ref, str) else ref
         return tuple(p for p in self.paragraphs if p.ref != parsed and p.ref.is_within(parsed))
 
 
+def _known(paragraph: USMLParagraph | None) -> USMLParagraph:
+    if paragraph is None:  # pragma: no cover - the data build checks every reference
+        raise UnknownReference("a paragraph the data refers to is missing")
+    return paragraph
+
+
 def usml_from_data(raw: dict[str, Any]) -> UnitedStatesMunitionsList:
-    """The USML of one edition from its bundled JSON form (``usml*.json``)."""
-    by_ref = {p["ref"]: p for p in raw["paragraphs"]}
-    paragraphs = tuple(_paragraph(p, by_ref) for p in raw["paragraphs"])
+    """The USML of one edition from its bundled JSON form (``usml*.json``): each paragraph is
+    built when first asked for (the data's references are canonical; the build checks them)."""
     categories = tuple(
         USMLCategory(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
         for c in raw["categories"]
     )
-    return UnitedStatesMunitionsList(categories, paragraphs, {str(p.ref): p for p in paragraphs})
+    return UnitedStatesMunitionsList(categories, _NOT_BUILT, _NOT_BUILT, pending=_Pending(raw))
+
+
+# ``paragraphs`` and the indexes of a list built from the data are made when first read: every
+# reader (attribute access, attrs' repr) goes through these properties.
+_PARAGRAPHS_SLOT: Any = UnitedStatesMunitionsList.__dict__["paragraphs"]
+_BY_REF_SLOT: Any = UnitedStatesMunitionsList.__dict__["_by_ref"]
+_PARTS_SLOT: Any = UnitedStatesMunitionsList.__dict__["_by_parts"]
+_PENDING_SLOT: Any = UnitedStatesMunitionsList.__dict__["_pending"]
+
+
+def _complete(usml: UnitedStatesMunitionsList) -> None:
+    pending = _PENDING_SLOT.__get__(usml, UnitedStatesMunitionsList)
+    if pending is None:
+        return
+    paragraphs = pending.everything()
+    by_ref = {str(p.ref): p for p in paragraphs}
+    _PARAGRAPHS_SLOT.__set__(usml, paragraphs)
+    _BY_REF_SLOT.__set__(usml, by_ref)
+    _PARTS_SLOT.__set__(usml, {(p.ref.category, p.ref.path): p for p in paragraphs})
+    _PENDING_SLOT.__set__(usml, None)
+
+
+def _lazy_slot(slot: Any) -> property:
+    def get(self: UnitedStatesMunitionsList) -> Any:
+        value = slot.__get__(self, UnitedStatesMunitionsList)
+        if value is _NOT_BUILT:
+            _complete(self)
+            value = slot.__get__(self, UnitedStatesMunitionsList)
+        return value
+
+    def set_(self: UnitedStatesMunitionsList, value: Any) -> None:
+        slot.__set__(self, value)
+
+    return property(get, set_)
+
+
+setattr(UnitedStatesMunitionsList, "paragraphs", _lazy_slot(_PARAGRAPHS_SLOT))  # noqa: B010
+setattr(UnitedStatesMunitionsList, "_by_ref", _lazy_slot(_BY_REF_SLOT))  # noqa: B010
+setattr(UnitedStatesMunitionsList, "_by_parts", _lazy_slot(_PARTS_SLOT))  # noqa: B010
 
 
 def expand_sibling_range(first: USMLRef, last: USMLRef) -> tuple[USMLRef, ...]:

@@ -15,17 +15,22 @@ Exit status of ``exportctl screen`` (see :func:`exit_status`):
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+import itertools
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
+from exportctl.core.provenance import decision_id
 from exportctl.corpus.bundle import DataIntegrityError
 from exportctl.corpus.law import Law
 from exportctl.corpus.regulations import Regulations
 from exportctl.corpus.rulesets import RuleSet
-from exportctl.engine.classify import classify
+from exportctl.engine.classify import classify_keyed, repeat_decision
 from exportctl.engine.decision import Decision
 from exportctl.inputs.items import (
     FIELDS,
@@ -34,6 +39,7 @@ from exportctl.inputs.items import (
     ItemFacts,
     facts_from_csv_row,
     facts_from_mapping,
+    parse_text,
 )
 from exportctl.inputs.readers import (
     InputFileError,
@@ -44,19 +50,28 @@ from exportctl.inputs.readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
+from exportctl.inputs.transfers import Transfer
 
 __all__ = [
     "EXIT_ERRORS",
     "EXIT_OK",
     "EXIT_OPEN",
+    "RESULT_COLUMNS",
+    "BatchRun",
     "InputFileError",
     "Record",
     "ScreenResult",
     "Summary",
+    "Tally",
+    "authorize_columns",
+    "authorize_transfers",
+    "available_cores",
+    "decide_rows",
     "exit_status",
     "read_csv_rows",
     "read_jsonl_rows",
     "result_row",
+    "run_parallel",
     "screen",
 ]
 
@@ -92,6 +107,17 @@ class ScreenResult:
     decision: Decision | None = None
     error_field: str | None = None
     error: str | None = None
+    #: The canonical JSON of the facts decided (rows with the same pattern have the same
+    #: outcome, trace and output but for their ids); None for an error.
+    pattern: str | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @property
+    def subject_id(self) -> str | None:
+        return self.item_id
+
+    @property
+    def decision_id(self) -> str | None:
+        return self.decision.decision_id if self.decision is not None else None
 
 
 @attrs.define
@@ -125,6 +151,7 @@ def exit_status(summary: Summary) -> int:
 
 #: The old form of a record: (row number, fields or None, error or None).
 RawRow = tuple[int, dict[str, Any] | None, str | None]
+P = TypeVar("P")
 
 
 def _records(rows: Iterable[Record | RawRow]) -> Iterator[Record]:
@@ -153,14 +180,41 @@ def _item_id(raw: dict[str, Any] | None, key: str = "item_id") -> str | None:
 
 
 def screen(
-    rows: Iterable[Record | RawRow], regs: Regulations, ruleset: RuleSet, *, csv_form: bool
-) -> Iterator[ScreenResult]:
+    rows: Iterable[Record | RawRow],
+    regs: Regulations,
+    ruleset: RuleSet,
+    *,
+    csv_form: bool,
+    trace: bool = False,
+) -> BatchRun[ScreenResult]:
     """Decide each record; a bad record becomes an error result naming the row and the field.
 
-    Exactly one result per record, in order: nothing is merged, split or dropped.
+    Exactly one result per record, in order: nothing is merged, split or dropped.  ``trace``
+    decides with each decision's trace at once (for output that prints it); otherwise a trace
+    is computed when read.  CSV rows that differ only in item_id and description are parsed and
+    decided once (each gets its own item id and decision id).  The results are decided as they
+    are read (a :class:`BatchRun`: an iterator that also knows how to decide any chunk of the
+    records, for :func:`run_parallel`).
     """
+    return BatchRun(
+        partial(
+            _screen, regs=regs, ruleset=ruleset, csv_form=csv_form, trace=trace
+        ),
+        rows,
+    )
+
+
+def _screen(
+    rows: Iterable[Record | RawRow],
+    *,
+    regs: Regulations,
+    ruleset: RuleSet,
+    csv_form: bool,
+    trace: bool,
+) -> Iterator[ScreenResult]:
+    law = regs.with_ruleset(ruleset)
     parse = facts_from_csv_row if csv_form else facts_from_mapping
-    templates: dict[tuple[Any, ...], ItemFacts] = {}
+    patterns: _Patterns[_Pattern] = _Patterns()
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
@@ -168,54 +222,122 @@ def screen(
             yield ScreenResult(n, rec.item_id, "error", error_field=field, error=_reason(rec))
             continue
         item_id = _item_id(raw)
+        key: tuple[Any, ...] | None = None
+        if csv_form and not patterns.resting():
+            key = tuple([(k, v) for k, v in raw.items() if k not in _ID_FIELDS])
+            pattern = patterns.get(key)
+            if pattern is not None:
+                yield pattern.again(n, item_id, law)
+                continue
+        facts: ItemFacts | None = None
         try:
-            facts = _parse_row(raw, ruleset, parse, templates, csv_form)
-            decision = classify(facts, regs, ruleset)
+            facts = parse(raw, ruleset)
+            decision, facts_key = classify_keyed(facts, law, trace)
         except FactError as exc:
-            yield ScreenResult(n, item_id, "error", error_field=exc.field, error=str(exc))
+            yield _remember(
+                patterns,
+                key,
+                facts,
+                ScreenResult(n, item_id, "error", error_field=exc.field, error=str(exc)),
+            )
             continue
         except ContradictoryFacts as exc:
-            yield ScreenResult(
-                n,
-                item_id,
-                "error",
-                error_field=",".join(exc.facts),
-                error=f"contradictory facts: {exc.reason} [{exc.citation}]",
-            )
+            yield _remember(patterns, key, facts, _contradiction(n, item_id, exc))
             continue
         except DataIntegrityError:
             raise  # no row is decided on unverified data: the whole run stops
         except Exception as exc:
             yield ScreenResult(n, item_id, "error", error_field="row", error=_internal(exc))
             continue
-        yield ScreenResult(n, decision.item_id, _status(decision), decision)
+        if key is not None:
+            patterns.keep(key, _Pattern(facts, decision, facts_key, None))
+        yield ScreenResult(
+            n, decision.item_id, _status(decision), decision, pattern=facts_key
+        )
 
 
-def _parse_row(
-    raw: dict[str, Any],
-    ruleset: RuleSet,
-    parse: Any,
-    templates: dict[tuple[Any, ...], ItemFacts],
-    csv_form: bool,
-) -> ItemFacts:
-    """Parse a row; CSV rows that differ only in item_id/description share one parse."""
-    if not csv_form:
-        facts: ItemFacts = parse(raw, ruleset)
-        return facts
-    key = tuple((k, v) for k, v in raw.items() if k not in ("item_id", "description"))
-    template = templates.get(key)
-    if template is None:
-        facts = parse(raw, ruleset)
-        if len(templates) >= 4096:
-            templates.clear()
-        templates[key] = facts
-        return facts
-    item_id = _item_id(raw)
-    if item_id is None:
-        raise FactError("item_id", "is required (a part number or other identifier)")
-    return attrs.evolve(
-        template, item_id=item_id, description=(raw.get("description") or "").strip()
+_ID_FIELDS = ("item_id", "description")
+
+
+def _contradiction(n: int, item_id: str | None, exc: ContradictoryFacts) -> ScreenResult:
+    return ScreenResult(
+        n,
+        item_id,
+        "error",
+        error_field=",".join(exc.facts),
+        error=f"contradictory facts: {exc.reason} [{exc.citation}]",
     )
+
+
+@attrs.frozen
+class _Pattern:
+    """What the first CSV row of a fact pattern gave: its facts and decision (with the
+    canonical JSON of the facts), or the error the engine found in those facts (which names no
+    item id, so every row of the pattern has it)."""
+
+    facts: ItemFacts | None
+    decision: Decision | None
+    facts_key: str
+    error: ScreenResult | None
+
+    def again(self, n: int, item_id: str | None, law: Law) -> ScreenResult:
+        """The result of another row with these facts (row ``n``, its own item id)."""
+        if item_id is None:
+            error = FactError("item_id", "is required (a part number or other identifier)")
+            return ScreenResult(n, None, "error", error_field=error.field, error=str(error))
+        if self.error is not None:
+            return attrs.evolve(self.error, row=n, item_id=item_id)
+        assert self.decision is not None and self.facts is not None
+        decision = repeat_decision(self.decision, self.facts_key, item_id, self.facts, law)
+        return ScreenResult(
+            n, item_id, _status(decision), decision, pattern=self.facts_key
+        )
+
+
+def _remember(
+    patterns: _Patterns[_Pattern],
+    key: tuple[Any, ...] | None,
+    facts: ItemFacts | None,
+    result: ScreenResult,
+) -> ScreenResult:
+    """An error for a CSV row: kept for the rows with the same facts when the engine (not the
+    parser, whose errors may be about the id) found it."""
+    if key is not None and facts is not None:
+        patterns.keep(key, _Pattern(facts, None, "", result))
+    return result
+
+
+class _Patterns(Generic[P]):
+    """The fact patterns of a batch's CSV rows, by the row's cells but the id and description
+    (at most 4,096).  A batch whose rows do not repeat stops looking for a while when the
+    table fills up without a repeat, and tries again later: the same results either way."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, ...], P] = {}
+        self._hits = 0
+        self._rest = 0
+
+    def resting(self) -> bool:
+        if self._rest:
+            self._rest -= 1
+            return True
+        return False
+
+    def get(self, key: tuple[Any, ...]) -> P | None:
+        found = self._found.get(key)
+        if found is not None:
+            self._hits += 1
+        return found
+
+    def keep(self, key: tuple[Any, ...], pattern: P) -> None:
+        if len(self._found) >= self.SIZE:
+            self._found.clear()
+            if self._hits * 100 < self.SIZE:
+                self._rest = 4 * self.SIZE
+            self._hits = 0
+        self._found[key] = pattern
 
 
 def _internal(exc: Exception) -> str:
@@ -288,18 +410,38 @@ class AuthorizeResult:
     authorization: Any = None
     error_field: str | None = None
     error: str | None = None
+    #: A number shared by the rows of one CSV fact pattern (the same output but for the row
+    #: number, the transfer id and the decision id); None for an error or a row of its own.
+    pattern: int | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @property
+    def subject_id(self) -> str | None:
+        return self.transfer_id
+
+    @property
+    def decision_id(self) -> str | None:
+        return self.authorization.decision_id if self.authorization is not None else None
 
 
 def authorize_transfers(
     rows: Iterable[Record | RawRow], regs: Regulations, *, csv_form: bool
-) -> Iterator[AuthorizeResult]:
+) -> BatchRun[AuthorizeResult]:
     """Decide each transfer record (§ 126.1, § 126.7, § 126.5); bad records become error results.
 
-    Exactly one result per record, in order: nothing is merged, split or dropped.
+    Exactly one result per record, in order: nothing is merged, split or dropped.  CSV rows
+    that differ only in transfer_id and description are parsed and decided once (each gets
+    its own transfer id and decision id).  Decided as they are read (a :class:`BatchRun`).
     """
-    from exportctl.engine.authorize import authorize
+    return BatchRun(partial(_authorize_transfers, regs=regs, csv_form=csv_form), rows)
+
+
+def _authorize_transfers(
+    rows: Iterable[Record | RawRow], *, regs: Regulations, csv_form: bool
+) -> Iterator[AuthorizeResult]:
+    from exportctl.engine.authorize import authorize_checked, transfer_key
     from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
 
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = _Patterns()
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
@@ -307,33 +449,99 @@ def authorize_transfers(
             yield AuthorizeResult(n, rec.item_id, "error", error_field=field, error=_reason(rec))
             continue
         transfer_id = _item_id(raw, "transfer_id")
+        key: tuple[Any, ...] | None = None
+        transfer: Transfer | None = None
         try:
-            if not csv_form:
+            if csv_form and not patterns.resting():
+                key = tuple([(k, v) for k, v in raw.items() if k not in _TRANSFER_ID_FIELDS])
+                pattern = patterns.get(key)
+                if pattern is not None:
+                    yield _again(n, raw, pattern, regs, transfer_key)
+                    continue
+            else:
                 shape = transfer_shape_error(raw)
                 if shape is not None:
                     raise shape
             transfer = (
                 transfer_from_csv_row(raw, regs) if csv_form else transfer_from_mapping(raw, regs)
             )
-            result = authorize(transfer, regs)
+            result = authorize_checked(transfer, regs)
         except FactError as exc:
-            yield AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
+            error = AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
+            _keep(patterns, key, transfer, None, error)
+            yield error
             continue
         except ContradictoryFacts as exc:
-            yield AuthorizeResult(
+            error = AuthorizeResult(
                 n,
                 transfer_id,
                 "error",
                 error_field=",".join(exc.facts),
                 error=f"contradictory facts: {exc.reason} [{exc.citation}]",
             )
+            _keep(patterns, key, transfer, None, error)
+            yield error
             continue
         except DataIntegrityError:
             raise  # no row is decided on unverified data: the whole run stops
         except Exception as exc:
             yield AuthorizeResult(n, transfer_id, "error", error_field="row", error=_internal(exc))
             continue
-        yield AuthorizeResult(n, result.transfer_id, result.outcome, result)
+        number = _keep(patterns, key, transfer, result, None)
+        yield AuthorizeResult(n, result.transfer_id, result.outcome, result, pattern=number)
+
+
+_TRANSFER_ID_FIELDS = ("transfer_id", "description")
+
+
+def _keep(
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]],
+    key: tuple[Any, ...] | None,
+    transfer: Transfer | None,
+    result: Any,
+    error: AuthorizeResult | None,
+) -> int | None:
+    """What the first CSV row of a pattern gave, once it parsed (an error after parsing is the
+    engine's, about the facts, never the id), and the pattern's number."""
+    if key is None or transfer is None:
+        return None
+    number = next(_PATTERN_NUMBERS)
+    patterns.keep(key, (transfer, result, error, number))
+    return number
+
+
+_PATTERN_NUMBERS = itertools.count(1)
+
+
+def _again(
+    n: int,
+    raw: dict[str, Any],
+    pattern: tuple[Transfer, Any, AuthorizeResult | None, int],
+    law: Law,
+    transfer_key: Any,
+) -> AuthorizeResult:
+    """Another CSV row of a pattern: the parser's reading of its id and description, the rest
+    as the first row of the pattern was read and decided."""
+    template, decided, error, number = pattern
+    transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
+    if transfer_id is None:
+        missing = FactError("transfer_id", "is required")
+        return AuthorizeResult(
+            n, _item_id(raw, "transfer_id"), "error", error_field=missing.field, error=str(missing)
+        )
+    if error is not None:
+        return attrs.evolve(error, row=n, transfer_id=_item_id(raw, "transfer_id"))
+    transfer = attrs.evolve(
+        template,
+        transfer_id=transfer_id,
+        description=parse_text("description", raw.get("description")) or "",
+    )
+    result = attrs.evolve(
+        decided,
+        transfer_id=transfer_id,
+        decision_id=decision_id(transfer_id, transfer_key(transfer), law.id, law.as_of),
+    )
+    return AuthorizeResult(n, transfer_id, result.outcome, result, pattern=number)
 
 
 def authorize_row(result: AuthorizeResult, law: Law) -> dict[str, Any]:
@@ -370,3 +578,217 @@ def authorize_exit_status(counts: Counter[str]) -> int:
     if counts["undetermined"]:
         return EXIT_OPEN
     return EXIT_OK
+
+
+# --- many processes -----------------------------------------------------------------------------
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+class BatchRun(Iterator[R], Generic[R]):
+    """The results of a batch, decided as they are read, and the function that decides them:
+    ``decide(records)`` gives the results of any run of records (each record carries its row
+    number), so a writer may hand chunks of the records to worker processes
+    (:func:`run_parallel`) and get the same results."""
+
+    def __init__(
+        self, decide: Callable[[Iterable[Record | RawRow]], Iterator[R]], records: Iterable[Any]
+    ) -> None:
+        self.decide = decide
+        self.records = records
+        self._results: Iterator[R] | None = None
+
+    def __iter__(self) -> BatchRun[R]:
+        return self
+
+    def __next__(self) -> R:
+        if self._results is None:
+            self._results = self.decide(self.records)
+        return next(self._results)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (the default of ``--jobs``)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)  # pragma: no cover - every Linux has sched_getaffinity
+
+
+#: The work of each parallel run, by token: worker processes forked from this one find it here
+#: (so it need not be picklable: a closure, a lambda, a layout holding the law).
+_WORK: dict[int, Callable[[Any], Any]] = {}
+_TOKENS = itertools.count(1)
+
+
+def _call(token: int, chunk: Any) -> Any:
+    return _WORK[token](chunk)
+
+
+def run_parallel(
+    records: Iterable[T],
+    work: Callable[[list[T]], R],
+    jobs: int,
+    *,
+    chunk_size: int = 1000,
+) -> Iterator[R]:
+    """``work(chunk)`` for consecutive chunks of ``records``, in ``jobs`` worker processes; the
+    values in the order of the chunks.
+
+    At most ``2 * jobs`` chunks are read ahead of the one being written, so memory stays flat
+    in the input size.  Input shorter than two chunks, or ``jobs`` 1, is worked in this process
+    (no worker is started).  Where processes fork (Linux, macOS with the fork method) ``work``
+    may be any callable: the workers inherit it; elsewhere it must be picklable (a module-level
+    function, or a ``functools.partial`` of one).  An exception in ``work`` is raised here, at
+    its chunk.  The batch commands (``screen``, ``authorize``, ``--jobs``) and any other batch
+    writer (``diff``) share this one function.
+    """
+    chunks = _chunks(records, chunk_size)
+    head = list(itertools.islice(chunks, 2))
+    if jobs <= 1 or len(head) < 2:
+        for chunk in itertools.chain(head, chunks):
+            yield work(chunk)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    token = next(_TOKENS)
+    _WORK[token] = work
+    submit_work: Callable[[Any], Any] = (
+        partial(_call, token) if context.get_start_method() == "fork" else work
+    )
+    pending: deque[Future[R]] = deque()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for chunk in itertools.chain(head, chunks):
+                pending.append(pool.submit(submit_work, chunk))
+                while len(pending) > 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        _WORK.pop(token, None)
+
+
+def _chunks(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(records)
+    while True:
+        chunk = list(itertools.islice(it, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+@attrs.frozen
+class Tally:
+    """What a summary reads of one result (``row``, ``status`` and, for a decision, its
+    ``jurisdiction`` and ``classification``): the stand-in a parallel writer gives its
+    ``on_result`` for each result decided in a worker process."""
+
+    row: int
+    status: str
+    decision: _DecisionTally | None = None
+
+
+@attrs.frozen
+class _DecisionTally:
+    jurisdiction: str
+    classification: Any
+
+
+def tally(result: Any) -> Any:
+    """What ``on_result`` is given for a result decided in a worker process: the result's own
+    ``tally()`` if it has one (a diff row), else the :class:`Tally` of a screening or
+    authorization result."""
+    own = getattr(result, "tally", None)
+    if callable(own):
+        return own()
+    decision = getattr(result, "decision", None)
+    return Tally(
+        result.row,
+        result.status,
+        None
+        if decision is None
+        else _DecisionTally(decision.jurisdiction, decision.classification),
+    )
+
+
+# --- deciding rows anywhere ----------------------------------------------------------------------
+
+Kind = Literal["items", "transfers"]
+RowFormat = Literal["record", "row", "csv", "jsonl"]
+
+
+def decide_rows(
+    rows: Iterable[Mapping[str, Any]],
+    law: Law,
+    *,
+    kind: Kind = "items",
+    fmt: RowFormat = "record",
+    csv_form: bool = False,
+    start: int = 1,
+    ruleset: RuleSet | None = None,
+) -> Iterator[Any]:
+    """Decide each row and yield its output, one per row, in order: the rows of
+    ``exportctl screen`` (``kind="items"``) or ``exportctl authorize`` (``kind="transfers"``)
+    for any engine that maps a function over partitions of a table (a process pool, Spark's
+    ``mapInPandas``, Dask's ``map_partitions``).  See docs/performance.md.
+
+    ``rows`` are mappings of field to value: a CSV reader's rows (``csv_form=True``: text
+    cells, lists separated by ``;``, answers as columns) or JSON objects (the JSON lines form).
+    Rows are numbered from ``start`` (give each partition its offset so that numbers stay
+    unique).  ``fmt``:
+
+    * ``"record"``: the JSON-lines object as a dict of plain JSON values (the flat row, and the
+      full decision under ``"decision"`` or the authorization under ``"authorization"``);
+    * ``"row"``: the flat row (the CSV columns: :data:`RESULT_COLUMNS` for items,
+      :func:`authorize_columns` for transfers);
+    * ``"csv"`` or ``"jsonl"``: the output line as the command writes it (text ending in a line
+      break; these two import the command line's writers).
+
+    A bad row gives an error row naming its field, never an exception; the law is read as it
+    is given (the same law in every partition gives the same output as one process).  The
+    file-level checks of the command's readers (encoding, header, line breaks in cells) are
+    the caller's: rows come here already read.
+    """
+    records = (
+        Record(n, dict(row), (n, n))
+        if isinstance(row, Mapping)
+        else Record(n, None, (n, n), "row", f"expected a mapping, not {type(row).__name__}")
+        for n, row in enumerate(rows, start)
+    )
+    results: Iterable[Any]
+    if kind == "items":
+        results = screen(
+            records,
+            law,
+            ruleset or law.ruleset,
+            csv_form=csv_form,
+            trace=fmt in ("record", "jsonl"),
+        )
+    elif kind == "transfers":
+        results = authorize_transfers(records, law, csv_form=csv_form)
+    else:
+        raise ValueError(f"kind {kind!r}: expected 'items' or 'transfers'")
+    if fmt in ("csv", "jsonl"):
+        from exportctl.cli.batch import LineMaker, batch_layout
+
+        lines = LineMaker(batch_layout(kind, law), fmt)
+        for result in results:
+            yield lines(result)
+        return
+    if fmt not in ("record", "row"):
+        raise ValueError(f"fmt {fmt!r}: expected 'record', 'row', 'csv' or 'jsonl'")
+    for result in results:
+        if isinstance(result, ScreenResult):
+            row = result_row(result)
+            if fmt == "record" and result.decision is not None:
+                row["decision"] = result.decision.to_dict()
+        else:
+            row = authorize_row(result, law)
+            if fmt == "record" and result.authorization is not None:
+                row["authorization"] = result.authorization.to_dict()
+        yield row

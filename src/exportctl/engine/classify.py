@@ -23,6 +23,7 @@ that question open — never EAR99, never a release.  Contradictory facts raise
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from functools import lru_cache, partial
@@ -30,7 +31,7 @@ from typing import Any, Literal
 
 import attrs
 
-from exportctl.core.provenance import canonical_json, decision_id
+from exportctl.core.provenance import decision_id
 from exportctl.corpus.ccl import ECCN
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import (
@@ -43,7 +44,7 @@ from exportctl.corpus.references import (
 from exportctl.corpus.rulesets import RuleSet
 from exportctl.corpus.text import specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
-from exportctl.engine.decision import Classification, Decision, Outcome, TraceStep
+from exportctl.engine.decision import LAZY_TRACE, Classification, Decision, Outcome, TraceStep
 from exportctl.engine.relocation import (
     Moved,
     candidate_status,
@@ -56,20 +57,35 @@ from exportctl.engine.relocation import (
 from exportctl.engine.specially_designed import analyse
 from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts
 
-__all__ = ["classify", "classify_uncached"]
+__all__ = [
+    "classify",
+    "classify_keyed",
+    "classify_traced",
+    "classify_uncached",
+    "repeat_decision",
+]
 
 _Y_REF = re.compile(r"\b(\d[A-E]\d{3})\.y\b")
 _Y_THIS = re.compile(r"paragraph \.y of this (?:entry|ECCN)", re.IGNORECASE)
 Status = Literal["described", "not_described", "unknown"]
 
 
-@attrs.define
+@attrs.define(slots=True)
 class _Run:
-    """The mutable working state of one classification (never leaves this module)."""
+    """The mutable working state of one classification (never leaves this module).
+
+    ``tracing`` False is the fast mode: the same order of review, recording only what the
+    outcome needs (the rules fired, the questions, the warnings); every trace step is written
+    under ``if run.tracing``, and a rule that fires is recorded by :meth:`fire` whether or not
+    the step is traced, so both modes fire the same rules in the same order.
+    """
 
     facts: ItemFacts
     regs: Law
     rules: RuleSet
+    tracing: bool = True
+    #: Canonical JSON of the facts (what the decision id hashes with the item id).
+    facts_key: str = ""
     steps: list[TraceStep] = attrs.Factory(list)
     fired: list[str] = attrs.Factory(list)
     questions: list[str] = attrs.Factory(list)
@@ -83,10 +99,13 @@ class _Run:
         outcome: str,
         facts: dict[str, Any] | None = None,
         detail: str = "",
-        fired: bool = False,
     ) -> None:
+        """One trace step (tracing mode only: callers write ``if run.tracing:``)."""
         self.steps.append(TraceStep(rule, outcome, facts or {}, detail))
-        if fired and rule not in self.fired:
+
+    def fire(self, rule: str) -> None:
+        """A rule that decided something (in both modes)."""
+        if rule not in self.fired:
             self.fired.append(rule)
 
     def ask(self, *fact_ids: str) -> None:
@@ -95,18 +114,23 @@ class _Run:
                 self.questions.append(fid)
 
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
+        law = self.regs
+        rules = self.rules
+        if not self.facts_key:
+            self.facts_key = _facts_key(self.facts)
         return Decision(
-            decision_id=_decision_id(self.facts, self.regs),
-            item_id=self.facts.item_id,
-            jurisdiction=outcome,
-            classification=classification,
-            trace=tuple(self.steps),
-            open_questions=tuple(self.rules.question(q) for q in self.questions),
-            rules_fired=tuple(self.fired),
-            as_of=self.regs.as_of,
-            law_id=self.regs.id,
-            ruleset=self.rules.id,
-            warnings=(*self.regs.warnings, *self.warnings),
+            decision_id(self.facts.item_id, self.facts_key, law.id, law.as_of),
+            self.facts.item_id,
+            outcome,
+            classification,
+            tuple(self.steps) if self.tracing else LAZY_TRACE,
+            tuple([rules.question(q) for q in self.questions]) if self.questions else (),
+            tuple(self.fired),
+            law.as_of,
+            law.id,
+            rules.id,
+            (*law.warnings, *self.warnings) if self.warnings else law.warnings,
+            retrace=None if self.tracing else partial(_trace_of, self.facts, law),
         )
 
 
@@ -114,7 +138,9 @@ def _law(law: Law, ruleset: RuleSet | None) -> Law:
     return law if ruleset is None else law.with_ruleset(ruleset)
 
 
-def classify(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
+def classify(
+    facts: ItemFacts, law: Law, ruleset: RuleSet | None = None, *, trace: bool = False
+) -> Decision:
     """Decide jurisdiction and classification for one item under ``law``; the trace says why.
 
     ``ruleset`` (optional) decides under another classification rule set: the same as
@@ -125,35 +151,77 @@ def classify(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Deci
     item id and the decision id differ.  :func:`classify_uncached` decides without that memo
     (for tests about the engine itself: the same facts twice must be decided twice);
     ``EXPORTCTL_NO_MEMO=1`` in the environment turns it off for a whole process.
+
+    The decision is made in the fast mode: its :attr:`~Decision.trace` is computed when first
+    read, by running the order of review again in tracing mode on the same facts and law (the
+    same steps an eager run gives).  ``trace=True`` builds the trace at once instead (for output
+    that prints every trace: one run rather than two); nothing else differs.
     """
-    regs = _law(law, ruleset)
-    if not _MEMO_ON:
-        return _decide(facts, regs)
-    key = (
-        facts.item_kind,
-        facts.usml_candidates,
-        facts.eccn_candidates,
-        facts.cj_jurisdiction,
-        facts.cj_classification,
-        facts.cj_reference,
-        facts.ccats_classification,
-        frozenset(facts.answers.items()),
-        regs.as_of,
-        regs.id,
-    )
-    memo = _MEMO.get(key)
+    return classify_keyed(facts, law if ruleset is None else law.with_ruleset(ruleset), trace)[0]
+
+
+def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Decision, str]:
+    """:func:`classify`, with the canonical JSON of the facts its decision id hashes (what
+    :func:`repeat_decision` needs to give the same decision to another item)."""
+    if not _MEMO_ON or _MEMO_STATS.resting():
+        facts_key = _facts_key(facts)
+        return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
+    try:
+        key = (
+            facts.item_kind,
+            facts.usml_candidates,
+            facts.eccn_candidates,
+            facts.cj_jurisdiction,
+            facts.cj_classification,
+            facts.cj_reference,
+            facts.ccats_classification,
+            frozenset(facts.answers.items()) if facts.answers else None,
+            law.as_of,
+            law.id,
+        )
+        memo = _MEMO.get(key)
+    except TypeError:  # an answer that cannot be hashed (facts built in code): no memo
+        facts_key = _facts_key(facts)
+        return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
     if memo is None:
-        memo = (_decide(facts, regs), _facts_key(facts))
+        facts_key = _facts_key(facts)
+        core = _review(_Run(facts, law, law.ruleset, trace, facts_key))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
-        _MEMO[key] = memo
+            _MEMO_STATS.full()
+        _MEMO[key] = (core, facts_key)
+        return core, facts_key
+    _MEMO_STATS.hits += 1
     core, facts_key = memo
+    if trace:
+        core.trace  # noqa: B018 - computed once, then shared by every repeat
     if core.item_id == facts.item_id:
-        return core
-    return attrs.evolve(
-        core,
-        item_id=facts.item_id,
-        decision_id=decision_id(facts.item_id, facts_key, regs.id, regs.as_of),
+        return core, facts_key
+    return repeat_decision(core, facts_key, facts.item_id, facts, law), facts_key
+
+
+def repeat_decision(
+    core: Decision, facts_key: str, item_id: str, facts: ItemFacts, law: Law
+) -> Decision:
+    """The decision ``core`` made, for an item with the same facts but for its id (and
+    description): the same outcome and trace (the trace reads only the facts in the key), under
+    ``item_id`` and its own decision id.  ``facts_key`` is the canonical JSON of the facts
+    (:func:`classify_keyed`); ``facts`` (any item's with those facts) computes the trace if it
+    is read and ``core``'s has not been."""
+    shared = core.trace_read  # the trace, once read, is every repeat's
+    return Decision(
+        decision_id(item_id, facts_key, law.id, law.as_of),
+        item_id,
+        core.jurisdiction,
+        core.classification,
+        core.trace if shared else LAZY_TRACE,
+        core.open_questions,
+        core.rules_fired,
+        core.as_of,
+        core.law_id,
+        core.ruleset,
+        core.warnings,
+        retrace=None if shared else partial(_trace_of, facts, law),
     )
 
 
@@ -162,18 +230,61 @@ def classify_uncached(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None
 
     Same result as :func:`classify` (a property test states it); use it where a test is about
     the engine — determinism, order independence — so that a second call cannot just return
-    the first call's object.  It neither reads nor fills the memo.
+    the first call's object.  It neither reads nor fills the memo.  Its trace is read lazily
+    too.
     """
-    return _decide(facts, _law(law, ruleset))
+    return _decide(facts, _law(law, ruleset), False)
 
 
-def _decide(facts: ItemFacts, law: Law) -> Decision:
-    run = _Run(facts, law, law.ruleset)
+def classify_traced(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
+    """The slow reference: the order of review in tracing mode, the trace built as it goes,
+    without the memo.  The same decision as :func:`classify` (tests compare the two, trace
+    included); for output that prints every trace anyway (a JSON record per item) it saves
+    running the order of review twice."""
+    return _decide(facts, _law(law, ruleset), True)
+
+
+def _decide(facts: ItemFacts, law: Law, tracing: bool) -> Decision:
+    return _review(_Run(facts, law, law.ruleset, tracing))
+
+
+def _review(run: _Run) -> Decision:
     _check_conflicts(run)
     _note_inapplicable_releases(run)
     return _itar(run) or _ear(run)
 
 
+def _trace_of(facts: ItemFacts, law: Law) -> tuple[TraceStep, ...]:
+    """The trace of a decision made in the fast mode: the same run, in tracing mode."""
+    return _decide(facts, law, True).trace
+
+
+class _MemoStats:
+    """Whether the memo pays: when it fills up with (almost) no repeat among its decisions,
+    it rests for a while (facts are then decided without looking there: the same decisions,
+    without the cost of keeping them), then tries again."""
+
+    __slots__ = ("hits", "rest")
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.rest = 0
+
+    def full(self) -> None:
+        if self.hits * 100 < _MEMO_SIZE:
+            self.rest = 4 * _MEMO_SIZE
+        self.hits = 0
+
+    def resting(self) -> bool:
+        if self.rest:
+            self.rest -= 1
+            return True
+        return False
+
+
+_MEMO_STATS = _MemoStats()
+#: Decisions (with the canonical JSON of their facts) by every fact but the item id and the
+#: description, the date and the law's id.
 _MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
 _MEMO_SIZE = 8192
 #: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
@@ -181,16 +292,47 @@ _MEMO_SIZE = 8192
 #: is never hidden behind a decision the memo kept from an earlier run).
 _MEMO_ON = not os.environ.get("EXPORTCTL_NO_MEMO")
 
+def _canonical_encoder() -> Any:
+    """canonical_json (:mod:`exportctl.core.provenance`) with its encoder built once: the same
+    text (sorted keys, no white space, no ASCII escapes, ``str`` for other values), without the
+    check for circular references the plain values of a decision never need."""
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # pragma: no cover - CPython has the C encoder
+        encode = json.JSONEncoder(
+            sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        ).encode
+        return encode
+    chunks = c_make_encoder(
+        None, str, json.encoder.encode_basestring, None, ":", ",", True, False, True
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_CANONICAL = _canonical_encoder()
+
 
 def _facts_key(facts: ItemFacts) -> str:
-    """Canonical JSON of the facts a decision depends on, besides the item id."""
-    return canonical_json(facts.known())
-
-
-def _decision_id(facts: ItemFacts, law: Law) -> str:
-    """Same facts, law and date: same id (a hash, stable across processes); another law (a
-    reform, another edition) or another date: another id."""
-    return decision_id(facts.item_id, _facts_key(facts), law.id, law.as_of)
+    """Canonical JSON of the facts a decision depends on, besides the item id: the same text as
+    ``canonical_json(facts.known())`` (a property test states it)."""
+    known: dict[str, Any] = {}
+    if facts.item_kind is not None:
+        known["item_kind"] = facts.item_kind
+    if facts.usml_candidates is not None:
+        known["usml_candidates"] = [str(v) for v in facts.usml_candidates]
+    if facts.eccn_candidates is not None:
+        known["eccn_candidates"] = [str(v) for v in facts.eccn_candidates]
+    if facts.cj_jurisdiction is not None:
+        known["cj_jurisdiction"] = facts.cj_jurisdiction
+    if facts.cj_classification is not None:
+        known["cj_classification"] = facts.cj_classification
+    if facts.cj_reference is not None:
+        known["cj_reference"] = facts.cj_reference
+    if facts.ccats_classification is not None:
+        known["ccats_classification"] = facts.ccats_classification
+    if facts.answers:
+        known.update(facts.answers)
+    result: str = _CANONICAL(known)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,33 +385,59 @@ def _note_inapplicable_releases(run: _Run) -> None:
     f = run.facts
     if f.item_kind is None:
         return
-    for regime in (run.rules.itar, run.rules.ear):
+    for regime, claimable in _claimable(run.rules):
         if f.item_kind in regime.release_kinds:
             continue
-        claimed = sorted(
-            {
-                t.fact
-                for r in regime.releases
-                for t in r.tests
-                if t.fact in run.rules.answer_facts
-                and not any(t.fact == c.fact for rule in regime.catch for c in rule.tests)
-                and f.answer(t.fact) is True
-            }
-        )
+        claimed = [fact for fact in claimable if f.answer(fact) is True]
         if claimed:
             detail = (
                 "paragraph (b) releases only a part, component, accessory, attachment, or "
                 f"software; not applied to an item of kind {f.item_kind}"
             )
-            run.step(
-                regime.release_id,
-                "not applicable",
-                {"item_kind": f.item_kind, **{k: True for k in claimed}},
-                detail,
-            )
+            if run.tracing:
+                run.step(
+                    regime.release_id,
+                    "not applicable",
+                    {"item_kind": f.item_kind, **{k: True for k in claimed}},
+                    detail,
+                )
             run.warnings.append(
                 f"{', '.join(claimed)} answered yes: {detail} [{regime.release_id}]"
             )
+
+
+_CLAIMABLE: dict[int, tuple[RuleSet, tuple[tuple[Any, tuple[str, ...]], ...]]] = {}
+
+
+def _claimable(rules: RuleSet) -> tuple[tuple[Any, tuple[str, ...]], ...]:
+    """For each regime of the rule set, the answers that claim a release of paragraph (b) and
+    are no catch test (sorted): what :func:`_note_inapplicable_releases` reads.  Worked out once
+    per rule set (kept with the rule set itself, so an id is never reused)."""
+    found = _CLAIMABLE.get(id(rules))
+    if found is None or found[0] is not rules:
+        per_regime = tuple(
+            (
+                regime,
+                tuple(
+                    sorted(
+                        {
+                            t.fact
+                            for r in regime.releases
+                            for t in r.tests
+                            if t.fact in rules.answer_facts
+                            and not any(
+                                t.fact == c.fact for rule in regime.catch for c in rule.tests
+                            )
+                        }
+                    )
+                ),
+            )
+            for regime in (rules.itar, rules.ear)
+        )
+        if len(_CLAIMABLE) >= 64:
+            _CLAIMABLE.clear()
+        found = _CLAIMABLE[id(rules)] = (rules, per_regime)
+    return found[1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,6 +458,16 @@ def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
             f"it does not describe an item (name the ECCN instead)",
         )
     return p
+
+
+@lru_cache(maxsize=8192)
+def _ref_order(ref: USMLRef) -> tuple[int, ...]:
+    return ref.sort_key()
+
+
+def _paragraph_order(p: USMLParagraph) -> tuple[int, ...]:
+    """The regulation's order of paragraphs (22 CFR 121.1 as printed)."""
+    return _ref_order(p.ref)
 
 
 def _usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
@@ -347,12 +525,13 @@ def _set_aside(run: _Run, cj_rule: str) -> None:
             else ""
         )
     )
-    run.step(
-        cj_rule,
-        "prevails",
-        {"cj_jurisdiction": f.cj_jurisdiction, **aside},
-        detail,
-    )
+    if run.tracing:
+        run.step(
+            cj_rule,
+            "prevails",
+            {"cj_jurisdiction": f.cj_jurisdiction, **aside},
+            detail,
+        )
     run.warnings.append(f"{detail} [{cj_rule}]")
 
 
@@ -370,36 +549,39 @@ def _itar(run: _Run) -> Decision | None:
         _set_aside(run, cj_rule)
     if f.cj_jurisdiction == "ITAR":
         if f.cj_classification is None:
-            run.step(
-                cj_rule,
-                "ITAR",
-                {"cj_jurisdiction": "ITAR", "cj_reference": f.cj_reference},
-                "the CJ determination decides jurisdiction; it names no USML paragraph",
-                fired=True,
-            )
+            if run.tracing:
+                run.step(
+                    cj_rule,
+                    "ITAR",
+                    {"cj_jurisdiction": "ITAR", "cj_reference": f.cj_reference},
+                    "the CJ determination decides jurisdiction; it names no USML paragraph",
+                )
+            run.fire(cj_rule)
             return run.decision("ITAR", None)
         p = _usml_paragraph(run, f.cj_classification, "cj_classification")
         relocated_cj(run, p)
-        run.step(
-            cj_rule,
-            "ITAR",
-            {
-                "cj_jurisdiction": "ITAR",
-                "cj_classification": p.designation,
-                "cj_reference": f.cj_reference,
-            },
-            "a commodity jurisdiction determination decides jurisdiction outright",
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                cj_rule,
+                "ITAR",
+                {
+                    "cj_jurisdiction": "ITAR",
+                    "cj_classification": p.designation,
+                    "cj_reference": f.cj_reference,
+                },
+                "a commodity jurisdiction determination decides jurisdiction outright",
+            )
+        run.fire(cj_rule)
         return run.decision("ITAR", _usml_classification(p, []))
     if f.cj_jurisdiction == "EAR":
-        run.step(
-            cj_rule,
-            "EAR",
-            {"cj_jurisdiction": "EAR", "cj_reference": f.cj_reference},
-            "the CJ determination found the item subject to the EAR; the USML is not reviewed",
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                cj_rule,
+                "EAR",
+                {"cj_jurisdiction": "EAR", "cj_reference": f.cj_reference},
+                "the CJ determination found the item subject to the EAR; the USML is not reviewed",
+            )
+        run.fire(cj_rule)
         if f.item_kind in run.rules.itar.release_kinds:
             cj_release = next(
                 (
@@ -410,53 +592,62 @@ def _itar(run: _Run) -> Decision | None:
                 None,
             )
             if cj_release is not None:
-                run.step(
-                    cj_release.id,
-                    "releases",
-                    {"cj_jurisdiction": "EAR", "item_kind": f.item_kind},
-                    "subject to the EAR pursuant to a commodity jurisdiction determination: not "
-                    "'specially designed' for any USML paragraph",
-                    fired=True,
-                )
+                if run.tracing:
+                    run.step(
+                        cj_release.id,
+                        "releases",
+                        {"cj_jurisdiction": "EAR", "item_kind": f.item_kind},
+                        "subject to the EAR pursuant to a commodity jurisdiction determination: "
+                        "not 'specially designed' for any USML paragraph",
+                    )
+                run.fire(cj_release.id)
         return None
 
     if f.usml_candidates is None:
-        run.step(
-            "22 CFR 120.11(a)",
-            "unknown",
-            {"usml_candidates": None},
-            "which USML paragraphs may describe the item is not known",
-        )
+        if run.tracing:
+            run.step(
+                "22 CFR 120.11(a)",
+                "unknown",
+                {"usml_candidates": None},
+                "which USML paragraphs may describe the item is not known",
+            )
         run.ask("usml_candidates")
         return run.decision("undetermined", None)
     if not f.usml_candidates:
-        run.step(
-            "22 CFR 120.11(a)",
-            "not described",
-            {"usml_candidates": "none"},
-            "no USML paragraph describes the item",
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                "22 CFR 120.11(a)",
+                "not described",
+                {"usml_candidates": "none"},
+                "no USML paragraph describes the item",
+            )
+        run.fire("22 CFR 120.11(a)")
         return None
 
     # Candidates in the regulation's own order: the outcome never depends on how they were listed.
-    paragraphs = sorted(
-        {str(r): _usml_paragraph(run, r, "usml_candidates") for r in f.usml_candidates}.values(),
-        key=lambda p: p.ref.sort_key(),
-    )
+    if len(f.usml_candidates) == 1:
+        paragraphs = [_usml_paragraph(run, f.usml_candidates[0], "usml_candidates")]
+    else:
+        paragraphs = sorted(
+            {
+                str(r): _usml_paragraph(run, r, "usml_candidates") for r in f.usml_candidates
+            }.values(),
+            key=_paragraph_order,
+        )
     status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
         if any(status[p.designation] == "unknown" for p in paragraphs):
             return run.decision("undetermined", None)
-        run.step(
-            "22 CFR 120.11(a)",
-            "not described",
-            {"usml_candidates": [p.designation for p in paragraphs]},
-            "none of the candidate USML paragraphs describes the item" + moved_note(run.moved),
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                "22 CFR 120.11(a)",
+                "not described",
+                {"usml_candidates": [p.designation for p in paragraphs]},
+                "none of the candidate USML paragraphs describes the item" + moved_note(run.moved),
+            )
+        run.fire("22 CFR 120.11(a)")
         return None
     # 120.11(b)(2): an enumerated entry rather than a "specially designed" catch-all.
     for group in (
@@ -473,13 +664,17 @@ def _itar(run: _Run) -> Decision | None:
         chosen = [p for p in group if status[p.designation] == "described"]
         if chosen:
             if len(described) > 1:
-                run.step(
-                    "22 CFR 120.11(b)(2)",
-                    "enumerated entry preferred" if not chosen[0].is_catch_all else "classified",
-                    {"described_in": [p.designation for p in described]},
-                    f"classified in {chosen[0].designation}",
-                    fired=not chosen[0].is_catch_all,
-                )
+                if run.tracing:
+                    run.step(
+                        "22 CFR 120.11(b)(2)",
+                        "enumerated entry preferred"
+                        if not chosen[0].is_catch_all
+                        else "classified",
+                        {"described_in": [p.designation for p in described]},
+                        f"classified in {chosen[0].designation}",
+                    )
+                if not chosen[0].is_catch_all:
+                    run.fire("22 CFR 120.11(b)(2)")
             return run.decision("ITAR", _usml_classification(chosen[0], described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
@@ -504,13 +699,14 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
         )
     scope = p.specially_designed_scope
     if scope == "parts" and f.item_kind is None:
-        run.step(
-            "22 CFR 120.11(b)(1)",
-            "unknown",
-            {"usml_candidate": p.designation, "item_kind": None},
-            f"{p.designation} enumerates an item and reaches its parts by 'specially designed': "
-            f"the kind of item decides which applies",
-        )
+        if run.tracing:
+            run.step(
+                "22 CFR 120.11(b)(1)",
+                "unknown",
+                {"usml_candidate": p.designation, "item_kind": None},
+                f"{p.designation} enumerates an item and reaches its parts by 'specially "
+                f"designed': the kind of item decides which applies",
+            )
         run.ask("item_kind")
         return "unknown"
     enumerated = (
@@ -520,33 +716,37 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
         or (scope == "parts" and f.item_kind not in run.rules.itar.release_kinds)
     )
     if enumerated:
-        run.step(
-            "22 CFR 120.11(a)(1)",
-            "described",
-            {"usml_candidate": p.designation, "item_kind": f.item_kind},
-            f"{p.designation} describes the item without 'specially designed'",
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                "22 CFR 120.11(a)(1)",
+                "described",
+                {"usml_candidate": p.designation, "item_kind": f.item_kind},
+                f"{p.designation} describes the item without 'specially designed'",
+            )
+        run.fire("22 CFR 120.11(a)(1)")
         return "described"
-    run.step(
-        "22 CFR 120.11(b)(1)",
-        "specially designed analysis",
-        {"usml_candidate": p.designation},
-        f"{p.designation} uses 'specially designed' as a control parameter"
-        + (" for the parts it reaches" if scope == "parts" else ""),
-    )
-    result = analyse(run.rules.itar, f, p.designation)
+    if run.tracing:
+        run.step(
+            "22 CFR 120.11(b)(1)",
+            "specially designed analysis",
+            {"usml_candidate": p.designation},
+            f"{p.designation} uses 'specially designed' as a control parameter"
+            + (" for the parts it reaches" if scope == "parts" else ""),
+        )
+    result = analyse(run.rules.itar, f, p.designation, run.tracing)
     run.steps.extend(result.steps)
-    run.fired.extend(r for r in result.fired if r not in run.fired)
+    for r in result.fired:
+        run.fire(r)
     if result.status == "specially_designed":
         rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
-        run.step(
-            rule,
-            "described",
-            {"usml_candidate": p.designation},
-            f"caught and not released: described in {p.designation}",
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                rule,
+                "described",
+                {"usml_candidate": p.designation},
+                f"caught and not released: described in {p.designation}",
+            )
+        run.fire(rule)
         return "described"
     if result.status == "not_specially_designed":
         return "not_described"
@@ -597,7 +797,7 @@ def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
     return entry, _control_text(entry, ref)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _control_text(entry: ECCN, ref: ECCNRef) -> str:
     texts = [entry.heading]
     for depth in range(1, len(ref.path) + 1):
@@ -606,6 +806,13 @@ def _control_text(entry: ECCN, ref: ECCNRef) -> str:
         except UnknownReference:
             continue
     return "\n".join(texts)
+
+
+@lru_cache(maxsize=65536)
+def _text_scope(text: str) -> Literal["none", "parts", "item"]:
+    """:func:`~exportctl.corpus.text.specially_designed_scope`, kept for every control text
+    of the CCL (a screen of distinct items reads more texts than that function keeps)."""
+    return specially_designed_scope(text)
 
 
 @lru_cache(maxsize=4096)
@@ -632,8 +839,13 @@ def _ear_classification(entry: ECCN, ref: ECCNRef, others: list[ECCNRef]) -> Cla
 
 
 def _ear99(run: _Run, rule: str, detail: str, facts: dict[str, Any]) -> Decision:
-    run.step(rule, "EAR99", facts, detail, fired=True)
-    return run.decision("EAR", Classification("EAR99", "EAR99", "15 CFR 734.3(c)"))
+    if run.tracing:
+        run.step(rule, "EAR99", facts, detail)
+    run.fire(rule)
+    return run.decision("EAR", _EAR99)
+
+
+_EAR99 = Classification("EAR99", "EAR99", "15 CFR 734.3(c)")
 
 
 def _determined(run: _Run, text: str, field: str, rule: str) -> Decision:
@@ -645,7 +857,9 @@ def _determined(run: _Run, text: str, field: str, rule: str) -> Decision:
     except ReferenceSyntaxError as exc:
         raise FactError(field, f"{exc}; or EAR99") from exc
     entry, _ = _eccn(run, ref, field)
-    run.step(rule, "classified", {field: str(ref)}, "the determination names the ECCN", fired=True)
+    if run.tracing:
+        run.step(rule, "classified", {field: str(ref)}, "the determination names the ECCN")
+    run.fire(rule)
     return run.decision("EAR", _ear_classification(entry, ref, []))
 
 
@@ -659,30 +873,33 @@ def _ear(run: _Run) -> Decision:
         excluded = f.answer(ear.subject_fact) if ear.subject_fact else None
         excluded = subject_answer(run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)")
         if excluded is None:
-            run.step(
-                ear.subject_id or "15 CFR 734.3(b)",
-                "unknown",
-                {ear.subject_fact or "": None},
-                "whether the item is subject to the EAR at all is not known",
-            )
+            if run.tracing:
+                run.step(
+                    ear.subject_id or "15 CFR 734.3(b)",
+                    "unknown",
+                    {ear.subject_fact or "": None},
+                    "whether the item is subject to the EAR at all is not known",
+                )
             run.ask(ear.subject_fact or "")
             return run.decision("undetermined", None)
         if excluded:
-            run.step(
-                ear.subject_id or "",
-                "not subject to the EAR",
-                {ear.subject_fact or "": True},
-                "neither on the USML nor subject to the EAR",
-                fired=True,
-            )
+            if run.tracing:
+                run.step(
+                    ear.subject_id or "",
+                    "not subject to the EAR",
+                    {ear.subject_fact or "": True},
+                    "neither on the USML nor subject to the EAR",
+                )
+            run.fire(ear.subject_id or "")
             return run.decision("not_subject", None)
-        run.step(
-            "15 CFR 734.3(a)",
-            "subject to the EAR",
-            {ear.subject_fact or "": False},
-            "not described on the USML and not excluded by § 734.3(b)",
-            fired=True,
-        )
+        if run.tracing:
+            run.step(
+                "15 CFR 734.3(a)",
+                "subject to the EAR",
+                {ear.subject_fact or "": False},
+                "not described on the USML and not excluded by § 734.3(b)",
+            )
+        run.fire("15 CFR 734.3(a)")
     if f.ccats_classification is not None:
         return _determined(
             run, f.ccats_classification, "ccats_classification", ear.determination_id
@@ -690,12 +907,13 @@ def _ear(run: _Run) -> Decision:
     # Steps 3-6 of Supp. No. 4 to part 774, in the rule set's order.
     step3, step4, step5, step6 = [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
     if f.eccn_candidates is None:
-        run.step(
-            step3,
-            "unknown",
-            {"eccn_candidates": None},
-            "which ECCN paragraphs may describe the item is not known",
-        )
+        if run.tracing:
+            run.step(
+                step3,
+                "unknown",
+                {"eccn_candidates": None},
+                "which ECCN paragraphs may describe the item is not known",
+            )
         run.ask("eccn_candidates")
         return run.decision("EAR", None)
     targets = moved_targets(run, run.moved)
@@ -725,13 +943,15 @@ def _ear(run: _Run) -> Decision:
     for ref, entry, status in results["4"]:
         excluded_by = sorted(_excluded_y(entry, ref) & described_y)
         if status == "described" and excluded_by:
-            run.step(
-                step4,
-                "set aside",
-                {"eccn_candidate": str(ref)},
-                f"{ref} excludes items specified in {', '.join(e + '.y' for e in excluded_by)}",
-                fired=True,
-            )
+            if run.tracing:
+                run.step(
+                    step4,
+                    "set aside",
+                    {"eccn_candidate": str(ref)},
+                    f"{ref} excludes items specified in "
+                    f"{', '.join(e + '.y' for e in excluded_by)}",
+                )
+            run.fire(step4)
             continue
         kept4.append((ref, entry, status))
     results["4"] = kept4
@@ -741,26 +961,29 @@ def _ear(run: _Run) -> Decision:
         pending = [r for r, _, s in results[tier] if s == "unknown"]
         if described and not pending:
             ref, entry = described[0]
-            run.step(
-                rule_for[tier],
-                "classified",
-                {"eccn": str(ref)},
-                {
-                    "3": "a 600-series/9x515 paragraph other than a catch-all trumps other ECCNs",
-                    "4": "caught by the 600-series/9x515 catch-all and not released",
-                    "5": "described in an ECCN outside the 600 series and 9x515",
-                    "y": "described in a .y paragraph and not elsewhere on the CCL",
-                }[tier],
-                fired=True,
-            )
+            if run.tracing:
+                run.step(
+                    rule_for[tier],
+                    "classified",
+                    {"eccn": str(ref)},
+                    {
+                        "3": "a 600-series/9x515 paragraph other than a catch-all trumps other "
+                        "ECCNs",
+                        "4": "caught by the 600-series/9x515 catch-all and not released",
+                        "5": "described in an ECCN outside the 600 series and 9x515",
+                        "y": "described in a .y paragraph and not elsewhere on the CCL",
+                    }[tier],
+                )
+            run.fire(rule_for[tier])
             return run.decision("EAR", _ear_classification(entry, ref, [r for r, _ in described]))
         if described or pending:
-            run.step(
-                rule_for[tier],
-                "open",
-                {"pending": [str(r) for r in pending]},
-                "the classification waits for the open questions on these paragraphs",
-            )
+            if run.tracing:
+                run.step(
+                    rule_for[tier],
+                    "open",
+                    {"pending": [str(r) for r in pending]},
+                    "the classification waits for the open questions on these paragraphs",
+                )
             return run.decision("EAR", None)
     return _ear99(
         run,
@@ -773,44 +996,49 @@ def _ear(run: _Run) -> Decision:
 def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
     # In a technology (E) paragraph, "specially designed" qualifies the commodities the
     # technology is for, not the technology: the paragraph is read as enumerated.
-    scope = "none" if ref.product_group == "E" else specially_designed_scope(text)
+    scope = "none" if ref.product_group == "E" else _text_scope(text)
     kind = run.facts.item_kind
     if scope == "parts" and kind is None:
-        run.step(
-            rule,
-            "unknown",
-            {"eccn_candidate": str(ref), "item_kind": None},
-            f"{ref} reaches the parts of what it describes by 'specially designed': the kind of "
-            f"item decides which applies",
-        )
+        if run.tracing:
+            run.step(
+                rule,
+                "unknown",
+                {"eccn_candidate": str(ref), "item_kind": None},
+                f"{ref} reaches the parts of what it describes by 'specially designed': the "
+                f"kind of item decides which applies",
+            )
         run.ask("item_kind")
         return "unknown"
     if scope == "none" or (scope == "parts" and kind not in run.rules.ear.release_kinds):
+        if run.tracing:
+            run.step(
+                rule,
+                "described",
+                {"eccn_candidate": str(ref), "item_kind": kind},
+                f"{ref} describes the item without 'specially designed'",
+            )
+        return "described"
+    if run.tracing:
         run.step(
             rule,
-            "described",
-            {"eccn_candidate": str(ref), "item_kind": kind},
-            f"{ref} describes the item without 'specially designed'",
+            "specially designed analysis",
+            {"eccn_candidate": str(ref)},
+            f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
         )
-        return "described"
-    run.step(
-        rule,
-        "specially designed analysis",
-        {"eccn_candidate": str(ref)},
-        f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
-    )
-    result = analyse(run.rules.ear, run.facts, str(ref))
+    result = analyse(run.rules.ear, run.facts, str(ref), run.tracing)
     run.steps.extend(result.steps)
-    run.fired.extend(r for r in result.fired if r not in run.fired)
+    for r in result.fired:
+        run.fire(r)
     if result.status == "specially_designed":
         return "described"
     if result.status == "not_specially_designed":
-        run.step(
-            rule,
-            "not described",
-            {"eccn_candidate": str(ref)},
-            f"not 'specially designed' for {ref}: not within its scope",
-        )
+        if run.tracing:
+            run.step(
+                rule,
+                "not described",
+                {"eccn_candidate": str(ref)},
+                f"not 'specially designed' for {ref}: not within its scope",
+            )
         return "not_described"
     run.ask(*result.missing)
     return "unknown"

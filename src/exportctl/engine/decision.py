@@ -4,18 +4,27 @@ A decision is frozen and JSON-serialisable (:func:`exportctl.core.jsonable.to_js
 ``decision_id`` is a hash of the facts, the law's id (its content: editions, data, rule set,
 reforms) and the date, so the same facts under the same law and date always give the same record
 (and the same id), and a decision made under another law never shares an id with it.
+
+The trace is computed when it is read.  :func:`exportctl.classify` decides in a fast mode that
+records only what the outcome needs (jurisdiction, classification, open questions, rules fired,
+warnings); the first read of :attr:`Decision.trace` runs the same order of review again in
+tracing mode on the same facts and law — deterministic, so the trace is the one an eager run
+gives — and keeps it.  Equality, hashing, ``repr``, pickling and
+:func:`~exportctl.core.jsonable.to_jsonable` read the trace like any field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
 
 from exportctl.core.facts import Question
+from exportctl.core.jsonable import to_jsonable
 
-__all__ = ["Classification", "Decision", "Outcome", "TraceStep"]
+__all__ = ["Classification", "Decision", "Outcome", "TraceStep", "jsonable"]
 
 Outcome = Literal["ITAR", "EAR", "not_subject", "undetermined"]
 
@@ -43,8 +52,27 @@ class Classification:
     also_described_in: tuple[str, ...] = ()
 
 
+class _Lazy:
+    """The trace of a decision not read yet (see :attr:`Decision.trace`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<trace not read yet>"
+
+
+#: Passed as ``trace`` with a ``retrace`` function: the trace is computed when first read.
+LAZY_TRACE: Any = _Lazy()
+
+
 @attrs.frozen
 class Decision:
+    """The outcome for one item, and why.
+
+    ``retrace`` (not part of the record: no equality, no output) computes the trace when the
+    decision was made without it (``trace=LAZY_TRACE``); it is dropped once the trace is read.
+    """
+
     decision_id: str
     item_id: str
     jurisdiction: Outcome
@@ -56,6 +84,24 @@ class Decision:
     law_id: str
     ruleset: str
     warnings: tuple[str, ...] = ()
+    retrace: Callable[[], tuple[TraceStep, ...]] | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its trace (read now), without the function that computes it."""
+        state = {f.name: getattr(self, f.name) for f in attrs.fields(Decision)}
+        state["retrace"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def trace_read(self) -> bool:
+        """Whether the trace has been computed (it is, once anything reads it)."""
+        return _TRACE_SLOT.__get__(self, Decision) is not LAZY_TRACE
 
     def to_dict(self) -> dict[str, Any]:
         """The record as plain JSON values (fast path; same content as ``to_jsonable``)."""
@@ -115,3 +161,59 @@ class Decision:
         if self.open_questions:
             return f"{self.jurisdiction}: {len(self.open_questions)} question(s) open"
         return self.jurisdiction
+
+
+# ``Decision.trace`` reads its slot, and computes the trace there the first time when the decision
+# was made without it.  Every reader (attribute access, attrs' eq/hash/repr/evolve, to_jsonable,
+# pickling) goes through this property, so a lazy trace is never seen as such.
+_TRACE_SLOT: Any = Decision.__dict__["trace"]
+_RETRACE_SLOT: Any = Decision.__dict__["retrace"]
+
+
+def _get_trace(self: Decision) -> tuple[TraceStep, ...]:
+    steps: Any = _TRACE_SLOT.__get__(self, Decision)
+    if steps is LAZY_TRACE:
+        retrace = _RETRACE_SLOT.__get__(self, Decision)
+        if retrace is None:  # pragma: no cover - a lazy trace always comes with its function
+            raise RuntimeError("a decision made without its trace has no way to compute it")
+        steps = retrace()
+        _TRACE_SLOT.__set__(self, steps)
+        _RETRACE_SLOT.__set__(self, None)
+    result: tuple[TraceStep, ...] = steps
+    return result
+
+
+def _set_trace(self: Decision, value: tuple[TraceStep, ...]) -> None:
+    _TRACE_SLOT.__set__(self, value)
+
+
+setattr(Decision, "trace", property(_get_trace, _set_trace, doc="Every step, with its rule."))  # noqa: B010
+
+
+# --------------------------------------------------------------------------------------------
+# Records as plain JSON values
+
+_PLAIN = (str, int, bool, float, type(None))
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def jsonable(value: Any) -> Any:
+    """:func:`~exportctl.core.jsonable.to_jsonable`: the same values (a test compares them),
+    with text, numbers, lists, tuples, dicts and the fields of attrs classes walked directly
+    (the field list of a class is read once); anything else goes to ``to_jsonable`` itself."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple or kind is list:
+        return [jsonable(v) for v in value]
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        if getattr(kind, "as_string", False) or not attrs.has(kind):
+            return to_jsonable(value)
+        fields = tuple(
+            (f.name, f.name.lstrip("_")) for f in attrs.fields(kind) if f.repr is not False
+        )
+        _FIELDS[kind] = fields
+    return {key: jsonable(getattr(value, name)) for name, key in fields}

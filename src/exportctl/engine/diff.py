@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from typing import Any, Literal
 
 import attrs
@@ -34,6 +35,7 @@ from exportctl.corpus.references import parse_usml
 from exportctl.corpus.supplements import Supplement
 from exportctl.engine.batch import (
     AuthorizeResult,
+    BatchRun,
     RawRow,
     ScreenResult,
     authorize_transfers,
@@ -71,6 +73,11 @@ class DiffRow:
     why: tuple[str, ...]
     from_law_id: str
     to_law_id: str
+
+    def tally(self) -> DiffRow:
+        """What a summary and a report read of this row, for a row decided in a worker process:
+        the row itself when it changed (the report shows it), else without its two results."""
+        return self if self.changed else attrs.evolve(self, before=None, after=None)
 
     @property
     def from_decision(self) -> Any:
@@ -196,9 +203,16 @@ def _sides(
 
 def diff_items(
     records: Iterable[Record | RawRow], before: Law, after: Law, *, csv_form: bool
-) -> Iterator[DiffRow]:
+) -> BatchRun[DiffRow]:
     """Each item record screened under ``before`` and under ``after`` (each law's own rule set),
-    one :class:`DiffRow` per record, in order, streaming."""
+    one :class:`DiffRow` per record, in order, streaming (a :class:`BatchRun`: ``--jobs`` may
+    decide chunks of the records in worker processes)."""
+    return BatchRun(partial(_diff_items, before=before, after=after, csv_form=csv_form), records)
+
+
+def _diff_items(
+    records: Iterable[Record | RawRow], *, before: Law, after: Law, csv_form: bool
+) -> Iterator[DiffRow]:
     first, second = _sides(records)
     left = screen(first, before, before.ruleset, csv_form=csv_form)
     right = screen(second, after, after.ruleset, csv_form=csv_form)
@@ -314,9 +328,18 @@ def _transfer_refs(raw: Mapping[str, Any] | None) -> list[str]:
 
 def diff_transfers(
     records: Iterable[Record | RawRow], before: Law, after: Law, *, csv_form: bool
-) -> Iterator[DiffRow]:
+) -> BatchRun[DiffRow]:
     """Each transfer record authorized under ``before`` and under ``after``, one
-    :class:`DiffRow` per record, in order, streaming."""
+    :class:`DiffRow` per record, in order, streaming (a :class:`BatchRun`, as
+    :func:`diff_items`)."""
+    return BatchRun(
+        partial(_diff_transfers, before=before, after=after, csv_form=csv_form), records
+    )
+
+
+def _diff_transfers(
+    records: Iterable[Record | RawRow], *, before: Law, after: Law, csv_form: bool
+) -> Iterator[DiffRow]:
     first, second = _sides(records)
     moves = bool(after.relocations) or bool(before.relocations)
     if moves:

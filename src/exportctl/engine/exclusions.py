@@ -28,10 +28,9 @@ from exportctl.inputs.transfers import (
     TRANSFER_KINDS,
     Transfer,
     precise_paragraphs,
-    reference_within,
 )
 
-__all__ = ["RowMatch", "match_row", "match_rows"]
+__all__ = ["RowMatch", "applicable_matches", "match_row", "match_rows"]
 
 Tri = bool | None
 
@@ -48,9 +47,22 @@ class RowMatch:
 
 
 def _within_any(refs: tuple[USMLRef, ...], targets: tuple[USMLRef, ...]) -> Tri:
-    """Is any of ``refs`` within any of ``targets`` (three-valued)?"""
-    values = {reference_within(r, t) for r in refs for t in targets}
-    return True if True in values else None if None in values else False
+    """Is any of ``refs`` within any of ``targets`` (three-valued)?  True when one is
+    (:func:`~exportctl.inputs.transfers.reference_within` holds), else unknown when one may be
+    (a target lies beneath the reference), else False.  (The comparison of
+    ``reference_within`` written out: this is read for every row a transfer may touch.)"""
+    unknown = False
+    for r in refs:
+        category, path = r.category, r.path
+        for t in targets:
+            if t.category != category:
+                continue
+            below = t.path
+            if path[: len(below)] == below:
+                return True
+            if below[: len(path)] == path:
+                unknown = True
+    return None if unknown else False
 
 
 def _subjects(transfer: Transfer) -> tuple[tuple[USMLRef, ...] | None, str]:
@@ -260,3 +272,98 @@ def match_rows(
     """Every row (of one exemption's column, for Supp. No. 1) read against the transfer."""
     rows = [r for r in supplement.rows if column is None or column in r.excluded_from]
     return tuple(match_row(r, transfer, usml) for r in rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Only the rows that can apply
+
+
+@attrs.frozen(eq=False)
+class _Index:
+    """The rows of a supplement (of one exemption's column), in order, by the branches of the
+    USML their columns reach.  A row whose column names no paragraph of a transfer's category,
+    or only paragraphs under another top-level paragraph of it (``XI(c)`` for ``XI(a)(3)``), is
+    outside it (:func:`match_row`: "outside the row's USML column") and catches nothing."""
+
+    rows: tuple[ExclusionRow, ...]
+    #: Rows naming the category, or any paragraph in it (for a reference to a category).
+    by_category: dict[str, tuple[ExclusionRow, ...]]
+    #: Rows naming the category itself, or a paragraph under one top-level paragraph.
+    by_branch: dict[tuple[str, str], tuple[ExclusionRow, ...]]
+    #: Rows naming the category itself (for a top-level paragraph no row names).
+    whole_category: dict[str, tuple[ExclusionRow, ...]]
+
+    def rows_for(self, ref: USMLRef) -> tuple[ExclusionRow, ...]:
+        if not ref.path:
+            return self.by_category.get(ref.category, ())
+        found = self.by_branch.get((ref.category, ref.path[0]))
+        return found if found is not None else self.whole_category.get(ref.category, ())
+
+
+_INDEXES: dict[tuple[int, str | None], tuple[Supplement, _Index]] = {}
+
+
+def _index(supplement: Supplement, column: str | None) -> _Index:
+    key = (id(supplement), column)
+    found = _INDEXES.get(key)
+    if found is None or found[0] is not supplement:
+        rows = tuple(r for r in supplement.rows if column is None or column in r.excluded_from)
+        categories = sorted({ref.category for r in rows for ref in r.usml_refs})
+        branches = sorted(
+            {(ref.category, ref.path[0]) for r in rows for ref in r.usml_refs if ref.path}
+        )
+        index = _Index(
+            rows,
+            {
+                c: tuple(r for r in rows if any(ref.category == c for ref in r.usml_refs))
+                for c in categories
+            },
+            {
+                (c, top): tuple(
+                    r
+                    for r in rows
+                    if any(
+                        ref.category == c and (not ref.path or ref.path[0] == top)
+                        for ref in r.usml_refs
+                    )
+                )
+                for c, top in branches
+            },
+            {
+                c: tuple(
+                    r
+                    for r in rows
+                    if any(ref.category == c and not ref.path for ref in r.usml_refs)
+                )
+                for c in categories
+            },
+        )
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        found = _INDEXES[key] = (supplement, index)
+    return found[1]
+
+
+def applicable_matches(
+    supplement: Supplement,
+    transfer: Transfer,
+    usml: UnitedStatesMunitionsList,
+    column: str | None = None,
+) -> tuple[RowMatch, ...]:
+    """The rows of :func:`match_rows` that catch the transfer or may (caught True or None), in
+    the supplement's order, each read as :func:`match_row` reads it: the others are not read.
+
+    A row can catch the transfer only when its USML column reaches the transfer's paragraph
+    (or one beneath it): the rows are indexed by the categories and top-level paragraphs their
+    columns name, and only those on the transfer's branch are read.  Without a USML
+    classification every row is open, and every row is read.
+    """
+    index = _index(supplement, column)
+    ref = transfer.usml_classification
+    rows = index.rows if ref is None else index.rows_for(ref)
+    out = []
+    for row in rows:
+        match = match_row(row, transfer, usml)
+        if match.caught is not False:
+            out.append(match)
+    return tuple(out)

@@ -60,6 +60,7 @@ Status = Literal["described", "not_described", "unknown"]
 class _Run(Protocol):
     regs: Law
     warnings: list[str]
+    tracing: bool
 
     def step(
         self,
@@ -67,8 +68,9 @@ class _Run(Protocol):
         outcome: str,
         facts: dict[str, Any] | None = ...,
         detail: str = ...,
-        fired: bool = ...,
     ) -> None: ...
+
+    def fire(self, rule: str) -> None: ...
 
 
 @attrs.frozen
@@ -106,13 +108,15 @@ def split_relocated(
             "not_described": "it does not describe the item",
             "unknown": f"whether it describes the item (and so {relocation.eccn}) is open",
         }[found]
-        run.step(
-            relocation.rule,
-            "moved to the CCL",
-            {"usml_candidate": p.designation, "eccn": relocation.eccn},
-            f"USML {p.designation} is off the USML (reform {relocation.reform}); {reading}",
-            fired=found == "described",
-        )
+        if run.tracing:
+            run.step(
+                relocation.rule,
+                "moved to the CCL",
+                {"usml_candidate": p.designation, "eccn": relocation.eccn},
+                f"USML {p.designation} is off the USML (reform {relocation.reform}); {reading}",
+            )
+        if found == "described":
+            run.fire(relocation.rule)
     return kept, moved
 
 
@@ -135,7 +139,8 @@ def subject_answer(run: _Run, moved: Iterable[Moved], excluded: Any, rule: str) 
         f"{names}, which the reform moved to the CCL: the answer may rest on § 734.3(b)(1) (items "
         "subject to the ITAR), which no longer holds; the item is read as subject to the EAR"
     )
-    run.step(rule, "not applied", {"excluded_by_734_3_b": True, "moved": names}, detail)
+    if run.tracing:
+        run.step(rule, "not applied", {"excluded_by_734_3_b": True, "moved": names}, detail)
     run.warnings.append(f"{detail} [{rule}]")
     return False
 

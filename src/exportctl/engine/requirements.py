@@ -30,7 +30,7 @@ import attrs
 from exportctl.core.results import Check, Status, combine
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
-from exportctl.engine.exclusions import RowMatch, match_rows
+from exportctl.engine.exclusions import RowMatch, applicable_matches, match_rows
 from exportctl.inputs.transfers import Transfer
 
 __all__ = [
@@ -124,6 +124,15 @@ class Context:
             self._rows[key] = match_rows(table, self.transfer, self.law.usml, column=column)
         return self._rows[key]
 
+    def catching_rows(self, supplement: str, column: str | None = None) -> tuple[RowMatch, ...]:
+        """The rows of :meth:`rows` that catch the transfer or may (caught True or None), read
+        alone: the rows that cannot apply are not read (:func:`applicable_matches`)."""
+        key = (f"{supplement}:catching", column)
+        if key not in self._rows:
+            table = {"etl": self.law.etl, "supp1": self.law.supp1}[supplement]
+            self._rows[key] = applicable_matches(table, self.transfer, self.law.usml, column)
+        return self._rows[key]
+
 
 RequirementTest = Callable[[RequirementSpec, Transfer, Law, Context], Check]
 
@@ -214,7 +223,7 @@ def _no_transit(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Ch
 def _not_on_supplement(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """No row of the supplement (the ETL, Supp. No. 1's column of the exemption) catches the
     article, data or service; a row that may catch it keeps the requirement open."""
-    matches = ctx.rows(req["supplement"], req.get("column"))
+    matches = ctx.catching_rows(req["supplement"], req.get("column"))
     caught = [m for m in matches if m.caught is True]
     unknown = [m for m in matches if m.caught is None]
     facts = {"usml_classification": str(t.usml_classification)}

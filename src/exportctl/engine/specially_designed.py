@@ -54,8 +54,13 @@ def _used(rule: SpeciallyDesignedRule, facts: ItemFacts) -> dict[str, object]:
     return {t.fact: facts.answer(t.fact) for t in rule.tests}
 
 
-def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDesignedResult:
-    """Is the item "specially designed" for ``paragraph`` under these catch and release rules?"""
+def analyse(
+    rules: RegimeRules, facts: ItemFacts, paragraph: str, tracing: bool = True
+) -> SpeciallyDesignedResult:
+    """Is the item "specially designed" for ``paragraph`` under these catch and release rules?
+
+    ``tracing`` False (the engine's fast mode) decides the same way and records no steps.
+    """
     kind = facts.item_kind
     if kind is None:
         step = TraceStep(
@@ -64,7 +69,7 @@ def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDe
             {"item_kind": None},
             f"the kind of item decides which catch and release paragraphs apply ({paragraph})",
         )
-        return SpeciallyDesignedResult("unknown", (step,), ("item_kind",), ())
+        return SpeciallyDesignedResult("unknown", (step,) if tracing else (), ("item_kind",), ())
     steps: list[TraceStep] = []
     missing: list[str] = []
 
@@ -75,23 +80,27 @@ def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDe
     if releases_apply:
         for rule in rules.releases:
             value, unknown = _evaluate(rule, facts)
-            outcome = {True: "releases", False: "does not release", None: "unknown"}[value]
-            release_steps.append(
-                TraceStep(
-                    rule.id,
-                    outcome,
-                    _used(rule, facts),
-                    f"release from 'specially designed' for {paragraph}",
+            if tracing:
+                outcome = {True: "releases", False: "does not release", None: "unknown"}[value]
+                release_steps.append(
+                    TraceStep(
+                        rule.id,
+                        outcome,
+                        _used(rule, facts),
+                        f"release from 'specially designed' for {paragraph}",
+                    )
                 )
-            )
             if value is True and released is None:
                 released = rule.id
+                if not tracing:
+                    break  # the steps after the first release are never kept
             for fact in unknown:
                 if fact not in release_unknown:
                     release_unknown.append(fact)
 
     if released is not None:
-        steps.extend(release_steps[: [s.rule for s in release_steps].index(released) + 1])
+        if tracing:
+            steps.extend(release_steps[: [s.rule for s in release_steps].index(released) + 1])
         return SpeciallyDesignedResult("not_specially_designed", tuple(steps), (), (released,))
 
     caught: bool | None = False
@@ -99,20 +108,24 @@ def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDe
     fired: list[str] = []
     for rule in rules.catch:
         if kind not in rule.kinds:
-            steps.append(
-                TraceStep(
-                    rule.id,
-                    "not applicable",
-                    {"item_kind": kind},
-                    f"paragraph applies to {', '.join(sorted(rule.kinds))}",
+            if tracing:
+                steps.append(
+                    TraceStep(
+                        rule.id,
+                        "not applicable",
+                        {"item_kind": kind},
+                        f"paragraph applies to {', '.join(sorted(rule.kinds))}",
+                    )
                 )
-            )
             continue
         value, unknown = _evaluate(rule, facts)
-        outcome = {True: "catches", False: "does not catch", None: "unknown"}[value]
-        steps.append(
-            TraceStep(rule.id, outcome, _used(rule, facts), f"'specially designed' for {paragraph}")
-        )
+        if tracing:
+            outcome = {True: "catches", False: "does not catch", None: "unknown"}[value]
+            steps.append(
+                TraceStep(
+                    rule.id, outcome, _used(rule, facts), f"'specially designed' for {paragraph}"
+                )
+            )
         if value is True:
             caught = True
             fired.append(rule.id)
@@ -129,15 +142,16 @@ def analyse(rules: RegimeRules, facts: ItemFacts, paragraph: str) -> SpeciallyDe
             tuple(r.id for r in rules.catch if kind in r.kinds),
         )
     if not releases_apply:
-        steps.append(
-            TraceStep(
-                rules.release_id,
-                "not applicable",
-                {"item_kind": kind},
-                "the releases of paragraph (b) apply only to a part, component, "
-                "accessory, attachment, or software",
+        if tracing:
+            steps.append(
+                TraceStep(
+                    rules.release_id,
+                    "not applicable",
+                    {"item_kind": kind},
+                    "the releases of paragraph (b) apply only to a part, component, "
+                    "accessory, attachment, or software",
+                )
             )
-        )
         if caught is None:
             return SpeciallyDesignedResult("unknown", tuple(steps), tuple(catch_unknown), ())
         return SpeciallyDesignedResult("specially_designed", tuple(steps), (), tuple(fired))

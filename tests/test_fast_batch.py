@@ -1,0 +1,413 @@
+"""Batch output is the same bytes on the fast path as on the slow one (issue 13).
+
+The slow reference here is the batch as it was before the fast path: every record read by the
+readers' own code, each row parsed and decided afresh in tracing mode (no memo, no fact
+patterns), each line written by the generic writers of cli/output.py (CsvWriter and csv_cell,
+json_text over to_jsonable).  The commands' output (``--jobs 1`` and ``--jobs 2``) must equal it
+byte for byte, on the example files, their JSON lines forms, generated distinct rows and
+repeated rows (with ids missing and descriptions changed).  Nothing here measures speed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tools import bench
+
+import exportctl
+from exportctl.cli import main
+from exportctl.cli.batch import (
+    csv_line,
+    fast_csv_cell,
+    fast_csv_rows,
+    json_text_fast,
+)
+from exportctl.cli.output import CsvWriter, csv_cell, json_text
+from exportctl.core.facts import ContradictoryFacts, FactError
+from exportctl.core.jsonable import to_jsonable
+from exportctl.engine import batch
+from exportctl.engine.authorize import authorize
+from exportctl.engine.classify import classify_traced
+from exportctl.inputs.items import facts_from_csv_row, facts_from_mapping
+from exportctl.inputs.readers import Record, read_csv_rows, read_jsonl_rows
+from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
+
+ROOT = Path(__file__).resolve().parents[1]
+DAYS = ("2025-06-01", "2026-01-15")
+
+
+# --- the slow reference ----------------------------------------------------------------------
+
+
+def _records(path: Path, kind: str, id_column: str) -> Iterator[Record]:
+    with path.open("rb") as fh:
+        data = fh.read()
+    reader = read_csv_rows if kind == "csv" else read_jsonl_rows
+    if kind == "csv":
+        yield from read_csv_rows(io.BytesIO(data), id_column=id_column)
+    else:
+        yield from reader(io.BytesIO(data), id_field=id_column)  # type: ignore[call-arg]
+
+
+def _error(rec: Record) -> dict[str, Any]:
+    return {"field": rec.error_field or "row", "error": batch._reason(rec)}
+
+
+def reference_screen(path: Path, kind: str, law: exportctl.Law) -> Iterator[batch.ScreenResult]:
+    rules = law.ruleset
+    for rec in _records(path, kind, "item_id"):
+        if rec.raw is None:
+            e = _error(rec)
+            yield batch.ScreenResult(rec.row, rec.item_id, "error", None, e["field"], e["error"])
+            continue
+        item_id = batch._item_id(rec.raw)
+        try:
+            parse = facts_from_csv_row if kind == "csv" else facts_from_mapping
+            decision = classify_traced(parse(rec.raw, rules), law)
+        except FactError as exc:
+            yield batch.ScreenResult(rec.row, item_id, "error", None, exc.field, str(exc))
+            continue
+        except ContradictoryFacts as exc:
+            yield batch._contradiction(rec.row, item_id, exc)
+            continue
+        yield batch.ScreenResult(rec.row, decision.item_id, batch._status(decision), decision)
+
+
+def reference_authorize(
+    path: Path, kind: str, law: exportctl.Law
+) -> Iterator[batch.AuthorizeResult]:
+    for rec in _records(path, kind, "transfer_id"):
+        if rec.raw is None:
+            e = _error(rec)
+            yield batch.AuthorizeResult(rec.row, rec.item_id, "error", None, e["field"], e["error"])
+            continue
+        transfer_id = batch._item_id(rec.raw, "transfer_id")
+        try:
+            if kind != "csv":
+                shape = batch.transfer_shape_error(rec.raw)
+                if shape is not None:
+                    raise shape
+            parse = transfer_from_csv_row if kind == "csv" else transfer_from_mapping
+            result = authorize(parse(rec.raw, law), law)
+        except FactError as exc:
+            yield batch.AuthorizeResult(rec.row, transfer_id, "error", None, exc.field, str(exc))
+            continue
+        except ContradictoryFacts as exc:
+            yield batch.AuthorizeResult(
+                rec.row,
+                transfer_id,
+                "error",
+                None,
+                ",".join(exc.facts),
+                f"contradictory facts: {exc.reason} [{exc.citation}]",
+            )
+            continue
+        yield batch.AuthorizeResult(rec.row, result.transfer_id, result.outcome, result)
+
+
+def reference_output(command: str, path: Path, kind: str, fmt: str, day: str) -> str:
+    law = exportctl.law(day)
+    out = io.StringIO()
+    writer = CsvWriter(out)
+    if command == "screen":
+        columns: tuple[str, ...] = batch.RESULT_COLUMNS
+        results: Iterator[Any] = reference_screen(path, kind, law)
+    else:
+        columns = batch.authorize_columns(law)
+        results = reference_authorize(path, kind, law)
+    if fmt == "csv":
+        writer.writerow(list(columns))
+    for result in results:
+        if command == "screen":
+            row = batch.result_row(result)
+            if result.decision is not None:
+                row["decision"] = result.decision.to_dict()
+        else:
+            row = batch.authorize_row(result, law)
+            if result.authorization is not None:
+                row["authorization"] = to_jsonable(result.authorization)
+        if fmt == "csv":
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
+        else:
+            out.write(json_text(row) + "\n")
+    return out.getvalue()
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("inputs")
+    files = {
+        "parts.csv": ROOT / "examples" / "parts_list.csv",
+        "transfers.csv": ROOT / "examples" / "transfers.csv",
+    }
+    bench.write_csv(tmp / "dparts.csv", bench.header_of(bench.PARTS), bench.distinct_parts(150))
+    bench.write_csv(
+        tmp / "dtransfers.csv", bench.header_of(bench.TRANSFERS), bench.distinct_transfers(80)
+    )
+    parts = list(bench.repeated(bench.example_rows(bench.PARTS), 120, "item_id"))
+    transfers = list(bench.repeated(bench.example_rows(bench.TRANSFERS), 60, "transfer_id"))
+    for rows, key in ((parts, "item_id"), (transfers, "transfer_id")):
+        for i in range(0, len(rows), 17):
+            rows[i][key] = ""  # the id is the parser's: a repeat without one is an error
+        for i in range(3, len(rows), 13):
+            rows[i]["description"] = f"another description {i}"
+    bench.write_csv(tmp / "rparts.csv", bench.header_of(bench.PARTS), parts)
+    bench.write_csv(tmp / "rtransfers.csv", bench.header_of(bench.TRANSFERS), transfers)
+    files.update({name: tmp / name for name in ("dparts.csv", "dtransfers.csv")})
+    files.update({name: tmp / name for name in ("rparts.csv", "rtransfers.csv")})
+    for name in list(files):
+        convert = bench.part_as_json if "parts" in name else bench.transfer_as_json
+        jsonl = tmp / name.replace(".csv", ".jsonl")
+        with jsonl.open("w", encoding="utf-8") as fh:
+            for row in bench.example_rows(files[name]):
+                fh.write(json.dumps(convert(row)) + "\n")
+        files[jsonl.name] = jsonl
+    return files
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+NAMES = ["parts", "dparts", "rparts", "transfers", "dtransfers", "rtransfers"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_batch_output_is_the_slow_paths_bytes(
+    inputs: dict[str, Path], name: str, kind: str, fmt: str
+) -> None:
+    command = "screen" if "parts" in name else "authorize"
+    path = inputs[f"{name}.{kind}"]
+    for day in DAYS:
+        _, out, _ = run(command, str(path), "--format", fmt, "--as-of", day, "--quiet", "-j", "1")
+        assert out == reference_output(command, path, kind, fmt, day)
+
+
+def test_batch_table_is_the_same_with_jobs(inputs: dict[str, Path]) -> None:
+    for name in ("rparts.csv", "dtransfers.csv"):
+        command = "screen" if "parts" in name else "authorize"
+        args = [command, str(inputs[name]), "--as-of", DAYS[1], "--quiet"]
+        assert run(*args, "-j", "1") == run(*args, "-j", "2")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Inputs of more than two chunks of 1,000 records (so that --jobs 2 starts workers)."""
+    tmp = tmp_path_factory.mktemp("big")
+    parts = list(bench.distinct_parts(1400, seed=3))
+    parts += list(bench.repeated(bench.example_rows(bench.PARTS), 900, "item_id"))
+    bench.write_csv(tmp / "parts.csv", bench.header_of(bench.PARTS), parts)
+    transfers = list(bench.distinct_transfers(1100, seed=3))
+    transfers += list(bench.repeated(bench.example_rows(bench.TRANSFERS), 1000, "transfer_id"))
+    bench.write_csv(tmp / "transfers.csv", bench.header_of(bench.TRANSFERS), transfers)
+    return {"screen": tmp / "parts.csv", "authorize": tmp / "transfers.csv"}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+@pytest.mark.parametrize("command", ["screen", "authorize"])
+def test_jobs_give_the_same_bytes_in_order(
+    big: dict[str, Path], command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pools: list[int] = []
+
+    class Counted(batch.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    formats = ("csv", "jsonl", "table") if command == "screen" else ("csv",)
+    for fmt in formats:
+        pools.clear()
+        args = [command, str(big[command]), "--format", fmt, "--as-of", DAYS[1]]
+        one = run(*args, "--jobs", "1")
+        assert pools == []  # one process
+        two = run(*args, "--jobs", "2")
+        assert pools == [2]  # two workers decided the rows
+        assert two == one  # the exit status, every byte of the output and the summary
+        if fmt == "csv":
+            assert len(one[1].splitlines()) == (2301 if command == "screen" else 2101)
+
+
+# --- the pieces ------------------------------------------------------------------------------
+
+
+def test_run_parallel_keeps_the_order_and_raises_at_the_chunk() -> None:
+    offset = 1000  # a closure: the forked workers inherit it
+
+    def work(chunk: list[int]) -> list[int]:
+        if 77 in chunk:
+            raise ValueError("seventy-seven")
+        return [n + offset for n in chunk]
+
+    got = [n for part in batch.run_parallel(range(70), work, 2, chunk_size=3) for n in part]
+    assert got == [n + offset for n in range(70)]
+    seen: list[int] = []
+    with pytest.raises(ValueError, match="seventy-seven"):
+        for part in batch.run_parallel(range(100), work, 2, chunk_size=5):
+            seen.extend(part)
+    assert seen == [n + offset for n in range(75)]  # every chunk before the failing one
+    assert list(batch.run_parallel([], work, 2)) == []
+    assert list(batch.run_parallel(range(4), work, 1, chunk_size=3)) == [[1000, 1001, 1002], [1003]]
+
+
+TEXT = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["=1+1", " -2", "@x", "\tA", "\r", "a\rb", "a,b", 'q"q', "\x7f", "\x9b[2J",
+                     "\udc80", "\u202e", "\u2028", "é", "yes", ""]),
+)
+VALUES = st.one_of(
+    TEXT, st.none(), st.booleans(), st.integers(), st.lists(TEXT, max_size=3),
+    st.floats(allow_nan=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(VALUES, min_size=1, max_size=6))
+def test_line_writers_write_the_generic_writers_text(cells: list[Any]) -> None:
+    buffer = io.StringIO()
+    CsvWriter(buffer).writerow([csv_cell(c) for c in cells])
+    assert csv_line([fast_csv_cell(c) for c in cells]) == buffer.getvalue()
+    record = {"cells": cells, "nested": {"x": cells[0], "t": tuple(cells)}}
+    assert json_text_fast(record) == json_text(record)
+
+
+CSV_TOKENS = [
+    b",", b'"', b'""', b"\n", b"\r", b"\r\n", b" ", b"A1", b"IV(h)(12)", b"none", b"yes",
+    b"\xe9", b"\xff", b"\xc3", b"\xe2\x80", b"\x00", b"=", b"\t", b"\xef\xbb\xbf", b"\xed\xa0\x80",
+]  # fmt: skip
+HEADERS = [b"item_id,description,x\n", b"item_id,b\r\n", b"", b"\xef\xbb\xbfitem_id,a\n",
+           b"\xff\xfei\x00d\x00", b"a,a\n", b"item_id,,x\n"]  # fmt: skip
+
+
+def _read(reader: Any, data: bytes) -> Any:
+    try:
+        return list(reader(io.BytesIO(data), id_column="item_id"))
+    except Exception as exc:  # the file-level errors must be the same too
+        return (type(exc), str(exc))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(HEADERS),
+    st.lists(st.one_of(st.sampled_from(CSV_TOKENS), st.binary(max_size=3)), max_size=40),
+)
+def test_fast_csv_reader_reads_what_the_reader_reads(header: bytes, tokens: list[bytes]) -> None:
+    data = header + b"".join(tokens)
+    assert _read(fast_csv_rows, data) == _read(read_csv_rows, data)
+
+
+def test_fast_csv_reader_on_a_long_cell() -> None:
+    data = b"item_id,a\nA1," + b"x" * 131_073 + b"\nA2,y\n"
+    assert _read(fast_csv_rows, data) == _read(read_csv_rows, data)
+
+
+# --- decide_rows -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["items", "transfers"])
+def test_decide_rows_gives_the_commands_lines(kind: str) -> None:
+    path = ROOT / "examples" / ("parts_list.csv" if kind == "items" else "transfers.csv")
+    command = "screen" if kind == "items" else "authorize"
+    law = exportctl.law(DAYS[1])
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for fmt in ("csv", "jsonl"):
+        _, out, _ = run(command, str(path), "--format", fmt, "--as-of", DAYS[1], "--quiet")
+        lines = out.splitlines(keepends=True)
+        body = lines[1:] if fmt == "csv" else lines
+        # Two partitions, numbered from their offsets: the same lines as one run.
+        half = len(rows) // 2
+        got = list(exportctl.decide_rows(rows[:half], law, kind=kind, fmt=fmt, csv_form=True))
+        got += exportctl.decide_rows(
+            rows[half:], law, kind=kind, fmt=fmt, csv_form=True, start=half + 1
+        )
+        assert got == body
+        records = list(exportctl.decide_rows(rows, law, kind=kind, csv_form=True))
+        if fmt == "jsonl":
+            assert [json_text_fast(r) + "\n" for r in records] == body
+
+
+def test_decide_rows_never_raises_for_a_row() -> None:
+    law = exportctl.law(DAYS[0])
+    out = list(exportctl.decide_rows([{"item_id": "A"}, "not a row", {}], law, fmt="row"))  # type: ignore[list-item]
+    assert [r["row"] for r in out] == [1, 2, 3]
+    assert out[0]["status"] == "undetermined"
+    assert out[1]["status"] == "error" and out[1]["error_field"] == "row"
+    assert out[2]["status"] == "error" and out[2]["error_field"] == "item_id"
+    with pytest.raises(ValueError, match="kind"):
+        list(exportctl.decide_rows([], law, kind="agreements"))  # type: ignore[arg-type]
+
+
+def test_tables_that_rest_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small tables, so that distinct rows fill them without a repeat (they rest) before the
+    # repeated rows come: the output does not depend on whether a pattern was looked up.
+    from exportctl.engine import classify
+
+    monkeypatch.setattr(batch._Patterns, "SIZE", 40)
+    monkeypatch.setattr(classify, "_MEMO_SIZE", 40)
+    monkeypatch.setattr(classify, "_MEMO_STATS", classify._MemoStats())
+    rows = list(bench.distinct_parts(120, seed=5))
+    rows += bench.repeated(bench.example_rows(bench.PARTS), 400, "item_id")
+    rows += bench.distinct_parts(60, seed=6)
+    bench.write_csv(tmp_path / "parts.csv", bench.header_of(bench.PARTS), rows)
+    transfers = list(bench.distinct_transfers(60, seed=5))
+    transfers += bench.repeated(bench.example_rows(bench.TRANSFERS), 300, "transfer_id")
+    bench.write_csv(tmp_path / "transfers.csv", bench.header_of(bench.TRANSFERS), transfers)
+    for command, name in (("screen", "parts.csv"), ("authorize", "transfers.csv")):
+        path = tmp_path / name
+        for fmt in ("csv", "jsonl"):
+            _, out, _ = run(command, str(path), "--format", fmt, "--as-of", DAYS[0], "-j", "1")
+            assert out == reference_output(command, path, "csv", fmt, DAYS[0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+@pytest.mark.parametrize(
+    ("source", "reform"), [("screen", "xix-engine-parts-to-ccl"), ("authorize", "etl-eliminated")]
+)
+def test_diff_jobs_give_the_same_bytes_and_report(
+    big: dict[str, Path],
+    source: str,
+    reform: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """exportctl diff under --jobs 2: the same rows, summary, transition matrix and HTML report
+    as one process (the report's changed rows come back from the workers)."""
+    pools: list[int] = []
+
+    class Counted(batch.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    outputs = []
+    for jobs in ("1", "2"):
+        html = tmp_path / f"report-{jobs}.html"
+        args = ["diff", str(big[source]), "--reform", reform, "--as-of", DAYS[1]]
+        code, out, err = run(*args, "--format", "csv", "--html", str(html), "--jobs", jobs)
+        outputs.append((code, out, err, html.read_text("utf-8")))
+    assert pools == [2]
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0][1].splitlines()) == (2301 if source == "screen" else 2101)
