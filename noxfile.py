@@ -73,10 +73,11 @@ def bench(session: nox.Session) -> None:
 
 #: The modules `nox -s mutants` mutates by default: the exemption and order-of-review rules.
 MUTATE = (
-    "src/exportctl/exemptions.py",
-    "src/exportctl/exclusions.py",
-    "src/exportctl/order_of_review.py",
-    "src/exportctl/specially_designed.py",
+    "src/exportctl/engine/exemptions.py",
+    "src/exportctl/engine/requirements.py",
+    "src/exportctl/engine/exclusions.py",
+    "src/exportctl/engine/classify.py",
+    "src/exportctl/engine/specially_designed.py",
 )
 #: The tests that read each module's rules (a mutant is killed when one of them fails).
 #: The example tests run for every mutant; the property tests (PROPERTY_TESTS) only with
@@ -87,6 +88,8 @@ _CLASSIFICATION_TESTS = (
     "tests/test_cases.py",
     "tests/test_definitions.py",
     "tests/test_specially_designed_text.py",
+    "tests/test_ccl_data_gaps.py",
+    "tests/itar/test_120_11_a_1_enumerated_article.py",
 )
 _EXEMPTION_TESTS = (
     "tests/test_aukus.py",
@@ -94,17 +97,21 @@ _EXEMPTION_TESTS = (
     "tests/test_data_supp1.py",
     "tests/test_cli_aukus.py",
     "tests/test_definitions.py",
+    "tests/itar/test_exemption_as_data.py",
+    "tests/itar/test_dod_exemptions.py",
 )
 MUTANT_TESTS = {
-    "order_of_review.py": _CLASSIFICATION_TESTS,
+    "classify.py": _CLASSIFICATION_TESTS,
     "specially_designed.py": _CLASSIFICATION_TESTS,
     "exemptions.py": _EXEMPTION_TESTS,
+    "requirements.py": _EXEMPTION_TESTS,
     "exclusions.py": _EXEMPTION_TESTS,
 }
 PROPERTY_TESTS = {
-    "order_of_review.py": ("tests/test_properties_classification.py",),
+    "classify.py": ("tests/test_properties_classification.py",),
     "specially_designed.py": ("tests/test_properties_classification.py",),
     "exemptions.py": ("tests/test_properties_aukus.py",),
+    "requirements.py": ("tests/test_properties_aukus.py",),
     "exclusions.py": ("tests/test_properties_aukus.py",),
 }
 MUTMUT = "mutmut==3.8.1"
@@ -115,7 +122,7 @@ def mutants(session: nox.Session) -> None:
     """Mutation testing with mutmut: how many deliberate changes to the rules the tests miss.
 
     ``nox -s mutants`` mutates the exemption and order-of-review modules (MUTATE);
-    ``nox -s mutants -- src/exportctl/order_of_review.py src/exportctl/specially_designed.py``
+    ``nox -s mutants -- src/exportctl/engine/classify.py src/exportctl/engine/specially_designed.py``
     mutates only those.  mutmut copies the project into ``mutants/`` and imports the package
     from there, so it runs in a scratch copy (under .nox/) where the package is not installed,
     only its dependencies.  Each mutant runs the example tests of its module (MUTANT_TESTS),
