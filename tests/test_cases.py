@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 
 import exportctl
+import exportctl.inputs.items
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = ROOT / "tests" / "cases" / "classification.json"

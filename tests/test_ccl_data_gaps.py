@@ -99,3 +99,18 @@ def test_the_build_reads_related_controls_from_the_2025_text(reference: Path) ->
     assert by_eccn["3A611"]["related_controls"].startswith(
         "(1) Electronic items that are enumerated in USML Category XI"
     )
+
+
+def test_a_classification_without_reasons_for_control_is_flagged() -> None:
+    # 4A611's heading sends its items to 3A611 and it has no Reason for Control line of its own:
+    # a determination naming it is kept, with a warning that no reasons are listed.
+    law = exportctl.law(NEW)
+    d = exportctl.classify(
+        exportctl.ItemFacts(item_id="P", cj_jurisdiction="EAR", cj_classification="4A611"), law
+    )
+    assert d.classification is not None and d.classification.reasons_for_control == ()
+    assert any("ECCN 4A611 lists no Reason for Control" in w for w in d.warnings)
+    e = exportctl.classify(
+        exportctl.ItemFacts(item_id="P", cj_jurisdiction="EAR", cj_classification="3A611.a"), law
+    )
+    assert not any("lists no Reason for Control" in w for w in e.warnings)

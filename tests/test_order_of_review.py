@@ -340,9 +340,15 @@ def test_a_ccl_classification_carries_its_reasons_for_control() -> None:
     assert c.classification is not None
     assert c.classification.regime == "CCL" and "ECCN 3A001" in c.classification.citation
     assert set(c.classification.reasons_for_control) == {"NS", "RS", "MT", "NP", "AT"}
+    # ... but a classification carries the reasons that apply to its own paragraph: 9A610's
+    # License Requirements say "MT applies to 9A610.t, .u, .v, and .w", so 9A610.x has no MT,
+    # while 9A610.t keeps it.
     d = decide(cj_jurisdiction="EAR", cj_classification="9A610.x")
     assert d.classification is not None
-    assert set(d.classification.reasons_for_control) == {"NS", "RS", "MT", "AT", "UN"}
+    assert set(d.classification.reasons_for_control) == {"NS", "RS", "AT", "UN"}
+    t = decide(cj_jurisdiction="EAR", cj_classification="9A610.t")
+    assert t.classification is not None
+    assert set(t.classification.reasons_for_control) == {"NS", "RS", "MT", "AT", "UN"}
 
 
 def test_several_ccl_paragraphs_of_one_tier_recorded() -> None:

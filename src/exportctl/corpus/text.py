@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["SCOPES", "specially_designed_scope", "without_mt_annotations"]
+__all__ = ["SCOPES", "enumerates_parts", "specially_designed_scope", "without_mt_annotations"]
 
 _PARTS = r"(?:parts?|components?|accessories|attachments|associated equipment)\b"
 _SD = re.compile(r"specially designed", re.IGNORECASE)
@@ -74,3 +74,18 @@ def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
     if _SD.search(main):
         return "item"
     return "parts" if _THEREFOR.search(plain) else "none"
+
+
+_NAMES_PARTS = re.compile(
+    r"\b(?:parts?|components?|sub-?assembl(?:y|ies)|assembl(?:y|ies)|modules?)\b", re.IGNORECASE
+)
+
+
+def enumerates_parts(text: str) -> bool:
+    """Whether what a "… and specially designed parts therefor" paragraph enumerates is itself
+    named as parts or components (III(d)(11) "Safing, arming, and fuzing components … and
+    specially designed parts therefor"): an item of a release kind (a part, a component) may
+    then be the enumerated article itself, which no release of "specially designed" reaches.
+    The "therefor" clause and "(MT …)" annotations are not read."""
+    main = _THEREFOR.sub("", without_mt_annotations(text).translate(_QUOTES))
+    return bool(_NAMES_PARTS.search(main))

@@ -42,7 +42,7 @@ from exportctl.corpus.references import (
     parse_usml,
 )
 from exportctl.corpus.rulesets import RuleSet
-from exportctl.corpus.text import specially_designed_scope
+from exportctl.corpus.text import enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import LAZY_TRACE, Classification, Decision, Outcome, TraceStep
 from exportctl.engine.relocation import (
@@ -749,9 +749,44 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
         run.fire(rule)
         return "described"
     if result.status == "not_specially_designed":
+        if scope == "parts" and enumerates_parts(p.text):
+            return _enumerated_itself(
+                run, p.designation, "22 CFR 120.11(a)(1)", "itar_enumerated_article"
+            )
         return "not_described"
     run.ask(*result.missing)
     return "unknown"
+
+
+def _enumerated_itself(run: _Run, designation: str, rule: str, fact: str) -> Status:
+    """A paragraph that enumerates components and catches only their parts by "specially
+    designed" (III(d)(11) "Safing, arming, and fuzing components … and specially designed parts
+    therefor"): a release of 22 CFR 120.41(b) frees a part, never the enumerated component
+    itself (fail closed: the release holds only once the item is known not to be it)."""
+    answer = run.facts.answer(fact)
+    if answer is True:
+        if run.tracing:
+            run.step(
+                rule,
+                "described",
+                {"candidate": designation, fact: True},
+                f"the item is the article {designation} enumerates; a release of a part does "
+                "not reach it",
+            )
+        run.fire(rule)
+        return "described"
+    if answer is None:
+        if run.tracing:
+            run.step(
+                rule,
+                "unknown",
+                {"candidate": designation, fact: None},
+                f"released as a part of what {designation} enumerates, unless the item is that "
+                "enumerated article itself",
+            )
+        run.ask(fact)
+        return "unknown"
+    return "not_described"
 
 
 # --------------------------------------------------------------------------------------------
@@ -828,12 +863,24 @@ def _excluded_y(entry: ECCN, ref: ECCNRef) -> frozenset[str]:
     return frozenset(found)
 
 
-def _ear_classification(entry: ECCN, ref: ECCNRef, others: list[ECCNRef]) -> Classification:
+def _ear_classification(
+    run: _Run, entry: ECCN, ref: ECCNRef, others: list[ECCNRef]
+) -> Classification:
+    if not entry.reasons_for_control:
+        # A data gap or a pointer entry (4A611: "... are controlled by ECCN 3A611."): never let
+        # an empty list read as "controlled for no reason".
+        run.warnings.append(
+            f"ECCN {entry.eccn} lists no Reason for Control in the CCL in force on "
+            f"{run.regs.as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
+            f"ECCN it points to before relying on this classification [{entry.citation}]"
+        )
     return Classification(
         regime="CCL",
         reference=str(ref),
         citation=entry.citation,
-        reasons_for_control=entry.reasons_for_control,
+        # The reasons of the License Requirements rows that apply to this paragraph (9A610.x:
+        # "MT applies to 9A610.t, .u, .v, and .w" leaves MT out), not the whole ECCN's line.
+        reasons_for_control=entry.reasons_for_control_for(ref),
         also_described_in=tuple(str(o) for o in others if o != ref),
     )
 
@@ -860,7 +907,7 @@ def _determined(run: _Run, text: str, field: str, rule: str) -> Decision:
     if run.tracing:
         run.step(rule, "classified", {field: str(ref)}, "the determination names the ECCN")
     run.fire(rule)
-    return run.decision("EAR", _ear_classification(entry, ref, []))
+    return run.decision("EAR", _ear_classification(run, entry, ref, []))
 
 
 def _ear(run: _Run) -> Decision:
@@ -975,7 +1022,9 @@ def _ear(run: _Run) -> Decision:
                     }[tier],
                 )
             run.fire(rule_for[tier])
-            return run.decision("EAR", _ear_classification(entry, ref, [r for r, _ in described]))
+            return run.decision(
+                "EAR", _ear_classification(run, entry, ref, [r for r, _ in described])
+            )
         if described or pending:
             if run.tracing:
                 run.step(
