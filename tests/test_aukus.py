@@ -1216,6 +1216,46 @@ def test_126_5_a_unknown_origin_leaves_a_temporary_import_open(ifr: Regulations)
     assert "canadian_origin_temporary_use" in questions(result)
 
 
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"transfer_kind": "defense_service"}, "defense_service is not covered"),
+        ({"from_country": "GB"}, "GB is not covered (CA)"),
+        ({"to_country": "GB"}, "GB is not covered (US)"),
+    ],
+)
+def test_126_5_a_is_a_temporary_import_of_articles_from_canada_into_the_united_states(
+    ifr: Regulations, change: dict[str, Any], why: str
+) -> None:
+    """126.5(a): "the temporary import ... of any unclassified defense articles that originate in
+    Canada for temporary use in the United States and return to Canada".  The answer "of
+    Canadian origin, for temporary use" does not make a defense service, an import from the UK,
+    or an import into the UK eligible (a fuzz draw found GB -> GB services 'exempt')."""
+    fields = {
+        "activity": "temporary_import",
+        "from_country": "CA",
+        "to_country": "US",
+        "parties": [party(CA_RECIPIENT, role="transferor"), party(US_EXPORTER, role="recipient")],
+        "answers": {"canadian_origin_temporary_use": True},
+    }
+    assert check_canada(canada(**fields), ifr).status == "eligible"
+    result = check_canada(canada(**{**fields, **change}), ifr)
+    assert result.status == "not_eligible"
+    assert why in req(result, "22 CFR 126.5(a)").detail
+    assert authorize(canada(**{**fields, **change}), ifr).outcome != "exempt"
+
+
+def test_126_5_a_unknown_kind_or_origin_stays_open(ifr: Regulations) -> None:
+    fields = {
+        "activity": "temporary_import",
+        "to_country": "US",
+        "parties": [party(CA_RECIPIENT, role="transferor"), party(US_EXPORTER, role="recipient")],
+        "answers": {"canadian_origin_temporary_use": True},
+    }
+    result = check_canada(canada(**fields, from_country=None), ifr)
+    assert result.status == "undetermined" and "from_country" in questions(result)
+
+
 def test_126_5_export_to_australia_is_not_canadian(ifr: Regulations) -> None:
     assert check_canada(make(), ifr).status == "not_eligible"
 

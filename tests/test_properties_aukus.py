@@ -653,4 +653,8 @@ def test_kit_reaches_126_5_regularly() -> None:
         lambda t: check_canada(t, IFR_REGS).status == "eligible",
         settings=settings(max_examples=2000, database=None, deadline=None),
     )
-    assert found.to_country == "CA"
+    # § 126.5(b): an export to Canada; § 126.5(a): a temporary import from Canada into the
+    # United States.  (This assertion once failed on a draw from GB to GB under (a): a false
+    # release, fixed in the data of § 126.5(a).)
+    into_us = (found.from_country, found.to_country) == ("CA", "US")
+    assert found.to_country == "CA" or (found.activity == "temporary_import" and into_us), found

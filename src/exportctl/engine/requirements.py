@@ -191,6 +191,13 @@ def _destination(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> C
     return member("to_country", t.to_country, req["countries"], "destination")
 
 
+@requirement_test("origin")
+def _origin(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
+    """The transfer starts in a country the paragraph names (e.g. § 126.5(a): defense articles
+    "that originate in Canada" imported for temporary use in the United States)."""
+    return member("from_country", t.from_country, req["countries"], "country it comes from")
+
+
 @requirement_test("territory")
 def _territory(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """Every country the transfer touches lies in a dated country set (e.g. § 126.7(b)(1))."""
