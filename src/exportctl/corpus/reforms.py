@@ -54,6 +54,7 @@ never EAR99 (docs/scenarios.md, "Relocation").
 
 from __future__ import annotations
 
+import abc
 import copy
 import json
 import re
@@ -145,7 +146,7 @@ class Source:
 
 
 @attrs.frozen
-class Operation:
+class Operation(abc.ABC):
     """One change of the law.  ``validate`` refuses a change that does not fit the law (naming
     what does not exist); ``apply`` returns the changed law; ``describe`` says what changes, in
     words that determine the change (they are hashed into the law's id)."""
@@ -159,14 +160,17 @@ class Operation:
     quote: str = attrs.field(default="", kw_only=True)
     note: str = attrs.field(default="", kw_only=True)
 
-    def validate(self, law: Law) -> None:
-        """Raise :class:`ReformError` if the change does not fit ``law``."""
+    def validate(self, law: Law) -> None:  # noqa: B027 - most operations check in apply
+        """Raise :class:`ReformError` if the change does not fit ``law`` (by default nothing
+        beyond what :meth:`apply` checks)."""
 
-    def apply(self, law: Law, reform: str) -> Law:  # pragma: no cover - every operation has one
-        raise NotImplementedError
+    @abc.abstractmethod
+    def apply(self, law: Law, reform: str) -> Law:
+        """``law`` with this change made (the reform's name recorded)."""
 
-    def describe(self) -> str:  # pragma: no cover - every operation has one
-        raise NotImplementedError
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """What changes, in words that determine the change."""
 
 
 def _changed(law: Law, reform: str, op: Operation, **components: Component[Any]) -> Law:

@@ -246,7 +246,7 @@ def reform_operations(
     removed, an exemption removed, or the NATO-parity exemption of the bundled scenario added."""
     bundled = base if base is not None else law()
     focus = tuple(usml)
-    parity = [] if "126.7-nato" in bundled.exemptions.keys else list(_parity().operations)
+    parity = [] if "126.7-nato" in bundled.exemptions.keys else list(_parity(law()).operations)
     options: list[st.SearchStrategy[Operation]] = [
         _rows(bundled, "etl"),
         _rows(bundled, "supp1"),
@@ -265,9 +265,10 @@ def reform_operations(
     return st.one_of(options)
 
 
-@lru_cache(maxsize=1)
-def _parity() -> Reform:
-    return bundled_reform("nato-aukus-parity", law())
+@lru_cache(maxsize=8)
+def _parity(today: Law) -> Reform:
+    """The bundled NATO-parity scenario, read against ``today`` (kept per law)."""
+    return bundled_reform("nato-aukus-parity", today)
 
 
 @st.composite
