@@ -223,10 +223,10 @@ def plan_command(
     sys.exit(
         EXIT_INPUT
         if counts["error"]
-        else EXIT_OPEN
-        if counts["incomplete"]
         else EXIT_NO
         if counts["not_approvable"]
+        else EXIT_OPEN
+        if counts["incomplete"]
         else EXIT_OK
     )
 

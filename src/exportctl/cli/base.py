@@ -17,8 +17,9 @@ One exit-status contract for every command (docs/cli.md, "Exit status"):
       license required, an agreement not approvable
 ====  ============================================================================================
 
-A batch reports the first that applies of 4, 1, 6, 0 (fix the input, answer the questions, then
-act on the refusals).  6 is the first number the other statuses leave free: 3 ("no such
+A batch reports the first that applies of 4, 6, 1, 0: input errors first (nothing about those
+rows is known), then a refusal (it stays a refusal whatever the open rows turn out), then open
+questions.  6 is the first number the other statuses leave free: 3 ("no such
 reference") was also "not eligible" before, so a typo and a legal answer looked the same.
 """
 
@@ -149,7 +150,7 @@ def grouped_warnings(warnings: Iterable[str]) -> tuple[list[str], list[str]]:
         if m is None:
             other.append(w)
         else:
-            stale.setdefault(m["asked"], []).append(f"{m['file']} ({m['text']})")
+            stale.setdefault(m["asked"], []).append(f"{m['file']} (text as of {m['text']})")
     lines = [
         f"data older than the date asked ({asked}): {', '.join(files)}; amendments after "
         "those dates are not in the data"

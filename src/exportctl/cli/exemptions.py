@@ -357,7 +357,7 @@ def authorize_command(
     Every record carries as_of, law_id and reforms (a table shows them in a footer), and the
     paragraphs its outcome rests on (citation).  Exit status (docs/cli.md): 0 every transfer
     exempt, 1 some undetermined, 6 some need a license or are prohibited (22 CFR 126.1), 4 some
-    rows had input errors (the first that applies of 4, 1, 6).
+    rows had input errors (the first that applies of 4, 6, 1).
     """
     regs = law_for(as_of, quiet=quiet)
     regs = _law_with(regs, guidelines_file, only)

@@ -606,14 +606,14 @@ def authorization_citation(a: Any) -> list[str]:
 
 
 def authorize_exit_status(counts: Counter[str]) -> int:
-    """4 some rows had input errors; else 1 some undetermined; else 6 some a license required
-    or prohibited; else 0."""
+    """4 some rows had input errors; else 6 some need a license or are prohibited; else 1 some
+    undetermined; else 0 (docs/cli.md: a refusal stays one whatever the open rows turn out)."""
     if counts["error"]:
         return EXIT_ERRORS
-    if counts["undetermined"]:
-        return EXIT_OPEN
     if counts["license_required"] or counts["prohibited"]:
         return EXIT_NO
+    if counts["undetermined"]:
+        return EXIT_OPEN
     return EXIT_OK
 
 
