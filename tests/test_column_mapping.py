@@ -50,7 +50,11 @@ def erp_copy(src: Path, dst: Path, renames: dict[str, str], extra: dict[str, str
         (("screen",), PARTS, "item_id"),
         (("authorize",), TRANSFERS, "transfer_id"),
         (("agreement", "plan"), AGREEMENTS, "agreement_id"),
-        (("diff", "--from-date", "2025-12-29", "--to-date", "2025-12-30"), TRANSFERS, "transfer_id"),
+        (
+            ("diff", "--from-date", "2025-12-29", "--to-date", "2025-12-30"),
+            TRANSFERS,
+            "transfer_id",
+        ),
     ],
 )
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])

@@ -73,6 +73,7 @@ __all__ = [
     "authorize_transfers",
     "available_cores",
     "decide_rows",
+    "decision_status",
     "exit_status",
     "read_csv_rows",
     "read_jsonl_rows",
@@ -360,6 +361,12 @@ def _internal(exc: Exception) -> str:
     """An unexpected failure on one row: reported on that row, never a lost row."""
     detail = escape_surrogates(str(exc))
     return f"internal error, please report it with this row: {type(exc).__name__}: {detail}"
+
+
+def decision_status(decision: Decision) -> Status:
+    """A classification's status: classified, open (a jurisdiction without a classification),
+    undetermined or not_subject (the rows of ``screen``, the output of ``classify``)."""
+    return _status(decision)
 
 
 def _status(decision: Decision) -> Status:
