@@ -280,7 +280,7 @@ def test_authorize_example_csv_one_row_per_transfer_in_order() -> None:
     assert by_id["UND-17"]["open_questions"] == "value_usd"
     assert by_id["CA-14"]["open_questions"] == "sme_non_transfer_and_use_assurances"
     assert all(len(r["decision_id"]) == 20 for r in rows)
-    assert code == 1  # some transfers undetermined
+    assert code == 6  # issue 14: some need a license or are prohibited (6 before 1); was 1
     assert "authorized 17 transfers" in err
 
 
