@@ -63,6 +63,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_OPEN",
     "RESULT_COLUMNS",
+    "STAMP_COLUMNS",
     "BatchRun",
     "InputFileError",
     "Record",
@@ -91,10 +92,15 @@ EXIT_ERRORS = 4
 EXIT_NO = 6
 
 
+#: The fields every output record of ``screen`` and ``authorize`` ends with (:func:`record_stamp`).
+STAMP_COLUMNS = ("as_of", "law_id", "reforms")
+
+
 def record_stamp(law: Law) -> tuple[tuple[str, Any], ...]:
     """The fields every output record of a batch carries: the date decided as of, the law's id
     and the reforms applied to the bundled law (in order; none for the law as bundled)."""
-    return (("as_of", law.as_of.isoformat()), ("law_id", law.id), ("reforms", tuple(law.reforms)))
+    values = (law.as_of.isoformat(), law.id, tuple(law.reforms))
+    return tuple(zip(STAMP_COLUMNS, values, strict=True))
 
 Status = Literal["classified", "not_subject", "open", "undetermined", "error"]
 
