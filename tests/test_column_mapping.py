@@ -174,3 +174,27 @@ def test_a_bad_mapping_file_is_a_usage_error(tmp_path: Path) -> None:
     bad.write_text("column,field\nA,item_id,extra\n", encoding="utf-8")
     code, _, err = run("screen", str(PARTS), "--map-file", str(bad))
     assert code == 2 and "row 2" in err
+
+
+def test_worker_processes_name_the_files_column_too(tmp_path: Path) -> None:
+    """--jobs 2 over three chunks of 1,000 records: the same bytes as one process, errors named
+    by the file's column in the workers as here."""
+    erp = erp_copy(PARTS, tmp_path / "one.csv", {"item_id": "Part Number"}, {"qty": "1"})
+    lines = erp.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    rows = [body[i % len(body)] for i in range(2100)]
+    for i in range(0, len(rows), 97):
+        rows[i] = "," + rows[i].split(",", 1)[1]  # no part number: an error of that row
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    args = ("screen", str(big), "--map", "Part Number=item_id", "--ignore-columns", "qty")
+    outs = {}
+    for jobs in ("1", "2"):
+        code, out, _ = run(*args, "--format", "csv", "--as-of", DAY, "-j", jobs)
+        outs[jobs] = (code, out)
+    assert outs["1"] == outs["2"]
+    got = list(csv.DictReader(io.StringIO(outs["2"][1])))
+    assert len(got) == 2100
+    missing = [r for r in got if r["error_field"] == "Part Number"]
+    assert len(missing) == len(range(0, 2100, 97))
+    assert all(r["error"].startswith("Part Number (read as item_id): ") for r in missing)
