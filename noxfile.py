@@ -122,7 +122,7 @@ def mutants(session: nox.Session) -> None:
     """Mutation testing with mutmut: how many deliberate changes to the rules the tests miss.
 
     ``nox -s mutants`` mutates the exemption and order-of-review modules (MUTATE);
-    ``nox -s mutants -- src/exportctl/engine/classify.py src/exportctl/engine/specially_designed.py``
+    ``nox -s mutants -- src/exportctl/engine/specially_designed.py``
     mutates only those.  mutmut copies the project into ``mutants/`` and imports the package
     from there, so it runs in a scratch copy (under .nox/) where the package is not installed,
     only its dependencies.  Each mutant runs the example tests of its module (MUTANT_TESTS),

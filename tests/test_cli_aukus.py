@@ -94,32 +94,34 @@ def test_aukus_check_undetermined_exits_1_with_the_open_question(tmp_path: Path)
     assert [q["id"] for q in record["open_questions"]] == ["classified"]
 
 
-def test_aukus_check_etl_row_exits_3(tmp_path: Path) -> None:
+def test_aukus_check_etl_row_exits_6(tmp_path: Path) -> None:
     answers = {**example()["answers"], "classified": True}
     path = transfer_file(tmp_path, usml_classification="XI(a)(3)(xviii)", answers=answers)
     code, out, _ = run("aukus", "check", path, "--as-of", IFR_DAY)
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     assert "not_eligible" in out and "SUPP2-013" in out
 
 
-def test_aukus_check_to_japan_exits_3(tmp_path: Path) -> None:
+def test_aukus_check_to_japan_exits_6(tmp_path: Path) -> None:
     parties = example()["parties"]
     parties[1]["country"] = "JP"
     path = transfer_file(tmp_path, to_country="JP", parties=parties)
     code, out, _ = run("aukus", "check", path, "--explain", "--as-of", IFR_DAY)
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     assert "not_eligible" in out and "JP" in out
 
 
-def test_aukus_check_126_1_first_exits_3(tmp_path: Path) -> None:
+def test_aukus_check_126_1_first_exits_6(tmp_path: Path) -> None:
     """22 CFR 126.1(d)(1): a transfer touching China is prohibited before § 126.7 is read."""
     parties = [*example()["parties"], {"role": "end_user", "country": "CN", "kind": "other"}]
     path = transfer_file(tmp_path, parties=parties)
     code, out, _ = run("aukus", "check", path, "--format", "json", "--as-of", IFR_DAY)
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     record = json.loads(out)
-    assert record["proscribed_126_1"] and record["proscribed_126_1"][0].startswith("CN")
-    assert "status" not in record
+    # Issue 14: a § 126.1 refusal says its status and cites the paragraph (it had neither).
+    assert record["proscribed_126_1"] and "CN" in record["proscribed_126_1"][0]
+    assert record["status"] == "prohibited"
+    assert record["citation"] == ["22 CFR 126.1(d)(1)"]
 
 
 def test_aukus_check_not_in_force_before_2024_09_01() -> None:
@@ -128,7 +130,7 @@ def test_aukus_check_not_in_force_before_2024_09_01() -> None:
     )
     record = json.loads(out)
     assert (record["status"], record["version"]) == ("not_in_force", None)
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
 
 
 @pytest.mark.parametrize(
@@ -164,7 +166,7 @@ def test_aukus_check_bad_party_field_is_named(tmp_path: Path) -> None:
 
 def test_etl_check_classified_radar_is_caught_by_row_13() -> None:
     code, out, _ = run("etl", "check", "XI(a)(3)(xviii)", "--fact", "classified=yes")
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     assert "13" in out and "yes" in out
 
 
@@ -172,7 +174,7 @@ def test_etl_check_json_lists_every_row() -> None:
     code, out, _ = run(
         "etl", "check", "XI(a)(3)(xviii)", "--fact", "classified=yes", "--format", "json"
     )
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     rows = {r["row"]: r for r in json.loads(out)}
     assert len(rows) == 28
     assert rows[13]["caught"] == "yes"
@@ -208,7 +210,7 @@ def test_etl_check_technical_data_reads_the_related_articles() -> None:
     """Supp. No. 2 row 13: "classified, directly related technical data"."""
     args = ["etl", "check", "XI(d)", "--kind", "technical_data", "--related-to", "XI(a)(3)(xviii)"]
     code, out, _ = run(*args, "--fact", "classified=yes", "--format", "csv")
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     caught = [r["row"] for r in csv.DictReader(io.StringIO(out)) if r["caught"] == "yes"]
     assert caught == ["13"]
 
@@ -217,7 +219,7 @@ def test_etl_check_mt_article_is_caught_by_row_1() -> None:
     """Supp. No. 2 row 1: IV(h)(12) is MT-designated on the USML."""
     args = ["etl", "check", "IV(h)(12)", "--fact", "anti_tamper_dod_ppp=no", "--format", "json"]
     code, out, _ = run(*args)
-    assert code == 3
+    assert code == 6  # issue 14: the answer is no
     assert [r["row"] for r in json.loads(out) if r["caught"] == "yes"] == [1]
 
 
@@ -278,7 +280,7 @@ def test_authorize_example_csv_one_row_per_transfer_in_order() -> None:
     assert by_id["UND-17"]["open_questions"] == "value_usd"
     assert by_id["CA-14"]["open_questions"] == "sme_non_transfer_and_use_assurances"
     assert all(len(r["decision_id"]) == 20 for r in rows)
-    assert code == 1  # some transfers undetermined
+    assert code == 6  # issue 14: some need a license or are prohibited (6 before 1); was 1
     assert "authorized 17 transfers" in err
 
 
@@ -350,10 +352,10 @@ def test_authorize_exit_1_when_only_undetermined(tmp_path: Path) -> None:
     assert code == 1
 
 
-def test_authorize_exit_0_when_every_transfer_decided(tmp_path: Path) -> None:
+def test_authorize_exit_6_when_some_answer_is_no(tmp_path: Path) -> None:
     path = write(tmp_path, "t.csv", HEADER + ROWS["ok"] + ROWS["cn"] + ROWS["license"])
     code, out, _ = run("authorize", path, "--as-of", FINAL_DAY, "--quiet")
-    assert code == 0
+    assert code == 6  # issue 14: prohibited and license_required are a no (was 0)
     assert "R1" in out and "prohibited" in out and "license_required" in out
 
 

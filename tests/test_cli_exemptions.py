@@ -99,7 +99,7 @@ def test_check_exit_statuses(tmp_path: Path) -> None:
     assert code == 1 and "classified" in out
     failing = write(tmp_path, "f.json", raw(example("125.4(b)(1)"), to_country="IR"))
     code, out, _ = run("exemptions", "check", "--exemption", "125.4(b)(1)", failing, "--as-of", DAY)
-    assert code == 3 and "not_eligible" in out
+    assert code == 6 and "not_eligible" in out  # issue 14: the answer is no (was 3)
 
 
 def test_check_every_exemption_of_a_transfer(tmp_path: Path) -> None:

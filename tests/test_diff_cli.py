@@ -47,7 +47,13 @@ def test_transfers_under_etl_eliminated_as_csv() -> None:
         "to_law_id",
         "from_decision_id",
         "to_decision_id",
+        "from_as_of",  # issue 14: every record names its dates and reforms
+        "to_as_of",
+        "reforms",
     ]
+    assert {(r["from_as_of"], r["to_as_of"], r["reforms"]) for r in rows} == {
+        ("2026-01-15", "2026-01-15", "etl-eliminated: remove every row of etl")
+    }
     etl05 = next(r for r in rows if r["transfer_id"] == "ETL-05")
     assert (etl05["changed"], etl05["from_outcome"], etl05["to_outcome"]) == (
         "yes",
@@ -198,7 +204,8 @@ def test_html_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
             2,
             "not both",
         ),
-        (("--reform", "no-such-reform"), 2, "no bundled reform 'no-such-reform'"),
+        # issue 14: an unknown reform is an unknown reference (3), not a usage error
+        (("--reform", "no-such-reform"), 3, "no bundled reform 'no-such-reform'"),
         (
             ("--from-date", "2020-01-01", "--to-date", "2025-12-30"),
             3,
@@ -307,4 +314,4 @@ def test_reform_list_and_show() -> None:
     assert code == 0 and out.startswith("# The Excluded Technology List eliminated")
     assert out == (ROOT / "data" / "reforms" / "etl-eliminated.toml").read_text("utf-8")
     code, _, err = run("reform", "show", "nope")
-    assert code == 2 and "no bundled reform 'nope'" in err
+    assert code == 3 and "no bundled reform 'nope'" in err  # issue 14: unknown reference

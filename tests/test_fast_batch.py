@@ -125,8 +125,10 @@ def reference_output(command: str, path: Path, kind: str, fmt: str, day: str) ->
     else:
         columns = batch.authorize_columns(law)
         results = reference_authorize(path, kind, law)
+    # Issue 14: every record ends with the date and the law decided under (as_of, law_id, reforms).
+    stamp = dict(batch.record_stamp(law))
     if fmt == "csv":
-        writer.writerow(list(columns))
+        writer.writerow([*columns, *stamp])
     for result in results:
         if command == "screen":
             row = batch.result_row(result)
@@ -136,8 +138,9 @@ def reference_output(command: str, path: Path, kind: str, fmt: str, day: str) ->
             row = batch.authorize_row(result, law)
             if result.authorization is not None:
                 row["authorization"] = to_jsonable(result.authorization)
+        row.update(stamp)
         if fmt == "csv":
-            writer.writerow([csv_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in [*columns, *stamp]])
         else:
             out.write(json_text(row) + "\n")
     return out.getvalue()

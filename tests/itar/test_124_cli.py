@@ -92,7 +92,7 @@ def test_batch_one_row_per_input_row(tmp_path: Path) -> None:
         given = list(csv.DictReader(fh))
     assert [r["agreement_id"] for r in rows] == [r["agreement_id"] for r in given]
     assert [r["status"] for r in rows] == ["complete", "complete", "not_approvable", "incomplete"]
-    assert code == 3  # one agreement is not approvable (22 CFR 126.1)
+    assert code == 6  # one agreement is not approvable (22 CFR 126.1); issue 14: was 3
     assert "planned 4 agreements" in err
     assert "22 CFR 126.1(d)(1)" in rows[2]["proscribed"]
 

@@ -9,16 +9,22 @@ import sys
 from collections import Counter
 from typing import Any
 
+import attrs
 import click
 
 from exportctl.cli.base import (
     EXIT_INPUT,
-    EXIT_NOT_FOUND,
+    EXIT_NO,
+    EXIT_OK,
+    EXIT_OPEN,
     EXIT_USAGE,
     Date,
+    column_options,
     fail,
     handles_errors,
     main,
+    requested_columns,
+    warn,
 )
 from exportctl.cli.batch import BatchLayout, open_input, read_records, with_progress, write_results
 from exportctl.cli.output import json_text, key_values, render
@@ -34,6 +40,7 @@ from exportctl.engine.agreements import (
     plan_records,
     plan_row,
 )
+from exportctl.engine.batch import record_stamp
 from exportctl.inputs.agreements import agreement_from_mapping
 from exportctl.inputs.items import FactError
 from exportctl.inputs.readers import load_json_document
@@ -65,7 +72,7 @@ PLAN_LAYOUT = BatchLayout(
     ),
 )
 
-_EXIT = {"complete": 0, "incomplete": 1, "not_approvable": EXIT_NOT_FOUND}
+_EXIT = {"complete": EXIT_OK, "incomplete": EXIT_OPEN, "not_approvable": EXIT_NO}
 
 
 @main.group("agreement")
@@ -135,8 +142,14 @@ def _read_text(path: str | None, what: str) -> str | None:
     show_default=True,
     help="How FILE is written (auto: by its extension; .json is one agreement).",
 )
-@click.option("--quiet", is_flag=True, help="No warnings or summary on stderr.")
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="No warnings or summary on stderr (but the warning that the data is older than the "
+    "date asked).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the outcome (report only).")
+@column_options
 @handles_errors
 def plan_command(
     file: str,
@@ -155,8 +168,9 @@ def plan_command(
     waiting periods, filings and deadlines, warnings, and the amendments it will need over its
     term.  A CSV or JSON lines FILE is a batch: one plan row per input row.
 
-    Exit status: 0 complete plan (and every required statement in the drafts given),
-    1 facts still open (or a draft missing or altering a statement), 3 not approvable
+    A batch's records carry as_of, law_id and reforms (a table shows them in a footer).
+    Exit status (docs/cli.md): 0 complete plan (and every required statement in the drafts
+    given), 1 facts still open (or a draft missing or altering a statement), 6 not approvable
     (22 CFR 126.1, or a condition the agreement breaks), 4 bad input.
     """
     today = law(as_of)
@@ -171,6 +185,11 @@ def plan_command(
             else "json"
         )
     if kind == "json":
+        if requested_columns():
+            fail(
+                "--map, --map-file and --ignore-columns read a batch (CSV or JSON lines)",
+                EXIT_USAGE,
+            )
         _single(file, today, reformed, comparing, fmt, draft, letter, quiet, exit_zero)
         return
     if draft or letter:
@@ -180,12 +199,22 @@ def plan_command(
         )
     out_fmt = "jsonl" if fmt == "json" else fmt
     counts: Counter[str] = Counter()
+    warn(today.warnings, quiet=quiet)
+    planned = today if comparing or reformed is None else reformed
+    compared = reformed
+    if comparing and reformed is None:
+        compared = AGREEMENT_REFORMS["nato-alliance"](today)
+    stamp = record_stamp(planned)
+    if comparing and compared is not None:
+        # Today's law and the reform side by side: the reform compared is named too.
+        stamp = (*stamp[:2], ("reforms", tuple(compared.reforms)))
+    layout = attrs.evolve(PLAN_LAYOUT, stamp=stamp)
     with open_input(file) as fh, with_progress(fh, file, quiet) as source:
         records = read_records(source, file, kind, "agreement_id")
         results = plan_records(
             records, today, csv_form=kind == "csv", reform=reformed, comparing=comparing
         )
-        write_results(results, out_fmt, PLAN_LAYOUT, lambda r: counts.update([r.status]))
+        write_results(results, out_fmt, layout, lambda r: counts.update([r.status]))
     if not quiet:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"exportctl: planned {sum(counts.values())} agreements: {parts}", err=True)
@@ -194,11 +223,11 @@ def plan_command(
     sys.exit(
         EXIT_INPUT
         if counts["error"]
-        else EXIT_NOT_FOUND
+        else EXIT_NO
         if counts["not_approvable"]
-        else 1
+        else EXIT_OPEN
         if counts["incomplete"]
-        else 0
+        else EXIT_OK
     )
 
 
@@ -232,9 +261,8 @@ def _single(
     else:
         result = plan(agreement, reformed or today, drafts=drafts)
         _emit_plan(result, fmt)
-    if not quiet and fmt != "table":
-        for w in result.warnings:
-            click.echo(f"exportctl: warning: {w}", err=True)
+    if fmt != "table":  # a table lists the plan's warnings itself
+        warn(result.warnings, quiet=quiet)
     code = _EXIT[result.status]
     if code == 0 and result.draft_problems:
         code = 1

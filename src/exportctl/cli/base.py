@@ -2,13 +2,33 @@
 
 Every command takes ``--format`` and ``--as-of YYYY-MM-DD``; errors go to stderr with a non-zero
 exit status and say what was wrong and what would be accepted.
+
+One exit-status contract for every command (docs/cli.md, "Exit status"):
+
+====  ============================================================================================
+0     decided / clear (eligible, exempt, nothing caught, classified, found, no change)
+1     open questions: the facts do not yet decide (undetermined); for diff, law diff and log
+      verify: differences found
+2     usage: a malformed option, argument or reference, an option that is not accepted here
+3     unknown reference: the USML paragraph, ECCN, country, exemption, reform ... does not exist
+4     input errors: a bad or contradictory input file, row or fact (in a batch: some rows)
+5     the bundled data failed verification against MANIFEST.json: nothing decided
+6     the answer is no: not eligible, caught by an ETL row, prohibited under 22 CFR 126.1, a
+      license required, an agreement not approvable
+====  ============================================================================================
+
+A batch reports the first that applies of 4, 6, 1, 0: input errors first (nothing about those
+rows is known), then a refusal (it stays a refusal whatever the open rows turn out), then open
+questions.  6 is the first number the other statuses leave free: 3 ("no such
+reference") was also "not eligible" before, so a typo and a legal answer looked the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -27,13 +47,17 @@ from exportctl.corpus.regulations import Regulations, regulations
 from exportctl.corpus.usml import UnknownReference
 from exportctl.engine import batch as screening
 from exportctl.inputs.items import ContradictoryFacts, FactError
+from exportctl.inputs.readers import ColumnMap, ColumnMapError, column_map_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_OK = screening.EXIT_OK  # decided / clear
+EXIT_OPEN = screening.EXIT_OPEN  # open questions (diff, law diff, log verify: differences)
 EXIT_USAGE = 2
-EXIT_NOT_FOUND = 3
+EXIT_NOT_FOUND = 3  # an unknown reference, never an answer
 EXIT_INPUT = screening.EXIT_ERRORS
 EXIT_DATA = 5  # the bundled data failed verification against MANIFEST.json: nothing decided
+EXIT_NO = screening.EXIT_NO  # the answer is no (not eligible, caught, prohibited, license)
 
 
 class Date(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -101,11 +125,46 @@ def emit_record(record: dict[str, Any], fmt: str) -> None:
         click.echo(render([record], fmt, document=record if fmt == "json" else None))
 
 
-def law_for(as_of: dt.date | None) -> Regulations:
+def law_for(as_of: dt.date | None, *, quiet: bool = False) -> Regulations:
+    """The law on ``as_of``, its warnings on stderr (grouped, :func:`warn`)."""
     regs = regulations(as_of)
-    for w in regs.warnings:
-        click.echo(f"exportctl: warning: {w}", err=True)
+    warn(regs.warnings, quiet=quiet)
     return regs
+
+
+#: A dataset older than the date asked, as :attr:`~exportctl.corpus.law.Law.warnings` says it.
+_STALE = re.compile(
+    r"^(?P<file>.+?): its regulation text is as of (?P<text>\d{4}-\d{2}-\d{2}); amendments "
+    r"after that date are not in the data \(asked as of (?P<asked>\d{4}-\d{2}-\d{2})\)$"
+)
+
+
+def grouped_warnings(warnings: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The warnings as lines, one per kind: the datasets older than the date asked in one line
+    (``data older than the date asked (2026-12-06): usml-2025-09-15.json (2025-10-02), ...``),
+    and every other warning once, in order."""
+    stale: dict[str, list[str]] = {}
+    other: list[str] = []
+    for w in dict.fromkeys(warnings):
+        m = _STALE.match(w)
+        if m is None:
+            other.append(w)
+        else:
+            stale.setdefault(m["asked"], []).append(f"{m['file']} (text as of {m['text']})")
+    lines = [
+        f"data older than the date asked ({asked}): {', '.join(files)}; amendments after "
+        "those dates are not in the data"
+        for asked, files in stale.items()
+    ]
+    return lines, other
+
+
+def warn(warnings: Iterable[str], *, quiet: bool = False) -> None:
+    """Warnings on stderr, one line per kind.  ``quiet`` silences the others, never the
+    warning that the data is older than the date asked."""
+    stale, other = grouped_warnings(warnings)
+    for line in (*stale, *(() if quiet else other)):
+        click.echo(f"exportctl: warning: {table_cell(line)}", err=True)
 
 
 class _Main(click.Group):
@@ -167,8 +226,82 @@ def _store_jobs(ctx: click.Context, param: click.Parameter, value: int | None) -
     return value
 
 
+#: Where ``--map``, ``--map-file`` and ``--ignore-columns`` leave their values (root meta).
+COLUMNS_KEY = "exportctl.columns"
+
+
+def _store_columns(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.find_root().meta.setdefault(COLUMNS_KEY, {})[param.name] = value
+    return value
+
+
+def column_options(func: F) -> F:
+    """``--map COLUMN=FIELD`` (repeatable), ``--map-file FILE`` and ``--ignore-columns A,B``:
+    how the columns of a batch file become the fields exportctl reads (docs/input.md)."""
+    for option in reversed(
+        (
+            click.option(
+                "--map",
+                "map",
+                multiple=True,
+                metavar="COLUMN=FIELD",
+                expose_value=False,
+                callback=_store_columns,
+                help="Read the file's COLUMN as FIELD, e.g. --map 'Part Number=item_id' "
+                "(repeatable).",
+            ),
+            click.option(
+                "--map-file",
+                "map_file",
+                type=click.Path(exists=True, dir_okay=False),
+                default=None,
+                expose_value=False,
+                callback=_store_columns,
+                help="A mapping file: CSV with the header column,field (a blank field ignores "
+                "the column).",
+            ),
+            click.option(
+                "--ignore-columns",
+                "ignore_columns",
+                default=None,
+                metavar="A,B",
+                expose_value=False,
+                callback=_store_columns,
+                help="Columns of the file not to read (listed once on stderr).  Any other "
+                "column exportctl does not know stays an error.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def requested_columns() -> ColumnMap:
+    """The column mapping the options asked for (none outside a batch command); a mapping that
+    cannot be applied ends the command (exit 2)."""
+    ctx = click.get_current_context(silent=True)
+    given: dict[str, Any] = ctx.find_root().meta.get(COLUMNS_KEY, {}) if ctx is not None else {}
+    try:
+        base = column_map_file(given["map_file"]) if given.get("map_file") else ColumnMap()
+        renames = list(base.renames)
+        for item in given.get("map") or ():
+            source, sep, target = str(item).rpartition("=")
+            if not sep:
+                raise ColumnMapError(
+                    f"--map {item!r}: give COLUMN=FIELD, e.g. 'Part Number=item_id'"
+                )
+            renames.append((source.strip(), target.strip()))
+        ignore = list(base.ignore)
+        ignore += [c.strip() for c in (given.get("ignore_columns") or "").split(",") if c.strip()]
+        return ColumnMap(tuple(renames), tuple(dict.fromkeys(ignore)))
+    except ColumnMapError as exc:
+        fail(str(exc), EXIT_USAGE)
+        raise AssertionError("unreachable") from None  # pragma: no cover
+
+
 def batch_options(func: F) -> F:
-    """The options every batch command shares: formats, date, quiet, exit-zero."""
+    """The options every batch command shares: formats, date, quiet, exit-zero, columns."""
+    func = column_options(func)
     for option in reversed(
         (
             click.option(
@@ -193,7 +326,12 @@ def batch_options(func: F) -> F:
                 default=None,
                 help="Decide as of this date (YYYY-MM-DD); default today.",
             ),
-            click.option("--quiet", is_flag=True, help="No summary or progress on stderr."),
+            click.option(
+                "--quiet",
+                is_flag=True,
+                help="No summary or progress on stderr (a warning that the data is older "
+                "than the date asked is still given).",
+            ),
             click.option(
                 "--jobs",
                 "-j",

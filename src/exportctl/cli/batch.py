@@ -20,12 +20,14 @@ from exportctl.cli.base import (
     EXIT_INPUT,
     JOBS_KEY,
     fail,
+    requested_columns,
 )
 from exportctl.cli.output import (
     _FORMULA,
     _JSON_RAW_CONTROL,
     csv_cell,
     render,
+    table_cell,
     to_jsonable,
 )
 from exportctl.engine.batch import BatchRun, Tally, run_parallel, tally
@@ -50,20 +52,69 @@ def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterator[
     """The file's records; a problem with the whole file ends the command here (exit 4).
 
     The first record is read before anything is written, so a file-level error (an empty file,
-    a header without records, a repeated or missing column) leaves stdout empty.
+    a header without records, a repeated or missing column, a column ``--map`` or
+    ``--ignore-columns`` names that the file does not have) leaves stdout empty.  The records'
+    fields are renamed as ``--map``/``--map-file`` say, the ignored columns dropped (listed once
+    on stderr).
     """
+    columns = requested_columns()
+    id_source = columns.source_of(id_column)
     if kind == "csv":
-        records = fast_csv_rows(source, id_column=id_column)
+        records = fast_csv_rows(source, id_column=id_source, columns=columns)
     else:
-        records = read_jsonl_rows(source, id_field=id_column)
+        records = read_jsonl_rows(source, id_field=id_source)
     try:
         first = next(records)
     except InputFileError as exc:
         fail(f"{'stdin' if path == '-' else path}: {exc}", EXIT_INPUT)
-    return itertools.chain([first], records)
+    if columns.ignore:
+        click.echo(
+            f"exportctl: ignoring columns: {', '.join(table_cell(c) for c in columns.ignore)}",
+            err=True,
+        )
+    found = itertools.chain([first], records)
+    return map(columns.record, found) if columns else found
 
 
-def fast_csv_rows(source: Any, *, id_column: str = "item_id") -> Iterator[Record]:
+def named_by_file(result: Any, columns: readers.ColumnMap) -> Any:
+    """A result whose error names a renamed field, naming the file's column instead (and the
+    field it is read as): ``Part Number (read as item_id): is required ...``."""
+    if hasattr(result, "before") and hasattr(result, "after"):
+        before = named_by_file(result.before, columns) if result.before is not None else None
+        after = named_by_file(result.after, columns) if result.after is not None else None
+        if before is result.before and after is result.after:
+            return result
+        return attrs.evolve(result, before=before, after=after)
+    field = getattr(result, "error_field", None)
+    if not field:
+        return result
+    parts = field.split(",")
+    if all(columns.source_of(f) == f for f in parts):
+        return result
+    error = result.error or ""
+    for f in parts:
+        if error.startswith(f"{f}: "):
+            error = f"{columns.original(f)}: {error[len(f) + 2 :]}"
+    return attrs.evolve(
+        result, error_field=",".join(columns.source_of(f) for f in parts), error=error
+    )
+
+
+def _named_by_file(results: Iterable[Any]) -> Iterable[Any]:
+    """The results with errors naming the file's columns (when ``--map`` renamed some)."""
+    columns = requested_columns()
+    if not columns.renames:
+        return results
+    fix = partial(named_by_file, columns=columns)
+    if isinstance(results, BatchRun):
+        decide = results.decide
+        return BatchRun(lambda records: map(fix, decide(records)), results.records)
+    return map(fix, results)
+
+
+def fast_csv_rows(
+    source: Any, *, id_column: str = "item_id", columns: readers.ColumnMap | None = None
+) -> Iterator[Record]:
     """:func:`~exportctl.inputs.readers.read_csv_rows`: the same records and the same errors
     (a test compares the two on arbitrary bytes), with the checks of each cell skipped for a
     record that cannot fail them: read from one line (so no cell holds a line break), as many
@@ -71,7 +122,7 @@ def fast_csv_rows(source: Any, *, id_column: str = "item_id") -> Iterator[Record
     and no cell longer than the limit.  Any other record is read by the readers' own code."""
     text = readers._Text(source, newline="")
     reader = csv.reader(iter(text), strict=True)
-    header = readers._csv_header(reader, text, id_column)
+    header = readers._csv_header(reader, text, id_column, columns)
     id_index = header.index(id_column)
     width = len(header)
     surrogate = readers._SURROGATE.search
@@ -153,6 +204,24 @@ class BatchLayout:
     #: Whether rows of one fact pattern share their line but for the row, the id and the
     #: decision id (False when a row carries something of its own record, e.g. suggestions).
     patterned: bool = True
+    #: Fields every record carries after its own (the date and the law decided under:
+    #: :func:`~exportctl.engine.batch.record_stamp`); a table shows them in a footer.
+    stamp: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def header(self) -> list[str]:
+        """The CSV header: the columns, then the stamp's fields."""
+        return [*self.columns, *(k for k, _ in self.stamp)]
+
+
+def footer(layout: BatchLayout) -> str:
+    """The line under a table: the stamp's fields (``as_of 2026-01-15; law_id ...; reforms
+    none``)."""
+    parts = []
+    for key, value in layout.stamp:
+        text = table_cell(value) if value not in ((), [], None, "") else "none"
+        parts.append(f"{key} {text}")
+    return "; ".join(parts)
 
 
 def requested_jobs() -> int:
@@ -174,12 +243,13 @@ def write_results(
     here in order: the same bytes.  ``on_result`` then gets each result's
     :class:`~exportctl.engine.batch.Tally` (its row, status, jurisdiction and classification).
     """
+    results = _named_by_file(results)
     jobs = requested_jobs()
     if jobs > 1 and isinstance(results, BatchRun):
         return write_parallel(results, fmt, layout, on_result, jobs)
     out = sys.stdout
     if fmt == "csv":
-        out.write(csv_line(list(layout.columns)))
+        out.write(csv_line(layout.header))
     rows = 0
     block: list[dict[str, Any]] = []
     lines = LineMaker(layout, fmt) if fmt in ("csv", "jsonl") else None
@@ -195,6 +265,8 @@ def write_results(
             block = []
     if fmt == "table" and (block or rows == 0):
         out.write(render(block, "table", layout.table_columns, max_width=40) + "\n")
+    if fmt == "table" and layout.stamp:
+        out.write(footer(layout) + "\n")
     return rows
 
 
@@ -209,7 +281,7 @@ def write_parallel(
     """:func:`write_results` with the records decided and written by ``jobs`` processes."""
     out = sys.stdout
     if fmt == "csv":
-        out.write(csv_line(list(layout.columns)))
+        out.write(csv_line(layout.header))
     rows = 0
     block: list[dict[str, Any]] = []
     work = ChunkWriter(results.decide, layout, fmt)
@@ -226,6 +298,8 @@ def write_parallel(
             block = block[200:]
     if fmt == "table" and (block or rows == 0):
         out.write(render(block, "table", layout.table_columns, max_width=40) + "\n")
+    if fmt == "table" and layout.stamp:
+        out.write(footer(layout) + "\n")
     return rows
 
 
@@ -257,10 +331,11 @@ def batch_layout(kind: str, law: Any) -> BatchLayout:
     (``"transfers"``) under ``law``: its columns and the lines it writes."""
     from exportctl.engine import batch as screening
 
+    stamp = screening.record_stamp(law)
     if kind == "items":
         from exportctl.cli.screen import screen_layout
 
-        return screen_layout()
+        return attrs.evolve(screen_layout(), stamp=stamp)
     columns = screening.authorize_columns(law)
     return BatchLayout(
         columns=columns,
@@ -268,6 +343,7 @@ def batch_layout(kind: str, law: Any) -> BatchLayout:
         row_of=partial(screening.authorize_row, law=law),
         record_key="authorization",
         record_of=_authorization_record,
+        stamp=stamp,
     )
 
 
@@ -287,6 +363,15 @@ class LineMaker:
         self.layout = layout
         self.fmt = fmt
         self.columns = list(layout.columns)
+        # The stamp's text, written after each line's own fields: for CSV as the writer would
+        # write the cells in each of its two quoting modes, for JSON as the end of the object.
+        cells = [fast_csv_cell(v) for _, v in layout.stamp]
+        self._csv_stamp = (
+            ("," + _minimal_line(cells)[:-1], "," + _quoted_line(cells)[:-1]) if cells else None
+        )
+        self._json_stamp = (
+            ", " + json_text_fast(dict(layout.stamp))[1:] + "\n" if layout.stamp else None
+        )
         self._middles: dict[Any, list[Any]] = {}
         self._templates: dict[Any, JsonTemplate | None] = {}
         # A result of a fact pattern writes the pattern's line with its own row number, id and
@@ -299,6 +384,16 @@ class LineMaker:
         )
 
     def __call__(self, result: Any) -> str:
+        line = self._line(result)
+        if self._csv_stamp is not None and self.fmt == "csv":
+            # Every CSV line starts with its row number: quoted only when the writer quoted
+            # every cell (a cell held a carriage return), and so must the stamp's be.
+            return line[:-1] + self._csv_stamp[line.startswith('"')] + "\n"
+        if self._json_stamp is not None and self.fmt == "jsonl":
+            return line[:-2] + self._json_stamp  # the object's closing "}" and the line end
+        return line
+
+    def _line(self, result: Any) -> str:
         layout = self.layout
         if layout.line_of is not None:
             line = layout.line_of(result, self.fmt)
@@ -370,6 +465,16 @@ class _Capture:
 
 _MINIMAL = csv.writer(_Capture(), lineterminator="\n")
 _ALL = csv.writer(_Capture(), lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+
+def _minimal_line(cells: Sequence[Any]) -> str:
+    _MINIMAL.writerow(cells)
+    return _captured.pop()
+
+
+def _quoted_line(cells: Sequence[Any]) -> str:
+    _ALL.writerow(cells)
+    return _captured.pop()
 
 
 def csv_line(cells: Sequence[Any]) -> str:

@@ -29,6 +29,7 @@ from exportctl.cli.output import (
 from exportctl.cli.search import path_text, suggestions_for
 from exportctl.corpus.regulations import Regulations
 from exportctl.corpus.rulesets import Question, RuleSet, load_ruleset
+from exportctl.engine.batch import decision_status
 from exportctl.engine.classify import classify
 from exportctl.engine.decision import Decision
 from exportctl.inputs.items import FactError, ItemFacts, facts_from_mapping
@@ -39,11 +40,13 @@ from exportctl.search import SUGGESTION_NOTICE
 
 
 def _emit_decision(decision: Decision, fmt: str, explain: bool) -> None:
+    status = decision_status(decision)  # docs/cli.md: every output has a status
     if fmt == "json":
-        click.echo(render([], "json", document=decision_record(decision)))
+        click.echo(render([], "json", document={"status": status, **decision_record(decision)}))
         return
     record = {
         "item_id": decision.item_id,
+        "status": status,
         "decision": decision.summary,
         "jurisdiction": decision.jurisdiction,
         "classification": decision.classification.reference if decision.classification else None,

@@ -18,6 +18,7 @@ import json
 import sys
 from typing import Any
 
+import attrs
 import click
 
 from exportctl.cli.base import (
@@ -28,6 +29,8 @@ from exportctl.cli.base import (
     batch_options,
     fail,
     main,
+    requested_columns,
+    warn,
 )
 from exportctl.cli.batch import BatchLayout, open_input, read_records, with_progress, write_results
 from exportctl.cli.output import render
@@ -170,7 +173,7 @@ def reforms_for(names: tuple[str, ...], files: tuple[str, ...], base: Law) -> li
             fail(
                 f"no bundled reform {name!r}; bundled: {', '.join(bundled_reforms())} "
                 "(or give a file with --reform-file)",
-                EXIT_USAGE,
+                EXIT_NOT_FOUND,
             )
         try:
             reform = bundled_reform(name, current)
@@ -276,6 +279,8 @@ def detect_kind(path: str, input_format: str) -> str:
         fields = list(value) if isinstance(value, dict) else []
     else:
         fields = next(csv.reader(io.StringIO(line)), [])
+    columns = requested_columns()
+    fields = [columns.field_of(f) or "" for f in fields]  # as --map renames them
     if "transfer_id" in fields:
         return "transfers"
     if "item_id" in fields:
@@ -361,9 +366,7 @@ def diff_command(
     before, after, reforms = laws_for(reform_names, reform_files, as_of, from_date, to_date)
     source_kind = _input_kind(file, input_format)
     what = kind if kind != "auto" else detect_kind(file, source_kind)
-    if not quiet:
-        for warning in dict.fromkeys((*before.warnings, *after.warnings)):
-            click.echo(f"exportctl: warning: {warning}", err=True)
+    warn((*before.warnings, *after.warnings), quiet=quiet)
     transitions = diffing.Transitions()
     title = _title(what, before, after, reforms)
     report = HtmlReport(title, describe_laws(before, after, reforms), what) if html_path else None
@@ -385,7 +388,12 @@ def diff_command(
             matrix = transitions.matrix()
             click.echo(_jsonl(matrix) if fmt == "jsonl" else render(matrix, fmt))
         else:
-            write_results(rows, fmt, layout(what), seen)
+            stamp = (
+                ("from_as_of", before.as_of.isoformat()),
+                ("to_as_of", after.as_of.isoformat()),
+                ("reforms", tuple(after.reforms)),
+            )
+            write_results(rows, fmt, attrs.evolve(layout(what), stamp=stamp), seen)
     if report is not None and html_path is not None:
         report.write(html_path, transitions)
     if not quiet:

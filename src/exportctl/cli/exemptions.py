@@ -14,7 +14,10 @@ import click
 
 from exportctl.cli.base import (
     EXIT_INPUT,
+    EXIT_NO,
     EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_OPEN,
     EXIT_USAGE,
     batch_options,
     common_options,
@@ -32,7 +35,6 @@ from exportctl.cli.output import (
     to_jsonable,
 )
 from exportctl.corpus.law import Law
-from exportctl.corpus.regulations import regulations
 from exportctl.engine import batch as screening
 from exportctl.inputs.items import FactError
 from exportctl.inputs.readers import (
@@ -179,8 +181,9 @@ def aukus() -> None:
 def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> None:
     """Can this transfer (a JSON file) go license-free under § 126.7 — and if not, why not?
 
-    § 126.1 is checked first.  Exit status: 0 eligible, 1 undetermined, 3 not eligible or
-    prohibited, 4 bad input.
+    § 126.1 is checked first: a prohibited transfer's answer has status "prohibited" and cites
+    the § 126.1 paragraphs.  Exit status (docs/cli.md): 0 eligible, 1 undetermined, 6 not
+    eligible or prohibited, 4 bad input.
     """
     from exportctl.engine.authorize import check_aukus_after_126_1
 
@@ -193,7 +196,15 @@ def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> No
         "law_id": regs.id,
     }
     if result is None:
-        header["proscribed_126_1"] = [p.detail for p in denied]
+        # § 126.1(a): the exemption is not available; the refusal says so and cites why.
+        header.update(
+            {
+                "exemption": "22 CFR 126.7",
+                "status": "prohibited",
+                "citation": list(dict.fromkeys(p.id for p in denied)),
+                "proscribed_126_1": [f"{p.id}: {p.detail}" for p in denied],
+            }
+        )
         click.echo(
             render(key_values(header.items()), "table")
             if fmt == "table"
@@ -201,9 +212,16 @@ def aukus_check(file: Any, explain: bool, fmt: str, as_of: dt.date | None) -> No
             if fmt == "json"
             else render([header], "csv")
         )
-        sys.exit(EXIT_NOT_FOUND)
+        sys.exit(EXIT_NO)
+    header["citation"] = result.citation
     _emit_exemption(result, fmt, explain, header)
-    sys.exit({"eligible": 0, "undetermined": 1}.get(result.status, EXIT_NOT_FOUND))
+    sys.exit(_EXEMPTION_EXIT.get(result.status, EXIT_NO))
+
+
+#: An exemption's status as an exit status (docs/cli.md): the answer is no (6) but for these.
+_EXEMPTION_EXIT = {"eligible": EXIT_OK, "undetermined": EXIT_OPEN}
+#: An authorization's outcome as an exit status: license required or prohibited is 6.
+_OUTCOME_EXIT = {"exempt": EXIT_OK, "undetermined": EXIT_OPEN}
 
 
 @etl.command("check")
@@ -246,7 +264,9 @@ def etl_check(
 ) -> None:
     """Which ETL rows catch an article of USML paragraph REF with these attributes?
 
-    Exit status: 0 no row catches it, 1 a row may catch it (facts open), 3 a row catches it.
+    Each row has a status (caught, open, not_caught) and its citation.  Exit status
+    (docs/cli.md): 0 no row catches it, 1 a row may catch it (facts open), 6 a row catches it,
+    3 no such USML paragraph.
     """
     from exportctl.engine.exclusions import match_rows
     from exportctl.inputs.transfers import transfer_from_mapping
@@ -274,7 +294,9 @@ def etl_check(
     rows = [
         {
             "row": m.row.row,
+            "status": {True: "caught", False: "not_caught", None: "open"}[m.caught],
             "caught": {True: "yes", False: "no", None: "open"}[m.caught],
+            "citation": _ETL_CITATION,
             "needs": list(m.missing),
             "why": m.detail,
             "text": m.row.text,
@@ -283,11 +305,20 @@ def etl_check(
         if m.caught is not False or fmt != "table"
     ]
     if fmt == "table" and not rows:
-        click.echo(f"no ETL row catches {ref} with these facts")
+        click.echo(f"no ETL row catches {ref} with these facts [{_ETL_CITATION}]")
     else:
-        click.echo(render(rows, fmt, ["row", "caught", "needs", "why", "text"], max_width=50))
+        columns = ["row", "status", "caught", "citation", "needs", "why", "text"]
+        if fmt == "table":
+            columns.remove("citation")  # the same for every row: said once below
+        click.echo(render(rows, fmt, columns, max_width=50))
+        if fmt == "table":
+            click.echo(f"citation: {_ETL_CITATION}")
     caught = {m.caught for m in matches}
-    sys.exit(EXIT_NOT_FOUND if True in caught else 1 if None in caught else 0)
+    sys.exit(EXIT_NO if True in caught else EXIT_OPEN if None in caught else EXIT_OK)
+
+
+#: Where the rows of the Excluded Technology List are.
+_ETL_CITATION = "22 CFR part 126, Supplement No. 2"
 
 
 @main.command("authorize")
@@ -323,9 +354,12 @@ def authorize_command(
     may apply with their open questions; CSV has one column per exemption; JSON lines carry every
     exemption's conditions.
 
-    Exit status: 0 every transfer decided, 1 some undetermined, 4 some rows had input errors.
+    Every record carries as_of, law_id and reforms (a table shows them in a footer), and the
+    paragraphs its outcome rests on (citation).  Exit status (docs/cli.md): 0 every transfer
+    exempt, 1 some undetermined, 6 some need a license or are prohibited (22 CFR 126.1), 4 some
+    rows had input errors (the first that applies of 4, 6, 1).
     """
-    regs = law_for(as_of) if not quiet else regulations(as_of)
+    regs = law_for(as_of, quiet=quiet)
     regs = _law_with(regs, guidelines_file, only)
     kind = input_format
     if kind == "auto":
@@ -344,6 +378,7 @@ def authorize_command(
         row_of=row_of,
         record_key="authorization",
         record_of=lambda r: r.authorization.to_dict() if r.authorization is not None else None,
+        stamp=screening.record_stamp(regs),
     )
     with open_input(file) as fh, with_progress(fh, file, quiet) as source:
         records = read_records(source, file, kind, "transfer_id")
@@ -580,8 +615,8 @@ def exemptions_check(
     the facts it relied on and who confirms it; the open questions.  Without --exemption: every
     exemption the law holds, § 126.1 first (as `authorize`).
 
-    Exit status: 0 eligible (exempt), 1 undetermined, 3 not eligible (or prohibited, or no
-    exemption), 4 bad input.
+    Exit status (docs/cli.md): 0 eligible (exempt), 1 undetermined, 6 not eligible (or
+    prohibited, or a license required), 3 no such exemption, 4 bad input.
     """
     from exportctl.engine.authorize import authorize
     from exportctl.engine.certification import certification_record, record_markdown
@@ -601,8 +636,9 @@ def exemptions_check(
     }
     if ref is None:
         auth = authorize(transfer, regs)
+        header.update(status=auth.outcome, citation=screening.authorization_citation(auth))
         _emit_all(auth, fmt, header)
-        sys.exit({"exempt": 0, "undetermined": 1}.get(auth.outcome, EXIT_NOT_FOUND))
+        sys.exit(_OUTCOME_EXIT.get(auth.outcome, EXIT_NO))
     result = decide(ref, transfer, regs)
     if record_file is not None:
         record = certification_record(result, transfer, regs)
@@ -613,8 +649,9 @@ def exemptions_check(
         )
         Path(record_file).write_text(text, encoding="utf-8")
         click.echo(f"exportctl: wrote the certification record {record_file}", err=True)
+    header["citation"] = result.citation
     _emit_checked(result, fmt, header)
-    sys.exit({"eligible": 0, "undetermined": 1}.get(result.status, EXIT_NOT_FOUND))
+    sys.exit(_EXEMPTION_EXIT.get(result.status, EXIT_NO))
 
 
 def _emit_checked(result: Any, fmt: str, header: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ import sys
 import click
 
 from exportctl.cli.base import (
+    EXIT_NOT_FOUND,
     EXIT_USAGE,
     Date,
     common_options,
@@ -135,7 +136,7 @@ def reform_show(name: str, as_toml: bool, fmt: str, as_of: dt.date | None) -> No
             return
         r = bundled_reform(name)
     except ReformError as exc:
-        fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_NOT_FOUND if name not in bundled_reforms() else EXIT_USAGE)
         return
     record = {
         "name": r.name,

@@ -11,7 +11,7 @@ import attrs
 import click
 
 from exportctl.cli.base import (
-    EXIT_USAGE,
+    EXIT_NOT_FOUND,
     batch_options,
     fail,
     law_for,
@@ -35,7 +35,6 @@ from exportctl.cli.batch import (
 from exportctl.cli.output import decision_record
 from exportctl.cli.search import suggestion_cell, suggestion_record, suggestions_for
 from exportctl.corpus.law import Law
-from exportctl.corpus.regulations import regulations
 from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.engine import batch as screening
 from exportctl.inputs.items import (
@@ -71,7 +70,8 @@ def screen_command(
     """Screen a parts list (CSV or JSON lines): one output row per input row, in order.
 
     Rows with bad input are reported as errors naming the field; the other rows are still
-    decided.  A summary (counts by outcome) goes to stderr.  Exit status: 0 every row
+    decided.  A summary (counts by outcome) goes to stderr.  Every record carries as_of, law_id
+    and reforms (a table shows them in a footer).  Exit status (docs/cli.md): 0 every row
     classified, 1 some rows undetermined or with questions open, 4 some rows had input errors.
 
     With --suggest, a row left undecided whose USML (or ECCN) candidates are unknown and that
@@ -80,11 +80,11 @@ def screen_command(
     "suggestions" object (kind "suggestion") in JSON lines.  They are pointers to read; the
     decision is the same with and without them.
     """
-    regs = law_for(as_of) if not quiet else regulations(as_of)
+    regs = law_for(as_of, quiet=quiet)
     try:
         rules = load_ruleset(ruleset_id)
     except KeyError as exc:
-        fail(str(exc).strip("'\""), EXIT_USAGE)
+        fail(str(exc).strip("'\""), EXIT_NOT_FOUND)
     kind = input_format
     if kind == "auto":
         kind = "jsonl" if file.endswith((".jsonl", ".ndjson", ".json")) else "csv"
@@ -96,6 +96,7 @@ def screen_command(
             suggester = _Suggester(regs, rules, kind == "csv", fmt)
             records = suggester.keep(records)
             layout = suggester.layout()
+        layout = attrs.evolve(layout, stamp=screening.record_stamp(regs.with_ruleset(rules)))
         results: Iterable[screening.ScreenResult] = screening.screen(
             records, regs, rules, csv_form=kind == "csv", trace=fmt == "jsonl"
         )

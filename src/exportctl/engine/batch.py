@@ -11,6 +11,11 @@ missing column) raises :class:`~exportctl.inputs.readers.InputFileError` before 
 Exit status of ``exportctl screen`` (see :func:`exit_status`):
   0 every row decided and classified;  1 some rows undetermined or with questions open;
   4 some rows had input errors or contradictory facts (the others were still decided).
+``exportctl authorize`` (:func:`authorize_exit_status`) also gives 6 when some transfer's answer
+is no (a license required, or prohibited under 22 CFR 126.1).  See docs/cli.md, "Exit status".
+
+Every output record carries the date and the law it was decided under (:func:`record_stamp`:
+``as_of``, ``law_id``, ``reforms``), written after the record's own fields.
 """
 
 from __future__ import annotations
@@ -54,9 +59,11 @@ from exportctl.inputs.transfers import Transfer
 
 __all__ = [
     "EXIT_ERRORS",
+    "EXIT_NO",
     "EXIT_OK",
     "EXIT_OPEN",
     "RESULT_COLUMNS",
+    "STAMP_COLUMNS",
     "BatchRun",
     "InputFileError",
     "Record",
@@ -67,9 +74,11 @@ __all__ = [
     "authorize_transfers",
     "available_cores",
     "decide_rows",
+    "decision_status",
     "exit_status",
     "read_csv_rows",
     "read_jsonl_rows",
+    "record_stamp",
     "result_row",
     "run_parallel",
     "screen",
@@ -78,6 +87,20 @@ __all__ = [
 EXIT_OK = 0
 EXIT_OPEN = 1
 EXIT_ERRORS = 4
+#: The answer is no: not eligible, caught by an ETL row, prohibited under 22 CFR 126.1, a
+#: license required (3 is an unknown reference, 5 bundled data failing verification).
+EXIT_NO = 6
+
+
+#: The fields every output record of ``screen`` and ``authorize`` ends with (:func:`record_stamp`).
+STAMP_COLUMNS = ("as_of", "law_id", "reforms")
+
+
+def record_stamp(law: Law) -> tuple[tuple[str, Any], ...]:
+    """The fields every output record of a batch carries: the date decided as of, the law's id
+    and the reforms applied to the bundled law (in order; none for the law as bundled)."""
+    values = (law.as_of.isoformat(), law.id, tuple(law.reforms))
+    return tuple(zip(STAMP_COLUMNS, values, strict=True))
 
 Status = Literal["classified", "not_subject", "open", "undetermined", "error"]
 
@@ -346,6 +369,12 @@ def _internal(exc: Exception) -> str:
     return f"internal error, please report it with this row: {type(exc).__name__}: {detail}"
 
 
+def decision_status(decision: Decision) -> Status:
+    """A classification's status: classified, open (a jurisdiction without a classification),
+    undetermined or not_subject (the rows of ``screen``, the output of ``classify``)."""
+    return _status(decision)
+
+
 def _status(decision: Decision) -> Status:
     if decision.jurisdiction == "undetermined":
         return "undetermined"
@@ -392,6 +421,7 @@ def authorize_columns(law: Law) -> tuple[str, ...]:
         "status",
         "outcome",
         "exemption",
+        "citation",
         *(e.column for e in law.exemptions),
         "excluded_rows",
         "proscribed",
@@ -555,6 +585,7 @@ def authorize_row(result: AuthorizeResult, law: Law) -> dict[str, Any]:
         "status": result.status,
         "outcome": a.outcome if a else None,
         "exemption": f"22 CFR {a.exemption}" if a and a.exemption else None,
+        "citation": authorization_citation(a) if a else [],
     }
     for e in law.exemptions:
         found = by_key.get(e.key)
@@ -572,9 +603,28 @@ def authorize_row(result: AuthorizeResult, law: Law) -> dict[str, Any]:
     return row
 
 
+def authorization_citation(a: Any) -> list[str]:
+    """The paragraphs an authorization's outcome rests on: the exemption found (exempt); the
+    § 126.1 paragraphs that prohibit it (prohibited); the exemptions not eligible (license
+    required); the § 126.1 paragraphs and exemptions still open (undetermined)."""
+    if a.outcome == "exempt" and a.exemption:
+        return [f"22 CFR {a.exemption}"]
+    if a.outcome == "prohibited":
+        return list(dict.fromkeys(p.id for p in a.proscribed if p.status == "fail"))
+    if a.outcome == "license_required":
+        return list(dict.fromkeys(e.citation for e in a.exemptions if e.status == "not_eligible"))
+    still_open = [p.id for p in a.proscribed if p.status != "pass"]
+    still_open += [e.citation for e in a.exemptions if e.status == "undetermined"]
+    return list(dict.fromkeys(still_open))
+
+
 def authorize_exit_status(counts: Counter[str]) -> int:
+    """4 some rows had input errors; else 6 some need a license or are prohibited; else 1 some
+    undetermined; else 0 (docs/cli.md: a refusal stays one whatever the open rows turn out)."""
     if counts["error"]:
         return EXIT_ERRORS
+    if counts["license_required"] or counts["prohibited"]:
+        return EXIT_NO
     if counts["undetermined"]:
         return EXIT_OPEN
     return EXIT_OK
@@ -761,6 +811,7 @@ def decide_rows(
         for n, row in enumerate(rows, start)
     )
     results: Iterable[Any]
+    decided = law.with_ruleset(ruleset) if kind == "items" and ruleset is not None else law
     if kind == "items":
         results = screen(
             records,
@@ -776,12 +827,13 @@ def decide_rows(
     if fmt in ("csv", "jsonl"):
         from exportctl.cli.batch import LineMaker, batch_layout
 
-        lines = LineMaker(batch_layout(kind, law), fmt)
+        lines = LineMaker(batch_layout(kind, decided), fmt)
         for result in results:
             yield lines(result)
         return
     if fmt not in ("record", "row"):
         raise ValueError(f"fmt {fmt!r}: expected 'record', 'row', 'csv' or 'jsonl'")
+    stamp = dict(record_stamp(decided))
     for result in results:
         if isinstance(result, ScreenResult):
             row = result_row(result)
@@ -791,4 +843,5 @@ def decide_rows(
             row = authorize_row(result, law)
             if fmt == "record" and result.authorization is not None:
                 row["authorization"] = result.authorization.to_dict()
+        row.update(stamp)
         yield row

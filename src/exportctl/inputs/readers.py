@@ -41,6 +41,8 @@ from exportctl.inputs.items import FactError
 __all__ = [
     "MAX_DEPTH",
     "MAX_FIELD_CHARS",
+    "ColumnMap",
+    "ColumnMapError",
     "InputFileError",
     "Record",
     "escape_surrogates",
@@ -214,17 +216,144 @@ def _show(text: str, limit: int = 40) -> str:
     return repr(shown)
 
 
+# --- column mapping ------------------------------------------------------------------------------
+class ColumnMapError(ValueError):
+    """A column mapping that cannot be applied whatever the file holds (a usage error)."""
+
+
+@attrs.frozen
+class ColumnMap:
+    """How the columns of a user's file (an ERP or PLM extract) become the fields exportctl
+    reads: ``renames`` pairs (column in the file, field read), ``ignore`` columns dropped.
+
+    Every column named must be in the file, and every other column is read as it is (an unknown
+    one stays an error of each row: a misspelt answer never passes unnoticed).  Errors about a
+    renamed field name the file's column (:meth:`original`).
+    """
+
+    renames: tuple[tuple[str, str], ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        sources = [s for s, _ in self.renames]
+        targets = [t for _, t in self.renames]
+        for names, what in ((sources, "column"), (targets, "field")):
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ColumnMapError(
+                    f"--map names the {what} {', '.join(map(repr, twice))} more than once"
+                )
+        both = sorted(set(sources) & set(self.ignore))
+        if both:
+            raise ColumnMapError(
+                f"column {', '.join(map(repr, both))} is both mapped (--map) and ignored "
+                "(--ignore-columns)"
+            )
+        for source, target in self.renames:
+            if not source.strip() or not target.strip():
+                raise ColumnMapError(
+                    f"--map {source}={target}: give COLUMN=FIELD, both non-blank"
+                )
+
+    def __bool__(self) -> bool:
+        return bool(self.renames or self.ignore)
+
+    def source_of(self, field: str) -> str:
+        """The file's column read as ``field`` (``field`` itself when not renamed)."""
+        for source, target in self.renames:
+            if target == field:
+                return source
+        return field
+
+    def field_of(self, column: str) -> str | None:
+        """The field a column of the file is read as (None: ignored)."""
+        if column in self.ignore:
+            return None
+        for source, target in self.renames:
+            if source == column:
+                return target
+        return column
+
+    def original(self, field: str) -> str:
+        """How an error names ``field``: the file's column, and the field it is read as."""
+        source = self.source_of(field)
+        return field if source == field else f"{source} (read as {field})"
+
+    def check_header(self, header: Iterable[str]) -> None:
+        """Raises :class:`InputFileError` when a column named is not in the file, or when two
+        columns would be read as the same field."""
+        columns = list(header)
+        missing = [s for s, _ in self.renames if s not in columns]
+        missing += [c for c in self.ignore if c not in columns]
+        if missing:
+            raise InputFileError(
+                f"has no column {', '.join(map(_show, missing))} (named by --map, --map-file or "
+                f"--ignore-columns); its columns are {', '.join(_show(c, 30) for c in columns)}"
+            )
+        read: dict[str, str] = {}
+        for column in columns:
+            field = self.field_of(column)
+            if field is None:
+                continue
+            if field in read:
+                raise InputFileError(
+                    f"columns {_show(read[field])} and {_show(column)} would both be read as "
+                    f"{field!r}; which value to read is unknown"
+                )
+            read[field] = column
+
+    def record(self, rec: Record) -> Record:
+        """The record with its fields renamed and the ignored ones dropped."""
+        if rec.raw is None:
+            return rec
+        raw = {}
+        for key, value in rec.raw.items():
+            field = self.field_of(key)
+            if field is not None:
+                raw[field] = value
+        return attrs.evolve(rec, raw=raw)
+
+
+def column_map_file(path: str) -> ColumnMap:
+    """A mapping file (docs/input.md, "Column mapping"): CSV, UTF-8, header ``column,field``;
+    each row reads the file's ``column`` as ``field``, a blank ``field`` ignores the column."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh, strict=True))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ColumnMapError(f"--map-file {path}: cannot be read ({exc})") from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows or [c.strip() for c in rows[0]] != ["column", "field"]:
+        raise ColumnMapError(f"--map-file {path}: the first line must be the header column,field")
+    renames: list[tuple[str, str]] = []
+    ignore: list[str] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != 2 or not row[0].strip():
+            raise ColumnMapError(
+                f"--map-file {path}, row {n}: expected two cells, a column and a field "
+                "(blank to ignore the column)"
+            )
+        if row[1].strip():
+            renames.append((row[0].strip(), row[1].strip()))
+        else:
+            ignore.append(row[0].strip())
+    return ColumnMap(tuple(renames), tuple(ignore))
+
+
 # --- CSV -----------------------------------------------------------------------------------------
-def read_csv_rows(source: Source, *, id_column: str = "item_id") -> Iterator[Record]:
+def read_csv_rows(
+    source: Source, *, id_column: str = "item_id", columns: ColumnMap | None = None
+) -> Iterator[Record]:
     """One :class:`Record` per input record of a CSV file (see the module docstring).
 
     The header must name ``id_column``, every column once, and no column may be blank; the file
     must hold at least one record.  Otherwise :class:`InputFileError` is raised before the first
-    record is returned.
+    record is returned.  ``columns`` (a mapping) is checked against the header; the records keep
+    the file's column names (errors name them; :meth:`ColumnMap.record` renames a record).
     """
     text = _Text(source, newline="")
     reader = csv.reader(iter(text), strict=True)
-    header = _csv_header(reader, text, id_column)
+    header = _csv_header(reader, text, id_column, columns)
     id_index = header.index(id_column)
     n = 0
     while True:
@@ -269,7 +398,9 @@ def _csv_error(exc: csv.Error, lines: tuple[int, int]) -> str:
     return f"{reason} ({_lines_text(lines)}); nothing in these lines was decided"
 
 
-def _csv_header(reader: Any, text: _Text, id_column: str) -> list[str]:
+def _csv_header(
+    reader: Any, text: _Text, id_column: str, columns: ColumnMap | None = None
+) -> list[str]:
     while True:
         try:
             header: list[str] = next(reader)
@@ -290,6 +421,8 @@ def _csv_header(reader: Any, text: _Text, id_column: str) -> list[str]:
         )
     if any("\n" in c or "\r" in c for c in header):
         raise InputFileError(f"{where} has a column name with a line break in it")
+    if columns:
+        columns.check_header(header)
     if id_column not in header:
         hint = " (the file looks tab-separated; use commas)" if "\t" in "".join(header) else ""
         raise InputFileError(
