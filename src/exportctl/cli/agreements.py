@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from typing import Any
 
+import attrs
 import click
 
 from exportctl.cli.base import (
@@ -16,9 +17,12 @@ from exportctl.cli.base import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     Date,
+    decision_log,
     fail,
     handles_errors,
+    log_options,
     main,
+    with_log,
 )
 from exportctl.cli.batch import BatchLayout, open_input, read_records, with_progress, write_results
 from exportctl.cli.output import json_text, key_values, render
@@ -137,6 +141,7 @@ def _read_text(path: str | None, what: str) -> str | None:
 )
 @click.option("--quiet", is_flag=True, help="No warnings or summary on stderr.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the outcome (report only).")
+@log_options
 @handles_errors
 def plan_command(
     file: str,
@@ -180,12 +185,19 @@ def plan_command(
         )
     out_fmt = "jsonl" if fmt == "json" else fmt
     counts: Counter[str] = Counter()
-    with open_input(file) as fh, with_progress(fh, file, quiet) as source:
+    with (
+        decision_log("agreement plan") as log,
+        open_input(file) as fh,
+        with_progress(fh, file, quiet) as source,
+    ):
         records = read_records(source, file, kind, "agreement_id")
+        if log is not None:
+            records = log.keep(records)
         results = plan_records(
             records, today, csv_form=kind == "csv", reform=reformed, comparing=comparing
         )
-        write_results(results, out_fmt, PLAN_LAYOUT, lambda r: counts.update([r.status]))
+        count = with_log(log, lambda r: counts.update([r.status]), _plan_entry(kind))
+        write_results(results, out_fmt, PLAN_LAYOUT, count)
     if not quiet:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"exportctl: planned {sum(counts.values())} agreements: {parts}", err=True)
@@ -232,6 +244,9 @@ def _single(
     else:
         result = plan(agreement, reformed or today, drafts=drafts)
         _emit_plan(result, fmt)
+    with decision_log("agreement plan") as log:
+        if log is not None:
+            log.add(_plan_entry("json")(attrs.evolve(_NO_RESULT, plan=result), raw))
     if not quiet and fmt != "table":
         for w in result.warnings:
             click.echo(f"exportctl: warning: {w}", err=True)
@@ -239,6 +254,28 @@ def _single(
     if code == 0 and result.draft_problems:
         code = 1
     sys.exit(0 if exit_zero else code)
+
+
+_NO_RESULT = PlanResult(0, None, "")
+
+
+def _plan_entry(kind: str) -> Any:
+    """The audit-log entry of a plan (--log): the plan (today's, when compared) and its input.
+    Drafts checked with --text/--letter are not part of the logged facts."""
+    from exportctl.audit import entry_for_agreement
+
+    def entry(result: PlanResult, facts: dict[str, Any]) -> Any:
+        if result.plan is None:
+            return None
+        return entry_for_agreement(
+            result.plan,
+            facts,
+            command="agreement plan",
+            facts_form="csv" if kind == "csv" else "json",
+            reform=next((r for r in result.plan.reforms if r in AGREEMENT_REFORMS), None),
+        )
+
+    return entry
 
 
 # --- output -------------------------------------------------------------------------------------
