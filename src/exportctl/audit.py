@@ -673,10 +673,11 @@ def _steps(record: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         steps.append((str(p.get("citation")), str(p.get("status")), str(p.get("detail", ""))))
     results = record.get("exemptions") or ([record] if "conditions" in record else [])
     for e in results:
-        steps.append((f"{e.get('exemption')}", str(e.get("status")), "exemption"))
+        # an exemption's conditions before its status: the first difference is the condition
         for c in e.get("conditions") or e.get("requirements") or ():
-            rule = f"{e.get('exemption')} {c.get('paragraph') or c.get('citation')}"
+            rule = f"{e.get('exemption')}: {c.get('paragraph') or c.get('citation')}"
             steps.append((rule, str(c.get("status")), str(c.get("detail", ""))))
+        steps.append((f"{e.get('exemption')}", str(e.get("status")), "the exemption"))
     for i in record.get("items") or ():
         steps.append((str(i.get("rule")), str(i.get("status")), str(i.get("finding", ""))))
     return steps
@@ -687,10 +688,10 @@ def explain(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
     only."""
     why: list[str] = []
     a, b = _steps(old), _steps(new)
-    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+    for x, y in zip(a, b, strict=False):
         if x[:2] != y[:2]:
             why.append(
-                f"first differing step {i + 1}: logged {x[0]} → {x[1]}"
+                f"first difference: logged {x[0]} → {x[1]}"
                 + (f" ({x[2]})" if x[2] else "")
                 + f"; now {y[0]} → {y[1]}"
                 + (f" ({y[2]})" if y[2] else "")
@@ -700,7 +701,7 @@ def explain(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
         if len(a) != len(b):
             longer, which = (a, "logged") if len(a) > len(b) else (b, "now")
             step = longer[min(len(a), len(b))]
-            why.append(f"only {which}: step {min(len(a), len(b)) + 1} {step[0]} → {step[1]}")
+            why.append(f"a step only {which}: {step[0]} → {step[1]}")
     fired_a = list(old.get("rules_fired") or ())
     fired_b = list(new.get("rules_fired") or ())
     if fired_a or fired_b:

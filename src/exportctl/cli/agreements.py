@@ -272,7 +272,15 @@ def _plan_entry(kind: str) -> Any:
             facts,
             command="agreement plan",
             facts_form="csv" if kind == "csv" else "json",
-            reform=next((r for r in result.plan.reforms if r in AGREEMENT_REFORMS), None),
+            reform=next(
+                (
+                    name
+                    for name in AGREEMENT_REFORMS
+                    for r in result.plan.reforms
+                    if r == name or r.startswith(f"reform {name} ")
+                ),
+                None,
+            ),
         )
 
     return entry
