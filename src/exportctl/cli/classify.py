@@ -355,6 +355,13 @@ def _show_text(question: Question, rules: RuleSet) -> None:
             err=True,
         )
         return
+    cited = [c.strip() for c in question.citation.split(";")]
+    if not any(c.startswith(tuple(cited)) for c, _ in quotes):
+        click.echo(
+            f"  The bundled data holds no quote of {question.citation}; the paragraphs this "
+            "answer decides:",
+            err=True,
+        )
     for citation, quote in quotes:
         click.echo(f"  {citation}:", err=True)
         click.echo(f"    \u201c{table_cell(quote)}\u201d", err=True)
