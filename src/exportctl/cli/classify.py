@@ -190,7 +190,8 @@ def classify_command(
     decision = classify(state.facts, regs, rules)
     with decision_log("classify") as log:
         if log is not None:
-            log.add(entry_for_decision(decision, document or {}, command="classify"))
+            facts_given = document if document is not None else facts_document(state.facts)
+            log.add(entry_for_decision(decision, facts_given, command="classify"))
     _emit_decision(decision, fmt, explain)
     sys.exit(0 if decision.decided and not decision.open_questions else 1)
 
