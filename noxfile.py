@@ -1,7 +1,7 @@
-"""Project sessions: tests, lint, typecheck, build, bench, data, mutants.
+"""Project sessions: tests, lint, typecheck, build, docs, bench, data, mutants.
 
-`nox` with no arguments runs tests, lint, typecheck and build (what CI runs).  `nox -s mutants`
-(mutation testing, slow) runs only when asked for.
+`nox` with no arguments runs tests, lint, typecheck, build and docs (what CI runs).
+`nox -s mutants` (mutation testing, slow) runs only when asked for.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "build"]
+nox.options.sessions = ["tests", "lint", "typecheck", "build", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
 # pycountry is pinned: the data build (and its --check test) must see the same ISO names.
@@ -45,6 +45,16 @@ def build(session: nox.Session) -> None:
     """Build the wheel, install it into a fresh environment, and run a look-up from it."""
     session.install("build")
     session.run("python", "tools/wheel_smoke.py")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site from docs/ (MkDocs, strict: a broken link, a page missing
+    from the nav or a bad nav entry fails), with the CLI reference generated from the commands
+    by mkdocs-click; the site goes to .nox/docs/tmp/site."""
+    session.install(".[docs]")
+    site = Path(session.create_tmp()) / "site"
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", str(site))
 
 
 @nox.session

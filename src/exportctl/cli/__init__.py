@@ -2,7 +2,8 @@
 
 One module per command group (:mod:`~exportctl.cli.lookups`, :mod:`~exportctl.cli.search`,
 :mod:`~exportctl.cli.classify`, :mod:`~exportctl.cli.screen`, :mod:`~exportctl.cli.exemptions`,
-:mod:`~exportctl.cli.agreements`, :mod:`~exportctl.cli.diff`, :mod:`~exportctl.cli.lawcmd`), one
+:mod:`~exportctl.cli.agreements`, :mod:`~exportctl.cli.diff`, :mod:`~exportctl.cli.lawcmd`,
+:mod:`~exportctl.cli.log`), one
 batch reader and writer (:mod:`~exportctl.cli.batch`), and the output formats
 (:mod:`~exportctl.cli.output`, :mod:`~exportctl.cli.report`).
 """
@@ -15,6 +16,7 @@ from exportctl.cli import (
     diff,
     exemptions,
     lawcmd,
+    log,
     lookups,
     screen,
     search,
@@ -27,6 +29,7 @@ __all__ = [
     "diff",
     "exemptions",
     "lawcmd",
+    "log",
     "lookups",
     "main",
     "screen",

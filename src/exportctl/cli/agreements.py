@@ -20,11 +20,14 @@ from exportctl.cli.base import (
     EXIT_USAGE,
     Date,
     column_options,
+    decision_log,
     fail,
     handles_errors,
+    log_options,
     main,
     requested_columns,
     warn,
+    with_log,
 )
 from exportctl.cli.batch import BatchLayout, open_input, read_records, with_progress, write_results
 from exportctl.cli.output import json_text, key_values, render
@@ -150,6 +153,7 @@ def _read_text(path: str | None, what: str) -> str | None:
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the outcome (report only).")
 @column_options
+@log_options
 @handles_errors
 def plan_command(
     file: str,
@@ -209,12 +213,19 @@ def plan_command(
         # Today's law and the reform side by side: the reform compared is named too.
         stamp = (*stamp[:2], ("reforms", tuple(compared.reforms)))
     layout = attrs.evolve(PLAN_LAYOUT, stamp=stamp)
-    with open_input(file) as fh, with_progress(fh, file, quiet) as source:
+    with (
+        decision_log("agreement plan") as log,
+        open_input(file) as fh,
+        with_progress(fh, file, quiet) as source,
+    ):
         records = read_records(source, file, kind, "agreement_id")
+        if log is not None:
+            records = log.keep(records)
         results = plan_records(
             records, today, csv_form=kind == "csv", reform=reformed, comparing=comparing
         )
-        write_results(results, out_fmt, layout, lambda r: counts.update([r.status]))
+        count = with_log(log, lambda r: counts.update([r.status]), _plan_entry(kind))
+        write_results(results, out_fmt, layout, count)
     if not quiet:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"exportctl: planned {sum(counts.values())} agreements: {parts}", err=True)
@@ -261,12 +272,45 @@ def _single(
     else:
         result = plan(agreement, reformed or today, drafts=drafts)
         _emit_plan(result, fmt)
+    with decision_log("agreement plan") as log:
+        if log is not None:
+            log.add(_plan_entry("json")(attrs.evolve(_NO_RESULT, plan=result), raw))
     if fmt != "table":  # a table lists the plan's warnings itself
         warn(result.warnings, quiet=quiet)
     code = _EXIT[result.status]
     if code == 0 and result.draft_problems:
         code = 1
     sys.exit(0 if exit_zero else code)
+
+
+_NO_RESULT = PlanResult(0, None, "")
+
+
+def _plan_entry(kind: str) -> Any:
+    """The audit-log entry of a plan (--log): the plan (today's, when compared) and its input.
+    Drafts checked with --text/--letter are not part of the logged facts."""
+    from exportctl.audit import entry_for_agreement
+
+    def entry(result: PlanResult, facts: dict[str, Any]) -> Any:
+        if result.plan is None:
+            return None
+        return entry_for_agreement(
+            result.plan,
+            facts,
+            command="agreement plan",
+            facts_form="csv" if kind == "csv" else "json",
+            reform=next(
+                (
+                    name
+                    for name in AGREEMENT_REFORMS
+                    for r in result.plan.reforms
+                    if r == name or r.startswith(f"reform {name} ")
+                ),
+                None,
+            ),
+        )
+
+    return entry
 
 
 # --- output -------------------------------------------------------------------------------------

@@ -25,10 +25,11 @@ reference") was also "not eligible" before, so a typo and a legal answer looked 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -359,3 +360,118 @@ def file_name(file: Any) -> str:
     return name if isinstance(name, str) else ""
 
 
+
+
+# --- the audit log (--log FILE.db, --actor) ---------------------------------------------------
+
+#: Where ``--log`` and ``--actor`` leave their values (the root context's meta).
+LOG_KEY = "exportctl.log"
+ACTOR_KEY = "exportctl.actor"
+
+
+def _store_meta(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.find_root().meta[key] = value
+        return value
+
+    return store
+
+
+def log_options(func: F) -> F:
+    """``--log FILE.db`` and ``--actor NAME``: append every decision to an audit log."""
+    func = click.option(
+        "--actor",
+        default=None,
+        metavar="NAME",
+        expose_value=False,
+        callback=_store_meta(ACTOR_KEY),
+        help="Who asked for the decisions, as the audit log records it (with --log).",
+    )(func)
+    func = click.option(
+        "--log",
+        "log_file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        metavar="FILE.db",
+        expose_value=False,
+        callback=_store_meta(LOG_KEY),
+        help="Append every decision (facts, outcome, trace, law id, date) to this SQLite audit "
+        "log (created if needed; docs/audit-log.md).  With --log a batch runs in one process.",
+    )(func)
+    return func
+
+
+class DecisionLog:
+    """The audit log a command writes to: entries buffered and committed every
+    :data:`~exportctl.audit.COMMIT_ROWS` (and at the end)."""
+
+    def __init__(self, log: Any) -> None:
+        self.log = log
+        self.batch = log.writer()
+        self.held: dict[int, dict[str, Any] | None] = {}
+
+    def add(self, entry: Any) -> None:
+        self.batch.add(entry)
+
+    def keep(self, records: Any) -> Any:
+        """The records, passed through: each one's fields are held until its result is logged."""
+        for rec in records:
+            self.held[rec.row] = rec.raw
+            yield rec
+
+    def facts(self, row: int) -> dict[str, Any] | None:
+        return self.held.pop(row, None)
+
+
+@contextlib.contextmanager
+def decision_log(command: str) -> Iterator[DecisionLog | None]:
+    """The audit log ``--log`` names, open for ``command`` (None without --log).  A batch with
+    --log runs in this process: the log is written here, in input order."""
+    from exportctl.audit import AuditLog, LogError
+
+    ctx = click.get_current_context()
+    meta = ctx.find_root().meta
+    path = meta.get(LOG_KEY)
+    if not path:
+        yield None
+        return
+    meta[JOBS_KEY] = 1
+    try:
+        log = AuditLog(path, actor=meta.get(ACTOR_KEY), command=command)
+    except LogError as exc:
+        fail(f"--log: {exc}", EXIT_USAGE)
+    logged = DecisionLog(log)
+    finished = False
+    try:
+        yield logged
+        finished = True
+    except SystemExit:
+        finished = True
+        raise
+    finally:
+        try:
+            logged.batch.flush()
+        finally:
+            log.close(finished=finished)
+
+
+def with_log(
+    log: DecisionLog | None,
+    on_result: Callable[[Any], None],
+    entry_of: Callable[[Any, dict[str, Any]], Any],
+) -> Callable[[Any], None]:
+    """``on_result`` for a batch writer, also logging each result that holds a decision
+    (``entry_of(result, its input fields)``; None for a row that is not a decision)."""
+    if log is None:
+        return on_result
+
+    def both(result: Any) -> None:
+        on_result(result)
+        facts = log.facts(result.row)
+        if facts is not None:
+            entry = entry_of(result, facts)
+            if entry is not None:
+                log.add(entry)
+
+    return both

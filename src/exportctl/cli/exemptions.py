@@ -21,11 +21,14 @@ from exportctl.cli.base import (
     EXIT_USAGE,
     batch_options,
     common_options,
+    decision_log,
     fail,
     file_name,
     handles_errors,
     law_for,
+    log_options,
     main,
+    with_log,
 )
 from exportctl.cli.batch import BatchLayout, open_input, read_records, with_progress, write_results
 from exportctl.cli.lookups import etl
@@ -159,13 +162,18 @@ def applicable(authorization: Any, limit: int = 5) -> str:
 
 
 def _load_transfer(file: Any, law: Law) -> Any:
+    return _read_transfer(file, law)[1]
+
+
+def _read_transfer(file: Any, law: Law) -> tuple[Any, Any]:
+    """The transfer file's document and the transfer it describes."""
     from exportctl.inputs.transfers import transfer_from_mapping
 
     raw = load_json_document(file, "transfer", file_name(file))
     shape = transfer_shape_error(raw)
     if shape is not None:
         raise shape
-    return transfer_from_mapping(raw, law)
+    return raw, transfer_from_mapping(raw, law)
 
 
 @main.group()
@@ -338,6 +346,7 @@ _ETL_CITATION = "22 CFR part 126, Supplement No. 2"
     help="Apply an organisation guidelines file (TOML) on top of the regulation's conditions.",
 )
 @batch_options
+@log_options
 def authorize_command(
     file: str,
     only: tuple[str, ...],
@@ -380,14 +389,44 @@ def authorize_command(
         record_of=lambda r: r.authorization.to_dict() if r.authorization is not None else None,
         stamp=screening.record_stamp(regs),
     )
-    with open_input(file) as fh, with_progress(fh, file, quiet) as source:
+    with (
+        decision_log("authorize") as log,
+        open_input(file) as fh,
+        with_progress(fh, file, quiet) as source,
+    ):
         records = read_records(source, file, kind, "transfer_id")
+        if log is not None:
+            records = log.keep(records)
         results = screening.authorize_transfers(records, regs, csv_form=kind == "csv")
-        write_results(results, fmt, layout, lambda r: counts.update([r.status]))
+        count = with_log(
+            log,
+            lambda r: counts.update([r.status]),
+            _authorization_entry(kind, only, guidelines_file),
+        )
+        write_results(results, fmt, layout, count)
     if not quiet:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"exportctl: authorized {sum(counts.values())} transfers: {parts}", err=True)
     sys.exit(0 if exit_zero else screening.authorize_exit_status(counts))
+
+
+def _authorization_entry(kind: str, only: tuple[str, ...], guidelines: str | None) -> Any:
+    """The audit-log entry of an authorized row (--log): its authorization and input fields."""
+    from exportctl.audit import entry_for_authorization
+
+    def entry(result: Any, facts: dict[str, Any]) -> Any:
+        if result.authorization is None:
+            return None
+        return entry_for_authorization(
+            result.authorization,
+            facts,
+            command="authorize",
+            facts_form="csv" if kind == "csv" else "json",
+            exemptions=only,
+            guidelines=guidelines,
+        )
+
+    return entry
 
 
 def _law_with(regs: Law, guidelines_file: str | None, only: tuple[str, ...] = ()) -> Law:
@@ -602,6 +641,7 @@ def _marking_text(exemption: Any, branch: str | None) -> str:
     help="Write a certification record to sign: FILE.md (Markdown) or FILE.json.",
 )
 @common_options
+@log_options
 @handles_errors
 def exemptions_check(
     file: Any,
@@ -628,7 +668,7 @@ def exemptions_check(
         if Path(record_file).suffix.lower() not in (".md", ".json"):
             fail(f"--record {record_file}: write FILE.md (Markdown) or FILE.json", EXIT_USAGE)
     regs = _law_with(law_for(as_of), guidelines_file)
-    transfer = _load_transfer(file, regs)
+    raw, transfer = _read_transfer(file, regs)
     header: dict[str, Any] = {
         "transfer_id": transfer.transfer_id,
         "as_of": regs.as_of,
@@ -637,9 +677,11 @@ def exemptions_check(
     if ref is None:
         auth = authorize(transfer, regs)
         header.update(status=auth.outcome, citation=screening.authorization_citation(auth))
+        _log_checked(auth, raw, regs, ref, guidelines_file)
         _emit_all(auth, fmt, header)
         sys.exit(_OUTCOME_EXIT.get(auth.outcome, EXIT_NO))
     result = decide(ref, transfer, regs)
+    _log_checked(result, raw, regs, ref, guidelines_file)
     if record_file is not None:
         record = certification_record(result, transfer, regs)
         text = (
@@ -652,6 +694,26 @@ def exemptions_check(
     header["citation"] = result.citation
     _emit_checked(result, fmt, header)
     sys.exit(_EXEMPTION_EXIT.get(result.status, EXIT_NO))
+
+
+def _log_checked(
+    result: Any, raw: Any, law: Law, ref: str | None, guidelines: str | None
+) -> None:
+    """Append the check to the audit log (--log)."""
+    from exportctl.audit import entry_for_exemption
+
+    with decision_log("exemptions check") as log:
+        if log is not None:
+            log.add(
+                entry_for_exemption(
+                    result,
+                    raw,
+                    law=law,
+                    command="exemptions check",
+                    exemption=ref,
+                    guidelines=guidelines,
+                )
+            )
 
 
 def _emit_checked(result: Any, fmt: str, header: dict[str, Any]) -> None:

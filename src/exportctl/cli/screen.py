@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import click
@@ -13,10 +13,13 @@ import click
 from exportctl.cli.base import (
     EXIT_NOT_FOUND,
     batch_options,
+    decision_log,
     fail,
     law_for,
+    log_options,
     main,
     ruleset_option,
+    with_log,
 )
 from exportctl.cli.batch import (
     ID_SLOT,
@@ -51,6 +54,7 @@ from exportctl.search import SUGGESTION_NOTICE, Suggestion
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @batch_options
 @ruleset_option
+@log_options
 @click.option(
     "--suggest",
     is_flag=True,
@@ -89,8 +93,14 @@ def screen_command(
     if kind == "auto":
         kind = "jsonl" if file.endswith((".jsonl", ".ndjson", ".json")) else "csv"
     summary = screening.Summary()
-    with open_input(file) as fh, with_progress(fh, file, quiet) as source:
+    with (
+        decision_log("screen") as log,
+        open_input(file) as fh,
+        with_progress(fh, file, quiet) as source,
+    ):
         records = read_records(source, file, kind, "item_id")
+        if log is not None:
+            records = log.keep(records)
         layout = screen_layout()
         if suggest:
             suggester = _Suggester(regs, rules, kind == "csv", fmt)
@@ -103,13 +113,27 @@ def screen_command(
         if suggest:
             # Suggestions are made in this process, from the records it holds: no workers.
             results = iter(results)
-        write_results(results, fmt, layout, summary.add)
+        write_results(results, fmt, layout, with_log(log, summary.add, _entry(kind)))
     if not quiet:
         click.echo(f"exportctl: {summary.line()}", err=True)
         if suggest:
             click.echo(f"exportctl: suggested_usml/suggested_eccn: {SUGGESTION_NOTICE}", err=True)
     sys.exit(0 if exit_zero else screening.exit_status(summary))
 
+
+
+def _entry(kind: str) -> Any:
+    """The audit-log entry of a screened row (--log): its decision and its input fields."""
+    from exportctl.audit import entry_for_decision
+
+    form: Literal["csv", "json"] = "csv" if kind == "csv" else "json"
+
+    def entry(result: screening.ScreenResult, facts: dict[str, Any]) -> Any:
+        if result.decision is None:
+            return None
+        return entry_for_decision(result.decision, facts, command="screen", facts_form=form)
+
+    return entry
 
 
 _TABLE_COLUMNS = (

@@ -146,9 +146,13 @@ def load_json(name: str) -> Any:
 
 
 def clear_caches() -> None:
-    """Forget every verified file and parsed object (for tests that swap the data directory)."""
+    """Forget every verified file and parsed object (for tests that swap the data directory),
+    and the decisions made from them (the classification memo is keyed by the law's id, which
+    the manifest's hashes give without reading the files)."""
     from exportctl.corpus import law
+    from exportctl.engine import classify
 
+    classify._MEMO.clear()
     _manifest_raw.cache_clear()
     _verified.cache_clear()
     load_json.cache_clear()

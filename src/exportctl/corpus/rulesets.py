@@ -57,6 +57,7 @@ class RegimeRules:
     releases: tuple[SpeciallyDesignedRule, ...]
     order_of_review: tuple[tuple[str, str], ...]
     determination_id: str = ""
+    determination_quote: str = ""
     subject_fact: str | None = None
     subject_id: str | None = None
 
@@ -122,6 +123,7 @@ def _regime(raw: dict[str, Any]) -> RegimeRules:
         releases=tuple(_rule(r) for r in raw["releases"]),
         order_of_review=tuple((r["id"], r["quote"]) for r in raw.get("order_of_review", ())),
         determination_id=raw["cj"]["id"],
+        determination_quote=raw["cj"].get("quote", ""),
         subject_fact=subject.get("fact"),
         subject_id=subject.get("id"),
     )
