@@ -35,9 +35,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on src/."""
-    session.install(".[testing]", "mypy>=1.8", "types-tabulate")
-    session.run("mypy", "--strict", "src/exportctl")
+    """mypy --strict on src/ and tools/."""
+    session.install(".[testing]", "mypy>=1.8", "types-tabulate", "pycountry==26.2.16")
+    session.run("mypy", "--strict", "src/exportctl", "tools")
 
 
 @nox.session
