@@ -21,7 +21,15 @@ __all__ = ["Provenance", "canonical_json", "content_hash", "decision_id"]
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no insignificant white space (the input of every hash)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    result: str = _ENCODER.encode(value)
+    return result
+
+
+#: What ``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+#: default=str)`` builds on every call, built once (the same text).
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+)
 
 
 def content_hash(*parts: str) -> str:

@@ -438,7 +438,7 @@ def _refs_json(refs: tuple[Any, ...]) -> str:
         return found[1]
     text = _value_json([str(r) for r in refs])
     if type(refs) is tuple:
-        if len(_REFS_JSON) >= 4096:
+        if len(_REFS_JSON) >= 65536:
             _REFS_JSON.clear()
         _REFS_JSON[id(refs)] = (refs, text)
     return text

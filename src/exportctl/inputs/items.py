@@ -153,7 +153,7 @@ def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
         except KeyError:
             pass
         found = _parse_refs(field, value, parse)
-        if len(_REFS) >= 8192:
+        if len(_REFS) >= 65536:
             _REFS.clear()
         _REFS[key] = found
         return found
