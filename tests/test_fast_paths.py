@@ -111,6 +111,22 @@ def test_facts_json_of_odd_values() -> None:
     assert engine._facts_key(odd) == canonical_json(odd.known())
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"item_kind": True},  # an answer under a structured field's name
+        {"cj_reference": '"x"', "fastener_class": True},
+        {"fastener_class": None},
+        {"fastener_class": 1, "development_documents": False},
+        {"a new question": False, "fastener_class": True},
+    ],
+)
+def test_facts_json_of_answers_the_pieces_do_not_write(answers: dict[Any, Any]) -> None:
+    for kind in (None, "part"):
+        odd = ItemFacts("X", item_kind=kind, usml_candidates=(), answers=answers)
+        assert engine._facts_key(odd) == canonical_json(odd.known())
+
+
 DAYS = st.sampled_from([LAW, FINAL])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -20,7 +21,15 @@ __all__ = ["Provenance", "canonical_json", "content_hash", "decision_id"]
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no insignificant white space (the input of every hash)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    result: str = _ENCODER.encode(value)
+    return result
+
+
+#: What ``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+#: default=str)`` builds on every call, built once (the same text).
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+)
 
 
 def content_hash(*parts: str) -> str:
@@ -34,8 +43,14 @@ def content_hash(*parts: str) -> str:
 
 def decision_id(subject_id: str, facts_key: str, law_id: str, as_of: dt.date) -> str:
     """The id of a decision: subject, facts (canonical JSON), law id and date."""
-    key = f"{subject_id}\x00{facts_key}\x00{law_id}\x00{as_of.isoformat()}"
+    key = f"{subject_id}\x00{facts_key}{_tail(law_id, as_of)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+@lru_cache(maxsize=256)
+def _tail(law_id: str, as_of: dt.date) -> str:
+    """What every decision id under one law and date hashes after the facts."""
+    return f"\x00{law_id}\x00{as_of.isoformat()}"
 
 
 @attrs.frozen

@@ -55,7 +55,7 @@ from exportctl.engine.relocation import (
     subject_answer,
 )
 from exportctl.engine.specially_designed import analyse
-from exportctl.inputs.items import ContradictoryFacts, FactError, ItemFacts
+from exportctl.inputs.items import FIELDS, ContradictoryFacts, FactError, ItemFacts
 
 __all__ = [
     "classify",
@@ -313,7 +313,53 @@ _CANONICAL = _canonical_encoder()
 
 def _facts_key(facts: ItemFacts) -> str:
     """Canonical JSON of the facts a decision depends on, besides the item id: the same text as
-    ``canonical_json(facts.known())`` (a property test states it)."""
+    ``canonical_json(facts.known())`` (a property test states it).
+
+    Written from pieces kept between calls: every question id seen so far and the structured
+    fields' names, in sorted order, each question with the text of ``"id":true`` and
+    ``"id":false``, and each list of candidates as JSON.  Anything else (an answer that is not
+    yes or no, a key that is no question id) is written by the generic encoder."""
+    known: dict[str, Any] = dict(facts.answers) if facts.answers else {}
+    size = len(known)
+    if size and not _STRUCTURED_NAMES.isdisjoint(known):
+        return _generic_facts_key(facts)  # an answer under a field's name (facts built in code)
+    value: Any = facts.item_kind
+    if value is not None:
+        known["item_kind"] = '"item_kind":' + _value_json(value)
+    if (value := facts.usml_candidates) is not None:
+        known["usml_candidates"] = '"usml_candidates":' + _refs_json(value)
+    if (value := facts.eccn_candidates) is not None:
+        known["eccn_candidates"] = '"eccn_candidates":' + _refs_json(value)
+    if (value := facts.cj_jurisdiction) is not None:
+        known["cj_jurisdiction"] = '"cj_jurisdiction":' + _value_json(value)
+    if (value := facts.cj_classification) is not None:
+        known["cj_classification"] = '"cj_classification":' + _value_json(value)
+    if (value := facts.cj_reference) is not None:
+        known["cj_reference"] = '"cj_reference":' + _value_json(value)
+    if (value := facts.ccats_classification) is not None:
+        known["ccats_classification"] = '"ccats_classification":' + _value_json(value)
+    parts: list[str] = []
+    add = parts.append
+    get = known.get
+    for k, t, f in _KEYS:
+        v = get(k)
+        if v is None:
+            continue
+        if not t:  # a structured field, written above
+            add(v)
+        elif v is True:
+            add(t)
+        elif v is False:
+            add(f)
+    if len(parts) != len(known):
+        # A question not seen before (learn it), or facts the pieces cannot write.
+        if size != len(facts.answers) or not _learn(facts.answers):
+            return _generic_facts_key(facts)
+        return _facts_key(facts)
+    return "{" + ",".join(parts) + "}"
+
+
+def _generic_facts_key(facts: ItemFacts) -> str:
     known: dict[str, Any] = {}
     if facts.item_kind is not None:
         known["item_kind"] = facts.item_kind
@@ -335,6 +381,69 @@ def _facts_key(facts: ItemFacts) -> str:
     return result
 
 
+#: The structured fields a facts key may hold, in the order their names sort.
+_STRUCTURED = (
+    "ccats_classification",
+    "cj_classification",
+    "cj_jurisdiction",
+    "cj_reference",
+    "eccn_candidates",
+    "item_kind",
+    "usml_candidates",
+)
+_STRUCTURED_NAMES = frozenset(_STRUCTURED)
+
+#: Every question id answered so far and the structured fields' names, sorted; each question
+#: with the JSON of a yes and a no answer (a structured field: empty texts).
+_KEYS: tuple[tuple[str, str, str], ...] = tuple((name, "", "") for name in _STRUCTURED)
+
+
+def _learn(answers: Any) -> bool:
+    """Add the keys of ``answers`` to :data:`_KEYS`; False when they cannot be written from it
+    (a key that is no plain question id, an answer that is not True or False)."""
+    global _KEYS
+    if not all(
+        type(k) is str and (v is True or v is False)
+        for k, v in answers.items()
+    ):
+        return False
+    known = {k for k, t, _ in _KEYS if t}
+    if not set(answers) - known:
+        return False  # pragma: no cover - every key was there, and every answer is a bool
+    if len(known) > 1024:  # facts built in code with many made-up keys: start again
+        known = set()
+    _KEYS = tuple(
+        (k, "", "")
+        if k in _STRUCTURED
+        else (k, _CANONICAL(k) + ":true", _CANONICAL(k) + ":false")
+        for k in sorted(known | set(answers) | set(_STRUCTURED))
+    )
+    return True
+
+
+def _value_json(value: Any) -> str:
+    result: str = _CANONICAL(value)
+    return result
+
+
+#: The JSON list of a tuple of candidate references, by the tuple's identity (the parser gives
+#: one tuple to every row that names the same candidates; the tuple is kept with its text, so an
+#: id is never reused while it is here).
+_REFS_JSON: dict[int, tuple[tuple[Any, ...], str]] = {}
+
+
+def _refs_json(refs: tuple[Any, ...]) -> str:
+    found = _REFS_JSON.get(id(refs))
+    if found is not None and found[0] is refs:
+        return found[1]
+    text = _value_json([str(r) for r in refs])
+    if type(refs) is tuple:
+        if len(_REFS_JSON) >= 65536:
+            _REFS_JSON.clear()
+        _REFS_JSON[id(refs)] = (refs, text)
+    return text
+
+
 # --------------------------------------------------------------------------------------------
 # Conflicts
 
@@ -344,26 +453,34 @@ def _check_conflicts(run: _Run) -> None:
     that cannot be read.  A CJ that disagrees with the user's own review is no conflict: the
     determination prevails (22 CFR 120.4), see :func:`_itar`."""
     f, rules = run.facts, run.rules
-    for c in rules.conflicts:
-        if c.kinds:
-            if f.item_kind is None or f.item_kind not in c.kinds:
-                continue
-            true = {k: True for k in c.any_true if f.answer(k) is True}
-            if true:
+    plan = _plan(rules)
+    # The conflicts read answers only (when none of their facts is a structured field): with no
+    # answer, none holds.
+    if f.answers or not plan.plain:
+        answer = f.answers.get if plan.plain else f.answer
+        for c in rules.conflicts:
+            if c.kinds:
+                if f.item_kind is None or f.item_kind not in c.kinds:
+                    continue
+                true = {k: True for k in c.any_true if answer(k) is True}
+                if true:
+                    raise ContradictoryFacts(
+                        c.id,
+                        c.citation,
+                        {"item_kind": f.item_kind, **true},
+                        c.message.format(item_kind=f.item_kind),
+                    )
+            elif c.all_true and all(answer(k) is True for k in c.all_true):
                 raise ContradictoryFacts(
-                    c.id,
-                    c.citation,
-                    {"item_kind": f.item_kind, **true},
-                    c.message.format(item_kind=f.item_kind),
+                    c.id, c.citation, {k: True for k in c.all_true}, c.message
                 )
-        elif c.all_true and all(f.answer(k) is True for k in c.all_true):
-            raise ContradictoryFacts(c.id, c.citation, {k: True for k in c.all_true}, c.message)
-    cj = rules.itar.determination_id
-    if f.cj_classification is not None and f.cj_jurisdiction is None:
+    if f.cj_classification is None:
+        return
+    if f.cj_jurisdiction is None:
         raise FactError(
             "cj_jurisdiction", "is needed when cj_classification is given (ITAR or EAR)"
         )
-    if f.cj_jurisdiction == "ITAR" and f.cj_classification is not None:
+    if f.cj_jurisdiction == "ITAR":
         try:
             parse_usml(f.cj_classification)
         except ReferenceSyntaxError as exc:
@@ -372,7 +489,7 @@ def _check_conflicts(run: _Run) -> None:
             # the USML, never in an ECCN.
             raise ContradictoryFacts(
                 "cj-itar-not-usml",
-                cj,
+                rules.itar.determination_id,
                 {"cj_jurisdiction": "ITAR", "cj_classification": f.cj_classification},
                 "a CJ that finds the item subject to the ITAR places it in a USML paragraph",
             ) from exc
@@ -385,10 +502,14 @@ def _note_inapplicable_releases(run: _Run) -> None:
     f = run.facts
     if f.item_kind is None:
         return
-    for regime, claimable in _claimable(run.rules):
+    plan = _plan(run.rules)
+    if not f.answers and plan.plain:
+        return  # no answer claims a release
+    answer = f.answers.get if plan.plain else f.answer
+    for regime, claimable in plan.claimable:
         if f.item_kind in regime.release_kinds:
             continue
-        claimed = [fact for fact in claimable if f.answer(fact) is True]
+        claimed = [fact for fact in claimable if answer(fact) is True]
         if claimed:
             detail = (
                 "paragraph (b) releases only a part, component, accessory, attachment, or "
@@ -406,16 +527,19 @@ def _note_inapplicable_releases(run: _Run) -> None:
             )
 
 
-_CLAIMABLE: dict[int, tuple[RuleSet, tuple[tuple[Any, tuple[str, ...]], ...]]] = {}
+class _Plan:
+    """What the order of review reads of a rule set, worked out once per rule set (kept with
+    the rule set itself, so an id is never reused): for each regime, the answers that claim a
+    release of paragraph (b) and are no catch test (sorted), what
+    :func:`_note_inapplicable_releases` reads; and whether every fact the conflicts and those
+    claims read is an answer (no structured field), so that ``facts.answers.get`` reads it as
+    ``facts.answer`` does."""
 
+    __slots__ = ("claimable", "plain", "rules")
 
-def _claimable(rules: RuleSet) -> tuple[tuple[Any, tuple[str, ...]], ...]:
-    """For each regime of the rule set, the answers that claim a release of paragraph (b) and
-    are no catch test (sorted): what :func:`_note_inapplicable_releases` reads.  Worked out once
-    per rule set (kept with the rule set itself, so an id is never reused)."""
-    found = _CLAIMABLE.get(id(rules))
-    if found is None or found[0] is not rules:
-        per_regime = tuple(
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.claimable = tuple(
             (
                 regime,
                 tuple(
@@ -434,10 +558,21 @@ def _claimable(rules: RuleSet) -> tuple[tuple[Any, tuple[str, ...]], ...]:
             )
             for regime in (rules.itar, rules.ear)
         )
-        if len(_CLAIMABLE) >= 64:
-            _CLAIMABLE.clear()
-        found = _CLAIMABLE[id(rules)] = (rules, per_regime)
-    return found[1]
+        read = {k for c in rules.conflicts for k in (*c.any_true, *c.all_true)}
+        read.update(fact for _, facts in self.claimable for fact in facts)
+        self.plain = not (read & {*FIELDS, "cj_jurisdiction"})
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(rules: RuleSet) -> _Plan:
+    found = _PLANS.get(id(rules))
+    if found is None or found.rules is not rules:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        found = _PLANS[id(rules)] = _Plan(rules)
+    return found
 
 
 # --------------------------------------------------------------------------------------------

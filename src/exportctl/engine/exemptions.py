@@ -304,7 +304,7 @@ def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str
 def _carried(
     req: RequirementSpec,
     group: ConditionGroup,
-    for_keys: set[str],
+    for_keys: frozenset[str],
     scope: Scope,
     branch: str,
     transfer: Transfer,
@@ -312,9 +312,17 @@ def _carried(
     ctx: Context,
 ) -> _Entry:
     """A requirement of a carried group, with the group's exceptions for this exemption or way."""
-    exceptions = [
-        e for e in group.exceptions if e.for_key in for_keys and e.lifts_requirement(req.name)
-    ]
+    exceptions = _exceptions(group, req, for_keys)
+    if not exceptions:
+        # Decided once per transfer for every exemption and way that carries it unexcepted
+        # (the same requirement, read in the same group version and branch).
+        key = (id(req), scope.owner, id(scope.shared), scope.group, branch)
+        entry: _Entry | None = ctx.carried.get(key)
+        if entry is None:
+            entry = ctx.carried[key] = _entry(
+                req, evaluate_requirement(req, transfer, law, ctx, scope, branch)
+            )
+        return entry
     outright = next((e for e in exceptions if not e.when), None)
     if outright is not None:
         return _lifted(req, outright, scope, branch)
@@ -362,6 +370,35 @@ def _carried(
         )
 
     return _Entry(req.id, opened, rows)
+
+
+def _exceptions(
+    group: ConditionGroup, req: RequirementSpec, for_keys: frozenset[str]
+) -> list[GroupException]:
+    """The exceptions of ``group`` that may lift ``req`` for these keys (the exemption, ``*``
+    and the way), worked out once (kept with the group and the requirement, so an id is never
+    reused while it is here)."""
+    key = (id(group), id(req), for_keys)
+    found = _EXCEPTIONS.get(key)
+    if found is None or found[0] is not group or found[1] is not req:
+        if len(_EXCEPTIONS) >= 4096:
+            _EXCEPTIONS.clear()
+        found = _EXCEPTIONS[key] = (
+            group,
+            req,
+            [
+                e
+                for e in group.exceptions
+                if e.for_key in for_keys and e.lifts_requirement(req.name)
+            ],
+        )
+    return found[2]
+
+
+_EXCEPTIONS: dict[
+    tuple[int, int, frozenset[str]],
+    tuple[ConditionGroup, RequirementSpec, list[GroupException]],
+] = {}
 
 
 def _guideline(cond: Condition, guidelines: Guidelines, branch: str, transfer: Transfer) -> _Entry:
@@ -420,8 +457,21 @@ def _ways(version: ExemptionVersion) -> tuple[RequirementSpec | None, tuple[Bran
 
 def _seen(version: ExemptionVersion, ways_req: RequirementSpec, req: RequirementSpec) -> bool:
     """Whether ``req`` comes after the requirement that lists the ways (in the data's order)."""
-    order = [id(r) for r in version.requirements]
-    return order.index(id(req)) > order.index(id(ways_req))
+    found = _ORDER.get(id(version))
+    if found is None or found[0] is not version:
+        places: dict[int, int] = {}
+        for n, r in enumerate(version.requirements):
+            places.setdefault(id(r), n)
+        if len(_ORDER) >= 256:
+            _ORDER.clear()
+        found = _ORDER[id(version)] = (version, places)
+    order = found[1]
+    return order[id(req)] > order[id(ways_req)]
+
+
+#: Each version's requirements by identity, with their place in the data's order (kept with the
+#: version, so an id is never reused while it is here).
+_ORDER: dict[int, tuple[ExemptionVersion, dict[int, int]]] = {}
 
 
 def _undetermined(exemption: Exemption, note: str) -> ExemptionResult:
@@ -531,7 +581,9 @@ def evaluate(
                 for r in way.requirements
             )
         entries.extend(after)
-        for_keys = {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
+        for_keys = frozenset(
+            {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
+        )
         for group, gv in groups:
             if gv is None or not gv.in_force:
                 note = (

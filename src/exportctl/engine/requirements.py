@@ -116,6 +116,9 @@ class Context:
     _rows: dict[tuple[str, str | None], tuple[RowMatch, ...]] = attrs.Factory(dict)
     decided: dict[tuple[str, str], Check] = attrs.Factory(dict)
     scope: Scope = attrs.Factory(Scope)
+    #: A carried group's requirements as decided for every exemption that carries them
+    #: unexcepted (engine/exemptions.py keeps them here, one transfer at a time).
+    carried: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
 
     def rows(self, supplement: str, column: str | None = None) -> tuple[RowMatch, ...]:
         key = (supplement, column)

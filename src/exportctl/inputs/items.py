@@ -59,6 +59,8 @@ FIELDS = (
     "ccats_classification",
 )
 
+_FIELD_SET = frozenset(FIELDS)
+
 
 @attrs.frozen
 class ItemFacts:
@@ -115,6 +117,17 @@ def shown(value: Any) -> str:
 
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
+#: Cells parse_bool reads, as written most often, with what it reads them as.
+_WORDS: dict[str, bool | None] = {
+    "": None,
+    **dict.fromkeys(_TRUE, True),
+    **dict.fromkeys(_FALSE, False),
+    **dict.fromkeys((w.capitalize() for w in _TRUE), True),
+    **dict.fromkeys((w.capitalize() for w in _FALSE), False),
+    **dict.fromkeys((w.upper() for w in _TRUE), True),
+    **dict.fromkeys((w.upper() for w in _FALSE), False),
+}
+_OTHER: Any = object()
 
 
 def parse_bool(field: str, value: Any) -> bool | None:
@@ -131,6 +144,26 @@ def parse_bool(field: str, value: Any) -> bool | None:
 
 
 def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
+    if type(value) is str:
+        # A parts list names the same candidates on many rows: read each text once (the refs are
+        # frozen, so every row that names them shares one tuple).
+        key = (field, value, parse)
+        try:
+            return _REFS[key]
+        except KeyError:
+            pass
+        found = _parse_refs(field, value, parse)
+        if len(_REFS) >= 65536:
+            _REFS.clear()
+        _REFS[key] = found
+        return found
+    return _parse_refs(field, value, parse)
+
+
+_REFS: dict[tuple[str, str, Any], tuple[Any, ...] | None] = {}
+
+
+def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -188,8 +221,9 @@ def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
 
 def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemFacts:
     """Facts from one CSV row (answers are columns named by question id)."""
-    flat = {k: v for k, v in row.items() if k in FIELDS}
-    answers = {k: v for k, v in row.items() if k not in FIELDS and k is not None}
+    fields = _FIELD_SET
+    flat = {k: v for k, v in row.items() if k in fields}
+    answers = {k: v for k, v in row.items() if k not in fields and k is not None}
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
     return _build(flat, answers, ruleset)
@@ -216,12 +250,16 @@ def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: Rul
             raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
     answers: dict[str, bool] = {}
     allowed = ruleset.answer_facts
+    words = _WORDS
     for key, value in answers_raw.items():
         if key not in allowed:
             raise FactError(
                 key, f"is not a field or a question of rule set {ruleset.id!r} (see docs/facts.md)"
             )
-        parsed = parse_bool(key, value)
+        # The usual cells (yes, no, blank) read by a look-up; anything else as parse_bool reads it.
+        parsed = words.get(value, _OTHER) if type(value) is str else _OTHER
+        if parsed is _OTHER:
+            parsed = parse_bool(key, value)
         if parsed is not None:
             answers[key] = parsed
     return ItemFacts(
