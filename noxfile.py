@@ -109,6 +109,7 @@ _EXEMPTION_TESTS = (
     "tests/test_definitions.py",
     "tests/itar/test_exemption_as_data.py",
     "tests/itar/test_dod_exemptions.py",
+    "tests/test_fast_paths.py",
 )
 MUTANT_TESTS = {
     "classify.py": _CLASSIFICATION_TESTS,

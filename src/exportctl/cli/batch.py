@@ -374,6 +374,7 @@ class LineMaker:
         )
         self._middles: dict[Any, list[Any]] = {}
         self._templates: dict[Any, JsonTemplate | None] = {}
+        self._template_chars = 0
         # A result of a fact pattern writes the pattern's line with its own row number, id and
         # decision id: the first, second and last columns.
         self._patterned = (
@@ -427,9 +428,14 @@ class LineMaker:
         template = self._templates.get(pattern, _NO_TEMPLATE)
         if template is _NO_TEMPLATE:
             template = self._template(result)
-            if len(self._templates) >= 1024:
+            size = template.size if template is not None else 0
+            # At most 1,024 templates and about 32 million characters of them (an
+            # authorization's line runs to hundreds of kilobytes): memory stays flat.
+            if len(self._templates) >= 1024 or self._template_chars + size > 32_000_000:
                 self._templates.clear()
+                self._template_chars = 0
             self._templates[pattern] = template
+            self._template_chars += size
         if template is None:
             return None
         line: str = template.fill(result.row, result.subject_id, result.decision_id)
@@ -568,6 +574,11 @@ class JsonTemplate:
         if {s: slots.count(s) for s in counts} != counts or len(slots) != sum(counts.values()):
             return None
         return cls(tuple(pieces), tuple(slots))
+
+    @property
+    def size(self) -> int:
+        """The characters it holds."""
+        return sum(len(p) for p in self.pieces)
 
     def fill(self, row: int, item_id: str, decision_id: str) -> str:
         values = {

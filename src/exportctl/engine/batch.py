@@ -330,6 +330,10 @@ def _remember(
     return result
 
 
+#: How many transfer patterns a batch of ``authorize`` keeps (each a whole authorization).
+AUTHORIZE_PATTERNS = 128
+
+
 class _Patterns(Generic[P]):
     """The fact patterns of a batch's CSV rows, by the row's cells but the id and description
     (at most 4,096).  A batch whose rows do not repeat stops looking for a while when the
@@ -337,7 +341,8 @@ class _Patterns(Generic[P]):
 
     SIZE = 4096
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
         self._found: dict[tuple[Any, ...], P] = {}
         self._hits = 0
         self._rest = 0
@@ -355,10 +360,10 @@ class _Patterns(Generic[P]):
         return found
 
     def keep(self, key: tuple[Any, ...], pattern: P) -> None:
-        if len(self._found) >= self.SIZE:
+        if len(self._found) >= self.size:
             self._found.clear()
-            if self._hits * 100 < self.SIZE:
-                self._rest = 4 * self.SIZE
+            if self._hits * 100 < self.size:
+                self._rest = 4 * self.size
             self._hits = 0
         self._found[key] = pattern
 
@@ -471,7 +476,11 @@ def _authorize_transfers(
     from exportctl.engine.authorize import authorize_checked, transfer_key
     from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
 
-    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = _Patterns()
+    # An authorization holds every condition of every exemption (hundreds of rows): keep
+    # fewer of them than of classifications, so memory stays flat in the input size.
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = _Patterns(
+        AUTHORIZE_PATTERNS
+    )
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
