@@ -72,7 +72,7 @@ def test_taa_from_2022_for_ten_years_needs_amendments_for_finland_and_sweden(
     planned: Callable[..., AgreementPlan],
 ) -> None:
     p = planned(territory=["nato"], start_date="2022-06-01", duration="P10Y")
-    assert p.territory is not None
+    assert p.territory is not None and p.territory.selection is None
     assert set(p.territory.countries_at_start) == NATO_2022
     assert len(p.territory.written) == 30 and p.territory.selection is None
     assert [(m.country, m.date, m.citation) for m in p.amendments] == [
@@ -98,7 +98,7 @@ def test_accessions_on_each_side_of_the_first_day(
 ) -> None:
     p = planned(territory=["nato"], start_date=start, duration="P10Y")
     assert [m.country for m in p.amendments] == expected
-    assert p.territory is not None
+    assert p.territory is not None and p.territory.written
     assert len(p.territory.countries_at_start) == 32 - len(expected)
 
 
