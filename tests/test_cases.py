@@ -120,3 +120,15 @@ def test_example_facts_files_classify(path: Path) -> None:
     facts = exportctl.facts_from_mapping(raw, exportctl.load_ruleset())
     decision = exportctl.classify(facts, exportctl.regulations("2025-10-01"))
     assert decision.decided and decision.classification is not None
+    # What examples/README.md says of each file (22 CFR 120.41 and its notes).
+    assert decision.classification.reference == EXAMPLE_CLASSIFICATIONS[path.name]
+
+
+EXAMPLE_CLASSIFICATIONS = {
+    # 120.41(a)(2) catches it, no release: VIII(h)(4)
+    "classify_wing_fold_actuator.json": "VIII(h)(4)",
+    # 22 CFR 120.41, Note 1 to (a)(1): caught by (a)(1), XX(a)(5)
+    "classify_swimmer_delivery_vehicle.json": "XX(a)(5)",
+    # released by 120.41(b)(2) and 15 CFR 772.1 (b)(2): EAR99
+    "classify_hi_lok_fastener.json": "EAR99",
+}

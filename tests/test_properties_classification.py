@@ -190,7 +190,8 @@ def test_kit_more_facts_only_adds(pair: tuple[ItemFacts, ItemFacts]) -> None:
 def test_kit_complete_facts_answer_every_question(facts: ItemFacts) -> None:
     """complete=True: every question of the rule set has an answer."""
     assert set(facts.answers) == RULES.answer_facts
-    assert facts.item_kind is not None and facts.usml_candidates is not None
+    assert facts.item_kind in RULES.item_kinds and facts.usml_candidates is not None
+    assert facts.eccn_candidates is not None
 
 
 @FEW
@@ -570,6 +571,6 @@ def test_complete_facts_always_decide(facts: ItemFacts) -> None:
     assert d.jurisdiction != "undetermined"
     assert not d.open_questions
     if d.jurisdiction == "EAR":
-        assert d.classification is not None
+        assert d.classification is not None and d.classification.regime in ("CCL", "EAR99")
     if d.jurisdiction == "ITAR" and d.classification is None:
         assert facts.cj_jurisdiction == "ITAR" and facts.cj_classification is None

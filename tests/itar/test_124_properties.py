@@ -128,7 +128,7 @@ def test_membership_is_evaluated_at_every_date_of_the_term(agreement: Agreement)
     facts = {**agreement.facts, "dn_tcn_handling": raw_handling, "classified": False}
     agreement = Agreement(agreement.agreement_id, facts=facts)
     term = agreement.term
-    assert term is not None
+    assert term is not None and term[0] <= term[1]
     result = plan(agreement, LAW).item("22 CFR 126.18(d)(2)")
     days = [term[0] + dt.timedelta(days=n) for n in range((term[1] - term[0]).days + 1)]
     each = [_in_126_18_d_2(c, d) for c in facts["dn_tcn_nationalities"] for d in days]

@@ -5,6 +5,8 @@ with an ineligible party except where the text says so, and guidelines only ever
 
 from __future__ import annotations
 
+import re
+
 import attrs
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
@@ -99,7 +101,8 @@ def test_eligible_means_every_condition_holds_and_undetermined_asks(
     statuses = {c.status for c in result.conditions}
     if result.status == "eligible":
         assert statuses <= {"pass", "lifted"} and result.open_questions == ()
-        assert result.marking is not None
+        # § 120.15(f): "22 CFR [insert ITAR exemption] applicable"
+        assert result.marking is not None and re.fullmatch(r"22 CFR \S+ applicable", result.marking)
     elif result.status == "undetermined":
         assert "unknown" in statuses and "fail" not in statuses
         assert result.open_questions
