@@ -98,38 +98,37 @@ def _error(row: diffing.DiffRow) -> tuple[str | None, str | None]:
 
 def item_row(row: diffing.DiffRow) -> dict[str, Any]:
     a, b = row.from_decision, row.to_decision
-    field, error = _error(row)
-    return {
-        "row": row.row,
-        "item_id": row.subject_id,
-        "changed": row.changed,
-        "from_outcome": row.from_outcome,
-        "to_outcome": row.to_outcome,
-        "from_classification": a.classification.reference if a and a.classification else None,
-        "to_classification": b.classification.reference if b and b.classification else None,
-        "why": list(row.why),
-        "from_open_questions": _questions(a),
-        "to_open_questions": _questions(b),
-        "error_field": field,
-        "error": error,
-        "from_law_id": row.from_law_id,
-        "to_law_id": row.to_law_id,
-        "from_decision_id": a.decision_id if a else None,
-        "to_decision_id": b.decision_id if b else None,
-    }
+    return _row(
+        row,
+        "item_id",
+        "classification",
+        a.classification.reference if a and a.classification else None,
+        b.classification.reference if b and b.classification else None,
+    )
 
 
 def transfer_row(row: diffing.DiffRow) -> dict[str, Any]:
     a, b = row.from_decision, row.to_decision
+    return _row(
+        row, "transfer_id", "exemption", a.exemption if a else None, b.exemption if b else None
+    )
+
+
+def _row(
+    row: diffing.DiffRow, id_column: str, what: str, before: Any, after: Any
+) -> dict[str, Any]:
+    """One diff row: both outcomes, what each side decided (``what``: the classification or the
+    exemption), why it changed, the open questions, any input error and both ids."""
+    a, b = row.from_decision, row.to_decision
     field, error = _error(row)
     return {
         "row": row.row,
-        "transfer_id": row.subject_id,
+        id_column: row.subject_id,
         "changed": row.changed,
         "from_outcome": row.from_outcome,
         "to_outcome": row.to_outcome,
-        "from_exemption": a.exemption if a else None,
-        "to_exemption": b.exemption if b else None,
+        f"from_{what}": before,
+        f"to_{what}": after,
         "why": list(row.why),
         "from_open_questions": _questions(a),
         "to_open_questions": _questions(b),
