@@ -134,9 +134,23 @@ _LEAVES = tuple(parse_usml(r) for r, p in _USML.items() if not p["reserved"] and
 
 
 def _mt_always(ref: USMLRef) -> bool:
-    """The paragraph or one above it is annotated "(MT)" without a condition."""
-    above = [str(a) for a in ref.ancestors() if a.path] + [str(ref)]
-    return any((_USML[a]["mt"] or {}).get("designated") == "yes" for a in above)
+    """The nearest annotation at or above the paragraph is "(MT)" without a condition.
+
+    The paragraph's own annotation is read before its parent's: V(f)(4) "Ferrocene derivatives,
+    as follows (MT):" but V(f)(4)(xv) "Other ferrocene derivatives … (MT if usable as rocket
+    propellant burning rate modifier)" is MT only under its condition (docs/classification.md)."""
+    for a in [str(ref), *(str(a) for a in reversed(ref.ancestors()) if a.path)]:
+        mt = _USML[a]["mt"]
+        if mt:
+            return bool(mt.get("designated") == "yes")
+    return False
+
+
+def test_the_catch_builder_reads_mt_as_documented() -> None:
+    # docs/classification.md: V(c)(3)(i) is MT through V(c)(3) "(MT)"; V(f)(4)(xv)'s own "MT if …"
+    # governs under V(f)(4) "(MT)" (a hypothesis draw once built it as always MT).
+    assert _mt_always(parse_usml("V(c)(3)(i)")) is True
+    assert _mt_always(parse_usml("V(f)(4)(xv)")) is False
 
 
 @attrs.frozen
