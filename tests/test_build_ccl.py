@@ -92,8 +92,7 @@ def test_every_item_ref_parses_and_its_parent_comes_first(built: dict[str, Any])
             assert ref.eccn == record["eccn"]
             assert item["label"] == ref.path[-1]
             parent = ref.parent
-            assert parent is not None
-            assert item["parent"] == str(parent)
+            assert parent is not None and item["parent"] == str(parent)
             assert item["parent"] in seen, item["ref"]
             assert item["is_catch_all"] == ref.is_catch_all
             assert item["is_y"] == ref.is_y_paragraph

@@ -37,8 +37,7 @@ def test_under_the_reform_a_taa_is_written_nato_alliance_without_amendments(
 ) -> None:
     reformed = nato_alliance(law25)
     p = planned(reformed, territory=["nato", "AU"], start_date="2022-06-01", duration="P10Y")
-    assert p.territory is not None
-    assert p.territory.written == ("NATO Alliance", "Australia (AU)")
+    assert p.territory is not None and p.territory.written == ("NATO Alliance", "Australia (AU)")
     assert p.amendments == ()
     assert [c.split(" joins")[0] for c in p.covered_without_amendment] == [
         "Finland (FI)",

@@ -311,8 +311,7 @@ def test_125_4_c_recipients_are_the_countries_the_text_names(
     (req,) = [r for r in leaves(exemptions(law)["125.4(c)"]["versions"][0]["requirements"])
               if r["test"] == "nationals_of"]
     named = re.search(r"to nationals of (.+?), for the purposes", clauses["SEC-125.4(c)"])
-    assert named is not None
-    assert req["quote"] == f"to nationals of {named.group(1)}"
+    assert named is not None and req["quote"] == f"to nationals of {named.group(1)}"
     names = re.split(r",\s*(?:and\s+)?", named.group(1))
     assert names[0] == "NATO countries"
     countries = json.loads((ROOT / "src" / "exportctl" / "data" / "countries.json").read_text())
@@ -530,8 +529,7 @@ def test_the_valid_base_file_passes_and_a_fact_condition_reads_the_law() -> None
     assert (cond.id, cond.question, cond.line) == ("c1", "Is it so?", 13)
     text = BASE.replace('question = "Is it so?"', 'fact = "usg_purpose"\nin = ["none"]')
     found, errors = dx.check_guidelines(text.replace("125.4(b)(1)", "126.4(b)(2)"), _law_stub())
-    assert errors == [] and found is not None
-    assert found.conditions[0].within == ("none",)
+    assert errors == [] and found is not None and found.conditions[0].within == ("none",)
 
 
 @given(data=st.data())
