@@ -24,7 +24,6 @@ import itertools
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import Any, Generic, Literal, TypeVar
 
@@ -709,6 +708,7 @@ def run_parallel(
             yield work(chunk)
         return
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
