@@ -24,8 +24,9 @@ import itertools
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -54,7 +55,9 @@ from exportctl.inputs.readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
-from exportctl.inputs.transfers import Transfer
+
+if TYPE_CHECKING:  # annotations only: screen does not import the transfers (or the countries)
+    from exportctl.inputs.transfers import Transfer
 
 __all__ = [
     "EXIT_ERRORS",
@@ -708,7 +711,6 @@ def run_parallel(
             yield work(chunk)
         return
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
