@@ -41,8 +41,8 @@ from exportctl.cli.output import (
     render,
     table_cell,
 )
+from exportctl.core.dated import OutsideCoverage
 from exportctl.corpus.bundle import DataIntegrityError
-from exportctl.corpus.countries import OutsideCoverage, UnknownCountry
 from exportctl.corpus.references import ReferenceSyntaxError
 from exportctl.corpus.regulations import Regulations, regulations
 from exportctl.corpus.usml import UnknownReference
@@ -98,6 +98,15 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _not_found() -> tuple[type[Exception], ...]:
+    """The errors that name a reference that does not exist.  (An ``except`` clause reads this
+    only when an error reaches it, so a command that never reads the countries does not
+    import them.)"""
+    from exportctl.corpus.countries import UnknownCountry
+
+    return (UnknownReference, UnknownCountry, KeyError)
+
+
 def handles_errors(func: F) -> F:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -105,7 +114,7 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ReferenceSyntaxError as exc:
             fail(str(exc), EXIT_USAGE)
-        except (UnknownReference, UnknownCountry, KeyError) as exc:
+        except _not_found() as exc:
             fail(str(exc).strip("'\""), EXIT_NOT_FOUND)
         except OutsideCoverage as exc:
             fail(str(exc), EXIT_NOT_FOUND)
