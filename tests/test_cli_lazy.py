@@ -84,3 +84,38 @@ def test_the_version_is_read_without_importing_a_command() -> None:
     lines = _python(code).splitlines()
     assert lines[0].startswith("exportctl, version ")
     assert set(lines[1].split()) <= {"exportctl.cli.base", "exportctl.cli.output"}
+
+
+def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
+    """``import exportctl`` + the first USML look-up (tools/bench.py's start-up figure): the law
+    and the USML, not the engines, the CCL, the countries or the command line; and it reads
+    (and hashes against MANIFEST.json) only the manifest, the dated rules, the rule sets and
+    the edition in force."""
+    code = (
+        "import sys\n"
+        "import exportctl\n"
+        "from exportctl.corpus import bundle\n"
+        "read = []\n"
+        "real = bundle._read\n"
+        "bundle._read = lambda name: read.append(name) or real(name)\n"
+        "p = exportctl.law('2025-06-01').usml_paragraph('XI(a)(3)(xviii)')\n"
+        "print(p.ref)\n"
+        "print(' '.join(read))\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('exportctl'))))\n"
+    )
+    ref, read, modules = _python(code).splitlines()
+    assert ref == "XI(a)(3)(xviii)"
+    assert sorted(read.split()) == sorted(
+        ["MANIFEST.json", "regulations.json", "rules.json", "usml-2024-03-25.json"]
+    )
+    loaded = set(modules.split())
+    assert "exportctl.corpus.usml" in loaded
+    for absent in (
+        "exportctl.engine",
+        "exportctl.cli",
+        "exportctl.corpus.ccl",
+        "exportctl.corpus.countries",
+        "exportctl.core.facts",
+        "exportctl.search",
+    ):
+        assert absent not in loaded, absent
