@@ -26,10 +26,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 import attrs
@@ -266,6 +264,8 @@ def entry_for_decision(
 def _guidelines_option(path: str | None) -> dict[str, str] | None:
     if path is None:
         return None
+    from pathlib import Path
+
     data = Path(path).read_bytes()
     return {"file": str(Path(path).resolve()), "sha256": hashlib.sha256(data).hexdigest()}
 
@@ -378,6 +378,9 @@ class AuditLog:
         self.run_id: str | None = None
         self._version = tool_version()
         self._logged = 0
+        import sqlite3  # here, not at import: screen and authorize read this module without --log
+        from pathlib import Path
+
         try:
             if readonly:
                 if not Path(self.path).is_file():
@@ -505,6 +508,8 @@ class AuditLog:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY seq"
+        import sqlite3
+
         try:
             cursor = self._db.execute(sql, args)
             for row in cursor:
@@ -588,6 +593,8 @@ def _options_law(entry: Entry, law: Any) -> Any:
         return law
     guidelines = options.get("guidelines")
     if guidelines:
+        from pathlib import Path
+
         from exportctl.corpus.guidelines import (
             GuidelinesInvalid,
             apply_guidelines,

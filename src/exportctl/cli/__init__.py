@@ -10,18 +10,32 @@ batch reader and writer (:mod:`~exportctl.cli.batch`), and the output formats
 
 from __future__ import annotations
 
-from exportctl.cli import (
-    agreements,
-    classify,
-    diff,
-    exemptions,
-    lawcmd,
-    log,
-    lookups,
-    screen,
-    search,
-)
+from typing import Any
+
 from exportctl.cli.base import main
+
+#: The command modules: each is imported when its command is looked up (start-up stays short),
+#: or when its name is read here (``exportctl.cli.screen``).
+_MODULES = (
+    "agreements",
+    "classify",
+    "diff",
+    "exemptions",
+    "lawcmd",
+    "log",
+    "lookups",
+    "screen",
+    "search",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        import importlib
+
+        return importlib.import_module(f"exportctl.cli.{name}")
+    raise AttributeError(f"module 'exportctl.cli' has no attribute {name!r}")
+
 
 __all__ = [
     "agreements",

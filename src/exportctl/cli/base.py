@@ -41,8 +41,8 @@ from exportctl.cli.output import (
     render,
     table_cell,
 )
+from exportctl.core.dated import OutsideCoverage
 from exportctl.corpus.bundle import DataIntegrityError
-from exportctl.corpus.countries import OutsideCoverage, UnknownCountry
 from exportctl.corpus.references import ReferenceSyntaxError
 from exportctl.corpus.regulations import Regulations, regulations
 from exportctl.corpus.usml import UnknownReference
@@ -98,6 +98,15 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _not_found() -> tuple[type[Exception], ...]:
+    """The errors that name a reference that does not exist.  (An ``except`` clause reads this
+    only when an error reaches it, so a command that never reads the countries does not
+    import them.)"""
+    from exportctl.corpus.countries import UnknownCountry
+
+    return (UnknownReference, UnknownCountry, KeyError)
+
+
 def handles_errors(func: F) -> F:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -105,7 +114,7 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ReferenceSyntaxError as exc:
             fail(str(exc), EXIT_USAGE)
-        except (UnknownReference, UnknownCountry, KeyError) as exc:
+        except _not_found() as exc:
             fail(str(exc).strip("'\""), EXIT_NOT_FOUND)
         except OutsideCoverage as exc:
             fail(str(exc), EXIT_NOT_FOUND)
@@ -168,8 +177,43 @@ def warn(warnings: Iterable[str], *, quiet: bool = False) -> None:
         click.echo(f"exportctl: warning: {table_cell(line)}", err=True)
 
 
+#: Each command of ``exportctl`` and the modules of :mod:`exportctl.cli` that make it: the first
+#: defines it, the others add subcommands to its group (``etl check``).  A
+#: command's modules are imported when it is looked up (run, its help asked for, completed), so
+#: a command does not pay for importing the others (tests/test_cli_lazy.py checks this table
+#: against the commands the modules define).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "agreement": ("agreements",),
+    "aukus": ("exemptions",),
+    "authorize": ("exemptions",),
+    "classify": ("classify",),
+    "country": ("lookups",),
+    "diff": ("diff",),
+    "eccn": ("lookups",),
+    "etl": ("lookups", "exemptions"),
+    "exemptions": ("exemptions",),
+    "law": ("lawcmd",),
+    "log": ("log",),
+    "reform": ("lawcmd",),
+    "screen": ("screen",),
+    "search": ("search",),
+    "usml": ("lookups",),
+}
+
+
 class _Main(click.Group):
-    """The command group: bundled data that fails verification ends any command cleanly."""
+    """The command group: each command's module is imported when the command is looked up
+    (:data:`COMMAND_MODULES`); bundled data that fails verification ends any command cleanly."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        import importlib
+
+        for module in COMMAND_MODULES.get(cmd_name, ()):
+            importlib.import_module(f"exportctl.cli.{module}")
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -428,14 +472,14 @@ class DecisionLog:
 def decision_log(command: str) -> Iterator[DecisionLog | None]:
     """The audit log ``--log`` names, open for ``command`` (None without --log).  A batch with
     --log runs in this process: the log is written here, in input order."""
-    from exportctl.audit import AuditLog, LogError
-
     ctx = click.get_current_context()
     meta = ctx.find_root().meta
     path = meta.get(LOG_KEY)
     if not path:
         yield None
         return
+    from exportctl.audit import AuditLog, LogError
+
     meta[JOBS_KEY] = 1
     try:
         log = AuditLog(path, actor=meta.get(ACTOR_KEY), command=command)

@@ -27,6 +27,7 @@ from exportctl.cli.output import (
     table_cell,
     to_jsonable,
 )
+from exportctl.cli.search import eccn_search, usml_search
 from exportctl.corpus.ccl import ECCN, ParagraphControl
 from exportctl.corpus.references import ECCNRef, parse_eccn, parse_usml
 from exportctl.corpus.regulations import Regulations
@@ -347,4 +348,6 @@ def country_show(code: str, fmt: str, as_of: dt.date | None) -> None:
     emit_record(record, fmt)
 
 
-# --- classify ----------------------------------------------------------------------------------
+# ``usml search`` and ``eccn search`` live with ``exportctl search`` (cli/search.py).
+usml.add_command(usml_search)
+eccn.add_command(eccn_search)

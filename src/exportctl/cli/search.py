@@ -1,5 +1,8 @@
 """``exportctl search``, ``usml search``, ``eccn search``: ranked search over the USML and the CCL.
 
+(``usml search`` and ``eccn search`` are added to their groups by :mod:`~exportctl.cli.lookups`:
+this module does not import the look-ups, so ``screen``, which reads its suggestions, does not.)
+
 A thin layer over :mod:`exportctl.search`: the index of the editions in force on ``--as-of``
 (:func:`exportctl.search.index_for`), one row per hit with the paragraph's path (category ->
 paragraph), its SME/MT designations or the reasons for control that apply to it, and the words
@@ -9,15 +12,16 @@ that matched.  Search finds paragraphs to read; it decides nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from exportctl.cli.base import EXIT_USAGE, common_options, fail, handles_errors, law_for, main
-from exportctl.cli.lookups import eccn, usml
 from exportctl.cli.output import render
-from exportctl.corpus.law import Law
-from exportctl.search import Hit, SearchError, Suggestion, index_for, suggest
+
+if TYPE_CHECKING:  # the search package is imported when a search runs (start-up of screen)
+    from exportctl.corpus.law import Law
+    from exportctl.search import Hit, Suggestion
 
 __all__ = [
     "SEARCH_NOTICE",
@@ -108,6 +112,8 @@ def hit_record(rank: int, hit: Hit) -> dict[str, Any]:
 
 
 def _run(query: str, regime: str, limit: int, fmt: str, as_of: dt.date | None) -> None:
+    from exportctl.search import SearchError, index_for
+
     law = law_for(as_of)
     index = index_for(law)
     try:
@@ -175,7 +181,7 @@ def search_command(query: str, regime: str, limit: int, fmt: str, as_of: dt.date
     _run(query, regime, limit, fmt, as_of)
 
 
-@usml.command("search")
+@click.command("search")
 @click.argument("text")
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
 @common_options
@@ -185,7 +191,7 @@ def usml_search(text: str, limit: int, fmt: str, as_of: dt.date | None) -> None:
     _run(text, "usml", limit, fmt, as_of)
 
 
-@eccn.command("search")
+@click.command("search")
 @click.argument("text")
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
 @common_options
@@ -218,4 +224,6 @@ def suggestion_cell(found: tuple[Suggestion, ...]) -> str:
 
 def suggestions_for(law: Law, description: str, limit: int = 3) -> tuple[Suggestion, ...]:
     """The suggestions of :func:`exportctl.search.suggest` in the law's editions."""
+    from exportctl.search import index_for, suggest
+
     return suggest(index_for(law), description, limit=limit)

@@ -26,7 +26,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -55,7 +55,9 @@ from exportctl.inputs.readers import (
     read_jsonl_rows,
     transfer_shape_error,
 )
-from exportctl.inputs.transfers import Transfer
+
+if TYPE_CHECKING:  # annotations only: screen does not import the transfers (or the countries)
+    from exportctl.inputs.transfers import Transfer
 
 __all__ = [
     "EXIT_ERRORS",

@@ -19,12 +19,55 @@ what they are (``kind == "suggestion"``).
 
 from __future__ import annotations
 
-from .cache import CACHE_ENV, cache_directory
-from .editions import edition_key, index_for
-from .glossary import Glossary, GlossaryEntry, GlossaryMatch, GlossarySource, load_glossary
-from .index import COLUMN_WEIGHTS, SCHEMA_VERSION, Hit, SearchError, SearchIndex, build_index
-from .query import ParsedQuery, parse_query
+from typing import TYPE_CHECKING, Any
+
+# Imported at once (it is small, and ``screen`` reads it): the function ``suggest`` is bound
+# over the submodule of the same name, as before.
 from .suggest import SUGGESTION_NOTICE, Suggestion, suggest
+
+if TYPE_CHECKING:  # the names below are imported when first used (start-up stays short)
+    from .cache import CACHE_ENV, cache_directory
+    from .editions import edition_key, index_for
+    from .glossary import Glossary, GlossaryEntry, GlossaryMatch, GlossarySource, load_glossary
+    from .index import COLUMN_WEIGHTS, SCHEMA_VERSION, Hit, SearchError, SearchIndex, build_index
+    from .query import ParsedQuery, parse_query
+
+#: Where each public name lives (its module is imported when the name is first read).
+_HOMES = {
+    "CACHE_ENV": "cache",
+    "cache_directory": "cache",
+    "edition_key": "editions",
+    "index_for": "editions",
+    "Glossary": "glossary",
+    "GlossaryEntry": "glossary",
+    "GlossaryMatch": "glossary",
+    "GlossarySource": "glossary",
+    "load_glossary": "glossary",
+    "COLUMN_WEIGHTS": "index",
+    "SCHEMA_VERSION": "index",
+    "Hit": "index",
+    "SearchError": "index",
+    "SearchIndex": "index",
+    "build_index": "index",
+    "ParsedQuery": "query",
+    "parse_query": "query",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'exportctl.search' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "CACHE_ENV",

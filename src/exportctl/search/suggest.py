@@ -8,12 +8,14 @@ and nothing in the decision engine imports this module: a row whose candidates a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from ..corpus.references import parse_usml
-from .index import Hit, SearchIndex
+
+if TYPE_CHECKING:  # annotations only: screen reads Suggestion without the index's imports
+    from .index import Hit, SearchIndex
 
 __all__ = ["SUGGESTION_NOTICE", "Suggestion", "suggest"]
 
