@@ -140,6 +140,22 @@ class ExemptionResult:
     obligations: tuple[Obligation, ...] = ()
     carried: tuple[str, ...] = ()
     guidelines: GuidelinesRef | None = None
+    #: Not part of the record (no equality, no output): writes ``requirements`` and
+    #: ``conditions`` when they were passed as :data:`LAZY_ROWS` (a CSV line reads neither);
+    #: dropped once they are read.
+    fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None = (
+        attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its rows (written now), without the function that writes them."""
+        state = {f.name: getattr(self, f.name) for f in attrs.fields(ExemptionResult)}
+        state["fill"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def failing(self) -> tuple[ConditionResult, ...]:
@@ -150,6 +166,71 @@ class ExemptionResult:
     def open(self) -> tuple[ConditionResult, ...]:
         """The conditions still open (unknown)."""
         return tuple(c for c in self.conditions if c.status == "unknown")
+
+
+class _Lazy:
+    """The rows of an exemption's result not written yet (see :class:`ExemptionResult`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<rows not written yet>"
+
+
+#: Passed as ``requirements`` and ``conditions`` with a ``fill`` function: written when read.
+LAZY_ROWS: Any = _Lazy()
+
+# ``ExemptionResult.requirements`` and ``.conditions`` read their slots, and write both there the
+# first time when the result was made without them.  Every reader (attribute access, attrs'
+# eq/hash/repr/evolve, to_jsonable, pickling) goes through these properties, so a lazy value is
+# never seen as such.
+_REQUIREMENTS_SLOT: Any = ExemptionResult.__dict__["requirements"]
+_CONDITIONS_SLOT: Any = ExemptionResult.__dict__["conditions"]
+_FILL_SLOT: Any = ExemptionResult.__dict__["fill"]
+
+
+def _filled(self: ExemptionResult, slot: Any) -> Any:
+    value = slot.__get__(self, ExemptionResult)
+    if value is LAZY_ROWS:
+        fill = _FILL_SLOT.__get__(self, ExemptionResult)
+        if fill is None:  # pragma: no cover - lazy rows always come with their function
+            raise RuntimeError("an exemption's result made without its rows cannot write them")
+        requirements, conditions = fill()
+        _REQUIREMENTS_SLOT.__set__(self, requirements)
+        _CONDITIONS_SLOT.__set__(self, conditions)
+        _FILL_SLOT.__set__(self, None)
+        value = slot.__get__(self, ExemptionResult)
+    return value
+
+
+def _get_requirements(self: ExemptionResult) -> tuple[Requirement, ...]:
+    found: tuple[Requirement, ...] = _filled(self, _REQUIREMENTS_SLOT)
+    return found
+
+
+def _get_conditions(self: ExemptionResult) -> tuple[ConditionResult, ...]:
+    found: tuple[ConditionResult, ...] = _filled(self, _CONDITIONS_SLOT)
+    return found
+
+
+def _set_requirements(self: ExemptionResult, value: tuple[Requirement, ...]) -> None:
+    _REQUIREMENTS_SLOT.__set__(self, value)
+
+
+def _set_conditions(self: ExemptionResult, value: tuple[ConditionResult, ...]) -> None:
+    _CONDITIONS_SLOT.__set__(self, value)
+
+
+setattr(  # noqa: B010
+    ExemptionResult,
+    "requirements",
+    property(_get_requirements, _set_requirements, doc="Each requirement as decided."),
+)
+setattr(  # noqa: B010
+    ExemptionResult,
+    "conditions",
+    property(_get_conditions, _set_conditions, doc="The checklist: every condition as decided."),
+)
 
 
 def question(fact: str, law: Law) -> Question:
@@ -640,12 +721,20 @@ def _decided(
     for _, gv in groups:
         if gv is not None and gv.in_force:
             obligations.extend(gv.obligations)
+    entries = chosen.entries
+
+    def fill() -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
+        return (
+            tuple(r for r in (e.requirement for e in entries) if r is not None),
+            tuple(r for e in entries for r in e.rows()),
+        )
+
     return ExemptionResult(
         exemption.key,
         exemption.citation,
         version.id,
         status,
-        tuple(r for r in (e.requirement for e in chosen.entries) if r is not None),
+        LAZY_ROWS,
         excluded,
         questions,
         version.modelled,
@@ -668,13 +757,14 @@ def _decided(
         )
         if has_ways
         else (),
-        conditions=tuple(r for e in chosen.entries for r in e.rows()),
+        conditions=LAZY_ROWS,
         marking=marking,
         obligations=tuple(obligations),
         carried=tuple(
             f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
         ),
         guidelines=guidelines_ref(law),
+        fill=fill,
     )
 
 
