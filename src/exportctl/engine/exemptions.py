@@ -385,15 +385,15 @@ def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str
 def _carried(
     req: RequirementSpec,
     group: ConditionGroup,
-    for_keys: frozenset[str],
+    exceptions: Sequence[GroupException],
     scope: Scope,
     branch: str,
     transfer: Transfer,
     law: Law,
     ctx: Context,
 ) -> _Entry:
-    """A requirement of a carried group, with the group's exceptions for this exemption or way."""
-    exceptions = _exceptions(group, req, for_keys)
+    """A requirement of a carried group, with the group's exceptions for this exemption or way
+    (:func:`_exceptions`)."""
     if not exceptions:
         # Decided once per transfer for every exemption and way that carries it unexcepted
         # (the same requirement, read in the same group version and branch).
@@ -623,9 +623,10 @@ def evaluate(
         return _result(
             exemption, version, "undetermined", (unknown,), (), (question("activity", law),)
         )
-    paths, own_path = _paths(exemption, transfer, law, ctx)
-    own = Scope(exemption.key, version.shared, None)
-    ways_req, ways = _ways(version)
+    plan = _plan(exemption, version, law)
+    paths, own_path = _paths(exemption, transfer, law, ctx) if exemption.paths else ((), False)
+    own = plan.own
+    ways_req, ways = plan.ways_req, plan.ways
     if branch is not None:
         ways = tuple(w for w in ways if w is not None and w.key == branch)
         if not ways:
@@ -635,25 +636,17 @@ def evaluate(
             )
     before: list[_Entry] = list(paths)  # the requirements before the ways, and after them
     after: list[_Entry] = []
-    for req in () if own_path else version.requirements:
-        if req is ways_req:
-            continue
-        if req.test == "activity" and any(e.check.status == "pass" for e in paths):
+    activity_passed = any(e.check.status == "pass" for e in paths)
+    for req, later in () if own_path else plan.own_requirements:
+        if activity_passed and req.test == "activity":
             continue  # the activity is covered by the paragraph that passed above
         entry = _entry(req, evaluate_requirement(req, transfer, law, ctx, own))
-        (after if ways_req is not None and _seen(version, ways_req, req) else before).append(entry)
-    groups: list[tuple[ConditionGroup, ExemptionVersion | None]] = []
-    for key in exemption.carries:
-        group = law.exemptions.groups.get(key)
-        if group is None:
-            raise ValueError(
-                f"{exemption.citation} carries the condition group {key!r}, which the law does "
-                f"not hold (it holds {', '.join(law.exemptions.groups) or 'none'})"
-            )
-        groups.append((group, group.version_on(law.as_of)))
-    guidelines: Guidelines | None = law.exemptions.guidelines
+        (after if later else before).append(entry)
+    guidelines: Guidelines | None = plan.guidelines
     decided: list[_Way] = []
-    for way in ways:
+    for way, blocks in zip(plan.ways, plan.blocks, strict=True):
+        if branch is not None and (way is None or way.key != branch):
+            continue
         label = way.label if way is not None else ""
         entries = list(before)
         if way is not None:
@@ -662,34 +655,161 @@ def evaluate(
                 for r in way.requirements
             )
         entries.extend(after)
-        for_keys = frozenset(
-            {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
-        )
-        for group, gv in groups:
-            if gv is None or not gv.in_force:
-                note = (
-                    f"the data holds no reading of {group.citation} in force on {law.as_of}: "
-                    "the conditions it carries cannot be decided"
-                )
-                row = ConditionResult(
-                    group.key, group.citation, "unknown", note, group=group.key, test="group"
-                )
-                entries.append(_Entry(group.citation, Check("unknown", note), _built(row)))
-                continue
-            scope = Scope(f"group {group.key}", gv.shared, group.key)
-            entries.extend(
-                _carried(r, group, for_keys, scope, label, transfer, law, ctx)
-                for r in gv.requirements
-            )
+        status = combine(e.check.status for e in entries)
+        for block in blocks:
+            found, found_status = block.decide(label, transfer, law, ctx)
+            entries.extend(found)
+            if found_status != "pass" and status != "fail":
+                status = found_status
         if guidelines is not None:
-            conds = guidelines.for_key(exemption.key)
-            entries.extend(_guideline(c, guidelines, "", transfer) for c in conds)
+            extra = [_guideline(c, guidelines, "", transfer) for c in plan.own_guidelines]
             if way is not None and way.key:
-                entries.extend(
+                extra.extend(
                     _guideline(c, guidelines, label, transfer) for c in guidelines.for_key(way.key)
                 )
-        decided.append(_Way(way, combine(e.check.status for e in entries), tuple(entries)))
-    return _decided(exemption, version, decided, ways_req is not None, branch, groups, law)
+            entries.extend(extra)
+            status = combine((status, *(e.check.status for e in extra)))
+        decided.append(_Way(way, status, tuple(entries)))
+    return _decided(exemption, version, decided, ways_req is not None, branch, plan, law)
+
+
+class _Block:
+    """The requirements of one carried group for one exemption (or way of it): the group's
+    version in force, where they are read, and the exceptions that may lift each for the
+    exemption — worked out once per law; decided once per transfer for every exemption and way
+    that carries the group with no exception (§ 125.4(a), § 120.15 and § 125.1(b) are carried
+    by most of them)."""
+
+    __slots__ = ("absent", "group", "gv", "requirements", "scope", "unexcepted")
+
+    def __init__(
+        self, group: ConditionGroup, gv: ExemptionVersion | None, for_keys: frozenset[str], law: Law
+    ) -> None:
+        self.group = group
+        self.gv = gv
+        self.absent: _Entry | None = None
+        self.unexcepted = False
+        self.requirements: tuple[tuple[RequirementSpec, list[GroupException]], ...] = ()
+        self.scope = Scope()
+        if gv is None or not gv.in_force:
+            note = (
+                f"the data holds no reading of {group.citation} in force on {law.as_of}: "
+                "the conditions it carries cannot be decided"
+            )
+            row = ConditionResult(
+                group.key, group.citation, "unknown", note, group=group.key, test="group"
+            )
+            self.absent = _Entry(group.citation, Check("unknown", note), _built(row))
+            return
+        self.scope = Scope(f"group {group.key}", gv.shared, group.key)
+        self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
+        self.unexcepted = not any(e for _, e in self.requirements)
+
+    def decide(
+        self, label: str, transfer: Transfer, law: Law, ctx: Context
+    ) -> tuple[tuple[_Entry, ...], Status]:
+        if self.absent is not None:
+            return (self.absent,), "unknown"
+        if self.unexcepted:
+            key = ("block", id(self.gv), self.scope.owner, label)
+            found: tuple[tuple[_Entry, ...], Status] | None = ctx.carried.get(key)
+            if found is None:
+                entries = tuple(
+                    _carried(r, self.group, (), self.scope, label, transfer, law, ctx)
+                    for r, _ in self.requirements
+                )
+                found = ctx.carried[key] = (entries, combine(e.check.status for e in entries))
+            return found
+        entries = tuple(
+            _carried(r, self.group, exc, self.scope, label, transfer, law, ctx)
+            for r, exc in self.requirements
+        )
+        return entries, combine(e.check.status for e in entries)
+
+
+class _Plan:
+    """What deciding an exemption reads of the law, worked out once per law and date: its
+    version's requirements in order (and whether each comes after the ways), the ways, the
+    carried groups for each way, the guidelines, and what the result names of them."""
+
+    __slots__ = (
+        "blocks",
+        "carried",
+        "groups",
+        "guidelines",
+        "guidelines_ref",
+        "obligations",
+        "own",
+        "own_guidelines",
+        "own_requirements",
+        "refs",
+        "ways",
+        "ways_req",
+    )
+
+    def __init__(self, exemption: Exemption, version: ExemptionVersion, law: Law) -> None:
+        held = law.exemptions
+        self.refs = (held, exemption, version)
+        self.own = Scope(exemption.key, version.shared, None)
+        self.ways_req, self.ways = _ways(version)
+        self.own_requirements = tuple(
+            (req, self.ways_req is not None and _seen(version, self.ways_req, req))
+            for req in version.requirements
+            if req is not self.ways_req
+        )
+        groups: list[tuple[ConditionGroup, ExemptionVersion | None]] = []
+        for key in exemption.carries:
+            group = held.groups.get(key)
+            if group is None:
+                raise ValueError(
+                    f"{exemption.citation} carries the condition group {key!r}, which the law does "
+                    f"not hold (it holds {', '.join(held.groups) or 'none'})"
+                )
+            groups.append((group, group.version_on(law.as_of)))
+        self.groups = tuple(groups)
+        self.blocks = tuple(
+            tuple(
+                _Block(
+                    group,
+                    gv,
+                    frozenset(
+                        {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
+                    ),
+                    law,
+                )
+                for group, gv in groups
+            )
+            for way in self.ways
+        )
+        self.guidelines: Guidelines | None = held.guidelines
+        self.own_guidelines = (
+            tuple(self.guidelines.for_key(exemption.key)) if self.guidelines is not None else ()
+        )
+        obligations = list(version.obligations)
+        for _, gv in groups:
+            if gv is not None and gv.in_force:
+                obligations.extend(gv.obligations)
+        self.obligations = tuple(obligations)
+        self.carried = tuple(
+            f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
+        )
+        self.guidelines_ref = guidelines_ref(law)
+
+
+def _plan(exemption: Exemption, version: ExemptionVersion, law: Law) -> _Plan:
+    """The plan of ``exemption`` under ``law`` on its date (kept with the objects it reads, so an
+    id is never reused while it is here)."""
+    held = law.exemptions
+    key = (id(held), id(exemption), id(version), law.as_of)
+    found = _PLANS.get(key)
+    if found is None or found.refs != (held, exemption, version):
+        if len(_PLANS) >= 1024:
+            _PLANS.clear()
+        found = _PLANS[key] = _Plan(exemption, version, law)
+    return found
+
+
+_PLANS: dict[tuple[int, int, int, Any], _Plan] = {}
 
 
 def _decided(
@@ -698,7 +818,7 @@ def _decided(
     ways: Sequence[_Way],
     has_ways: bool,
     asked: str | None,
-    groups: Sequence[tuple[ConditionGroup, ExemptionVersion | None]],
+    plan: _Plan,
     law: Law,
 ) -> ExemptionResult:
     statuses = [w.status for w in ways]
@@ -717,10 +837,6 @@ def _decided(
             marking = exemption.marking.text
         elif chosen.branch is not None and (best == "pass" or asked is not None):
             marking = chosen.branch.marking
-    obligations = list(version.obligations)
-    for _, gv in groups:
-        if gv is not None and gv.in_force:
-            obligations.extend(gv.obligations)
     entries = chosen.entries
 
     def fill() -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
@@ -759,11 +875,9 @@ def _decided(
         else (),
         conditions=LAZY_ROWS,
         marking=marking,
-        obligations=tuple(obligations),
-        carried=tuple(
-            f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
-        ),
-        guidelines=guidelines_ref(law),
+        obligations=plan.obligations,
+        carried=plan.carried,
+        guidelines=plan.guidelines_ref,
         fill=fill,
     )
 
