@@ -677,10 +677,10 @@ class _Block:
     """The requirements of one carried group for one exemption (or way of it): the group's
     version in force, where they are read, and the exceptions that may lift each for the
     exemption — worked out once per law; decided once per transfer for every exemption and way
-    that carries the group with no exception (§ 125.4(a), § 120.15 and § 125.1(b) are carried
-    by most of them)."""
+    that carries the group with the same exceptions under the same branch label (§ 125.4(a),
+    § 120.15 and § 125.1(b) are carried by most of them)."""
 
-    __slots__ = ("absent", "group", "gv", "requirements", "scope", "unexcepted")
+    __slots__ = ("absent", "group", "gv", "key", "requirements", "scope")
 
     def __init__(
         self, group: ConditionGroup, gv: ExemptionVersion | None, for_keys: frozenset[str], law: Law
@@ -688,7 +688,7 @@ class _Block:
         self.group = group
         self.gv = gv
         self.absent: _Entry | None = None
-        self.unexcepted = False
+        self.key: tuple[Any, ...] = ()
         self.requirements: tuple[tuple[RequirementSpec, list[GroupException]], ...] = ()
         self.scope = Scope()
         if gv is None or not gv.in_force:
@@ -703,28 +703,30 @@ class _Block:
             return
         self.scope = Scope(f"group {group.key}", gv.shared, group.key)
         self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
-        self.unexcepted = not any(e for _, e in self.requirements)
+        # The same requirements read in the same place with the same exceptions (the objects
+        # the law holds) are the same entries: every exemption and way that has them shares
+        # them, one transfer at a time.
+        self.key = (
+            "block",
+            id(gv),
+            self.scope.owner,
+            tuple(tuple(id(e) for e in exc) for _, exc in self.requirements),
+        )
 
     def decide(
         self, label: str, transfer: Transfer, law: Law, ctx: Context
     ) -> tuple[tuple[_Entry, ...], Status]:
         if self.absent is not None:
             return (self.absent,), "unknown"
-        if self.unexcepted:
-            key = ("block", id(self.gv), self.scope.owner, label)
-            found: tuple[tuple[_Entry, ...], Status] | None = ctx.carried.get(key)
-            if found is None:
-                entries = tuple(
-                    _carried(r, self.group, (), self.scope, label, transfer, law, ctx)
-                    for r, _ in self.requirements
-                )
-                found = ctx.carried[key] = (entries, combine(e.check.status for e in entries))
-            return found
-        entries = tuple(
-            _carried(r, self.group, exc, self.scope, label, transfer, law, ctx)
-            for r, exc in self.requirements
-        )
-        return entries, combine(e.check.status for e in entries)
+        key = (self.key, label)
+        found: tuple[tuple[_Entry, ...], Status] | None = ctx.carried.get(key)
+        if found is None:
+            entries = tuple(
+                _carried(r, self.group, exc, self.scope, label, transfer, law, ctx)
+                for r, exc in self.requirements
+            )
+            found = ctx.carried[key] = (entries, combine(e.check.status for e in entries))
+        return found
 
 
 class _Plan:
