@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +58,7 @@ from exportctl.engine.requirements import (
     Context,
     Evaluated,
     Scope,
+    decide_leaf,
     evaluate_requirement,
 )
 from exportctl.inputs.transfers import Transfer
@@ -250,14 +252,21 @@ def _run(req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context) -> Ch
     return test(req, transfer, law, ctx)
 
 
-@attrs.frozen
 class _Entry:
     """One deciding entry of a way: the paragraph of its requirement (None: lifted), its check,
     and its rows of the checklist (written only for the way the result shows)."""
 
-    paragraph: str | None
-    check: Check
-    rows: Callable[[], tuple[ConditionResult, ...]]
+    __slots__ = ("check", "paragraph", "rows")
+
+    def __init__(
+        self,
+        paragraph: str | None,
+        check: Check,
+        rows: Callable[[], tuple[ConditionResult, ...]],
+    ) -> None:
+        self.paragraph = paragraph
+        self.check = check
+        self.rows = rows
 
     @property
     def requirement(self) -> Requirement | None:
@@ -268,11 +277,13 @@ def _built(*rows: ConditionResult) -> Callable[[], tuple[ConditionResult, ...]]:
     return lambda: rows
 
 
-@attrs.frozen
 class _Way:
-    branch: Branch | None
-    status: Status
-    entries: tuple[_Entry, ...]
+    __slots__ = ("branch", "entries", "status")
+
+    def __init__(self, branch: Branch | None, status: Status, entries: tuple[_Entry, ...]) -> None:
+        self.branch = branch
+        self.status = status
+        self.entries = entries
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -285,6 +296,27 @@ class _Way:
 
 def _entry(req: RequirementSpec, evaluated: Evaluated) -> _Entry:
     return _Entry(req.id, evaluated.check, lambda: evaluated.rows)
+
+
+def _requirement_entry(
+    req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context, scope: Scope, branch: str = ""
+) -> _Entry:
+    """:func:`_entry` of :func:`evaluate_requirement`, with a requirement of one test (neither
+    ``any_of`` nor ``shared``) decided directly and its row written when read."""
+    if req.test in _COMPOSITE:
+        return _entry(req, evaluate_requirement(req, transfer, law, ctx, scope, branch))
+    check = decide_leaf(req, transfer, law, ctx, scope)
+    return _Entry(req.id, check, partial(_leaf_rows, req, check, scope, branch))
+
+
+def _leaf_rows(
+    req: RequirementSpec, check: Check, scope: Scope, branch: str
+) -> tuple[ConditionResult, ...]:
+    return Evaluated(check, ((req, check, scope, branch),)).rows
+
+
+#: The tests that combine others (decided by :func:`evaluate_requirement` with their rows).
+_COMPOSITE = frozenset({"any_of", "shared"})
 
 
 def _path_entry(paragraph: str, check: Check) -> _Entry:
@@ -400,9 +432,7 @@ def _carried(
         key = (id(req), scope.owner, id(scope.shared), scope.group, branch)
         entry: _Entry | None = ctx.carried.get(key)
         if entry is None:
-            entry = ctx.carried[key] = _entry(
-                req, evaluate_requirement(req, transfer, law, ctx, scope, branch)
-            )
+            entry = ctx.carried[key] = _requirement_entry(req, transfer, law, ctx, scope, branch)
         return entry
     outright = next((e for e in exceptions if not e.when), None)
     if outright is not None:
@@ -640,7 +670,7 @@ def evaluate(
     for req, later in () if own_path else plan.own_requirements:
         if activity_passed and req.test == "activity":
             continue  # the activity is covered by the paragraph that passed above
-        entry = _entry(req, evaluate_requirement(req, transfer, law, ctx, own))
+        entry = _requirement_entry(req, transfer, law, ctx, own)
         (after if later else before).append(entry)
     guidelines: Guidelines | None = plan.guidelines
     decided: list[_Way] = []
@@ -651,8 +681,7 @@ def evaluate(
         entries = list(before)
         if way is not None:
             entries.extend(
-                _entry(r, evaluate_requirement(r, transfer, law, ctx, own, label))
-                for r in way.requirements
+                _requirement_entry(r, transfer, law, ctx, own, label) for r in way.requirements
             )
         entries.extend(after)
         status = combine(e.check.status for e in entries)
