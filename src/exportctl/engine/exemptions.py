@@ -60,6 +60,7 @@ from exportctl.engine.requirements import (
     Scope,
     decide_leaf,
     evaluate_requirement,
+    requirement_check,
 )
 from exportctl.inputs.transfers import Transfer
 
@@ -301,12 +302,22 @@ def _entry(req: RequirementSpec, evaluated: Evaluated) -> _Entry:
 def _requirement_entry(
     req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context, scope: Scope, branch: str = ""
 ) -> _Entry:
-    """:func:`_entry` of :func:`evaluate_requirement`, with a requirement of one test (neither
-    ``any_of`` nor ``shared``) decided directly and its row written when read."""
+    """:func:`_entry` of :func:`evaluate_requirement`, with the check decided first (a
+    requirement that combines others once per transfer and place it is read, whatever branch
+    label its rows get) and the rows written when read."""
     if req.test in _COMPOSITE:
-        return _entry(req, evaluate_requirement(req, transfer, law, ctx, scope, branch))
+        check = requirement_check(req, transfer, law, ctx, scope)
+        return _Entry(
+            req.id, check, partial(_combined_rows, req, transfer, law, ctx, scope, branch)
+        )
     check = decide_leaf(req, transfer, law, ctx, scope)
     return _Entry(req.id, check, partial(_leaf_rows, req, check, scope, branch))
+
+
+def _combined_rows(
+    req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context, scope: Scope, branch: str
+) -> tuple[ConditionResult, ...]:
+    return evaluate_requirement(req, transfer, law, ctx, scope, branch).rows
 
 
 def _leaf_rows(

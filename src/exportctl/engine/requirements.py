@@ -47,6 +47,7 @@ __all__ = [
     "decide_leaf",
     "evaluate_requirement",
     "member",
+    "requirement_check",
     "requirement_test",
     "unknown_countries",
 ]
@@ -410,21 +411,75 @@ def evaluate_requirement(
     branch: str = "",
 ) -> Evaluated:
     """Decide one requirement (its branches and shared groups too) for the transfer, and its
-    rows of the checklist.  A named requirement's test runs once per transfer and scope."""
+    rows of the checklist.  A test runs once per transfer (:func:`decide_leaf`)."""
     if req.test == "any_of":
         return _evaluate_any_of(req, t, law, ctx, scope, branch)
     if req.test == "shared":
         parts = [
             evaluate_requirement(r, t, law, ctx, scope, branch) for r in scope.shared[req["ref"]]
         ]
-        status = combine(p.check.status for p in parts)
-        detail = "; ".join(p.check.detail for p in parts if p.check.status == status)
         return Evaluated(
-            _joined((p.check for p in parts), status, detail),
+            _shared_check([p.check for p in parts]),
             tuple(leaf for p in parts for leaf in p.leaves),
         )
     check = decide_leaf(req, t, law, ctx, scope)
     return Evaluated(check, ((req, check, scope, branch),))
+
+
+def requirement_check(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope
+) -> Check:
+    """The check :func:`evaluate_requirement` gives, without the rows: a requirement that
+    combines others (``any_of``, ``shared``) is decided once per transfer and place it is read
+    (its check does not depend on the branch its rows are labelled with)."""
+    if req.test != "any_of" and req.test != "shared":
+        return decide_leaf(req, t, law, ctx, scope)
+    key = ("combined", id(req), id(scope.shared))
+    found = ctx.decided.get(key)
+    if found is None:
+        if req.test == "shared":
+            found = _shared_check(
+                [requirement_check(r, t, law, ctx, scope) for r in scope.shared[req["ref"]]]
+            )
+        else:
+            found = _any_of_check(
+                [
+                    (b.label, [requirement_check(r, t, law, ctx, scope) for r in b.requirements])
+                    for b in req.branches
+                ]
+            )
+        ctx.decided[key] = found
+    return found
+
+
+def _shared_check(parts: list[Check]) -> Check:
+    status = combine(p.status for p in parts)
+    detail = "; ".join(p.detail for p in parts if p.status == status)
+    return _joined(parts, status, detail)
+
+
+def _any_of_check(outcomes: list[tuple[str, list[Check]]]) -> Check:
+    statuses = [combine(p.status for p in parts) for _, parts in outcomes]
+    if "pass" in statuses:
+        status: Status = "pass"
+        detail = f"{outcomes[statuses.index('pass')][0]}: every condition holds"
+    elif statuses and all(s == "fail" for s in statuses):
+        status = "fail"
+        detail = "no branch holds: " + "; ".join(
+            f"{label}: " + next(p.detail for p in parts if p.status == "fail")
+            for label, parts in outcomes
+        )
+    else:
+        status = "unknown"
+        detail = "open: " + ", ".join(
+            label for (label, _), s in zip(outcomes, statuses, strict=True) if s == "unknown"
+        )
+    if status == "fail":
+        return _joined([p for _, parts in outcomes for p in parts], status, detail)
+    kept = [
+        p for (_, parts), s in zip(outcomes, statuses, strict=True) if s != "fail" for p in parts
+    ]
+    return _joined(kept, status, detail)
 
 
 def decide_leaf(req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope) -> Check:
@@ -475,22 +530,9 @@ def _evaluate_any_of(
         label = f"{branch} > {b.label}" if branch else b.label
         parts = [evaluate_requirement(r, t, law, ctx, scope, label) for r in b.requirements]
         outcomes.append((b.label, combine(p.check.status for p in parts), parts))
+    joined = _any_of_check([(label, [p.check for p in parts]) for label, _, parts in outcomes])
+    status = joined.status
     statuses = [s for _, s, _ in outcomes]
-    if "pass" in statuses:
-        status: Status = "pass"
-        detail = f"{outcomes[statuses.index('pass')][0]}: every condition holds"
-    elif statuses and all(s == "fail" for s in statuses):
-        status = "fail"
-        detail = "no branch holds: " + "; ".join(
-            f"{label}: " + next(p.check.detail for p in parts if p.check.status == "fail")
-            for label, _, parts in outcomes
-        )
-    else:
-        status = "unknown"
-        detail = "open: " + ", ".join(label for label, s, _ in outcomes if s == "unknown")
-    kept = [p.check for _, s, parts in outcomes if s != "fail" for p in parts]
-    everything = [p.check for _, _, parts in outcomes for p in parts]
-    joined = _joined(kept if status != "fail" else everything, status, detail)
     # The checklist shows the branch that holds (the alternatives do not apply then), the
     # branches still open while none holds, or every branch when all fail.
     if status == "pass":
