@@ -58,6 +58,7 @@ from exportctl.engine.requirements import (
     Context,
     Evaluated,
     Scope,
+    content_key,
     decide_leaf,
     evaluate_requirement,
     requirement_check,
@@ -678,10 +679,16 @@ def evaluate(
     before: list[_Entry] = list(paths)  # the requirements before the ways, and after them
     after: list[_Entry] = []
     activity_passed = any(e.check.status == "pass" for e in paths)
-    for req, later in () if own_path else plan.own_requirements:
+    checks = ctx.decided
+    for req, later, key in () if own_path else plan.own_requirements:
         if activity_passed and req.test == "activity":
             continue  # the activity is covered by the paragraph that passed above
-        entry = _requirement_entry(req, transfer, law, ctx, own)
+        if key is None:
+            entry = _requirement_entry(req, transfer, law, ctx, own)
+        else:
+            found = checks.get(key)
+            check = found if found is not None else decide_leaf(req, transfer, law, ctx, own)
+            entry = _Entry(req.id, check, partial(_leaf_rows, req, check, own, ""))
         (after if later else before).append(entry)
     guidelines: Guidelines | None = plan.guidelines
     decided: list[_Way] = []
@@ -794,8 +801,14 @@ class _Plan:
         self.refs = (held, exemption, version)
         self.own = Scope(exemption.key, version.shared, None)
         self.ways_req, self.ways = _ways(version)
+        #: Each requirement before or after the ways (True: after), with the key its check is
+        #: kept under for a transfer (None: one that combines others).
         self.own_requirements = tuple(
-            (req, self.ways_req is not None and _seen(version, self.ways_req, req))
+            (
+                req,
+                self.ways_req is not None and _seen(version, self.ways_req, req),
+                None if req.test in _COMPOSITE else content_key(req),
+            )
             for req in version.requirements
             if req is not self.ways_req
         )
