@@ -686,8 +686,8 @@ def evaluate(
         if key is None:
             entry = _requirement_entry(req, transfer, law, ctx, own)
         else:
-            found = checks.get(key)
-            check = found if found is not None else decide_leaf(req, transfer, law, ctx, own)
+            kept = checks.get(key)
+            check = kept if kept is not None else decide_leaf(req, transfer, law, ctx, own)
             entry = _Entry(req.id, check, partial(_leaf_rows, req, check, own, ""))
         (after if later else before).append(entry)
     guidelines: Guidelines | None = plan.guidelines
