@@ -29,6 +29,7 @@ version of it is in force on the date.  A date before the first version the data
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
@@ -611,6 +612,25 @@ def guidelines_ref(law: Law) -> GuidelinesRef | None:
     return GuidelinesRef(g.id, g.title, g.issuer, g.sha256, g.file, g.illustrative)
 
 
+def _version_on(exemption: Exemption, day: dt.date) -> ExemptionVersion | None:
+    """:meth:`Exemption.version_on`, None before the first version; looked up once per
+    exemption and day (kept with the exemption, so an id is never reused while it is here)."""
+    key = (id(exemption), day)
+    found = _VERSIONS.get(key)
+    if found is None or found[0] is not exemption:
+        try:
+            version: ExemptionVersion | None = exemption.version_on(day)
+        except OutsideCoverage:
+            version = None
+        if len(_VERSIONS) >= 4096:
+            _VERSIONS.clear()
+        found = _VERSIONS[key] = (exemption, version)
+    return found[1]
+
+
+_VERSIONS: dict[tuple[int, dt.date], tuple[Exemption, ExemptionVersion | None]] = {}
+
+
 def evaluate(
     exemption: Exemption,
     transfer: Transfer,
@@ -621,9 +641,8 @@ def evaluate(
 ) -> ExemptionResult:
     """Decide ``exemption`` (or one of its ways, ``branch``) for ``transfer`` under ``law`` on
     its date."""
-    try:
-        version = exemption.version_on(law.as_of)
-    except OutsideCoverage:
+    version = _version_on(exemption, law.as_of)
+    if version is None:
         first = exemption.versions.versions[0].effective_from
         return _undetermined(
             exemption,
@@ -687,7 +706,7 @@ def evaluate(
             entry = _requirement_entry(req, transfer, law, ctx, own)
         else:
             kept = checks.get(key)
-            check = kept if kept is not None else decide_leaf(req, transfer, law, ctx, own)
+            check = kept if kept is not None else decide_leaf(req, transfer, law, ctx, own, key)
             entry = _Entry(req.id, check, partial(_leaf_rows, req, check, own, ""))
         (after if later else before).append(entry)
     guidelines: Guidelines | None = plan.guidelines

@@ -482,12 +482,16 @@ def _any_of_check(outcomes: list[tuple[str, list[Check]]]) -> Check:
     return _joined(kept, status, detail)
 
 
-def decide_leaf(req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope) -> Check:
+def decide_leaf(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope, key: Any = None
+) -> Check:
     """The check of a requirement that is neither ``any_of`` nor ``shared``: its test runs once
     per transfer for every requirement with the same test and parameters, wherever it is read (a
     test reads only its parameters, the transfer and the law — § 125.4(b)(1)-(11) all require
-    "technical data" exported; § 126.4(a)(1)-(4) a department or agency)."""
-    key = content_key(req)
+    "technical data" exported; § 126.4(a)(1)-(4) a department or agency).  ``key``: its
+    :func:`content_key`, when the caller has it."""
+    if key is None:
+        key = content_key(req)
     check = ctx.decided.get(key)
     if check is None:
         test = REQUIREMENT_TESTS.get(req.test)
