@@ -33,6 +33,7 @@ from exportctl.engine.exemptions import LAZY_ROWS, ExemptionResult, evaluate, re
 from exportctl.engine.requirements import Context
 from exportctl.inputs.transfers import (
     Transfer,
+    precise_paragraphs,
     transfer_fact_ids,
     transfer_from_csv_row,
     transfer_from_mapping,
@@ -272,3 +273,18 @@ def test_the_questions_of_the_law_are_a_fresh_value_each_time() -> None:
         transfer_from_csv_row({"transfer_id": "T", "made_up": "yes"}, LAW)
     parsed = transfer_from_csv_row({"transfer_id": "T", "classified": "yes"}, LAW)
     assert parsed.answers == {"classified": True}
+
+
+@pytest.mark.parametrize("law", [LAW, FINAL], ids=["2025-11-01", "2026-01-15"])
+def test_precise_paragraphs_are_the_leaves_beneath_every_reference(law: exportctl.Law) -> None:
+    """``precise_paragraphs`` reads an index of the USML: for every category and paragraph it
+    gives the leaves a scan of 22 CFR 121.1 by ``is_within`` gives (reserved ones left out)."""
+    usml = law.usml
+    refs = {r for p in usml.paragraphs for r in (p.ref, *p.ref.ancestors())}
+    assert len(refs) > 1000
+    for ref in refs:
+        beneath = [p for p in usml.paragraphs if p.ref.is_within(ref) and not p.reserved]
+        parents = {p.parent for p in beneath}
+        assert precise_paragraphs(usml, ref) == tuple(
+            p.ref for p in beneath if p.ref not in parents
+        ), ref

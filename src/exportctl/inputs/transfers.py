@@ -247,9 +247,33 @@ def precise_paragraphs(usml: UnitedStatesMunitionsList, ref: USMLRef) -> tuple[U
     of 22 CFR 121.1 (no sub-paragraph that is not reserved); otherwise every such leaf beneath
     it (a category or a parent paragraph stands for "some paragraph beneath it").  Empty for a
     reference that names nothing (or only reserved paragraphs)."""
-    beneath = [p for p in usml.paragraphs if p.ref.is_within(ref) and not p.reserved]
+    beneath = _beneath(usml).get((ref.category, ref.path), ())
     parents = {p.parent for p in beneath}
     return tuple(p.ref for p in beneath if p.ref not in parents)
+
+
+def _beneath(usml: UnitedStatesMunitionsList) -> dict[tuple[str, tuple[str, ...]], list[Any]]:
+    """The paragraphs of ``usml`` that are not reserved, in its order, under each reference they
+    lie within (``ref.is_within``: the category, each enclosing paragraph and the paragraph
+    itself), indexed once per edition (kept with it, so an id is never reused while it is
+    here)."""
+    found = _BENEATH.get(id(usml))
+    if found is None or found[0] is not usml:
+        index: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+        for p in usml.paragraphs:
+            if p.reserved:
+                continue
+            category, path = p.ref.category, p.ref.path
+            for n in range(len(path) + 1):
+                index.setdefault((category, path[:n]), []).append(p)
+        if len(_BENEATH) >= 16:
+            _BENEATH.clear()
+        found = _BENEATH[id(usml)] = (usml, index)
+    return found[1]
+
+
+_Beneath = dict[tuple[str, tuple[str, ...]], list[Any]]
+_BENEATH: dict[int, tuple[UnitedStatesMunitionsList, _Beneath]] = {}
 
 
 def reference_within(ref: USMLRef, target: USMLRef) -> bool | None:
