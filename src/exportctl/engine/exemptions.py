@@ -409,22 +409,34 @@ def _exception_text(exc: GroupException) -> str:
 
 
 def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str) -> _Entry:
-    who = "every exemption" if exc.for_key == "*" else exc.for_key
-    row = ConditionResult(
-        name=req.name,
-        paragraph=req.id,
-        status="lifted",
-        detail=f"does not apply to {who} ({exc.citation})",
-        test=req.test,
-        quote=req.quote,
-        source=req.source,
-        confirmed_by=req.confirmed_by,
-        reads=req.reads,
-        group=scope.group,
-        branch=branch,
-        exception=_exception_text(exc),
-    )
-    return _Entry(None, Check("pass", row.detail), _built(row))
+    """A requirement an exception of the text lifts: the same entry for every transfer (kept
+    with the objects it reads, so an id is never reused while it is here)."""
+    key = (id(req), id(exc), id(scope), branch)
+    found = _LIFTED.get(key)
+    if found is None or found[0] is not req or found[1] is not exc or found[2] is not scope:
+        who = "every exemption" if exc.for_key == "*" else exc.for_key
+        row = ConditionResult(
+            name=req.name,
+            paragraph=req.id,
+            status="lifted",
+            detail=f"does not apply to {who} ({exc.citation})",
+            test=req.test,
+            quote=req.quote,
+            source=req.source,
+            confirmed_by=req.confirmed_by,
+            reads=req.reads,
+            group=scope.group,
+            branch=branch,
+            exception=_exception_text(exc),
+        )
+        if len(_LIFTED) >= 4096:
+            _LIFTED.clear()
+        entry = _Entry(None, Check("pass", row.detail), _built(row))
+        found = _LIFTED[key] = (req, exc, scope, entry)
+    return found[3]
+
+
+_LIFTED: dict[tuple[int, int, int, str], tuple[RequirementSpec, GroupException, Scope, _Entry]] = {}
 
 
 def _carried(
@@ -460,8 +472,11 @@ def _carried(
         facts = {k: v for p in parts for k, v in p.facts.items()}
         if status == "pass":
             lifted = _lifted(req, exc, scope, branch)
-            row = attrs.evolve(lifted.rows()[0], facts={**evaluated.check.facts, **facts})
-            return _Entry(None, lifted.check, _built(row))
+            return _Entry(
+                None,
+                lifted.check,
+                partial(_lifted_rows, lifted, {**evaluated.check.facts, **facts}),
+            )
         if status == "unknown":
             needed = tuple(dict.fromkeys(f for p in parts for f in p.missing))
             open_when.append((exc, Check("unknown", "", facts, needed)))
@@ -494,6 +509,12 @@ def _carried(
         )
 
     return _Entry(req.id, opened, rows)
+
+
+def _lifted_rows(lifted: _Entry, facts: dict[str, Any]) -> tuple[ConditionResult, ...]:
+    """The row of a requirement lifted by an exception whose conditions hold, with the facts
+    both read."""
+    return (attrs.evolve(lifted.rows()[0], facts=facts),)
 
 
 def _exceptions(
