@@ -192,8 +192,12 @@ def authorize_checked(transfer: Transfer, law: Law) -> Authorization:
     results = tuple(evaluate(e, transfer, law, ctx) for e in law.exemptions)
     eligible = [r for r in results if r.status == "eligible"]
     questions: list[Question] = []
+    seen: set[str] = set()
     for r in results:
-        questions.extend(q for q in r.open_questions if q.id not in {x.id for x in questions})
+        for q in r.open_questions:
+            if q.id not in seen:
+                seen.add(q.id)
+                questions.append(q)
     unknown = unknown_countries(transfer)
     if eligible and not unknown:
         outcome: Outcome = "exempt"

@@ -29,8 +29,10 @@ version of it is in force on the date.  A date before the first version the data
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,7 +59,10 @@ from exportctl.engine.requirements import (
     Context,
     Evaluated,
     Scope,
+    content_key,
+    decide_leaf,
     evaluate_requirement,
+    requirement_check,
 )
 from exportctl.inputs.transfers import Transfer
 
@@ -140,6 +145,22 @@ class ExemptionResult:
     obligations: tuple[Obligation, ...] = ()
     carried: tuple[str, ...] = ()
     guidelines: GuidelinesRef | None = None
+    #: Not part of the record (no equality, no output): writes ``requirements`` and
+    #: ``conditions`` when they were passed as :data:`LAZY_ROWS` (a CSV line reads neither);
+    #: dropped once they are read.
+    fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None = (
+        attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its rows (written now), without the function that writes them."""
+        state = {f.name: getattr(self, f.name) for f in attrs.fields(ExemptionResult)}
+        state["fill"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def failing(self) -> tuple[ConditionResult, ...]:
@@ -150,6 +171,71 @@ class ExemptionResult:
     def open(self) -> tuple[ConditionResult, ...]:
         """The conditions still open (unknown)."""
         return tuple(c for c in self.conditions if c.status == "unknown")
+
+
+class _Lazy:
+    """The rows of an exemption's result not written yet (see :class:`ExemptionResult`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<rows not written yet>"
+
+
+#: Passed as ``requirements`` and ``conditions`` with a ``fill`` function: written when read.
+LAZY_ROWS: Any = _Lazy()
+
+# ``ExemptionResult.requirements`` and ``.conditions`` read their slots, and write both there the
+# first time when the result was made without them.  Every reader (attribute access, attrs'
+# eq/hash/repr/evolve, to_jsonable, pickling) goes through these properties, so a lazy value is
+# never seen as such.
+_REQUIREMENTS_SLOT: Any = ExemptionResult.__dict__["requirements"]
+_CONDITIONS_SLOT: Any = ExemptionResult.__dict__["conditions"]
+_FILL_SLOT: Any = ExemptionResult.__dict__["fill"]
+
+
+def _filled(self: ExemptionResult, slot: Any) -> Any:
+    value = slot.__get__(self, ExemptionResult)
+    if value is LAZY_ROWS:
+        fill = _FILL_SLOT.__get__(self, ExemptionResult)
+        if fill is None:  # pragma: no cover - lazy rows always come with their function
+            raise RuntimeError("an exemption's result made without its rows cannot write them")
+        requirements, conditions = fill()
+        _REQUIREMENTS_SLOT.__set__(self, requirements)
+        _CONDITIONS_SLOT.__set__(self, conditions)
+        _FILL_SLOT.__set__(self, None)
+        value = slot.__get__(self, ExemptionResult)
+    return value
+
+
+def _get_requirements(self: ExemptionResult) -> tuple[Requirement, ...]:
+    found: tuple[Requirement, ...] = _filled(self, _REQUIREMENTS_SLOT)
+    return found
+
+
+def _get_conditions(self: ExemptionResult) -> tuple[ConditionResult, ...]:
+    found: tuple[ConditionResult, ...] = _filled(self, _CONDITIONS_SLOT)
+    return found
+
+
+def _set_requirements(self: ExemptionResult, value: tuple[Requirement, ...]) -> None:
+    _REQUIREMENTS_SLOT.__set__(self, value)
+
+
+def _set_conditions(self: ExemptionResult, value: tuple[ConditionResult, ...]) -> None:
+    _CONDITIONS_SLOT.__set__(self, value)
+
+
+setattr(  # noqa: B010
+    ExemptionResult,
+    "requirements",
+    property(_get_requirements, _set_requirements, doc="Each requirement as decided."),
+)
+setattr(  # noqa: B010
+    ExemptionResult,
+    "conditions",
+    property(_get_conditions, _set_conditions, doc="The checklist: every condition as decided."),
+)
 
 
 def question(fact: str, law: Law) -> Question:
@@ -169,14 +255,21 @@ def _run(req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context) -> Ch
     return test(req, transfer, law, ctx)
 
 
-@attrs.frozen
 class _Entry:
     """One deciding entry of a way: the paragraph of its requirement (None: lifted), its check,
     and its rows of the checklist (written only for the way the result shows)."""
 
-    paragraph: str | None
-    check: Check
-    rows: Callable[[], tuple[ConditionResult, ...]]
+    __slots__ = ("check", "paragraph", "rows")
+
+    def __init__(
+        self,
+        paragraph: str | None,
+        check: Check,
+        rows: Callable[[], tuple[ConditionResult, ...]],
+    ) -> None:
+        self.paragraph = paragraph
+        self.check = check
+        self.rows = rows
 
     @property
     def requirement(self) -> Requirement | None:
@@ -187,11 +280,13 @@ def _built(*rows: ConditionResult) -> Callable[[], tuple[ConditionResult, ...]]:
     return lambda: rows
 
 
-@attrs.frozen
 class _Way:
-    branch: Branch | None
-    status: Status
-    entries: tuple[_Entry, ...]
+    __slots__ = ("branch", "entries", "status")
+
+    def __init__(self, branch: Branch | None, status: Status, entries: tuple[_Entry, ...]) -> None:
+        self.branch = branch
+        self.status = status
+        self.entries = entries
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -204,6 +299,37 @@ class _Way:
 
 def _entry(req: RequirementSpec, evaluated: Evaluated) -> _Entry:
     return _Entry(req.id, evaluated.check, lambda: evaluated.rows)
+
+
+def _requirement_entry(
+    req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context, scope: Scope, branch: str = ""
+) -> _Entry:
+    """:func:`_entry` of :func:`evaluate_requirement`, with the check decided first (a
+    requirement that combines others once per transfer and place it is read, whatever branch
+    label its rows get) and the rows written when read."""
+    if req.test in _COMPOSITE:
+        check = requirement_check(req, transfer, law, ctx, scope)
+        return _Entry(
+            req.id, check, partial(_combined_rows, req, transfer, law, ctx, scope, branch)
+        )
+    check = decide_leaf(req, transfer, law, ctx, scope)
+    return _Entry(req.id, check, partial(_leaf_rows, req, check, scope, branch))
+
+
+def _combined_rows(
+    req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context, scope: Scope, branch: str
+) -> tuple[ConditionResult, ...]:
+    return evaluate_requirement(req, transfer, law, ctx, scope, branch).rows
+
+
+def _leaf_rows(
+    req: RequirementSpec, check: Check, scope: Scope, branch: str
+) -> tuple[ConditionResult, ...]:
+    return Evaluated(check, ((req, check, scope, branch),)).rows
+
+
+#: The tests that combine others (decided by :func:`evaluate_requirement` with their rows).
+_COMPOSITE = frozenset({"any_of", "shared"})
 
 
 def _path_entry(paragraph: str, check: Check) -> _Entry:
@@ -283,45 +409,55 @@ def _exception_text(exc: GroupException) -> str:
 
 
 def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str) -> _Entry:
-    who = "every exemption" if exc.for_key == "*" else exc.for_key
-    row = ConditionResult(
-        name=req.name,
-        paragraph=req.id,
-        status="lifted",
-        detail=f"does not apply to {who} ({exc.citation})",
-        test=req.test,
-        quote=req.quote,
-        source=req.source,
-        confirmed_by=req.confirmed_by,
-        reads=req.reads,
-        group=scope.group,
-        branch=branch,
-        exception=_exception_text(exc),
-    )
-    return _Entry(None, Check("pass", row.detail), _built(row))
+    """A requirement an exception of the text lifts: the same entry for every transfer (kept
+    with the objects it reads, so an id is never reused while it is here)."""
+    key = (id(req), id(exc), id(scope), branch)
+    found = _LIFTED.get(key)
+    if found is None or found[0] is not req or found[1] is not exc or found[2] is not scope:
+        who = "every exemption" if exc.for_key == "*" else exc.for_key
+        row = ConditionResult(
+            name=req.name,
+            paragraph=req.id,
+            status="lifted",
+            detail=f"does not apply to {who} ({exc.citation})",
+            test=req.test,
+            quote=req.quote,
+            source=req.source,
+            confirmed_by=req.confirmed_by,
+            reads=req.reads,
+            group=scope.group,
+            branch=branch,
+            exception=_exception_text(exc),
+        )
+        if len(_LIFTED) >= 4096:
+            _LIFTED.clear()
+        entry = _Entry(None, Check("pass", row.detail), _built(row))
+        found = _LIFTED[key] = (req, exc, scope, entry)
+    return found[3]
+
+
+_LIFTED: dict[tuple[int, int, int, str], tuple[RequirementSpec, GroupException, Scope, _Entry]] = {}
 
 
 def _carried(
     req: RequirementSpec,
     group: ConditionGroup,
-    for_keys: frozenset[str],
+    exceptions: Sequence[GroupException],
     scope: Scope,
     branch: str,
     transfer: Transfer,
     law: Law,
     ctx: Context,
 ) -> _Entry:
-    """A requirement of a carried group, with the group's exceptions for this exemption or way."""
-    exceptions = _exceptions(group, req, for_keys)
+    """A requirement of a carried group, with the group's exceptions for this exemption or way
+    (:func:`_exceptions`)."""
     if not exceptions:
         # Decided once per transfer for every exemption and way that carries it unexcepted
         # (the same requirement, read in the same group version and branch).
         key = (id(req), scope.owner, id(scope.shared), scope.group, branch)
         entry: _Entry | None = ctx.carried.get(key)
         if entry is None:
-            entry = ctx.carried[key] = _entry(
-                req, evaluate_requirement(req, transfer, law, ctx, scope, branch)
-            )
+            entry = ctx.carried[key] = _requirement_entry(req, transfer, law, ctx, scope, branch)
         return entry
     outright = next((e for e in exceptions if not e.when), None)
     if outright is not None:
@@ -336,8 +472,11 @@ def _carried(
         facts = {k: v for p in parts for k, v in p.facts.items()}
         if status == "pass":
             lifted = _lifted(req, exc, scope, branch)
-            row = attrs.evolve(lifted.rows()[0], facts={**evaluated.check.facts, **facts})
-            return _Entry(None, lifted.check, _built(row))
+            return _Entry(
+                None,
+                lifted.check,
+                partial(_lifted_rows, lifted, {**evaluated.check.facts, **facts}),
+            )
         if status == "unknown":
             needed = tuple(dict.fromkeys(f for p in parts for f in p.missing))
             open_when.append((exc, Check("unknown", "", facts, needed)))
@@ -370,6 +509,12 @@ def _carried(
         )
 
     return _Entry(req.id, opened, rows)
+
+
+def _lifted_rows(lifted: _Entry, facts: dict[str, Any]) -> tuple[ConditionResult, ...]:
+    """The row of a requirement lifted by an exception whose conditions hold, with the facts
+    both read."""
+    return (attrs.evolve(lifted.rows()[0], facts=facts),)
 
 
 def _exceptions(
@@ -488,6 +633,25 @@ def guidelines_ref(law: Law) -> GuidelinesRef | None:
     return GuidelinesRef(g.id, g.title, g.issuer, g.sha256, g.file, g.illustrative)
 
 
+def _version_on(exemption: Exemption, day: dt.date) -> ExemptionVersion | None:
+    """:meth:`Exemption.version_on`, None before the first version; looked up once per
+    exemption and day (kept with the exemption, so an id is never reused while it is here)."""
+    key = (id(exemption), day)
+    found = _VERSIONS.get(key)
+    if found is None or found[0] is not exemption:
+        try:
+            version: ExemptionVersion | None = exemption.version_on(day)
+        except OutsideCoverage:
+            version = None
+        if len(_VERSIONS) >= 4096:
+            _VERSIONS.clear()
+        found = _VERSIONS[key] = (exemption, version)
+    return found[1]
+
+
+_VERSIONS: dict[tuple[int, dt.date], tuple[Exemption, ExemptionVersion | None]] = {}
+
+
 def evaluate(
     exemption: Exemption,
     transfer: Transfer,
@@ -498,9 +662,8 @@ def evaluate(
 ) -> ExemptionResult:
     """Decide ``exemption`` (or one of its ways, ``branch``) for ``transfer`` under ``law`` on
     its date."""
-    try:
-        version = exemption.version_on(law.as_of)
-    except OutsideCoverage:
+    version = _version_on(exemption, law.as_of)
+    if version is None:
         first = exemption.versions.versions[0].effective_from
         return _undetermined(
             exemption,
@@ -542,9 +705,10 @@ def evaluate(
         return _result(
             exemption, version, "undetermined", (unknown,), (), (question("activity", law),)
         )
-    paths, own_path = _paths(exemption, transfer, law, ctx)
-    own = Scope(exemption.key, version.shared, None)
-    ways_req, ways = _ways(version)
+    plan = _plan(exemption, version, law)
+    paths, own_path = _paths(exemption, transfer, law, ctx) if exemption.paths else ((), False)
+    own = plan.own
+    ways_req, ways = plan.ways_req, plan.ways
     if branch is not None:
         ways = tuple(w for w in ways if w is not None and w.key == branch)
         if not ways:
@@ -554,61 +718,193 @@ def evaluate(
             )
     before: list[_Entry] = list(paths)  # the requirements before the ways, and after them
     after: list[_Entry] = []
-    for req in () if own_path else version.requirements:
-        if req is ways_req:
-            continue
-        if req.test == "activity" and any(e.check.status == "pass" for e in paths):
+    activity_passed = any(e.check.status == "pass" for e in paths)
+    checks = ctx.decided
+    for req, later, key in () if own_path else plan.own_requirements:
+        if activity_passed and req.test == "activity":
             continue  # the activity is covered by the paragraph that passed above
-        entry = _entry(req, evaluate_requirement(req, transfer, law, ctx, own))
-        (after if ways_req is not None and _seen(version, ways_req, req) else before).append(entry)
-    groups: list[tuple[ConditionGroup, ExemptionVersion | None]] = []
-    for key in exemption.carries:
-        group = law.exemptions.groups.get(key)
-        if group is None:
-            raise ValueError(
-                f"{exemption.citation} carries the condition group {key!r}, which the law does "
-                f"not hold (it holds {', '.join(law.exemptions.groups) or 'none'})"
-            )
-        groups.append((group, group.version_on(law.as_of)))
-    guidelines: Guidelines | None = law.exemptions.guidelines
+        if key is None:
+            entry = _requirement_entry(req, transfer, law, ctx, own)
+        else:
+            kept = checks.get(key)
+            check = kept if kept is not None else decide_leaf(req, transfer, law, ctx, own, key)
+            entry = _Entry(req.id, check, partial(_leaf_rows, req, check, own, ""))
+        (after if later else before).append(entry)
+    guidelines: Guidelines | None = plan.guidelines
     decided: list[_Way] = []
-    for way in ways:
+    for way, blocks in zip(plan.ways, plan.blocks, strict=True):
+        if branch is not None and (way is None or way.key != branch):
+            continue
         label = way.label if way is not None else ""
         entries = list(before)
         if way is not None:
             entries.extend(
-                _entry(r, evaluate_requirement(r, transfer, law, ctx, own, label))
-                for r in way.requirements
+                _requirement_entry(r, transfer, law, ctx, own, label) for r in way.requirements
             )
         entries.extend(after)
-        for_keys = frozenset(
-            {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
-        )
-        for group, gv in groups:
-            if gv is None or not gv.in_force:
-                note = (
-                    f"the data holds no reading of {group.citation} in force on {law.as_of}: "
-                    "the conditions it carries cannot be decided"
-                )
-                row = ConditionResult(
-                    group.key, group.citation, "unknown", note, group=group.key, test="group"
-                )
-                entries.append(_Entry(group.citation, Check("unknown", note), _built(row)))
-                continue
-            scope = Scope(f"group {group.key}", gv.shared, group.key)
-            entries.extend(
-                _carried(r, group, for_keys, scope, label, transfer, law, ctx)
-                for r in gv.requirements
-            )
+        status = combine(e.check.status for e in entries)
+        for block in blocks:
+            found, found_status = block.decide(label, transfer, law, ctx)
+            entries.extend(found)
+            if found_status != "pass" and status != "fail":
+                status = found_status
         if guidelines is not None:
-            conds = guidelines.for_key(exemption.key)
-            entries.extend(_guideline(c, guidelines, "", transfer) for c in conds)
+            extra = [_guideline(c, guidelines, "", transfer) for c in plan.own_guidelines]
             if way is not None and way.key:
-                entries.extend(
+                extra.extend(
                     _guideline(c, guidelines, label, transfer) for c in guidelines.for_key(way.key)
                 )
-        decided.append(_Way(way, combine(e.check.status for e in entries), tuple(entries)))
-    return _decided(exemption, version, decided, ways_req is not None, branch, groups, law)
+            entries.extend(extra)
+            status = combine((status, *(e.check.status for e in extra)))
+        decided.append(_Way(way, status, tuple(entries)))
+    return _decided(exemption, version, decided, ways_req is not None, branch, plan, law)
+
+
+class _Block:
+    """The requirements of one carried group for one exemption (or way of it): the group's
+    version in force, where they are read, and the exceptions that may lift each for the
+    exemption — worked out once per law; decided once per transfer for every exemption and way
+    that carries the group with the same exceptions under the same branch label (§ 125.4(a),
+    § 120.15 and § 125.1(b) are carried by most of them)."""
+
+    __slots__ = ("absent", "group", "gv", "key", "requirements", "scope")
+
+    def __init__(
+        self, group: ConditionGroup, gv: ExemptionVersion | None, for_keys: frozenset[str], law: Law
+    ) -> None:
+        self.group = group
+        self.gv = gv
+        self.absent: _Entry | None = None
+        self.key: tuple[Any, ...] = ()
+        self.requirements: tuple[tuple[RequirementSpec, list[GroupException]], ...] = ()
+        self.scope = Scope()
+        if gv is None or not gv.in_force:
+            note = (
+                f"the data holds no reading of {group.citation} in force on {law.as_of}: "
+                "the conditions it carries cannot be decided"
+            )
+            row = ConditionResult(
+                group.key, group.citation, "unknown", note, group=group.key, test="group"
+            )
+            self.absent = _Entry(group.citation, Check("unknown", note), _built(row))
+            return
+        self.scope = Scope(f"group {group.key}", gv.shared, group.key)
+        self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
+        # The same requirements read in the same place with the same exceptions (the objects
+        # the law holds) are the same entries: every exemption and way that has them shares
+        # them, one transfer at a time.
+        self.key = (
+            "block",
+            id(gv),
+            self.scope.owner,
+            tuple(tuple(id(e) for e in exc) for _, exc in self.requirements),
+        )
+
+    def decide(
+        self, label: str, transfer: Transfer, law: Law, ctx: Context
+    ) -> tuple[tuple[_Entry, ...], Status]:
+        if self.absent is not None:
+            return (self.absent,), "unknown"
+        key = (self.key, label)
+        found: tuple[tuple[_Entry, ...], Status] | None = ctx.carried.get(key)
+        if found is None:
+            entries = tuple(
+                _carried(r, self.group, exc, self.scope, label, transfer, law, ctx)
+                for r, exc in self.requirements
+            )
+            found = ctx.carried[key] = (entries, combine(e.check.status for e in entries))
+        return found
+
+
+class _Plan:
+    """What deciding an exemption reads of the law, worked out once per law and date: its
+    version's requirements in order (and whether each comes after the ways), the ways, the
+    carried groups for each way, the guidelines, and what the result names of them."""
+
+    __slots__ = (
+        "blocks",
+        "carried",
+        "groups",
+        "guidelines",
+        "guidelines_ref",
+        "obligations",
+        "own",
+        "own_guidelines",
+        "own_requirements",
+        "refs",
+        "ways",
+        "ways_req",
+    )
+
+    def __init__(self, exemption: Exemption, version: ExemptionVersion, law: Law) -> None:
+        held = law.exemptions
+        self.refs = (held, exemption, version)
+        self.own = Scope(exemption.key, version.shared, None)
+        self.ways_req, self.ways = _ways(version)
+        #: Each requirement before or after the ways (True: after), with the key its check is
+        #: kept under for a transfer (None: one that combines others).
+        self.own_requirements = tuple(
+            (
+                req,
+                self.ways_req is not None and _seen(version, self.ways_req, req),
+                None if req.test in _COMPOSITE else content_key(req),
+            )
+            for req in version.requirements
+            if req is not self.ways_req
+        )
+        groups: list[tuple[ConditionGroup, ExemptionVersion | None]] = []
+        for key in exemption.carries:
+            group = held.groups.get(key)
+            if group is None:
+                raise ValueError(
+                    f"{exemption.citation} carries the condition group {key!r}, which the law does "
+                    f"not hold (it holds {', '.join(held.groups) or 'none'})"
+                )
+            groups.append((group, group.version_on(law.as_of)))
+        self.groups = tuple(groups)
+        self.blocks = tuple(
+            tuple(
+                _Block(
+                    group,
+                    gv,
+                    frozenset(
+                        {exemption.key, "*"} | ({way.key} if way is not None and way.key else set())
+                    ),
+                    law,
+                )
+                for group, gv in groups
+            )
+            for way in self.ways
+        )
+        self.guidelines: Guidelines | None = held.guidelines
+        self.own_guidelines = (
+            tuple(self.guidelines.for_key(exemption.key)) if self.guidelines is not None else ()
+        )
+        obligations = list(version.obligations)
+        for _, gv in groups:
+            if gv is not None and gv.in_force:
+                obligations.extend(gv.obligations)
+        self.obligations = tuple(obligations)
+        self.carried = tuple(
+            f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
+        )
+        self.guidelines_ref = guidelines_ref(law)
+
+
+def _plan(exemption: Exemption, version: ExemptionVersion, law: Law) -> _Plan:
+    """The plan of ``exemption`` under ``law`` on its date (kept with the objects it reads, so an
+    id is never reused while it is here)."""
+    held = law.exemptions
+    key = (id(held), id(exemption), id(version), law.as_of)
+    found = _PLANS.get(key)
+    if found is None or found.refs != (held, exemption, version):
+        if len(_PLANS) >= 1024:
+            _PLANS.clear()
+        found = _PLANS[key] = _Plan(exemption, version, law)
+    return found
+
+
+_PLANS: dict[tuple[int, int, int, Any], _Plan] = {}
 
 
 def _decided(
@@ -617,7 +913,7 @@ def _decided(
     ways: Sequence[_Way],
     has_ways: bool,
     asked: str | None,
-    groups: Sequence[tuple[ConditionGroup, ExemptionVersion | None]],
+    plan: _Plan,
     law: Law,
 ) -> ExemptionResult:
     statuses = [w.status for w in ways]
@@ -636,16 +932,20 @@ def _decided(
             marking = exemption.marking.text
         elif chosen.branch is not None and (best == "pass" or asked is not None):
             marking = chosen.branch.marking
-    obligations = list(version.obligations)
-    for _, gv in groups:
-        if gv is not None and gv.in_force:
-            obligations.extend(gv.obligations)
+    entries = chosen.entries
+
+    def fill() -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
+        return (
+            tuple(r for r in (e.requirement for e in entries) if r is not None),
+            tuple(r for e in entries for r in e.rows()),
+        )
+
     return ExemptionResult(
         exemption.key,
         exemption.citation,
         version.id,
         status,
-        tuple(r for r in (e.requirement for e in chosen.entries) if r is not None),
+        LAZY_ROWS,
         excluded,
         questions,
         version.modelled,
@@ -668,13 +968,12 @@ def _decided(
         )
         if has_ways
         else (),
-        conditions=tuple(r for e in chosen.entries for r in e.rows()),
+        conditions=LAZY_ROWS,
         marking=marking,
-        obligations=tuple(obligations),
-        carried=tuple(
-            f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
-        ),
-        guidelines=guidelines_ref(law),
+        obligations=plan.obligations,
+        carried=plan.carried,
+        guidelines=plan.guidelines_ref,
+        fill=fill,
     )
 
 

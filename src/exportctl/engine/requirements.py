@@ -16,12 +16,14 @@ others: ``any_of`` (alternative branches: passes when every requirement of some 
 fails when every branch fails, else unknown with the questions of the branches still open) and
 ``shared`` (a group of requirements the version lists once and evaluates in place).
 :func:`evaluate_requirement` decides a requirement and returns its rows of the checklist (one per
-condition, nested ones labelled with their branch); a named requirement is decided once per
-transfer (:class:`Context` keeps it), wherever it is read from.
+condition, nested ones labelled with their branch); a test runs once per transfer for every
+requirement with the same test and parameters (:class:`Context` keeps it), wherever it is read
+from.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -41,8 +43,11 @@ __all__ = [
     "Evaluated",
     "RequirementTest",
     "Scope",
+    "content_key",
+    "decide_leaf",
     "evaluate_requirement",
     "member",
+    "requirement_check",
     "requirement_test",
     "unknown_countries",
 ]
@@ -107,14 +112,14 @@ class Scope:
 @attrs.define
 class Context:
     """What the tests of one transfer share: the rows of each supplement read against it, read
-    once (the ETL for § 126.7(b)(3), Supp. No. 1 for § 126.5), and every named requirement
-    already decided (a condition group's requirement is decided once, whichever exemption
-    carries it)."""
+    once (the ETL for § 126.7(b)(3), Supp. No. 1 for § 126.5), and every test already run (a
+    requirement is decided once, whichever exemption or group reads it)."""
 
     transfer: Transfer
     law: Law
     _rows: dict[tuple[str, str | None], tuple[RowMatch, ...]] = attrs.Factory(dict)
-    decided: dict[tuple[str, str], Check] = attrs.Factory(dict)
+    #: Each test's check, by what the test reads of its requirement (:func:`content_key`).
+    decided: dict[Any, Check] = attrs.Factory(dict)
     scope: Scope = attrs.Factory(Scope)
     #: A carried group's requirements as decided for every exemption that carries them
     #: unexcepted (engine/exemptions.py keeps them here, one transfer at a time).
@@ -144,7 +149,9 @@ REQUIREMENT_TESTS: dict[str, RequirementTest] = {}
 
 
 def requirement_test(name: str) -> Callable[[RequirementTest], RequirementTest]:
-    """Register a requirement test under the name the data uses."""
+    """Register a requirement test under the name the data uses.  A test reads the transfer,
+    the law and its requirement's parameters only (never its name, paragraph or quote): its
+    check is shared by every requirement with the same test and parameters (:func:`decide_leaf`)."""
 
     def register(func: RequirementTest) -> RequirementTest:
         if name in REQUIREMENT_TESTS:
@@ -404,21 +411,88 @@ def evaluate_requirement(
     branch: str = "",
 ) -> Evaluated:
     """Decide one requirement (its branches and shared groups too) for the transfer, and its
-    rows of the checklist.  A named requirement's test runs once per transfer and scope."""
+    rows of the checklist.  A test runs once per transfer (:func:`decide_leaf`)."""
     if req.test == "any_of":
         return _evaluate_any_of(req, t, law, ctx, scope, branch)
     if req.test == "shared":
         parts = [
             evaluate_requirement(r, t, law, ctx, scope, branch) for r in scope.shared[req["ref"]]
         ]
-        status = combine(p.check.status for p in parts)
-        detail = "; ".join(p.check.detail for p in parts if p.check.status == status)
         return Evaluated(
-            _joined((p.check for p in parts), status, detail),
+            _shared_check([p.check for p in parts]),
             tuple(leaf for p in parts for leaf in p.leaves),
         )
-    key = (scope.owner, req.name)
-    check = ctx.decided.get(key) if req.name else None
+    check = decide_leaf(req, t, law, ctx, scope)
+    return Evaluated(check, ((req, check, scope, branch),))
+
+
+def requirement_check(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope
+) -> Check:
+    """The check :func:`evaluate_requirement` gives, without the rows: a requirement that
+    combines others (``any_of``, ``shared``) is decided once per transfer and place it is read
+    (its check does not depend on the branch its rows are labelled with)."""
+    if req.test != "any_of" and req.test != "shared":
+        return decide_leaf(req, t, law, ctx, scope)
+    key = ("combined", id(req), id(scope.shared))
+    found = ctx.decided.get(key)
+    if found is None:
+        if req.test == "shared":
+            found = _shared_check(
+                [requirement_check(r, t, law, ctx, scope) for r in scope.shared[req["ref"]]]
+            )
+        else:
+            found = _any_of_check(
+                [
+                    (b.label, [requirement_check(r, t, law, ctx, scope) for r in b.requirements])
+                    for b in req.branches
+                ]
+            )
+        ctx.decided[key] = found
+    return found
+
+
+def _shared_check(parts: list[Check]) -> Check:
+    status = combine(p.status for p in parts)
+    detail = "; ".join(p.detail for p in parts if p.status == status)
+    return _joined(parts, status, detail)
+
+
+def _any_of_check(outcomes: list[tuple[str, list[Check]]]) -> Check:
+    statuses = [combine(p.status for p in parts) for _, parts in outcomes]
+    if "pass" in statuses:
+        status: Status = "pass"
+        detail = f"{outcomes[statuses.index('pass')][0]}: every condition holds"
+    elif statuses and all(s == "fail" for s in statuses):
+        status = "fail"
+        detail = "no branch holds: " + "; ".join(
+            f"{label}: " + next(p.detail for p in parts if p.status == "fail")
+            for label, parts in outcomes
+        )
+    else:
+        status = "unknown"
+        detail = "open: " + ", ".join(
+            label for (label, _), s in zip(outcomes, statuses, strict=True) if s == "unknown"
+        )
+    if status == "fail":
+        return _joined([p for _, parts in outcomes for p in parts], status, detail)
+    kept = [
+        p for (_, parts), s in zip(outcomes, statuses, strict=True) if s != "fail" for p in parts
+    ]
+    return _joined(kept, status, detail)
+
+
+def decide_leaf(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope, key: Any = None
+) -> Check:
+    """The check of a requirement that is neither ``any_of`` nor ``shared``: its test runs once
+    per transfer for every requirement with the same test and parameters, wherever it is read (a
+    test reads only its parameters, the transfer and the law — § 125.4(b)(1)-(11) all require
+    "technical data" exported; § 126.4(a)(1)-(4) a department or agency).  ``key``: its
+    :func:`content_key`, when the caller has it."""
+    if key is None:
+        key = content_key(req)
+    check = ctx.decided.get(key)
     if check is None:
         test = REQUIREMENT_TESTS.get(req.test)
         if test is None:  # pragma: no cover - the data build admits only registered tests
@@ -428,9 +502,28 @@ def evaluate_requirement(
             check = test(req, t, law, ctx)
         finally:
             ctx.scope = previous
-        if req.name:
-            ctx.decided[key] = check
-    return Evaluated(check, ((req, check, scope, branch),))
+        ctx.decided[key] = check
+    return check
+
+
+def content_key(req: RequirementSpec) -> Any:
+    """What a requirement's test reads of the requirement: its test and parameters (as canonical
+    JSON; the requirement itself when they are not JSON), worked out once per requirement (kept
+    with it, so an id is never reused while it is here)."""
+    found = _CONTENT.get(id(req))
+    if found is not None and found[0] is req:
+        return found[1]
+    try:
+        key: Any = (req.test, json.dumps(dict(req.params), sort_keys=True, ensure_ascii=False))
+    except (TypeError, ValueError):
+        key = ("requirement", id(req))
+    if len(_CONTENT) >= 65536:
+        _CONTENT.clear()
+    _CONTENT[id(req)] = (req, key)
+    return key
+
+
+_CONTENT: dict[int, tuple[RequirementSpec, Any]] = {}
 
 
 def _evaluate_any_of(
@@ -441,22 +534,9 @@ def _evaluate_any_of(
         label = f"{branch} > {b.label}" if branch else b.label
         parts = [evaluate_requirement(r, t, law, ctx, scope, label) for r in b.requirements]
         outcomes.append((b.label, combine(p.check.status for p in parts), parts))
+    joined = _any_of_check([(label, [p.check for p in parts]) for label, _, parts in outcomes])
+    status = joined.status
     statuses = [s for _, s, _ in outcomes]
-    if "pass" in statuses:
-        status: Status = "pass"
-        detail = f"{outcomes[statuses.index('pass')][0]}: every condition holds"
-    elif statuses and all(s == "fail" for s in statuses):
-        status = "fail"
-        detail = "no branch holds: " + "; ".join(
-            f"{label}: " + next(p.check.detail for p in parts if p.check.status == "fail")
-            for label, _, parts in outcomes
-        )
-    else:
-        status = "unknown"
-        detail = "open: " + ", ".join(label for label, s, _ in outcomes if s == "unknown")
-    kept = [p.check for _, s, parts in outcomes if s != "fail" for p in parts]
-    everything = [p.check for _, _, parts in outcomes for p in parts]
-    joined = _joined(kept if status != "fail" else everything, status, detail)
     # The checklist shows the branch that holds (the alternatives do not apply then), the
     # branches still open while none holds, or every branch when all fail.
     if status == "pass":

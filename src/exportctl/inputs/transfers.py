@@ -247,9 +247,33 @@ def precise_paragraphs(usml: UnitedStatesMunitionsList, ref: USMLRef) -> tuple[U
     of 22 CFR 121.1 (no sub-paragraph that is not reserved); otherwise every such leaf beneath
     it (a category or a parent paragraph stands for "some paragraph beneath it").  Empty for a
     reference that names nothing (or only reserved paragraphs)."""
-    beneath = [p for p in usml.paragraphs if p.ref.is_within(ref) and not p.reserved]
+    beneath = _beneath(usml).get((ref.category, ref.path), ())
     parents = {p.parent for p in beneath}
     return tuple(p.ref for p in beneath if p.ref not in parents)
+
+
+def _beneath(usml: UnitedStatesMunitionsList) -> dict[tuple[str, tuple[str, ...]], list[Any]]:
+    """The paragraphs of ``usml`` that are not reserved, in its order, under each reference they
+    lie within (``ref.is_within``: the category, each enclosing paragraph and the paragraph
+    itself), indexed once per edition (kept with it, so an id is never reused while it is
+    here)."""
+    found = _BENEATH.get(id(usml))
+    if found is None or found[0] is not usml:
+        index: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+        for p in usml.paragraphs:
+            if p.reserved:
+                continue
+            category, path = p.ref.category, p.ref.path
+            for n in range(len(path) + 1):
+                index.setdefault((category, path[:n]), []).append(p)
+        if len(_BENEATH) >= 16:
+            _BENEATH.clear()
+        found = _BENEATH[id(usml)] = (usml, index)
+    return found[1]
+
+
+_Beneath = dict[tuple[str, tuple[str, ...]], list[Any]]
+_BENEATH: dict[int, tuple[UnitedStatesMunitionsList, _Beneath]] = {}
 
 
 def reference_within(ref: USMLRef, target: USMLRef) -> bool | None:
@@ -263,7 +287,26 @@ def reference_within(ref: USMLRef, target: USMLRef) -> bool | None:
 
 
 def _check_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> None:
-    """A reference must name a category or a paragraph of 22 CFR 121.1 that is not reserved."""
+    """A reference must name a category or a paragraph of 22 CFR 121.1 that is not reserved
+    (each reference that does is checked once per USML edition: kept with the edition, so an
+    id is never reused while it is here)."""
+    checked = _CHECKED_REFS.get(id(usml))
+    if checked is not None and checked[0] is usml and ref in checked[1]:
+        return
+    _check_new_ref(field, ref, usml)
+    if checked is None or checked[0] is not usml:
+        if len(_CHECKED_REFS) >= 16:
+            _CHECKED_REFS.clear()
+        checked = _CHECKED_REFS[id(usml)] = (usml, set())
+    if len(checked[1]) >= 65536:
+        checked[1].clear()
+    checked[1].add(ref)
+
+
+_CHECKED_REFS: dict[int, tuple[UnitedStatesMunitionsList, set[USMLRef]]] = {}
+
+
+def _check_new_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> None:
     where = ref.parent if ref.parent is not None and ref.parent.path else ref.category
     if ref.path and not usml.exists(ref):
         raise FactError(
@@ -462,8 +505,23 @@ def _value(field: str, value: Any) -> int | None:
     return int(amount)
 
 
+def _fact_specs(law: Law) -> dict[str, dict[str, Any]]:
+    """:func:`transfer_fact_ids` of ``law``, written once per fact registry and rule set (kept
+    with them, so an id is never reused while it is here); read only."""
+    registry, ruleset = law.facts, law.ruleset
+    found = _FACT_SPECS.get(id(registry))
+    if found is None or found[0] is not registry or found[1] is not ruleset:
+        if len(_FACT_SPECS) >= 64:
+            _FACT_SPECS.clear()
+        found = _FACT_SPECS[id(registry)] = (registry, ruleset, transfer_fact_ids(law))
+    return found[2]
+
+
+_FACT_SPECS: dict[int, tuple[Any, Any, dict[str, dict[str, Any]]]] = {}
+
+
 def _answers(raw: Mapping[str, Any], law: Law) -> dict[str, Any]:
-    facts = transfer_fact_ids(law)
+    facts = _fact_specs(law)
     out: dict[str, Any] = {}
     for key, value in raw.items():
         parsed: Any
@@ -530,24 +588,43 @@ def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
     parties = []
-    used: set[str] = set()
-    for role in CSV_ROLES:
-        cols = {f: f"{role}_{f}" for f in ("country", "kind", *PARTY_FLAGS)}
-        used |= set(cols.values())
-        values = {f: row.get(c) for f, c in cols.items()}
+    for role, cols in _CSV_PARTY_COLUMNS:
+        values = {f: row.get(c) for f, c in cols}
         if any(v not in (None, "") for v in values.values()):
             parties.append(_party({"role": role, **values}, role, law))
-    answers = {k: v for k, v in row.items() if k not in (*SCALARS, *used)}
-    has_party_columns = any(c in row for c in used)
+    answers = {k: v for k, v in row.items() if k not in _NOT_ANSWERS}
+    has_party_columns = any(c in row for c in _CSV_PARTY_FIELDS)
     return _transfer(row, tuple(parties) if has_party_columns else None, answers, law)
+
+
+#: Each party role's CSV columns (``<role>_<field>``), by field.
+_CSV_PARTY_COLUMNS = tuple(
+    (role, tuple((f, f"{role}_{f}") for f in ("country", "kind", *PARTY_FLAGS)))
+    for role in CSV_ROLES
+)
+_CSV_PARTY_FIELDS = tuple(c for _, cols in _CSV_PARTY_COLUMNS for _, c in cols)
+#: The columns of a CSV row that are not answers to questions.
+_NOT_ANSWERS = frozenset((*SCALARS, *_CSV_PARTY_FIELDS))
 
 
 def _usml(field: str, value: Any) -> USMLRef | None:
     text = parse_text(field, value)
-    try:
-        return parse_usml(text) if text else None
-    except ValueError as exc:
-        raise FactError(field, str(exc)) from exc
+    if not text:
+        return None
+    # Many transfers name the same paragraph: read each text once (references are frozen).
+    found = _USML_REFS.get(text)
+    if found is None:
+        try:
+            found = parse_usml(text)
+        except ValueError as exc:
+            raise FactError(field, str(exc)) from exc
+        if len(_USML_REFS) >= 65536:
+            _USML_REFS.clear()
+        _USML_REFS[text] = found
+    return found
+
+
+_USML_REFS: dict[str, USMLRef] = {}
 
 
 def _transfer(
