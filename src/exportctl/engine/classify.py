@@ -29,7 +29,6 @@ import re
 from functools import lru_cache, partial
 from typing import Any, Literal
 
-import attrs
 
 from exportctl.core.provenance import decision_id
 from exportctl.corpus.ccl import ECCN
@@ -44,7 +43,14 @@ from exportctl.corpus.references import (
 from exportctl.corpus.rulesets import RuleSet
 from exportctl.corpus.text import enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
-from exportctl.engine.decision import LAZY_TRACE, Classification, Decision, Outcome, TraceStep
+from exportctl.engine.decision import (
+    LAZY_TRACE,
+    Classification,
+    Decision,
+    Outcome,
+    TraceStep,
+    make_decision,
+)
 from exportctl.engine.relocation import (
     Moved,
     candidate_status,
@@ -70,7 +76,6 @@ _Y_THIS = re.compile(r"paragraph \.y of this (?:entry|ECCN)", re.IGNORECASE)
 Status = Literal["described", "not_described", "unknown"]
 
 
-@attrs.define(slots=True)
 class _Run:
     """The mutable working state of one classification (never leaves this module).
 
@@ -80,18 +85,39 @@ class _Run:
     the step is traced, so both modes fire the same rules in the same order.
     """
 
-    facts: ItemFacts
-    regs: Law
-    rules: RuleSet
-    tracing: bool = True
-    #: Canonical JSON of the facts (what the decision id hashes with the item id).
-    facts_key: str = ""
-    steps: list[TraceStep] = attrs.Factory(list)
-    fired: list[str] = attrs.Factory(list)
-    questions: list[str] = attrs.Factory(list)
-    warnings: list[str] = attrs.Factory(list)
-    #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py).
-    moved: list[Moved] = attrs.Factory(list)
+    __slots__ = (
+        "facts",
+        "facts_key",
+        "fired",
+        "moved",
+        "questions",
+        "regs",
+        "rules",
+        "steps",
+        "tracing",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        facts: ItemFacts,
+        regs: Law,
+        rules: RuleSet,
+        tracing: bool = True,
+        facts_key: str = "",
+    ) -> None:
+        self.facts = facts
+        self.regs = regs
+        self.rules = rules
+        self.tracing = tracing
+        #: Canonical JSON of the facts (what the decision id hashes with the item id).
+        self.facts_key = facts_key
+        self.steps: list[TraceStep] = []
+        self.fired: list[str] = []
+        self.questions: list[str] = []
+        self.warnings: list[str] = []
+        #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py).
+        self.moved: list[Moved] = []
 
     def step(
         self,
@@ -115,22 +141,28 @@ class _Run:
 
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
         law = self.regs
-        rules = self.rules
+        facts = self.facts
         if not self.facts_key:
-            self.facts_key = _facts_key(self.facts)
-        return Decision(
-            decision_id(self.facts.item_id, self.facts_key, law.id, law.as_of),
-            self.facts.item_id,
+            self.facts_key = _facts_key(facts)
+        if self.questions:
+            question = self.rules.question
+            questions = tuple([question(q) for q in self.questions])
+        else:
+            questions = ()
+        tracing = self.tracing
+        return make_decision(
+            decision_id(facts.item_id, self.facts_key, law.id, law.as_of),
+            facts.item_id,
             outcome,
             classification,
-            tuple(self.steps) if self.tracing else LAZY_TRACE,
-            tuple([rules.question(q) for q in self.questions]) if self.questions else (),
+            tuple(self.steps) if tracing else LAZY_TRACE,
+            questions,
             tuple(self.fired),
             law.as_of,
             law.id,
-            rules.id,
+            self.rules.id,
             (*law.warnings, *self.warnings) if self.warnings else law.warnings,
-            retrace=None if self.tracing else partial(_trace_of, self.facts, law),
+            None if tracing else partial(_trace_of, facts, law),
         )
 
 
@@ -191,7 +223,7 @@ def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Dec
             _MEMO_STATS.full()
         _MEMO[key] = (core, facts_key)
         return core, facts_key
-    _MEMO_STATS.hits += 1
+    _MEMO_STATS.hit()
     core, facts_key = memo
     if trace:
         core.trace  # noqa: B018 - computed once, then shared by every repeat
@@ -209,7 +241,7 @@ def repeat_decision(
     (:func:`classify_keyed`); ``facts`` (any item's with those facts) computes the trace if it
     is read and ``core``'s has not been."""
     shared = core.trace_read  # the trace, once read, is every repeat's
-    return Decision(
+    return make_decision(
         decision_id(item_id, facts_key, law.id, law.as_of),
         item_id,
         core.jurisdiction,
@@ -221,7 +253,7 @@ def repeat_decision(
         core.law_id,
         core.ruleset,
         core.warnings,
-        retrace=None if shared else partial(_trace_of, facts, law),
+        None if shared else partial(_trace_of, facts, law),
     )
 
 
@@ -262,7 +294,9 @@ def _trace_of(facts: ItemFacts, law: Law) -> tuple[TraceStep, ...]:
 class _MemoStats:
     """Whether the memo pays: when it fills up with (almost) no repeat among its decisions,
     it rests for a while (facts are then decided without looking there: the same decisions,
-    without the cost of keeping them), then tries again."""
+    without the cost of keeping them), then tries again.  While it rests, one call in
+    :data:`_PROBE` still goes through the memo (looked up and kept): a repeat among those ends
+    the rest at once (a parts list of repeated patterns after a run of distinct facts)."""
 
     __slots__ = ("hits", "rest")
 
@@ -278,10 +312,16 @@ class _MemoStats:
     def resting(self) -> bool:
         if self.rest:
             self.rest -= 1
-            return True
+            return self.rest % _PROBE != 0
         return False
 
+    def hit(self) -> None:
+        self.hits += 1
+        self.rest = 0
 
+
+#: While the memo rests, one call in this many is looked up there all the same.
+_PROBE = 16
 _MEMO_STATS = _MemoStats()
 #: Decisions (with the canonical JSON of their facts) by every fact but the item id and the
 #: description, the date and the law's id.

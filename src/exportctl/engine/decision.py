@@ -24,7 +24,7 @@ import attrs
 from exportctl.core.facts import Question
 from exportctl.core.jsonable import to_jsonable
 
-__all__ = ["Classification", "Decision", "Outcome", "TraceStep", "jsonable"]
+__all__ = ["Classification", "Decision", "Outcome", "TraceStep", "jsonable", "make_decision"]
 
 Outcome = Literal["ITAR", "EAR", "not_subject", "undetermined"]
 
@@ -188,6 +188,46 @@ def _set_trace(self: Decision, value: tuple[TraceStep, ...]) -> None:
 
 
 setattr(Decision, "trace", property(_get_trace, _set_trace, doc="Every step, with its rule."))  # noqa: B010
+
+#: The slot of each field, in the order of the fields (what ``make_decision`` writes).
+_SLOT_SETTERS: tuple[Any, ...] = tuple(
+    (_TRACE_SLOT if f.name == "trace" else Decision.__dict__[f.name]).__set__
+    for f in attrs.fields(Decision)
+)
+
+
+def make_decision(
+    decision_id: str,
+    item_id: str,
+    jurisdiction: Outcome,
+    classification: Classification | None,
+    trace: tuple[TraceStep, ...],
+    open_questions: tuple[Question, ...],
+    rules_fired: tuple[str, ...],
+    as_of: dt.date,
+    law_id: str,
+    ruleset: str,
+    warnings: tuple[str, ...],
+    retrace: Callable[[], tuple[TraceStep, ...]] | None,
+) -> Decision:
+    """``Decision(…)`` with every field given (the engine's values, already of the right types):
+    the same object, its slots written directly rather than through the generated
+    ``__init__`` of a frozen class (which goes through ``object.__setattr__`` field by field)."""
+    d: Decision = object.__new__(Decision)
+    s = _SLOT_SETTERS
+    s[0](d, decision_id)
+    s[1](d, item_id)
+    s[2](d, jurisdiction)
+    s[3](d, classification)
+    s[4](d, trace)
+    s[5](d, open_questions)
+    s[6](d, rules_fired)
+    s[7](d, as_of)
+    s[8](d, law_id)
+    s[9](d, ruleset)
+    s[10](d, warnings)
+    s[11](d, retrace)
+    return d
 
 
 # --------------------------------------------------------------------------------------------
