@@ -26,9 +26,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache, partial
+from operator import add, getitem, itemgetter
 from typing import Any, Literal
-
 
 from exportctl.core.provenance import decision_id
 from exportctl.corpus.ccl import ECCN
@@ -40,10 +41,11 @@ from exportctl.corpus.references import (
     parse_eccn,
     parse_usml,
 )
-from exportctl.corpus.rulesets import RuleSet
+from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
 from exportctl.corpus.text import enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import (
+    LAZY_ID,
     LAZY_TRACE,
     Classification,
     Decision,
@@ -142,16 +144,24 @@ class _Run:
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
         law = self.regs
         facts = self.facts
-        if not self.facts_key:
-            self.facts_key = _facts_key(facts)
+        tracing = self.tracing
+        later = None
+        if self.facts_key or tracing:
+            if not self.facts_key:
+                self.facts_key = _facts_key(facts)
+            ident = decision_id(facts.item_id, self.facts_key, law.id, law.as_of)
+            if not tracing:
+                later = _Later(facts, law)
+        else:  # the fast mode: the id is computed when read
+            later = _Later(facts, law)
+            ident = LAZY_ID
         if self.questions:
             question = self.rules.question
             questions = tuple([question(q) for q in self.questions])
         else:
             questions = ()
-        tracing = self.tracing
         return make_decision(
-            decision_id(facts.item_id, self.facts_key, law.id, law.as_of),
+            ident,
             facts.item_id,
             outcome,
             classification,
@@ -162,7 +172,8 @@ class _Run:
             law.id,
             self.rules.id,
             (*law.warnings, *self.warnings) if self.warnings else law.warnings,
-            None if tracing else partial(_trace_of, facts, law),
+            later,
+            later.ident if later is not None and ident is LAZY_ID else None,
         )
 
 
@@ -189,14 +200,21 @@ def classify(
     same steps an eager run gives).  ``trace=True`` builds the trace at once instead (for output
     that prints every trace: one run rather than two); nothing else differs.
     """
-    return classify_keyed(facts, law if ruleset is None else law.with_ruleset(ruleset), trace)[0]
+    return _classify(facts, law if ruleset is None else law.with_ruleset(ruleset), trace, False)[0]
 
 
 def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Decision, str]:
     """:func:`classify`, with the canonical JSON of the facts its decision id hashes (what
-    :func:`repeat_decision` needs to give the same decision to another item)."""
+    :func:`repeat_decision` needs to give the same decision to another item); the decision id
+    is computed at once."""
+    return _classify(facts, law, trace, True)
+
+
+def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Decision, str]:
+    """:func:`classify` (``keyed`` False: the decision id computed when read, and ``""`` for the
+    facts' JSON) and :func:`classify_keyed`."""
     if not _MEMO_ON or _MEMO_STATS.resting():
-        facts_key = _facts_key(facts)
+        facts_key = _facts_key(facts) if keyed else ""
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
     try:
         key = (
@@ -213,10 +231,10 @@ def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Dec
         )
         memo = _MEMO.get(key)
     except TypeError:  # an answer that cannot be hashed (facts built in code): no memo
-        facts_key = _facts_key(facts)
+        facts_key = _facts_key(facts) if keyed else ""
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
     if memo is None:
-        facts_key = _facts_key(facts)
+        facts_key = _facts_key(facts) if keyed else ""
         core = _review(_Run(facts, law, law.ruleset, trace, facts_key))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
@@ -225,10 +243,15 @@ def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Dec
         return core, facts_key
     _MEMO_STATS.hit()
     core, facts_key = memo
+    if keyed and not facts_key:  # kept by classify, which left the id to be read
+        facts_key = _facts_key(facts)
+        _MEMO[key] = (core, facts_key)
     if trace:
         core.trace  # noqa: B018 - computed once, then shared by every repeat
     if core.item_id == facts.item_id:
         return core, facts_key
+    if not facts_key:
+        return _repeat(core, LAZY_ID, facts.item_id, facts, law), facts_key
     return repeat_decision(core, facts_key, facts.item_id, facts, law), facts_key
 
 
@@ -240,9 +263,16 @@ def repeat_decision(
     ``item_id`` and its own decision id.  ``facts_key`` is the canonical JSON of the facts
     (:func:`classify_keyed`); ``facts`` (any item's with those facts) computes the trace if it
     is read and ``core``'s has not been."""
+    return _repeat(core, decision_id(item_id, facts_key, law.id, law.as_of), item_id, facts, law)
+
+
+def _repeat(core: Decision, ident: str, item_id: str, facts: ItemFacts, law: Law) -> Decision:
+    """:func:`repeat_decision` with its id (or ``LAZY_ID``: computed from ``facts``, which
+    then carry ``item_id``, when read)."""
     shared = core.trace_read  # the trace, once read, is every repeat's
+    later = None if shared and ident is not LAZY_ID else _Later(facts, law)
     return make_decision(
-        decision_id(item_id, facts_key, law.id, law.as_of),
+        ident,
         item_id,
         core.jurisdiction,
         core.classification,
@@ -253,8 +283,28 @@ def repeat_decision(
         core.law_id,
         core.ruleset,
         core.warnings,
-        None if shared else partial(_trace_of, facts, law),
+        None if shared else later,
+        None if ident is not LAZY_ID else later.ident,  # type: ignore[union-attr]
     )
+
+
+class _Later:
+    """What a decision made in the fast mode computes when it is read: its trace (the same run
+    in tracing mode) and its id (the facts' canonical JSON hashed with the item id, the law's
+    id and the date)."""
+
+    __slots__ = ("facts", "law")
+
+    def __init__(self, facts: ItemFacts, law: Law) -> None:
+        self.facts = facts
+        self.law = law
+
+    def __call__(self) -> tuple[TraceStep, ...]:
+        return _trace_of(self.facts, self.law)
+
+    def ident(self) -> str:
+        facts, law = self.facts, self.law
+        return decision_id(facts.item_id, _facts_key(facts), law.id, law.as_of)
 
 
 def classify_uncached(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
@@ -355,48 +405,96 @@ def _facts_key(facts: ItemFacts) -> str:
     """Canonical JSON of the facts a decision depends on, besides the item id: the same text as
     ``canonical_json(facts.known())`` (a property test states it).
 
-    Written from pieces kept between calls: every question id seen so far and the structured
-    fields' names, in sorted order, each question with the text of ``"id":true`` and
-    ``"id":false``, and each list of candidates as JSON.  Anything else (an answer that is not
-    yes or no, a key that is no question id) is written by the generic encoder."""
-    known: dict[str, Any] = dict(facts.answers) if facts.answers else {}
-    size = len(known)
-    if size and not _STRUCTURED_NAMES.isdisjoint(known):
-        return _generic_facts_key(facts)  # an answer under a field's name (facts built in code)
-    value: Any = facts.item_kind
+    Written from pieces kept for each list of answer keys (in the order the answers give them)
+    and each set of structured fields present: ``"key":true`` and ``"key":false`` for each
+    answer, ``"name":`` for each structured field (a list of candidates as JSON kept by the
+    list's identity), and the order that sorts them by key.  Anything else (an answer that
+    is not yes or no, a key that is no plain question id) is written by the generic encoder."""
+    answers = facts.answers
+    texts: list[str] = []
+    mask = 0
+    value: Any = facts.ccats_classification
     if value is not None:
-        known["item_kind"] = '"item_kind":' + _value_json(value)
-    if (value := facts.usml_candidates) is not None:
-        known["usml_candidates"] = '"usml_candidates":' + _refs_json(value)
-    if (value := facts.eccn_candidates) is not None:
-        known["eccn_candidates"] = '"eccn_candidates":' + _refs_json(value)
-    if (value := facts.cj_jurisdiction) is not None:
-        known["cj_jurisdiction"] = '"cj_jurisdiction":' + _value_json(value)
+        mask = 1
+        texts.append(_value_json(value))
     if (value := facts.cj_classification) is not None:
-        known["cj_classification"] = '"cj_classification":' + _value_json(value)
+        mask |= 2
+        texts.append(_value_json(value))
+    if (value := facts.cj_jurisdiction) is not None:
+        mask |= 4
+        texts.append(_value_json(value))
     if (value := facts.cj_reference) is not None:
-        known["cj_reference"] = '"cj_reference":' + _value_json(value)
-    if (value := facts.ccats_classification) is not None:
-        known["ccats_classification"] = '"ccats_classification":' + _value_json(value)
-    parts: list[str] = []
-    add = parts.append
-    get = known.get
-    for k, t, f in _KEYS:
-        v = get(k)
-        if v is None:
-            continue
-        if not t:  # a structured field, written above
-            add(v)
-        elif v is True:
-            add(t)
-        elif v is False:
-            add(f)
-    if len(parts) != len(known):
-        # A question not seen before (learn it), or facts the pieces cannot write.
-        if size != len(facts.answers) or not _learn(facts.answers):
+        mask |= 8
+        texts.append(_value_json(value))
+    if (value := facts.eccn_candidates) is not None:
+        mask |= 16
+        texts.append(_refs_json(value))
+    if (value := facts.item_kind) is not None:
+        mask |= 32
+        texts.append(_value_json(value))
+    if (value := facts.usml_candidates) is not None:
+        mask |= 64
+        texts.append(_refs_json(value))
+    keys = tuple(answers) if answers else ()
+    plan = _KEY_PLANS.get((keys, mask))
+    if plan is None:
+        plan = _key_plan(keys, mask)
+        if plan is None:
             return _generic_facts_key(facts)
-        return _facts_key(facts)
-    return "{" + ",".join(parts) + "}"
+    pairs, prefixes, order = plan
+    if keys:
+        values = answers.values()
+        if not _BOOL_ONLY.issuperset(map(type, values)):
+            return _generic_facts_key(facts)  # 1, 0 or 1.0 (facts built in code) are no yes/no
+        pieces = [*map(getitem, pairs, values), *map(add, prefixes, texts)]
+    else:
+        pieces = [*map(add, prefixes, texts)]
+    return "{" + ",".join(order(pieces)) + "}"
+
+
+_BOOL_ONLY = frozenset({bool})
+_KeyPlan = tuple[tuple[tuple[str, str], ...], tuple[str, ...], Callable[[list[str]], Any]]
+#: How to write a facts key, by the answers' keys (in their order) and the structured fields
+#: present (a bit each, in the order of :data:`_STRUCTURED`): for each answer the JSON of
+#: ``"key":false`` and ``"key":true`` (indexed by the answer), each structured field's
+#: ``"name":``, and the order that sorts the pieces by key; None: the generic encoder's.
+_KEY_PLANS: dict[tuple[tuple[Any, ...], int], _KeyPlan | None] = {}
+
+
+def _key_plan(keys: tuple[Any, ...], mask: int) -> _KeyPlan | None:
+    """How :func:`_facts_key` writes facts with these answer keys and structured fields; None
+    when a key is not a plain question id (the generic encoder writes those facts)."""
+    found: _KeyPlan | None
+    if not all(type(k) is str for k in keys) or not _STRUCTURED_NAMES.isdisjoint(keys):
+        found = None
+    else:
+        present = [name for bit, name in enumerate(_STRUCTURED) if mask & (1 << bit)]
+        names = [*keys, *present]
+        ranked = sorted(range(len(names)), key=names.__getitem__)
+        order: Callable[[list[str]], Any]
+        if not ranked:
+            order = _nothing
+        elif len(ranked) == 1:
+            order = _alone
+        else:
+            order = itemgetter(*ranked)
+        found = (
+            tuple((_CANONICAL(k) + ":false", _CANONICAL(k) + ":true") for k in keys),
+            tuple(_CANONICAL(name) + ":" for name in present),
+            order,
+        )
+    if len(_KEY_PLANS) >= 4096:
+        _KEY_PLANS.clear()
+    _KEY_PLANS[(keys, mask)] = found
+    return found
+
+
+def _nothing(pieces: list[str]) -> tuple[str, ...]:
+    return ()
+
+
+def _alone(pieces: list[str]) -> list[str]:
+    return pieces
 
 
 def _generic_facts_key(facts: ItemFacts) -> str:
@@ -433,50 +531,38 @@ _STRUCTURED = (
 )
 _STRUCTURED_NAMES = frozenset(_STRUCTURED)
 
-#: Every question id answered so far and the structured fields' names, sorted; each question
-#: with the JSON of a yes and a no answer (a structured field: empty texts).
-_KEYS: tuple[tuple[str, str, str], ...] = tuple((name, "", "") for name in _STRUCTURED)
-
-
-def _learn(answers: Any) -> bool:
-    """Add the keys of ``answers`` to :data:`_KEYS`; False when they cannot be written from it
-    (a key that is no plain question id, an answer that is not True or False)."""
-    global _KEYS
-    if not all(
-        type(k) is str and (v is True or v is False)
-        for k, v in answers.items()
-    ):
-        return False
-    known = {k for k, t, _ in _KEYS if t}
-    if not set(answers) - known:
-        return False  # pragma: no cover - every key was there, and every answer is a bool
-    if len(known) > 1024:  # facts built in code with many made-up keys: start again
-        known = set()
-    _KEYS = tuple(
-        (k, "", "")
-        if k in _STRUCTURED
-        else (k, _CANONICAL(k) + ":true", _CANONICAL(k) + ":false")
-        for k in sorted(known | set(answers) | set(_STRUCTURED))
-    )
-    return True
-
-
 def _value_json(value: Any) -> str:
+    if type(value) is str:
+        text: str = _STRING_JSON(value)
+        return text
     result: str = _CANONICAL(value)
     return result
 
+
+_STRING_JSON: Any = json.encoder.encode_basestring  # what the canonical encoder writes for text
 
 #: The JSON list of a tuple of candidate references, by the tuple's identity (the parser gives
 #: one tuple to every row that names the same candidates; the tuple is kept with its text, so an
 #: id is never reused while it is here).
 _REFS_JSON: dict[int, tuple[tuple[Any, ...], str]] = {}
+#: The JSON text of one reference, by its identity (the parsers keep one object per text).
+_REF_JSON: dict[int, tuple[Any, str]] = {}
 
 
 def _refs_json(refs: tuple[Any, ...]) -> str:
     found = _REFS_JSON.get(id(refs))
     if found is not None and found[0] is refs:
         return found[1]
-    text = _value_json([str(r) for r in refs])
+    pieces = []
+    for ref in refs:
+        one = _REF_JSON.get(id(ref))
+        if one is None or one[0] is not ref:
+            one = (ref, _STRING_JSON(str(ref)))
+            if len(_REF_JSON) >= 65536:
+                _REF_JSON.clear()
+            _REF_JSON[id(ref)] = one
+        pieces.append(one[1])
+    text = "[" + ",".join(pieces) + "]"
     if type(refs) is tuple:
         if len(_REFS_JSON) >= 65536:
             _REFS_JSON.clear()
@@ -498,7 +584,12 @@ def _check_conflicts(run: _Run) -> None:
     # answer, none holds.
     if f.answers or not plan.plain:
         answer = f.answers.get if plan.plain else f.answer
-        for c in rules.conflicts:
+        # Fast mode: only the conflicts that can hold for the kind (worked out once per kind);
+        # the tracing run reads every conflict, and tests compare the two.
+        checks = rules.conflicts if run.tracing else plan.conflicts.get(f.item_kind)
+        if checks is None:
+            checks = plan.conflicts_for(f.item_kind)
+        for c in checks:
             if c.kinds:
                 if f.item_kind is None or f.item_kind not in c.kinds:
                     continue
@@ -546,7 +637,11 @@ def _note_inapplicable_releases(run: _Run) -> None:
     if not f.answers and plan.plain:
         return  # no answer claims a release
     answer = f.answers.get if plan.plain else f.answer
-    for regime, claimable in plan.claimable:
+    # Fast mode: the regimes whose releases do not apply to the kind (worked out once per kind).
+    claims = plan.claimable if run.tracing else plan.claims.get(f.item_kind)
+    if claims is None:
+        claims = plan.claims_for(f.item_kind)
+    for regime, claimable in claims:
         if f.item_kind in regime.release_kinds:
             continue
         claimed = [fact for fact in claimable if answer(fact) is True]
@@ -575,7 +670,7 @@ class _Plan:
     claims read is an answer (no structured field), so that ``facts.answers.get`` reads it as
     ``facts.answer`` does."""
 
-    __slots__ = ("claimable", "plain", "rules")
+    __slots__ = ("claimable", "claims", "conflicts", "plain", "rules")
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -601,6 +696,28 @@ class _Plan:
         read = {k for c in rules.conflicts for k in (*c.any_true, *c.all_true)}
         read.update(fact for _, facts in self.claimable for fact in facts)
         self.plain = not (read & {*FIELDS, "cj_jurisdiction"})
+        #: By item kind: the conflicts that can hold for it, in the rule set's order (one of
+        #: kinds that names the kind, or one of facts that all must be yes).
+        self.conflicts: dict[str | None, tuple[Conflict, ...]] = {}
+        #: By item kind: the regimes whose releases do not apply to it, with their claimable
+        #: answers (what :func:`_note_inapplicable_releases` reads).
+        self.claims: dict[str | None, tuple[tuple[RegimeRules, tuple[str, ...]], ...]] = {}
+
+    def conflicts_for(self, kind: str | None) -> tuple[Conflict, ...]:
+        found = self.conflicts[kind] = tuple(
+            c
+            for c in self.rules.conflicts
+            if ((kind is not None and kind in c.kinds) if c.kinds else c.all_true)
+        )
+        return found
+
+    def claims_for(self, kind: str | None) -> tuple[tuple[RegimeRules, tuple[str, ...]], ...]:
+        found = self.claims[kind] = tuple(
+            (regime, claimable)
+            for regime, claimable in self.claimable
+            if kind not in regime.release_kinds
+        )
+        return found
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -645,7 +762,28 @@ def _paragraph_order(p: USMLParagraph) -> tuple[int, ...]:
     return _ref_order(p.ref)
 
 
-def _usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
+def _usml_classification(
+    run: _Run, p: USMLParagraph, others: list[USMLParagraph]
+) -> Classification:
+    """The classification in ``p`` (described also in ``others``); in fast mode kept for each
+    paragraph object and the designations of the others (a Classification is a frozen value)."""
+    if run.tracing:
+        return _make_usml_classification(p, others)
+    key = (id(p), tuple([o.designation for o in others if o is not p]))
+    found = _CLASSIFICATIONS.get(key)
+    if found is not None and found[0] is p:
+        return found[1]
+    made = _make_usml_classification(p, others)
+    if len(_CLASSIFICATIONS) >= 16384:
+        _CLASSIFICATIONS.clear()
+    _CLASSIFICATIONS[key] = (p, made)
+    return made
+
+
+_CLASSIFICATIONS: dict[tuple[int, tuple[str, ...]], tuple[USMLParagraph, Classification]] = {}
+
+
+def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
     mt = None
     if p.mt is not None:
         mt = "yes" if p.mt.designated == "yes" else f"if: {p.mt.condition}"
@@ -747,7 +885,7 @@ def _itar(run: _Run) -> Decision | None:
                 "a commodity jurisdiction determination decides jurisdiction outright",
             )
         run.fire(cj_rule)
-        return run.decision("ITAR", _usml_classification(p, []))
+        return run.decision("ITAR", _usml_classification(run, p, []))
     if f.cj_jurisdiction == "EAR":
         if run.tracing:
             run.step(
@@ -810,6 +948,14 @@ def _itar(run: _Run) -> Decision | None:
             key=_paragraph_order,
         )
     status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
+    if len(paragraphs) == 1 and not run.tracing and not run.regs.relocations:
+        # One candidate, not moved: what the general steps below give, without their lists
+        # (fast mode only: the tracing run takes the general steps, and tests compare the two).
+        found = status[paragraphs[0].designation]
+        if found == "described":
+            return run.decision("ITAR", _usml_classification(run, paragraphs[0], paragraphs))
+        if found == "unknown":
+            return run.decision("undetermined", None)
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
@@ -850,7 +996,7 @@ def _itar(run: _Run) -> Decision | None:
                     )
                 if not chosen[0].is_catch_all:
                     run.fire("22 CFR 120.11(b)(2)")
-            return run.decision("ITAR", _usml_classification(chosen[0], described))
+            return run.decision("ITAR", _usml_classification(run, chosen[0], described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
@@ -1049,6 +1195,27 @@ def _ear_classification(
             f"{run.regs.as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
             f"ECCN it points to before relying on this classification [{entry.citation}]"
         )
+    also = tuple(str(o) for o in others if o != ref) if others else ()
+    if run.tracing:
+        return _make_ear_classification(entry, ref, also)
+    key = (id(entry), id(ref), also)
+    found = _EAR_CLASSIFICATIONS.get(key)
+    if found is not None and found[0] is entry and found[1] is ref:
+        return found[2]
+    made = _make_ear_classification(entry, ref, also)
+    if len(_EAR_CLASSIFICATIONS) >= 16384:
+        _EAR_CLASSIFICATIONS.clear()
+    _EAR_CLASSIFICATIONS[key] = (entry, ref, made)
+    return made
+
+
+#: The classification in an ECCN paragraph, by the identities of the entry and the reference
+#: (both kept with it, so an id is never reused while it is here) and the other paragraphs.
+_EAR_CLASSIFICATIONS: dict[tuple[int, int, tuple[str, ...]], tuple[ECCN, ECCNRef, Classification]]
+_EAR_CLASSIFICATIONS = {}
+
+
+def _make_ear_classification(entry: ECCN, ref: ECCNRef, also: tuple[str, ...]) -> Classification:
     return Classification(
         regime="CCL",
         reference=str(ref),
@@ -1056,8 +1223,25 @@ def _ear_classification(
         # The reasons of the License Requirements rows that apply to this paragraph (9A610.x:
         # "MT applies to 9A610.t, .u, .v, and .w" leaves MT out), not the whole ECCN's line.
         reasons_for_control=entry.reasons_for_control_for(ref),
-        also_described_in=tuple(str(o) for o in others if o != ref),
+        also_described_in=also,
     )
+
+
+def _steps(ear: RegimeRules) -> tuple[str, str, str, str]:
+    """Steps 3-6 of Supp. No. 4 to part 774 in the rule set's order of review (kept for each
+    regime's rules)."""
+    found = _STEPS.get(id(ear))
+    if found is None or found[0] is not ear:
+        step3, step4, step5, step6 = [
+            rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid
+        ]
+        if len(_STEPS) >= 64:
+            _STEPS.clear()
+        found = _STEPS[id(ear)] = (ear, (step3, step4, step5, step6))
+    return found[1]
+
+
+_STEPS: dict[int, tuple[RegimeRules, tuple[str, str, str, str]]] = {}
 
 
 def _ear99(run: _Run, rule: str, detail: str, facts: dict[str, Any]) -> Decision:
@@ -1093,7 +1277,10 @@ def _ear(run: _Run) -> Decision:
         )
     if f.cj_jurisdiction != "EAR":
         excluded = f.answer(ear.subject_fact) if ear.subject_fact else None
-        excluded = subject_answer(run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)")
+        if run.moved:
+            excluded = subject_answer(
+                run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)"
+            )
         if excluded is None:
             if run.tracing:
                 run.step(
@@ -1127,7 +1314,11 @@ def _ear(run: _Run) -> Decision:
             run, f.ccats_classification, "ccats_classification", ear.determination_id
         )
     # Steps 3-6 of Supp. No. 4 to part 774, in the rule set's order.
-    step3, step4, step5, step6 = [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
+    step3, step4, step5, step6 = (
+        [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
+        if run.tracing
+        else _steps(ear)
+    )
     if f.eccn_candidates is None:
         if run.tracing:
             run.step(
@@ -1138,13 +1329,17 @@ def _ear(run: _Run) -> Decision:
             )
         run.ask("eccn_candidates")
         return run.decision("EAR", None)
-    targets = moved_targets(run, run.moved)
+    targets = moved_targets(run, run.moved) if run.moved else {}
     if not f.eccn_candidates and not targets:
         return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
-    for ref in sorted(set(f.eccn_candidates) | set(targets), key=str):
+    if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
+        ordered: Any = f.eccn_candidates
+    else:
+        ordered = sorted(set(f.eccn_candidates) | set(targets), key=str)
+    for ref in ordered:
         listed = ref in f.eccn_candidates
         entry, text = _eccn(run, ref, "eccn_candidates") if listed else (targets[ref][0], "")
         military = entry.is_600_series or entry.is_9x515
@@ -1156,8 +1351,11 @@ def _ear(run: _Run) -> Decision:
     rule_for = {"3": step3, "4": step4, "5": step5, "y": step5}
     for tier, items in tiers.items():
         for ref, entry, text in items:
-            review = partial(_eccn_candidate, run, ref, text, rule_for[tier])
-            status = candidate_status(ref, targets, review, ref in f.eccn_candidates)
+            if targets or run.tracing:
+                review = partial(_eccn_candidate, run, ref, text, rule_for[tier])
+                status = candidate_status(ref, targets, review, ref in f.eccn_candidates)
+            else:  # what candidate_status gives for a candidate no move targets
+                status = _eccn_candidate(run, ref, text, rule_for[tier])
             results[tier].append((ref, entry, status))
 
     described_y = {ref.eccn for ref, _, s in results["y"] if s == "described"}
@@ -1179,6 +1377,8 @@ def _ear(run: _Run) -> Decision:
     results["4"] = kept4
 
     for tier in ("3", "4", "5", "y"):
+        if not results[tier] and not run.tracing:
+            continue  # nothing described, nothing pending
         described = [(r, e) for r, e, s in results[tier] if s == "described"]
         pending = [r for r, _, s in results[tier] if s == "unknown"]
         if described and not pending:
@@ -1213,7 +1413,7 @@ def _ear(run: _Run) -> Decision:
         run,
         step6,
         "every candidate ECCN was reviewed and none describes the item",
-        {"eccn_candidates": [str(r) for r in f.eccn_candidates]},
+        {"eccn_candidates": [str(r) for r in f.eccn_candidates]} if run.tracing else {},
     )
 
 
