@@ -146,7 +146,9 @@ class _Run:
         facts = self.facts
         tracing = self.tracing
         later = None
-        if self.facts_key or tracing:
+        if self.facts_key is _TRACE_ONLY:
+            ident = ""
+        elif self.facts_key or tracing:
             if not self.facts_key:
                 self.facts_key = _facts_key(facts)
             ident = decision_id(facts.item_id, self.facts_key, law.id, law.as_of)
@@ -331,14 +333,53 @@ def _decide(facts: ItemFacts, law: Law, tracing: bool) -> Decision:
 
 
 def _review(run: _Run) -> Decision:
-    _check_conflicts(run)
-    _note_inapplicable_releases(run)
+    if run.tracing:
+        _check_conflicts(run)
+        _note_inapplicable_releases(run)
+    else:
+        _fast_checks(run)
     return _itar(run) or _ear(run)
 
 
+def _fast_checks(run: _Run) -> None:
+    """:func:`_check_conflicts` then :func:`_note_inapplicable_releases` in the fast mode: the
+    conflicts that can hold for the item's kind and the regimes whose releases do not apply to
+    it, worked out once per kind; the same errors and warnings (tests compare the two)."""
+    f = run.facts
+    plan = _plan(run.rules)
+    answers = f.answers
+    if answers or not plan.plain:
+        kind = f.item_kind
+        checks = plan.conflicts.get(kind)
+        if checks is None:
+            checks = plan.conflicts_for(kind)
+        claims = plan.claims.get(kind)
+        if claims is None:
+            claims = plan.claims_for(kind)
+        if checks:
+            answer = answers.get if plan.plain else f.answer
+            for c in checks:
+                held = c.any_true if c.kinds else c.all_true
+                if (any if c.kinds else all)(answer(k) is True for k in held):
+                    _check_conflicts(run)  # raises, with the words of the slow path
+        if claims and kind is not None:
+            answer = answers.get if plan.plain else f.answer
+            for regime, claimable in claims:
+                claimed = [fact for fact in claimable if answer(fact) is True]
+                if claimed:
+                    run.warnings.append(_claim_warning(kind, claimed, regime))
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
 def _trace_of(facts: ItemFacts, law: Law) -> tuple[TraceStep, ...]:
-    """The trace of a decision made in the fast mode: the same run, in tracing mode."""
-    return _decide(facts, law, True).trace
+    """The trace of a decision made in the fast mode: the same run, in tracing mode (its
+    decision id, which the decision read has, is not computed again)."""
+    return _review(_Run(facts, law, law.ruleset, True, _TRACE_ONLY)).trace
+
+
+#: The facts key of a run made for its trace alone: its decision gets no id.
+_TRACE_ONLY = "\x00trace only"
 
 
 class _MemoStats:
@@ -605,8 +646,14 @@ def _check_conflicts(run: _Run) -> None:
                 raise ContradictoryFacts(
                     c.id, c.citation, {k: True for k in c.all_true}, c.message
                 )
-    if f.cj_classification is None:
-        return
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
+def _check_cj(run: _Run) -> None:
+    """The CJ fields can be read (part of :func:`_check_conflicts`)."""
+    f, rules = run.facts, run.rules
+    assert f.cj_classification is not None
     if f.cj_jurisdiction is None:
         raise FactError(
             "cj_jurisdiction", "is needed when cj_classification is given (ITAR or EAR)"
@@ -646,20 +693,25 @@ def _note_inapplicable_releases(run: _Run) -> None:
             continue
         claimed = [fact for fact in claimable if answer(fact) is True]
         if claimed:
-            detail = (
-                "paragraph (b) releases only a part, component, accessory, attachment, or "
-                f"software; not applied to an item of kind {f.item_kind}"
-            )
             if run.tracing:
                 run.step(
                     regime.release_id,
                     "not applicable",
                     {"item_kind": f.item_kind, **{k: True for k in claimed}},
-                    detail,
+                    _claim_detail(f.item_kind),
                 )
-            run.warnings.append(
-                f"{', '.join(claimed)} answered yes: {detail} [{regime.release_id}]"
-            )
+            run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
+
+
+def _claim_detail(kind: str) -> str:
+    return (
+        "paragraph (b) releases only a part, component, accessory, attachment, or "
+        f"software; not applied to an item of kind {kind}"
+    )
+
+
+def _claim_warning(kind: str, claimed: list[str], regime: RegimeRules) -> str:
+    return f"{', '.join(claimed)} answered yes: {_claim_detail(kind)} [{regime.release_id}]"
 
 
 class _Plan:
@@ -1333,6 +1385,9 @@ def _ear(run: _Run) -> Decision:
     if not f.eccn_candidates and not targets:
         return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
 
+    if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
+        return _one_eccn(run, f.eccn_candidates[0], step3, step4, step5, step6)
+
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
     if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
@@ -1415,6 +1470,27 @@ def _ear(run: _Run) -> Decision:
         "every candidate ECCN was reviewed and none describes the item",
         {"eccn_candidates": [str(r) for r in f.eccn_candidates]} if run.tracing else {},
     )
+
+
+def _one_eccn(
+    run: _Run, ref: ECCNRef, step3: str, step4: str, step5: str, step6: str
+) -> Decision:
+    """One ECCN candidate, none a move targets (fast mode): what the tiers of :func:`_ear` give
+    for it — classified in it when described (a lone .x paragraph is never set aside: no .y
+    paragraph is described with it), open when its review is, else EAR99 (Step 6)."""
+    entry, text = _eccn(run, ref, "eccn_candidates")
+    if entry.is_600_series or entry.is_9x515:
+        head = ref.path[0] if ref.path else None
+        rule = step4 if head == "x" else step5 if head == "y" else step3
+    else:
+        rule = step5
+    status = _eccn_candidate(run, ref, text, rule)
+    if status == "described":
+        run.fire(rule)
+        return run.decision("EAR", _ear_classification(run, entry, ref, [ref]))
+    if status == "unknown":
+        return run.decision("EAR", None)
+    return _ear99(run, step6, "every candidate ECCN was reviewed and none describes the item", {})
 
 
 def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
