@@ -28,7 +28,8 @@ import os
 import re
 from collections.abc import Callable
 from functools import lru_cache, partial
-from operator import add, getitem, itemgetter
+from itertools import compress, repeat
+from operator import add, getitem, is_, itemgetter
 from typing import Any, Literal
 
 from exportctl.core.provenance import decision_id
@@ -144,38 +145,48 @@ class _Run:
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
         law = self.regs
         facts = self.facts
-        tracing = self.tracing
-        later = None
-        if self.facts_key is _TRACE_ONLY:
-            ident = ""
-        elif self.facts_key or tracing:
-            if not self.facts_key:
-                self.facts_key = _facts_key(facts)
-            ident = decision_id(facts.item_id, self.facts_key, law.id, law.as_of)
-            if not tracing:
-                later = _Later(facts, law)
-        else:  # the fast mode: the id is computed when read
+        rules = self.rules
+        questions = (
+            tuple(map(rules.questions.__getitem__, self.questions)) if self.questions else ()
+        )
+        warnings = (*law.warnings, *self.warnings) if self.warnings else law.warnings
+        facts_key = self.facts_key
+        if not (facts_key or self.tracing):  # the fast mode: the id is computed when read
             later = _Later(facts, law)
-            ident = LAZY_ID
-        if self.questions:
-            question = self.rules.question
-            questions = tuple([question(q) for q in self.questions])
+            return make_decision(
+                LAZY_ID,
+                facts.item_id,
+                outcome,
+                classification,
+                LAZY_TRACE,
+                questions,
+                tuple(self.fired),
+                law.as_of,
+                law.id,
+                rules.id,
+                warnings,
+                later,
+                later.ident,
+            )
+        if facts_key is _TRACE_ONLY:
+            ident = ""
         else:
-            questions = ()
+            if not facts_key:
+                facts_key = self.facts_key = _facts_key(facts)
+            ident = decision_id(facts.item_id, facts_key, law.id, law.as_of)
         return make_decision(
             ident,
             facts.item_id,
             outcome,
             classification,
-            tuple(self.steps) if tracing else LAZY_TRACE,
+            tuple(self.steps) if self.tracing else LAZY_TRACE,
             questions,
             tuple(self.fired),
             law.as_of,
             law.id,
-            self.rules.id,
-            (*law.warnings, *self.warnings) if self.warnings else law.warnings,
-            later,
-            later.ident if later is not None and ident is LAZY_ID else None,
+            rules.id,
+            warnings,
+            None if self.tracing else _Later(facts, law),
         )
 
 
@@ -356,16 +367,16 @@ def _fast_checks(run: _Run) -> None:
         claims = plan.claims.get(kind)
         if claims is None:
             claims = plan.claims_for(kind)
-        if checks:
-            answer = answers.get if plan.plain else f.answer
-            for c in checks:
-                held = c.any_true if c.kinds else c.all_true
-                if (any if c.kinds else all)(answer(k) is True for k in held):
+        answer = answers.get if plan.plain else f.answer
+        for c in checks:
+            if c.kinds:
+                if any(map(is_, map(answer, c.any_true), repeat(True))):
                     _check_conflicts(run)  # raises, with the words of the slow path
+            elif all(map(is_, map(answer, c.all_true), repeat(True))):
+                _check_conflicts(run)
         if claims and kind is not None:
-            answer = answers.get if plan.plain else f.answer
             for regime, claimable in claims:
-                claimed = [fact for fact in claimable if answer(fact) is True]
+                claimed = [*compress(claimable, map(is_, map(answer, claimable), repeat(True)))]
                 if claimed:
                     run.warnings.append(_claim_warning(kind, claimed, regime))
     if f.cj_classification is not None:

@@ -18,7 +18,9 @@ read both like any field.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any, Literal
 
 import attrs
@@ -229,10 +231,12 @@ def _set_id(self: Decision, value: str) -> None:
 setattr(Decision, "decision_id", property(_get_id, _set_id, doc="The decision's id."))  # noqa: B010
 
 #: The slot of each field, in the order of the fields (what ``make_decision`` writes).
-_SLOT_SETTERS: tuple[Any, ...] = tuple(
-    {"trace": _TRACE_SLOT, "decision_id": _ID_SLOT}.get(f.name, Decision.__dict__[f.name]).__set__
+_SLOTS: tuple[Any, ...] = tuple(
+    {"trace": _TRACE_SLOT, "decision_id": _ID_SLOT}.get(f.name, Decision.__dict__[f.name])
     for f in attrs.fields(Decision)
 )
+#: A slot's ``__set__``, called as ``f(slot, obj, value)``.
+_SET_SLOT: Any = type(_TRACE_SLOT).__set__
 
 
 def make_decision(
@@ -254,20 +258,22 @@ def make_decision(
     the same object, its slots written directly rather than through the generated
     ``__init__`` of a frozen class (which goes through ``object.__setattr__`` field by field)."""
     d: Decision = object.__new__(Decision)
-    s = _SLOT_SETTERS
-    s[0](d, decision_id)
-    s[1](d, item_id)
-    s[2](d, jurisdiction)
-    s[3](d, classification)
-    s[4](d, trace)
-    s[5](d, open_questions)
-    s[6](d, rules_fired)
-    s[7](d, as_of)
-    s[8](d, law_id)
-    s[9](d, ruleset)
-    s[10](d, warnings)
-    s[11](d, retrace)
-    s[12](d, reid)
+    values = (
+        decision_id,
+        item_id,
+        jurisdiction,
+        classification,
+        trace,
+        open_questions,
+        rules_fired,
+        as_of,
+        law_id,
+        ruleset,
+        warnings,
+        retrace,
+        reid,
+    )
+    deque(map(_SET_SLOT, _SLOTS, repeat(d), values), 0)
     return d
 
 
