@@ -800,8 +800,13 @@ def _plan(rules: RuleSet) -> _Plan:
 
 
 def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
+    usml = run.regs.usml
+    if not run.tracing:  # fast mode: a paragraph found before, by the reference's identity
+        found = _PARAGRAPHS.get(id(ref))
+        if found is not None and found[0] is ref and found[1] is usml:
+            return found[2]
     try:
-        p = run.regs.usml.get(ref)
+        p = usml.get(ref)
     except (UnknownReference, ReferenceSyntaxError) as exc:
         raise FactError(field, str(exc)) from exc
     if p.reserved:
@@ -812,7 +817,16 @@ def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
             f"USML {p.designation} covers items subject to the EAR licensed with defense articles; "
             f"it does not describe an item (name the ECCN instead)",
         )
+    if not run.tracing and type(ref) is USMLRef:
+        if len(_PARAGRAPHS) >= 16384:
+            _PARAGRAPHS.clear()
+        _PARAGRAPHS[id(ref)] = (ref, usml, p)
     return p
+
+
+#: Paragraphs that describe items, by the identity of the reference that named them (kept
+#: with the reference and the USML they were found in, so an id is never reused while here).
+_PARAGRAPHS: dict[int, tuple[USMLRef, Any, USMLParagraph]] = {}
 
 
 @lru_cache(maxsize=8192)
@@ -1133,13 +1147,19 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
         run.fire(rule)
         return "described"
     if result.status == "not_specially_designed":
-        if scope == "parts" and enumerates_parts(p.text):
+        if scope == "parts" and _enumerates_parts(p.text):
             return _enumerated_itself(
                 run, p.designation, "22 CFR 120.11(a)(1)", "itar_enumerated_article"
             )
         return "not_described"
     run.ask(*result.missing)
     return "unknown"
+
+
+@lru_cache(maxsize=4096)
+def _enumerates_parts(text: str) -> bool:
+    """:func:`~exportctl.corpus.text.enumerates_parts`, kept for each paragraph's text."""
+    return enumerates_parts(text)
 
 
 def _enumerated_itself(run: _Run, designation: str, rule: str, fact: str) -> Status:
