@@ -193,3 +193,32 @@ def test_a_lazy_id_is_read_once_and_survives_pickling() -> None:
     assert attrs.evolve(engine.classify_uncached(facts, LAW), item_id="Q").decision_id == (
         eager.decision_id  # evolve copies the record's id as read
     )
+
+
+def test_the_memo_tells_a_yes_from_a_one() -> None:
+    """True and 1 are equal in Python and hash alike, but 1 is no yes (facts built in code):
+    the memo must not give the facts with 1 the decision (and decision id) of the facts with
+    True, nor the other way round."""
+    base = {"item_id": "M-1", "item_kind": "part", "usml_candidates": ("VIII(h)(1)",)}
+    refs = tuple(exportctl.parse_usml(r) for r in base["usml_candidates"])
+    answers: list[dict[str, Any]] = [
+        {"itar_developed_for_both": True, "developed_general_purpose": True},
+        {"itar_developed_for_both": 1, "developed_general_purpose": 1},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": 1},
+    ]
+    for given in answers:
+        for item_id in ("M-1", "M-2"):
+            facts = ItemFacts(item_id, item_kind="part", usml_candidates=refs, answers=given)
+            same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts), False)
+
+
+def test_the_memo_does_not_keep_a_list_that_changes() -> None:
+    """Candidates given as a list (facts built in code) may change between two calls under the
+    same identity: each call is decided on what the list holds then."""
+    refs = [exportctl.parse_usml("VIII(h)(1)")]
+    facts = ItemFacts("L-1", item_kind="part", usml_candidates=refs, answers={})  # type: ignore[arg-type]
+    first = outcome(exportctl.classify, facts)
+    refs[0] = exportctl.parse_usml("IV(a)")
+    same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts), False)
+    assert first != outcome(engine.classify_traced, facts)

@@ -226,39 +226,28 @@ def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Dec
 def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Decision, str]:
     """:func:`classify` (``keyed`` False: the decision id computed when read, and ``""`` for the
     facts' JSON) and :func:`classify_keyed`."""
-    if not _MEMO_ON or _MEMO_STATS.resting():
+    key = None if not _MEMO_ON or _MEMO_STATS.resting() else _memo_key(facts, law)
+    if key is None:
         facts_key = _facts_key(facts) if keyed else ""
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
     try:
-        key = (
-            facts.item_kind,
-            facts.usml_candidates,
-            facts.eccn_candidates,
-            facts.cj_jurisdiction,
-            facts.cj_classification,
-            facts.cj_reference,
-            facts.ccats_classification,
-            frozenset(facts.answers.items()) if facts.answers else None,
-            law.as_of,
-            law.id,
-        )
         memo = _MEMO.get(key)
-    except TypeError:  # an answer that cannot be hashed (facts built in code): no memo
+    except TypeError:  # a field that cannot be hashed (facts built in code): no memo
         facts_key = _facts_key(facts) if keyed else ""
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
-    if memo is None:
+    if memo is None or memo[2] is not facts.usml_candidates or memo[3] is not facts.eccn_candidates:
         facts_key = _facts_key(facts) if keyed else ""
         core = _review(_Run(facts, law, law.ruleset, trace, facts_key))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
             _MEMO_STATS.full()
-        _MEMO[key] = (core, facts_key)
+        _MEMO[key] = (core, facts_key, facts.usml_candidates, facts.eccn_candidates)
         return core, facts_key
     _MEMO_STATS.hit()
-    core, facts_key = memo
+    core, facts_key = memo[0], memo[1]
     if keyed and not facts_key:  # kept by classify, which left the id to be read
         facts_key = _facts_key(facts)
-        _MEMO[key] = (core, facts_key)
+        _MEMO[key] = (core, facts_key, memo[2], memo[3])
     if trace:
         core.trace  # noqa: B018 - computed once, then shared by every repeat
     if core.item_id == facts.item_id:
@@ -266,6 +255,45 @@ def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Dec
     if not facts_key:
         return _repeat(core, LAZY_ID, facts.item_id, facts, law), facts_key
     return repeat_decision(core, facts_key, facts.item_id, facts, law), facts_key
+
+
+def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
+    """What the memo keeps a decision by: every fact but the item id and the description, the
+    date and the law's id; None (no memo) unless every answer is True or False under a text key.
+
+    The lists of candidates count by identity (the parser gives one tuple to every row that
+    names the same candidates; the memo keeps the tuples with the decision, so an id is never
+    reused while it is there), the answers as their keys and their values in the order given
+    (the same facts in another order are decided again: the same decision)."""
+    answers = facts.answers
+    keys: tuple[Any, ...] = ()
+    values: tuple[Any, ...] = ()
+    if answers:
+        values = tuple(answers.values())
+        if not _BOOL_ONLY.issuperset(map(type, values)):
+            return None  # 1, 0 or None are no yes/no (facts built in code): no memo
+        keys = tuple(answers)
+        if not _STR_ONLY.issuperset(map(type, keys)):
+            return None
+    usml, eccn = facts.usml_candidates, facts.eccn_candidates
+    if not (usml is None or type(usml) is tuple) or not (eccn is None or type(eccn) is tuple):
+        return None  # a list (facts built in code) may change under the same identity
+    return (
+        facts.item_kind,
+        id(usml),
+        id(eccn),
+        facts.cj_jurisdiction,
+        facts.cj_classification,
+        facts.cj_reference,
+        facts.ccats_classification,
+        keys,
+        values,
+        law.as_of,
+        law.id,
+    )
+
+
+_STR_ONLY = frozenset({str})
 
 
 def repeat_decision(
@@ -425,9 +453,9 @@ class _MemoStats:
 #: While the memo rests, one call in this many is looked up there all the same.
 _PROBE = 16
 _MEMO_STATS = _MemoStats()
-#: Decisions (with the canonical JSON of their facts) by every fact but the item id and the
-#: description, the date and the law's id.
-_MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
+#: Decisions (with the canonical JSON of their facts, or "" until an id is asked for, and the
+#: candidate lists they were made for) by :func:`_memo_key`.
+_MEMO: dict[tuple[Any, ...], tuple[Decision, str, Any, Any]] = {}
 _MEMO_SIZE = 8192
 #: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
 #: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
