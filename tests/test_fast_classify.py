@@ -199,17 +199,16 @@ def test_the_memo_tells_a_yes_from_a_one() -> None:
     """True and 1 are equal in Python and hash alike, but 1 is no yes (facts built in code):
     the memo must not give the facts with 1 the decision (and decision id) of the facts with
     True, nor the other way round."""
-    base = {"item_id": "M-1", "item_kind": "part", "usml_candidates": ("VIII(h)(1)",)}
-    refs = tuple(exportctl.parse_usml(r) for r in base["usml_candidates"])
+    refs = (exportctl.parse_usml("VIII(h)(1)"),)
     answers: list[dict[str, Any]] = [
         {"itar_developed_for_both": True, "developed_general_purpose": True},
         {"itar_developed_for_both": 1, "developed_general_purpose": 1},
         {"itar_peculiarly_responsible": True},
         {"itar_peculiarly_responsible": 1},
     ]
-    for given in answers:
+    for told in answers:
         for item_id in ("M-1", "M-2"):
-            facts = ItemFacts(item_id, item_kind="part", usml_candidates=refs, answers=given)
+            facts = ItemFacts(item_id, item_kind="part", usml_candidates=refs, answers=told)
             same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts), False)
 
 
