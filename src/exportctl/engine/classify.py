@@ -1308,12 +1308,12 @@ def _ear_classification(
         )
     also = tuple(str(o) for o in others if o != ref) if others else ()
     if run.tracing:
-        return _make_ear_classification(entry, ref, also)
+        return _make_ear_classification(entry, ref, also, entry.reasons_for_control_for(ref))
     key = (id(entry), id(ref), also)
     found = _EAR_CLASSIFICATIONS.get(key)
     if found is not None and found[0] is entry and found[1] is ref:
         return found[2]
-    made = _make_ear_classification(entry, ref, also)
+    made = _make_ear_classification(entry, ref, also, _reasons(entry, ref))
     if len(_EAR_CLASSIFICATIONS) >= 16384:
         _EAR_CLASSIFICATIONS.clear()
     _EAR_CLASSIFICATIONS[key] = (entry, ref, made)
@@ -1326,16 +1326,34 @@ _EAR_CLASSIFICATIONS: dict[tuple[int, int, tuple[str, ...]], tuple[ECCN, ECCNRef
 _EAR_CLASSIFICATIONS = {}
 
 
-def _make_ear_classification(entry: ECCN, ref: ECCNRef, also: tuple[str, ...]) -> Classification:
+def _make_ear_classification(
+    entry: ECCN, ref: ECCNRef, also: tuple[str, ...], reasons: tuple[str, ...]
+) -> Classification:
     return Classification(
         regime="CCL",
         reference=str(ref),
         citation=entry.citation,
         # The reasons of the License Requirements rows that apply to this paragraph (9A610.x:
         # "MT applies to 9A610.t, .u, .v, and .w" leaves MT out), not the whole ECCN's line.
-        reasons_for_control=entry.reasons_for_control_for(ref),
+        reasons_for_control=reasons,
         also_described_in=also,
     )
+
+
+def _reasons(entry: ECCN, ref: ECCNRef) -> tuple[str, ...]:
+    """``entry.reasons_for_control_for(ref)``, kept by the identities of the entry and the
+    reference (both kept with it) whatever other paragraphs describe the item too."""
+    found = _REASONS.get((id(entry), id(ref)))
+    if found is not None and found[0] is entry and found[1] is ref:
+        return found[2]
+    reasons = entry.reasons_for_control_for(ref)
+    if len(_REASONS) >= 16384:
+        _REASONS.clear()
+    _REASONS[(id(entry), id(ref))] = (entry, ref, reasons)
+    return reasons
+
+
+_REASONS: dict[tuple[int, int], tuple[ECCN, ECCNRef, tuple[str, ...]]] = {}
 
 
 def _steps(ear: RegimeRules) -> tuple[str, str, str, str]:
