@@ -629,20 +629,22 @@ _REFS_JSON: dict[int, tuple[tuple[Any, ...], str]] = {}
 _REF_JSON: dict[int, tuple[Any, str]] = {}
 
 
+def _ref_text(ref: Any) -> str:
+    """The JSON text of one reference (``str(ref)`` quoted), kept by its identity."""
+    one = _REF_JSON.get(id(ref))
+    if one is None or one[0] is not ref:
+        one = (ref, _STRING_JSON(str(ref)))
+        if len(_REF_JSON) >= 65536:
+            _REF_JSON.clear()
+        _REF_JSON[id(ref)] = one
+    return one[1]
+
+
 def _refs_json(refs: tuple[Any, ...]) -> str:
     found = _REFS_JSON.get(id(refs))
     if found is not None and found[0] is refs:
         return found[1]
-    pieces = []
-    for ref in refs:
-        one = _REF_JSON.get(id(ref))
-        if one is None or one[0] is not ref:
-            one = (ref, _STRING_JSON(str(ref)))
-            if len(_REF_JSON) >= 65536:
-                _REF_JSON.clear()
-            _REF_JSON[id(ref)] = one
-        pieces.append(one[1])
-    text = "[" + ",".join(pieces) + "]"
+    text = "[" + ",".join(map(_ref_text, refs)) + "]"
     if type(refs) is tuple:
         if len(_REFS_JSON) >= 65536:
             _REFS_JSON.clear()
@@ -862,6 +864,21 @@ def _ref_order(ref: USMLRef) -> tuple[int, ...]:
     return ref.sort_key()
 
 
+def _kept_order(p: USMLParagraph) -> tuple[int, ...]:
+    """:func:`_paragraph_order`, kept by the paragraph's identity (with the paragraph)."""
+    found = _ORDERS.get(id(p))
+    if found is not None and found[0] is p:
+        return found[1]
+    order = _paragraph_order(p)
+    if len(_ORDERS) >= 16384:
+        _ORDERS.clear()
+    _ORDERS[id(p)] = (p, order)
+    return order
+
+
+_ORDERS: dict[int, tuple[USMLParagraph, tuple[int, ...]]] = {}
+
+
 def _paragraph_order(p: USMLParagraph) -> tuple[int, ...]:
     """The regulation's order of paragraphs (22 CFR 121.1 as printed)."""
     return _ref_order(p.ref)
@@ -1045,12 +1062,20 @@ def _itar(run: _Run) -> Decision | None:
     # Candidates in the regulation's own order: the outcome never depends on how they were listed.
     if len(f.usml_candidates) == 1:
         paragraphs = [_usml_paragraph(run, f.usml_candidates[0], "usml_candidates")]
-    else:
+    elif run.tracing:
         paragraphs = sorted(
             {
                 str(r): _usml_paragraph(run, r, "usml_candidates") for r in f.usml_candidates
             }.values(),
             key=_paragraph_order,
+        )
+    else:  # the same, with each reference's text and each paragraph's place kept
+        paragraphs = sorted(
+            {
+                _ref_text(r): _usml_paragraph(run, r, "usml_candidates")
+                for r in f.usml_candidates
+            }.values(),
+            key=_kept_order,
         )
     status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     if len(paragraphs) == 1 and not run.tracing and not run.regs.relocations:
