@@ -44,6 +44,22 @@ ECCNS = [
 ]
 
 
+def _tier(ref: str) -> str:
+    entry = LAW.ccl.get(ref)
+    head = exportctl.parse_eccn(ref).path[:1]
+    if entry.is_600_series or entry.is_9x515:
+        return {("x",): "x", ("y",): "y"}.get(head, "3")
+    return "E" if exportctl.parse_eccn(ref).product_group == "E" else "5"
+
+
+#: The ECCN paragraphs by their tier in the order of review (600 series and 9x515 other than
+#: catch-alls, their .x and .y paragraphs, the rest, technology): each tier as likely as any.
+TIERS: dict[str, list[str]] = {}
+for _ref in ECCNS:
+    TIERS.setdefault(_tier(_ref), []).append(_ref)
+ECCN_REFS = st.sampled_from(sorted(TIERS)).flatmap(lambda t: st.sampled_from(TIERS[t]))
+
+
 def _text(refs: list[str]) -> str:
     return ";".join(refs) if refs else "none"
 
@@ -57,7 +73,7 @@ def rows(draw: st.DrawFn) -> dict[str, str]:
     usml = draw(st.one_of(st.none(), st.lists(st.sampled_from(USML), max_size=3)))
     if usml is not None:
         row["usml_candidates"] = _text(usml)
-    eccn = draw(st.one_of(st.none(), st.lists(st.sampled_from(ECCNS), max_size=3)))
+    eccn = draw(st.one_of(st.none(), st.lists(ECCN_REFS, max_size=3)))
     if eccn is not None:
         row["eccn_candidates"] = _text(eccn)
     cj = draw(st.sampled_from(["", "", "", "ITAR", "EAR"]))
@@ -221,3 +237,50 @@ def test_the_memo_does_not_keep_a_list_that_changes() -> None:
     refs[0] = exportctl.parse_usml("IV(a)")
     same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts), False)
     assert first != outcome(engine.classify_traced, facts)
+
+
+def test_equal_references_given_twice_are_one_candidate() -> None:
+    """Facts built in code may name one paragraph twice with two equal reference objects: one
+    candidate, as the tracing run reads it (by the reference's text)."""
+    enumerated = next(
+        p.ref
+        for p in LAW.usml.paragraphs
+        if not (p.reserved or p.is_x_paragraph or p.is_catch_all or p.is_technical_data)
+        and p.specially_designed_scope == "none"
+    )
+    for one in (exportctl.parse_usml("VIII(h)(1)"), enumerated):
+        twin = attrs.evolve(one)
+        assert twin == one and twin is not one
+        for kind in ("part", "end_item", None):
+            facts = ItemFacts(
+                "T-1",
+                item_kind=kind,
+                usml_candidates=(one, twin),
+                answers={"itar_for_use_in_defense_article": True},
+            )
+            eager = outcome(engine.classify_traced, facts)
+            same(outcome(engine.classify_uncached, facts), eager)
+
+
+def test_reasons_for_control_are_each_paragraphs_own() -> None:
+    """Two paragraphs of one ECCN with different reasons for control, decided one after the
+    other: each classification carries its own paragraph's reasons."""
+    pairs = []
+    for entry in LAW.ccl.eccns:
+        if entry.subject_to_itar_placeholder:
+            continue
+        refs = [i.ref for i in entry.items if not i.reserved and i.ref.product_group != "E"]
+        by_reasons = {entry.reasons_for_control_for(r): r for r in refs}
+        if len(by_reasons) > 1:
+            pairs.append(list(by_reasons.values())[:2])
+    assert pairs  # e.g. 9A610: MT applies to .t, .u, .v and .w only
+    for refs in pairs[:40]:
+        for ref in refs:
+            facts = ItemFacts(
+                "R-1",
+                item_kind="end_item",
+                usml_candidates=(),
+                eccn_candidates=(ref,),
+                answers={"excluded_by_734_3_b": False, "ear_peculiarly_responsible": True},
+            )
+            same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))

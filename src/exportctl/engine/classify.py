@@ -1492,11 +1492,7 @@ def _ear(run: _Run) -> Decision:
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
-    if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
-        ordered: Any = f.eccn_candidates
-    else:
-        ordered = sorted(set(f.eccn_candidates) | set(targets), key=str)
-    for ref in ordered:
+    for ref in sorted(set(f.eccn_candidates) | set(targets), key=str):
         listed = ref in f.eccn_candidates
         entry, text = _eccn(run, ref, "eccn_candidates") if listed else (targets[ref][0], "")
         military = entry.is_600_series or entry.is_9x515
