@@ -979,9 +979,24 @@ def _canonical_usml(text: str) -> str:
 
 def _itar(run: _Run) -> Decision | None:
     f = run.facts
-    cj_rule = run.rules.itar.determination_id
     if f.cj_jurisdiction is not None:
-        _set_aside(run, cj_rule)
+        decided = _itar_cj(run)
+        if decided is not _REVIEW:
+            found: Decision | None = decided
+            return found
+    return _itar_review(run)
+
+
+#: What :func:`_itar_cj` gives when no CJ decided (the USML is reviewed).
+_REVIEW: Any = object()
+
+
+def _itar_cj(run: _Run) -> Any:
+    """A CJ determination (22 CFR 120.4): the decision (ITAR), None (EAR: the USML is not
+    reviewed) or :data:`_REVIEW`."""
+    f = run.facts
+    cj_rule = run.rules.itar.determination_id
+    _set_aside(run, cj_rule)
     if f.cj_jurisdiction == "ITAR":
         if f.cj_classification is None:
             if run.tracing:
@@ -1037,7 +1052,12 @@ def _itar(run: _Run) -> Decision | None:
                     )
                 run.fire(cj_release.id)
         return None
+    return _REVIEW
 
+
+def _itar_review(run: _Run) -> Decision | None:
+    """The USML candidates (22 CFR 120.11)."""
+    f = run.facts
     if f.usml_candidates is None:
         if run.tracing:
             run.step(
