@@ -210,8 +210,9 @@ def classify(
 
     The decision is made in the fast mode: its :attr:`~Decision.trace` is computed when first
     read, by running the order of review again in tracing mode on the same facts and law (the
-    same steps an eager run gives).  ``trace=True`` builds the trace at once instead (for output
-    that prints every trace: one run rather than two); nothing else differs.
+    same steps an eager run gives), and its :attr:`~Decision.decision_id` when first read (the
+    canonical JSON of the facts hashed then: the same id).  ``trace=True`` builds both at once
+    instead (for output that prints every trace: one run rather than two); nothing else differs.
     """
     return _classify(facts, law if ruleset is None else law.with_ruleset(ruleset), trace, False)[0]
 
