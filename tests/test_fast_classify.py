@@ -5,8 +5,10 @@ lists, conflicts and release claims worked out once per item kind, classificatio
 decisions, the decision id computed when read); the tracing run (``classify_traced``) keeps the
 general steps.  Every test here compares the two on facts neither chose: facts from the testing
 kit (coherent, complete, or contradictory), rows like a parts list's with every answer yes, no
-or unknown at random, and repeats of those under other item ids (the memo).  Never a speed
-assertion.
+or unknown at random (ECCN candidates drawn tier by tier, a conflict's facts forced now and
+then), the benchmark's distinct rows, repeats of those under other item ids (the memo), and
+facts built in code the parsers never give (1 for yes, a list that changes, one paragraph named
+by two equal references).  Never a speed assertion.
 """
 
 from __future__ import annotations
