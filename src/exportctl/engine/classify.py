@@ -26,10 +26,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import add, getitem, is_, itemgetter
+from operator import is_
 from typing import Any, Literal
 
 from exportctl.core.provenance import decision_id
@@ -294,6 +293,7 @@ def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
     )
 
 
+_BOOL_ONLY = frozenset({bool})
 _STR_ONLY = frozenset({str})
 
 
@@ -486,96 +486,48 @@ def _facts_key(facts: ItemFacts) -> str:
     """Canonical JSON of the facts a decision depends on, besides the item id: the same text as
     ``canonical_json(facts.known())`` (a property test states it).
 
-    Written from pieces kept for each list of answer keys (in the order the answers give them)
-    and each set of structured fields present: ``"key":true`` and ``"key":false`` for each
-    answer, ``"name":`` for each structured field (a list of candidates as JSON kept by the
-    list's identity), and the order that sorts them by key.  Anything else (an answer that
-    is not yes or no, a key that is no plain question id) is written by the generic encoder."""
-    answers = facts.answers
-    texts: list[str] = []
-    mask = 0
-    value: Any = facts.ccats_classification
+    Written from pieces kept between calls: every question id seen so far and the structured
+    fields' names, in sorted order, each question with the text of ``"id":true`` and
+    ``"id":false``, and each list of candidates as JSON.  Anything else (an answer that is not
+    yes or no, a key that is no question id) is written by the generic encoder."""
+    known: dict[str, Any] = dict(facts.answers) if facts.answers else {}
+    size = len(known)
+    if size and not _STRUCTURED_NAMES.isdisjoint(known):
+        return _generic_facts_key(facts)  # an answer under a field's name (facts built in code)
+    value: Any = facts.item_kind
     if value is not None:
-        mask = 1
-        texts.append(_value_json(value))
-    if (value := facts.cj_classification) is not None:
-        mask |= 2
-        texts.append(_value_json(value))
-    if (value := facts.cj_jurisdiction) is not None:
-        mask |= 4
-        texts.append(_value_json(value))
-    if (value := facts.cj_reference) is not None:
-        mask |= 8
-        texts.append(_value_json(value))
-    if (value := facts.eccn_candidates) is not None:
-        mask |= 16
-        texts.append(_refs_json(value))
-    if (value := facts.item_kind) is not None:
-        mask |= 32
-        texts.append(_value_json(value))
+        known["item_kind"] = '"item_kind":' + _value_json(value)
     if (value := facts.usml_candidates) is not None:
-        mask |= 64
-        texts.append(_refs_json(value))
-    keys = tuple(answers) if answers else ()
-    plan = _KEY_PLANS.get((keys, mask))
-    if plan is None:
-        plan = _key_plan(keys, mask)
-        if plan is None:
+        known["usml_candidates"] = '"usml_candidates":' + _refs_json(value)
+    if (value := facts.eccn_candidates) is not None:
+        known["eccn_candidates"] = '"eccn_candidates":' + _refs_json(value)
+    if (value := facts.cj_jurisdiction) is not None:
+        known["cj_jurisdiction"] = '"cj_jurisdiction":' + _value_json(value)
+    if (value := facts.cj_classification) is not None:
+        known["cj_classification"] = '"cj_classification":' + _value_json(value)
+    if (value := facts.cj_reference) is not None:
+        known["cj_reference"] = '"cj_reference":' + _value_json(value)
+    if (value := facts.ccats_classification) is not None:
+        known["ccats_classification"] = '"ccats_classification":' + _value_json(value)
+    parts: list[str] = []
+    add = parts.append
+    get = known.get
+    for k, t, f in _KEYS:
+        v = get(k)
+        if v is None:
+            continue
+        if not t:  # a structured field, written above
+            add(v)
+        elif v is True:
+            add(t)
+        elif v is False:
+            add(f)
+    if len(parts) != len(known):
+        # A question not seen before (learn it), or facts the pieces cannot write.
+        if size != len(facts.answers) or not _learn(facts.answers):
             return _generic_facts_key(facts)
-    pairs, prefixes, order = plan
-    if keys:
-        values = answers.values()
-        if not _BOOL_ONLY.issuperset(map(type, values)):
-            return _generic_facts_key(facts)  # 1, 0 or 1.0 (facts built in code) are no yes/no
-        pieces = [*map(getitem, pairs, values), *map(add, prefixes, texts)]
-    else:
-        pieces = [*map(add, prefixes, texts)]
-    return "{" + ",".join(order(pieces)) + "}"
-
-
-_BOOL_ONLY = frozenset({bool})
-_KeyPlan = tuple[tuple[tuple[str, str], ...], tuple[str, ...], Callable[[list[str]], Any]]
-#: How to write a facts key, by the answers' keys (in their order) and the structured fields
-#: present (a bit each, in the order of :data:`_STRUCTURED`): for each answer the JSON of
-#: ``"key":false`` and ``"key":true`` (indexed by the answer), each structured field's
-#: ``"name":``, and the order that sorts the pieces by key; None: the generic encoder's.
-_KEY_PLANS: dict[tuple[tuple[Any, ...], int], _KeyPlan | None] = {}
-
-
-def _key_plan(keys: tuple[Any, ...], mask: int) -> _KeyPlan | None:
-    """How :func:`_facts_key` writes facts with these answer keys and structured fields; None
-    when a key is not a plain question id (the generic encoder writes those facts)."""
-    found: _KeyPlan | None
-    if not all(type(k) is str for k in keys) or not _STRUCTURED_NAMES.isdisjoint(keys):
-        found = None
-    else:
-        present = [name for bit, name in enumerate(_STRUCTURED) if mask & (1 << bit)]
-        names = [*keys, *present]
-        ranked = sorted(range(len(names)), key=names.__getitem__)
-        order: Callable[[list[str]], Any]
-        if not ranked:
-            order = _nothing
-        elif len(ranked) == 1:
-            order = _alone
-        else:
-            order = itemgetter(*ranked)
-        found = (
-            tuple((_CANONICAL(k) + ":false", _CANONICAL(k) + ":true") for k in keys),
-            tuple(_CANONICAL(name) + ":" for name in present),
-            order,
-        )
-    if len(_KEY_PLANS) >= 4096:
-        _KEY_PLANS.clear()
-    _KEY_PLANS[(keys, mask)] = found
-    return found
-
-
-def _nothing(pieces: list[str]) -> tuple[str, ...]:
-    return ()
-
-
-def _alone(pieces: list[str]) -> list[str]:
-    return pieces
+        return _facts_key(facts)
+    return "{" + ",".join(parts) + "}"
 
 
 def _generic_facts_key(facts: ItemFacts) -> str:
@@ -611,6 +563,34 @@ _STRUCTURED = (
     "usml_candidates",
 )
 _STRUCTURED_NAMES = frozenset(_STRUCTURED)
+
+#: Every question id answered so far and the structured fields' names, sorted; each question
+#: with the JSON of a yes and a no answer (a structured field: empty texts).
+_KEYS: tuple[tuple[str, str, str], ...] = tuple((name, "", "") for name in _STRUCTURED)
+
+
+def _learn(answers: Any) -> bool:
+    """Add the keys of ``answers`` to :data:`_KEYS`; False when they cannot be written from it
+    (a key that is no plain question id, an answer that is not True or False)."""
+    global _KEYS
+    if not all(
+        type(k) is str and (v is True or v is False)
+        for k, v in answers.items()
+    ):
+        return False
+    known = {k for k, t, _ in _KEYS if t}
+    if not set(answers) - known:
+        return False  # pragma: no cover - every key was there, and every answer is a bool
+    if len(known) > 1024:  # facts built in code with many made-up keys: start again
+        known = set()
+    _KEYS = tuple(
+        (k, "", "")
+        if k in _STRUCTURED
+        else (k, _CANONICAL(k) + ":true", _CANONICAL(k) + ":false")
+        for k in sorted(known | set(answers) | set(_STRUCTURED))
+    )
+    return True
+
 
 def _value_json(value: Any) -> str:
     if type(value) is str:
