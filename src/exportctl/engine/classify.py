@@ -27,9 +27,9 @@ import json
 import os
 import re
 from functools import lru_cache, partial
+from itertools import compress, repeat
+from operator import is_
 from typing import Any, Literal
-
-import attrs
 
 from exportctl.core.provenance import decision_id
 from exportctl.corpus.ccl import ECCN
@@ -41,10 +41,18 @@ from exportctl.corpus.references import (
     parse_eccn,
     parse_usml,
 )
-from exportctl.corpus.rulesets import RuleSet
+from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
 from exportctl.corpus.text import enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
-from exportctl.engine.decision import LAZY_TRACE, Classification, Decision, Outcome, TraceStep
+from exportctl.engine.decision import (
+    LAZY_ID,
+    LAZY_TRACE,
+    Classification,
+    Decision,
+    Outcome,
+    TraceStep,
+    make_decision,
+)
 from exportctl.engine.relocation import (
     Moved,
     candidate_status,
@@ -70,7 +78,6 @@ _Y_THIS = re.compile(r"paragraph \.y of this (?:entry|ECCN)", re.IGNORECASE)
 Status = Literal["described", "not_described", "unknown"]
 
 
-@attrs.define(slots=True)
 class _Run:
     """The mutable working state of one classification (never leaves this module).
 
@@ -80,18 +87,39 @@ class _Run:
     the step is traced, so both modes fire the same rules in the same order.
     """
 
-    facts: ItemFacts
-    regs: Law
-    rules: RuleSet
-    tracing: bool = True
-    #: Canonical JSON of the facts (what the decision id hashes with the item id).
-    facts_key: str = ""
-    steps: list[TraceStep] = attrs.Factory(list)
-    fired: list[str] = attrs.Factory(list)
-    questions: list[str] = attrs.Factory(list)
-    warnings: list[str] = attrs.Factory(list)
-    #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py).
-    moved: list[Moved] = attrs.Factory(list)
+    __slots__ = (
+        "facts",
+        "facts_key",
+        "fired",
+        "moved",
+        "questions",
+        "regs",
+        "rules",
+        "steps",
+        "tracing",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        facts: ItemFacts,
+        regs: Law,
+        rules: RuleSet,
+        tracing: bool = True,
+        facts_key: str = "",
+    ) -> None:
+        self.facts = facts
+        self.regs = regs
+        self.rules = rules
+        self.tracing = tracing
+        #: Canonical JSON of the facts (what the decision id hashes with the item id).
+        self.facts_key = facts_key
+        self.steps: list[TraceStep] = []
+        self.fired: list[str] = []
+        self.questions: list[str] = []
+        self.warnings: list[str] = []
+        #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py).
+        self.moved: list[Moved] = []
 
     def step(
         self,
@@ -115,22 +143,49 @@ class _Run:
 
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
         law = self.regs
+        facts = self.facts
         rules = self.rules
-        if not self.facts_key:
-            self.facts_key = _facts_key(self.facts)
-        return Decision(
-            decision_id(self.facts.item_id, self.facts_key, law.id, law.as_of),
-            self.facts.item_id,
+        questions = (
+            tuple(map(rules.questions.__getitem__, self.questions)) if self.questions else ()
+        )
+        warnings = (*law.warnings, *self.warnings) if self.warnings else law.warnings
+        facts_key = self.facts_key
+        if not (facts_key or self.tracing):  # the fast mode: the id is computed when read
+            later = _Later(facts, law)
+            return make_decision(
+                LAZY_ID,
+                facts.item_id,
+                outcome,
+                classification,
+                LAZY_TRACE,
+                questions,
+                tuple(self.fired),
+                law.as_of,
+                law.id,
+                rules.id,
+                warnings,
+                later,
+                later.ident,
+            )
+        if facts_key is _TRACE_ONLY:
+            ident = ""
+        else:
+            if not facts_key:
+                facts_key = self.facts_key = _facts_key(facts)
+            ident = decision_id(facts.item_id, facts_key, law.id, law.as_of)
+        return make_decision(
+            ident,
+            facts.item_id,
             outcome,
             classification,
             tuple(self.steps) if self.tracing else LAZY_TRACE,
-            tuple([rules.question(q) for q in self.questions]) if self.questions else (),
+            questions,
             tuple(self.fired),
             law.as_of,
             law.id,
             rules.id,
-            (*law.warnings, *self.warnings) if self.warnings else law.warnings,
-            retrace=None if self.tracing else partial(_trace_of, self.facts, law),
+            warnings,
+            None if self.tracing else _Later(facts, law),
         )
 
 
@@ -154,50 +209,92 @@ def classify(
 
     The decision is made in the fast mode: its :attr:`~Decision.trace` is computed when first
     read, by running the order of review again in tracing mode on the same facts and law (the
-    same steps an eager run gives).  ``trace=True`` builds the trace at once instead (for output
-    that prints every trace: one run rather than two); nothing else differs.
+    same steps an eager run gives), and its :attr:`~Decision.decision_id` when first read (the
+    canonical JSON of the facts hashed then: the same id).  ``trace=True`` builds both at once
+    instead (for output that prints every trace: one run rather than two); nothing else differs.
     """
-    return classify_keyed(facts, law if ruleset is None else law.with_ruleset(ruleset), trace)[0]
+    return _classify(facts, law if ruleset is None else law.with_ruleset(ruleset), trace, False)[0]
 
 
 def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Decision, str]:
     """:func:`classify`, with the canonical JSON of the facts its decision id hashes (what
-    :func:`repeat_decision` needs to give the same decision to another item)."""
-    if not _MEMO_ON or _MEMO_STATS.resting():
-        facts_key = _facts_key(facts)
+    :func:`repeat_decision` needs to give the same decision to another item); the decision id
+    is computed at once."""
+    return _classify(facts, law, trace, True)
+
+
+def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Decision, str]:
+    """:func:`classify` (``keyed`` False: the decision id computed when read, and ``""`` for the
+    facts' JSON) and :func:`classify_keyed`."""
+    key = None if not _MEMO_ON or _MEMO_STATS.resting() else _memo_key(facts, law)
+    if key is None:
+        facts_key = _facts_key(facts) if keyed else ""
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
     try:
-        key = (
-            facts.item_kind,
-            facts.usml_candidates,
-            facts.eccn_candidates,
-            facts.cj_jurisdiction,
-            facts.cj_classification,
-            facts.cj_reference,
-            facts.ccats_classification,
-            frozenset(facts.answers.items()) if facts.answers else None,
-            law.as_of,
-            law.id,
-        )
         memo = _MEMO.get(key)
-    except TypeError:  # an answer that cannot be hashed (facts built in code): no memo
-        facts_key = _facts_key(facts)
+    except TypeError:  # a field that cannot be hashed (facts built in code): no memo
+        facts_key = _facts_key(facts) if keyed else ""
         return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
-    if memo is None:
-        facts_key = _facts_key(facts)
+    if memo is None or memo[2] is not facts.usml_candidates or memo[3] is not facts.eccn_candidates:
+        facts_key = _facts_key(facts) if keyed else ""
         core = _review(_Run(facts, law, law.ruleset, trace, facts_key))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
             _MEMO_STATS.full()
-        _MEMO[key] = (core, facts_key)
+        _MEMO[key] = (core, facts_key, facts.usml_candidates, facts.eccn_candidates)
         return core, facts_key
-    _MEMO_STATS.hits += 1
-    core, facts_key = memo
+    _MEMO_STATS.hit()
+    core, facts_key = memo[0], memo[1]
+    if keyed and not facts_key:  # kept by classify, which left the id to be read
+        facts_key = _facts_key(facts)
+        _MEMO[key] = (core, facts_key, memo[2], memo[3])
     if trace:
         core.trace  # noqa: B018 - computed once, then shared by every repeat
     if core.item_id == facts.item_id:
         return core, facts_key
+    if not facts_key:
+        return _repeat(core, LAZY_ID, facts.item_id, facts, law), facts_key
     return repeat_decision(core, facts_key, facts.item_id, facts, law), facts_key
+
+
+def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
+    """What the memo keeps a decision by: every fact but the item id and the description, the
+    date and the law's id; None (no memo) unless every answer is True or False under a text key.
+
+    The lists of candidates count by identity (the parser gives one tuple to every row that
+    names the same candidates; the memo keeps the tuples with the decision, so an id is never
+    reused while it is there), the answers as their keys and their values in the order given
+    (the same facts in another order are decided again: the same decision)."""
+    answers = facts.answers
+    keys: tuple[Any, ...] = ()
+    values: tuple[Any, ...] = ()
+    if answers:
+        values = tuple(answers.values())
+        if not _BOOL_ONLY.issuperset(map(type, values)):
+            return None  # 1, 0 or None are no yes/no (facts built in code): no memo
+        keys = tuple(answers)
+        if not _STR_ONLY.issuperset(map(type, keys)):
+            return None
+    usml, eccn = facts.usml_candidates, facts.eccn_candidates
+    if not (usml is None or type(usml) is tuple) or not (eccn is None or type(eccn) is tuple):
+        return None  # a list (facts built in code) may change under the same identity
+    return (
+        facts.item_kind,
+        id(usml),
+        id(eccn),
+        facts.cj_jurisdiction,
+        facts.cj_classification,
+        facts.cj_reference,
+        facts.ccats_classification,
+        keys,
+        values,
+        law.as_of,
+        law.id,
+    )
+
+
+_BOOL_ONLY = frozenset({bool})
+_STR_ONLY = frozenset({str})
 
 
 def repeat_decision(
@@ -208,9 +305,16 @@ def repeat_decision(
     ``item_id`` and its own decision id.  ``facts_key`` is the canonical JSON of the facts
     (:func:`classify_keyed`); ``facts`` (any item's with those facts) computes the trace if it
     is read and ``core``'s has not been."""
+    return _repeat(core, decision_id(item_id, facts_key, law.id, law.as_of), item_id, facts, law)
+
+
+def _repeat(core: Decision, ident: str, item_id: str, facts: ItemFacts, law: Law) -> Decision:
+    """:func:`repeat_decision` with its id (or ``LAZY_ID``: computed from ``facts``, which
+    then carry ``item_id``, when read)."""
     shared = core.trace_read  # the trace, once read, is every repeat's
-    return Decision(
-        decision_id(item_id, facts_key, law.id, law.as_of),
+    later = None if shared and ident is not LAZY_ID else _Later(facts, law)
+    return make_decision(
+        ident,
         item_id,
         core.jurisdiction,
         core.classification,
@@ -221,8 +325,28 @@ def repeat_decision(
         core.law_id,
         core.ruleset,
         core.warnings,
-        retrace=None if shared else partial(_trace_of, facts, law),
+        None if shared else later,
+        None if ident is not LAZY_ID else later.ident,  # type: ignore[union-attr]
     )
+
+
+class _Later:
+    """What a decision made in the fast mode computes when it is read: its trace (the same run
+    in tracing mode) and its id (the facts' canonical JSON hashed with the item id, the law's
+    id and the date)."""
+
+    __slots__ = ("facts", "law")
+
+    def __init__(self, facts: ItemFacts, law: Law) -> None:
+        self.facts = facts
+        self.law = law
+
+    def __call__(self) -> tuple[TraceStep, ...]:
+        return _trace_of(self.facts, self.law)
+
+    def ident(self) -> str:
+        facts, law = self.facts, self.law
+        return decision_id(facts.item_id, _facts_key(facts), law.id, law.as_of)
 
 
 def classify_uncached(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) -> Decision:
@@ -249,20 +373,61 @@ def _decide(facts: ItemFacts, law: Law, tracing: bool) -> Decision:
 
 
 def _review(run: _Run) -> Decision:
-    _check_conflicts(run)
-    _note_inapplicable_releases(run)
+    if run.tracing:
+        _check_conflicts(run)
+        _note_inapplicable_releases(run)
+    else:
+        _fast_checks(run)
     return _itar(run) or _ear(run)
 
 
+def _fast_checks(run: _Run) -> None:
+    """:func:`_check_conflicts` then :func:`_note_inapplicable_releases` in the fast mode: the
+    conflicts that can hold for the item's kind and the regimes whose releases do not apply to
+    it, worked out once per kind; the same errors and warnings (tests compare the two)."""
+    f = run.facts
+    plan = _plan(run.rules)
+    answers = f.answers
+    if answers or not plan.plain:
+        kind = f.item_kind
+        checks = plan.conflicts.get(kind)
+        if checks is None:
+            checks = plan.conflicts_for(kind)
+        claims = plan.claims.get(kind)
+        if claims is None:
+            claims = plan.claims_for(kind)
+        answer = answers.get if plan.plain else f.answer
+        for c in checks:
+            if c.kinds:
+                if any(map(is_, map(answer, c.any_true), repeat(True))):
+                    _check_conflicts(run)  # raises, with the words of the slow path
+            elif all(map(is_, map(answer, c.all_true), repeat(True))):
+                _check_conflicts(run)
+        if claims and kind is not None:
+            for regime, claimable in claims:
+                claimed = [*compress(claimable, map(is_, map(answer, claimable), repeat(True)))]
+                if claimed:
+                    run.warnings.append(_claim_warning(kind, claimed, regime))
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
 def _trace_of(facts: ItemFacts, law: Law) -> tuple[TraceStep, ...]:
-    """The trace of a decision made in the fast mode: the same run, in tracing mode."""
-    return _decide(facts, law, True).trace
+    """The trace of a decision made in the fast mode: the same run, in tracing mode (its
+    decision id, which the decision read has, is not computed again)."""
+    return _review(_Run(facts, law, law.ruleset, True, _TRACE_ONLY)).trace
+
+
+#: The facts key of a run made for its trace alone: its decision gets no id.
+_TRACE_ONLY = "\x00trace only"
 
 
 class _MemoStats:
     """Whether the memo pays: when it fills up with (almost) no repeat among its decisions,
     it rests for a while (facts are then decided without looking there: the same decisions,
-    without the cost of keeping them), then tries again."""
+    without the cost of keeping them), then tries again.  While it rests, one call in
+    :data:`_PROBE` still goes through the memo (looked up and kept): a repeat among those ends
+    the rest at once (a parts list of repeated patterns after a run of distinct facts)."""
 
     __slots__ = ("hits", "rest")
 
@@ -278,14 +443,20 @@ class _MemoStats:
     def resting(self) -> bool:
         if self.rest:
             self.rest -= 1
-            return True
+            return self.rest % _PROBE != 0
         return False
 
+    def hit(self) -> None:
+        self.hits += 1
+        self.rest = 0
 
+
+#: While the memo rests, one call in this many is looked up there all the same.
+_PROBE = 16
 _MEMO_STATS = _MemoStats()
-#: Decisions (with the canonical JSON of their facts) by every fact but the item id and the
-#: description, the date and the law's id.
-_MEMO: dict[tuple[Any, ...], tuple[Decision, str]] = {}
+#: Decisions (with the canonical JSON of their facts, or "" until an id is asked for, and the
+#: candidate lists they were made for) by :func:`_memo_key`.
+_MEMO: dict[tuple[Any, ...], tuple[Decision, str, Any, Any]] = {}
 _MEMO_SIZE = 8192
 #: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
 #: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
@@ -422,21 +593,39 @@ def _learn(answers: Any) -> bool:
 
 
 def _value_json(value: Any) -> str:
+    if type(value) is str:
+        text: str = _STRING_JSON(value)
+        return text
     result: str = _CANONICAL(value)
     return result
 
+
+_STRING_JSON: Any = json.encoder.encode_basestring  # what the canonical encoder writes for text
 
 #: The JSON list of a tuple of candidate references, by the tuple's identity (the parser gives
 #: one tuple to every row that names the same candidates; the tuple is kept with its text, so an
 #: id is never reused while it is here).
 _REFS_JSON: dict[int, tuple[tuple[Any, ...], str]] = {}
+#: The JSON text of one reference, by its identity (the parsers keep one object per text).
+_REF_JSON: dict[int, tuple[Any, str]] = {}
+
+
+def _ref_text(ref: Any) -> str:
+    """The JSON text of one reference (``str(ref)`` quoted), kept by its identity."""
+    one = _REF_JSON.get(id(ref))
+    if one is None or one[0] is not ref:
+        one = (ref, _STRING_JSON(str(ref)))
+        if len(_REF_JSON) >= 65536:
+            _REF_JSON.clear()
+        _REF_JSON[id(ref)] = one
+    return one[1]
 
 
 def _refs_json(refs: tuple[Any, ...]) -> str:
     found = _REFS_JSON.get(id(refs))
     if found is not None and found[0] is refs:
         return found[1]
-    text = _value_json([str(r) for r in refs])
+    text = "[" + ",".join(map(_ref_text, refs)) + "]"
     if type(refs) is tuple:
         if len(_REFS_JSON) >= 65536:
             _REFS_JSON.clear()
@@ -458,7 +647,12 @@ def _check_conflicts(run: _Run) -> None:
     # answer, none holds.
     if f.answers or not plan.plain:
         answer = f.answers.get if plan.plain else f.answer
-        for c in rules.conflicts:
+        # Fast mode: only the conflicts that can hold for the kind (worked out once per kind);
+        # the tracing run reads every conflict, and tests compare the two.
+        checks = rules.conflicts if run.tracing else plan.conflicts.get(f.item_kind)
+        if checks is None:
+            checks = plan.conflicts_for(f.item_kind)
+        for c in checks:
             if c.kinds:
                 if f.item_kind is None or f.item_kind not in c.kinds:
                     continue
@@ -474,8 +668,14 @@ def _check_conflicts(run: _Run) -> None:
                 raise ContradictoryFacts(
                     c.id, c.citation, {k: True for k in c.all_true}, c.message
                 )
-    if f.cj_classification is None:
-        return
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
+def _check_cj(run: _Run) -> None:
+    """The CJ fields can be read (part of :func:`_check_conflicts`)."""
+    f, rules = run.facts, run.rules
+    assert f.cj_classification is not None
     if f.cj_jurisdiction is None:
         raise FactError(
             "cj_jurisdiction", "is needed when cj_classification is given (ITAR or EAR)"
@@ -506,25 +706,34 @@ def _note_inapplicable_releases(run: _Run) -> None:
     if not f.answers and plan.plain:
         return  # no answer claims a release
     answer = f.answers.get if plan.plain else f.answer
-    for regime, claimable in plan.claimable:
+    # Fast mode: the regimes whose releases do not apply to the kind (worked out once per kind).
+    claims = plan.claimable if run.tracing else plan.claims.get(f.item_kind)
+    if claims is None:
+        claims = plan.claims_for(f.item_kind)
+    for regime, claimable in claims:
         if f.item_kind in regime.release_kinds:
             continue
         claimed = [fact for fact in claimable if answer(fact) is True]
         if claimed:
-            detail = (
-                "paragraph (b) releases only a part, component, accessory, attachment, or "
-                f"software; not applied to an item of kind {f.item_kind}"
-            )
             if run.tracing:
                 run.step(
                     regime.release_id,
                     "not applicable",
                     {"item_kind": f.item_kind, **{k: True for k in claimed}},
-                    detail,
+                    _claim_detail(f.item_kind),
                 )
-            run.warnings.append(
-                f"{', '.join(claimed)} answered yes: {detail} [{regime.release_id}]"
-            )
+            run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
+
+
+def _claim_detail(kind: str) -> str:
+    return (
+        "paragraph (b) releases only a part, component, accessory, attachment, or "
+        f"software; not applied to an item of kind {kind}"
+    )
+
+
+def _claim_warning(kind: str, claimed: list[str], regime: RegimeRules) -> str:
+    return f"{', '.join(claimed)} answered yes: {_claim_detail(kind)} [{regime.release_id}]"
 
 
 class _Plan:
@@ -535,7 +744,7 @@ class _Plan:
     claims read is an answer (no structured field), so that ``facts.answers.get`` reads it as
     ``facts.answer`` does."""
 
-    __slots__ = ("claimable", "plain", "rules")
+    __slots__ = ("claimable", "claims", "conflicts", "plain", "rules")
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -561,6 +770,28 @@ class _Plan:
         read = {k for c in rules.conflicts for k in (*c.any_true, *c.all_true)}
         read.update(fact for _, facts in self.claimable for fact in facts)
         self.plain = not (read & {*FIELDS, "cj_jurisdiction"})
+        #: By item kind: the conflicts that can hold for it, in the rule set's order (one of
+        #: kinds that names the kind, or one of facts that all must be yes).
+        self.conflicts: dict[str | None, tuple[Conflict, ...]] = {}
+        #: By item kind: the regimes whose releases do not apply to it, with their claimable
+        #: answers (what :func:`_note_inapplicable_releases` reads).
+        self.claims: dict[str | None, tuple[tuple[RegimeRules, tuple[str, ...]], ...]] = {}
+
+    def conflicts_for(self, kind: str | None) -> tuple[Conflict, ...]:
+        found = self.conflicts[kind] = tuple(
+            c
+            for c in self.rules.conflicts
+            if ((kind is not None and kind in c.kinds) if c.kinds else c.all_true)
+        )
+        return found
+
+    def claims_for(self, kind: str | None) -> tuple[tuple[RegimeRules, tuple[str, ...]], ...]:
+        found = self.claims[kind] = tuple(
+            (regime, claimable)
+            for regime, claimable in self.claimable
+            if kind not in regime.release_kinds
+        )
+        return found
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -580,8 +811,13 @@ def _plan(rules: RuleSet) -> _Plan:
 
 
 def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
+    usml = run.regs.usml
+    if not run.tracing:  # fast mode: a paragraph found before, by the reference's identity
+        found = _PARAGRAPHS.get(id(ref))
+        if found is not None and found[0] is ref and found[1] is usml:
+            return found[2]
     try:
-        p = run.regs.usml.get(ref)
+        p = usml.get(ref)
     except (UnknownReference, ReferenceSyntaxError) as exc:
         raise FactError(field, str(exc)) from exc
     if p.reserved:
@@ -592,7 +828,16 @@ def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
             f"USML {p.designation} covers items subject to the EAR licensed with defense articles; "
             f"it does not describe an item (name the ECCN instead)",
         )
+    if not run.tracing and type(ref) is USMLRef:
+        if len(_PARAGRAPHS) >= 16384:
+            _PARAGRAPHS.clear()
+        _PARAGRAPHS[id(ref)] = (ref, usml, p)
     return p
+
+
+#: Paragraphs that describe items, by the identity of the reference that named them (kept
+#: with the reference and the USML they were found in, so an id is never reused while here).
+_PARAGRAPHS: dict[int, tuple[USMLRef, Any, USMLParagraph]] = {}
 
 
 @lru_cache(maxsize=8192)
@@ -600,12 +845,48 @@ def _ref_order(ref: USMLRef) -> tuple[int, ...]:
     return ref.sort_key()
 
 
+def _kept_order(p: USMLParagraph) -> tuple[int, ...]:
+    """:func:`_paragraph_order`, kept by the paragraph's identity (with the paragraph)."""
+    found = _ORDERS.get(id(p))
+    if found is not None and found[0] is p:
+        return found[1]
+    order = _paragraph_order(p)
+    if len(_ORDERS) >= 16384:
+        _ORDERS.clear()
+    _ORDERS[id(p)] = (p, order)
+    return order
+
+
+_ORDERS: dict[int, tuple[USMLParagraph, tuple[int, ...]]] = {}
+
+
 def _paragraph_order(p: USMLParagraph) -> tuple[int, ...]:
     """The regulation's order of paragraphs (22 CFR 121.1 as printed)."""
     return _ref_order(p.ref)
 
 
-def _usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
+def _usml_classification(
+    run: _Run, p: USMLParagraph, others: list[USMLParagraph]
+) -> Classification:
+    """The classification in ``p`` (described also in ``others``); in fast mode kept for each
+    paragraph object and the designations of the others (a Classification is a frozen value)."""
+    if run.tracing:
+        return _make_usml_classification(p, others)
+    key = (id(p), tuple([o.designation for o in others if o is not p]))
+    found = _CLASSIFICATIONS.get(key)
+    if found is not None and found[0] is p:
+        return found[1]
+    made = _make_usml_classification(p, others)
+    if len(_CLASSIFICATIONS) >= 16384:
+        _CLASSIFICATIONS.clear()
+    _CLASSIFICATIONS[key] = (p, made)
+    return made
+
+
+_CLASSIFICATIONS: dict[tuple[int, tuple[str, ...]], tuple[USMLParagraph, Classification]] = {}
+
+
+def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
     mt = None
     if p.mt is not None:
         mt = "yes" if p.mt.designated == "yes" else f"if: {p.mt.condition}"
@@ -679,9 +960,24 @@ def _canonical_usml(text: str) -> str:
 
 def _itar(run: _Run) -> Decision | None:
     f = run.facts
-    cj_rule = run.rules.itar.determination_id
     if f.cj_jurisdiction is not None:
-        _set_aside(run, cj_rule)
+        decided = _itar_cj(run)
+        if decided is not _REVIEW:
+            found: Decision | None = decided
+            return found
+    return _itar_review(run)
+
+
+#: What :func:`_itar_cj` gives when no CJ decided (the USML is reviewed).
+_REVIEW: Any = object()
+
+
+def _itar_cj(run: _Run) -> Any:
+    """A CJ determination (22 CFR 120.4): the decision (ITAR), None (EAR: the USML is not
+    reviewed) or :data:`_REVIEW`."""
+    f = run.facts
+    cj_rule = run.rules.itar.determination_id
+    _set_aside(run, cj_rule)
     if f.cj_jurisdiction == "ITAR":
         if f.cj_classification is None:
             if run.tracing:
@@ -707,7 +1003,7 @@ def _itar(run: _Run) -> Decision | None:
                 "a commodity jurisdiction determination decides jurisdiction outright",
             )
         run.fire(cj_rule)
-        return run.decision("ITAR", _usml_classification(p, []))
+        return run.decision("ITAR", _usml_classification(run, p, []))
     if f.cj_jurisdiction == "EAR":
         if run.tracing:
             run.step(
@@ -737,7 +1033,12 @@ def _itar(run: _Run) -> Decision | None:
                     )
                 run.fire(cj_release.id)
         return None
+    return _REVIEW
 
+
+def _itar_review(run: _Run) -> Decision | None:
+    """The USML candidates (22 CFR 120.11)."""
+    f = run.facts
     if f.usml_candidates is None:
         if run.tracing:
             run.step(
@@ -762,14 +1063,30 @@ def _itar(run: _Run) -> Decision | None:
     # Candidates in the regulation's own order: the outcome never depends on how they were listed.
     if len(f.usml_candidates) == 1:
         paragraphs = [_usml_paragraph(run, f.usml_candidates[0], "usml_candidates")]
-    else:
+    elif run.tracing:
         paragraphs = sorted(
             {
                 str(r): _usml_paragraph(run, r, "usml_candidates") for r in f.usml_candidates
             }.values(),
             key=_paragraph_order,
         )
+    else:  # the same, with each reference's text and each paragraph's place kept
+        paragraphs = sorted(
+            {
+                _ref_text(r): _usml_paragraph(run, r, "usml_candidates")
+                for r in f.usml_candidates
+            }.values(),
+            key=_kept_order,
+        )
     status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
+    if len(paragraphs) == 1 and not run.tracing and not run.regs.relocations:
+        # One candidate, not moved: what the general steps below give, without their lists
+        # (fast mode only: the tracing run takes the general steps, and tests compare the two).
+        found = status[paragraphs[0].designation]
+        if found == "described":
+            return run.decision("ITAR", _usml_classification(run, paragraphs[0], paragraphs))
+        if found == "unknown":
+            return run.decision("undetermined", None)
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
@@ -810,7 +1127,7 @@ def _itar(run: _Run) -> Decision | None:
                     )
                 if not chosen[0].is_catch_all:
                     run.fire("22 CFR 120.11(b)(2)")
-            return run.decision("ITAR", _usml_classification(chosen[0], described))
+            return run.decision("ITAR", _usml_classification(run, chosen[0], described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
@@ -884,13 +1201,19 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
         run.fire(rule)
         return "described"
     if result.status == "not_specially_designed":
-        if scope == "parts" and enumerates_parts(p.text):
+        if scope == "parts" and _enumerates_parts(p.text):
             return _enumerated_itself(
                 run, p.designation, "22 CFR 120.11(a)(1)", "itar_enumerated_article"
             )
         return "not_described"
     run.ask(*result.missing)
     return "unknown"
+
+
+@lru_cache(maxsize=4096)
+def _enumerates_parts(text: str) -> bool:
+    """:func:`~exportctl.corpus.text.enumerates_parts`, kept for each paragraph's text."""
+    return enumerates_parts(text)
 
 
 def _enumerated_itself(run: _Run, designation: str, rule: str, fact: str) -> Status:
@@ -1009,15 +1332,71 @@ def _ear_classification(
             f"{run.regs.as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
             f"ECCN it points to before relying on this classification [{entry.citation}]"
         )
+    also = tuple(str(o) for o in others if o != ref) if others else ()
+    if run.tracing:
+        return _make_ear_classification(entry, ref, also, entry.reasons_for_control_for(ref))
+    key = (id(entry), id(ref), also)
+    found = _EAR_CLASSIFICATIONS.get(key)
+    if found is not None and found[0] is entry and found[1] is ref:
+        return found[2]
+    made = _make_ear_classification(entry, ref, also, _reasons(entry, ref))
+    if len(_EAR_CLASSIFICATIONS) >= 16384:
+        _EAR_CLASSIFICATIONS.clear()
+    _EAR_CLASSIFICATIONS[key] = (entry, ref, made)
+    return made
+
+
+#: The classification in an ECCN paragraph, by the identities of the entry and the reference
+#: (both kept with it, so an id is never reused while it is here) and the other paragraphs.
+_EAR_CLASSIFICATIONS: dict[tuple[int, int, tuple[str, ...]], tuple[ECCN, ECCNRef, Classification]]
+_EAR_CLASSIFICATIONS = {}
+
+
+def _make_ear_classification(
+    entry: ECCN, ref: ECCNRef, also: tuple[str, ...], reasons: tuple[str, ...]
+) -> Classification:
     return Classification(
         regime="CCL",
         reference=str(ref),
         citation=entry.citation,
         # The reasons of the License Requirements rows that apply to this paragraph (9A610.x:
         # "MT applies to 9A610.t, .u, .v, and .w" leaves MT out), not the whole ECCN's line.
-        reasons_for_control=entry.reasons_for_control_for(ref),
-        also_described_in=tuple(str(o) for o in others if o != ref),
+        reasons_for_control=reasons,
+        also_described_in=also,
     )
+
+
+def _reasons(entry: ECCN, ref: ECCNRef) -> tuple[str, ...]:
+    """``entry.reasons_for_control_for(ref)``, kept by the identities of the entry and the
+    reference (both kept with it) whatever other paragraphs describe the item too."""
+    found = _REASONS.get((id(entry), id(ref)))
+    if found is not None and found[0] is entry and found[1] is ref:
+        return found[2]
+    reasons = entry.reasons_for_control_for(ref)
+    if len(_REASONS) >= 16384:
+        _REASONS.clear()
+    _REASONS[(id(entry), id(ref))] = (entry, ref, reasons)
+    return reasons
+
+
+_REASONS: dict[tuple[int, int], tuple[ECCN, ECCNRef, tuple[str, ...]]] = {}
+
+
+def _steps(ear: RegimeRules) -> tuple[str, str, str, str]:
+    """Steps 3-6 of Supp. No. 4 to part 774 in the rule set's order of review (kept for each
+    regime's rules)."""
+    found = _STEPS.get(id(ear))
+    if found is None or found[0] is not ear:
+        step3, step4, step5, step6 = [
+            rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid
+        ]
+        if len(_STEPS) >= 64:
+            _STEPS.clear()
+        found = _STEPS[id(ear)] = (ear, (step3, step4, step5, step6))
+    return found[1]
+
+
+_STEPS: dict[int, tuple[RegimeRules, tuple[str, str, str, str]]] = {}
 
 
 def _ear99(run: _Run, rule: str, detail: str, facts: dict[str, Any]) -> Decision:
@@ -1053,7 +1432,10 @@ def _ear(run: _Run) -> Decision:
         )
     if f.cj_jurisdiction != "EAR":
         excluded = f.answer(ear.subject_fact) if ear.subject_fact else None
-        excluded = subject_answer(run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)")
+        if run.moved:
+            excluded = subject_answer(
+                run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)"
+            )
         if excluded is None:
             if run.tracing:
                 run.step(
@@ -1087,7 +1469,11 @@ def _ear(run: _Run) -> Decision:
             run, f.ccats_classification, "ccats_classification", ear.determination_id
         )
     # Steps 3-6 of Supp. No. 4 to part 774, in the rule set's order.
-    step3, step4, step5, step6 = [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
+    step3, step4, step5, step6 = (
+        [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
+        if run.tracing
+        else _steps(ear)
+    )
     if f.eccn_candidates is None:
         if run.tracing:
             run.step(
@@ -1098,9 +1484,12 @@ def _ear(run: _Run) -> Decision:
             )
         run.ask("eccn_candidates")
         return run.decision("EAR", None)
-    targets = moved_targets(run, run.moved)
+    targets = moved_targets(run, run.moved) if run.moved else {}
     if not f.eccn_candidates and not targets:
         return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
+
+    if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
+        return _one_eccn(run, f.eccn_candidates[0], step3, step4, step5, step6)
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
@@ -1116,8 +1505,11 @@ def _ear(run: _Run) -> Decision:
     rule_for = {"3": step3, "4": step4, "5": step5, "y": step5}
     for tier, items in tiers.items():
         for ref, entry, text in items:
-            review = partial(_eccn_candidate, run, ref, text, rule_for[tier])
-            status = candidate_status(ref, targets, review, ref in f.eccn_candidates)
+            if targets or run.tracing:
+                review = partial(_eccn_candidate, run, ref, text, rule_for[tier])
+                status = candidate_status(ref, targets, review, ref in f.eccn_candidates)
+            else:  # what candidate_status gives for a candidate no move targets
+                status = _eccn_candidate(run, ref, text, rule_for[tier])
             results[tier].append((ref, entry, status))
 
     described_y = {ref.eccn for ref, _, s in results["y"] if s == "described"}
@@ -1139,6 +1531,8 @@ def _ear(run: _Run) -> Decision:
     results["4"] = kept4
 
     for tier in ("3", "4", "5", "y"):
+        if not results[tier] and not run.tracing:
+            continue  # nothing described, nothing pending
         described = [(r, e) for r, e, s in results[tier] if s == "described"]
         pending = [r for r, _, s in results[tier] if s == "unknown"]
         if described and not pending:
@@ -1173,8 +1567,29 @@ def _ear(run: _Run) -> Decision:
         run,
         step6,
         "every candidate ECCN was reviewed and none describes the item",
-        {"eccn_candidates": [str(r) for r in f.eccn_candidates]},
+        {"eccn_candidates": [str(r) for r in f.eccn_candidates]} if run.tracing else {},
     )
+
+
+def _one_eccn(
+    run: _Run, ref: ECCNRef, step3: str, step4: str, step5: str, step6: str
+) -> Decision:
+    """One ECCN candidate, none a move targets (fast mode): what the tiers of :func:`_ear` give
+    for it — classified in it when described (a lone .x paragraph is never set aside: no .y
+    paragraph is described with it), open when its review is, else EAR99 (Step 6)."""
+    entry, text = _eccn(run, ref, "eccn_candidates")
+    if entry.is_600_series or entry.is_9x515:
+        head = ref.path[0] if ref.path else None
+        rule = step4 if head == "x" else step5 if head == "y" else step3
+    else:
+        rule = step5
+    status = _eccn_candidate(run, ref, text, rule)
+    if status == "described":
+        run.fire(rule)
+        return run.decision("EAR", _ear_classification(run, entry, ref, [ref]))
+    if status == "unknown":
+        return run.decision("EAR", None)
+    return _ear99(run, step6, "every candidate ECCN was reviewed and none describes the item", {})
 
 
 def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:

@@ -5,18 +5,22 @@ A decision is frozen and JSON-serialisable (:func:`exportctl.core.jsonable.to_js
 reforms) and the date, so the same facts under the same law and date always give the same record
 (and the same id), and a decision made under another law never shares an id with it.
 
-The trace is computed when it is read.  :func:`exportctl.classify` decides in a fast mode that
+The trace is computed when it is read, and so is the decision id of a decision made in the fast
+mode.  :func:`exportctl.classify` decides in a fast mode that
 records only what the outcome needs (jurisdiction, classification, open questions, rules fired,
 warnings); the first read of :attr:`Decision.trace` runs the same order of review again in
 tracing mode on the same facts and law — deterministic, so the trace is the one an eager run
-gives — and keeps it.  Equality, hashing, ``repr``, pickling and
-:func:`~exportctl.core.jsonable.to_jsonable` read the trace like any field.
+gives — and keeps it; the first read of :attr:`Decision.decision_id` hashes the facts then (the
+same id).  Equality, hashing, ``repr``, pickling and :func:`~exportctl.core.jsonable.to_jsonable`
+read both like any field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any, Literal
 
 import attrs
@@ -24,7 +28,16 @@ import attrs
 from exportctl.core.facts import Question
 from exportctl.core.jsonable import to_jsonable
 
-__all__ = ["Classification", "Decision", "Outcome", "TraceStep", "jsonable"]
+__all__ = [
+    "LAZY_ID",
+    "LAZY_TRACE",
+    "Classification",
+    "Decision",
+    "Outcome",
+    "TraceStep",
+    "jsonable",
+    "make_decision",
+]
 
 Outcome = Literal["ITAR", "EAR", "not_subject", "undetermined"]
 
@@ -63,6 +76,8 @@ class _Lazy:
 
 #: Passed as ``trace`` with a ``retrace`` function: the trace is computed when first read.
 LAZY_TRACE: Any = _Lazy()
+#: Passed as ``decision_id`` with a ``reid`` function: the id is computed when first read.
+LAZY_ID: Any = _Lazy()
 
 
 @attrs.frozen
@@ -71,6 +86,7 @@ class Decision:
 
     ``retrace`` (not part of the record: no equality, no output) computes the trace when the
     decision was made without it (``trace=LAZY_TRACE``); it is dropped once the trace is read.
+    ``reid`` does the same for the decision id (``decision_id=LAZY_ID``).
     """
 
     decision_id: str
@@ -87,11 +103,13 @@ class Decision:
     retrace: Callable[[], tuple[TraceStep, ...]] | None = attrs.field(
         default=None, eq=False, repr=False, kw_only=True
     )
+    reid: Callable[[], str] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled with its trace (read now), without the function that computes it."""
         state = {f.name: getattr(self, f.name) for f in attrs.fields(Decision)}
         state["retrace"] = None
+        state["reid"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -168,6 +186,8 @@ class Decision:
 # pickling) goes through this property, so a lazy trace is never seen as such.
 _TRACE_SLOT: Any = Decision.__dict__["trace"]
 _RETRACE_SLOT: Any = Decision.__dict__["retrace"]
+_ID_SLOT: Any = Decision.__dict__["decision_id"]
+_REID_SLOT: Any = Decision.__dict__["reid"]
 
 
 def _get_trace(self: Decision) -> tuple[TraceStep, ...]:
@@ -188,6 +208,73 @@ def _set_trace(self: Decision, value: tuple[TraceStep, ...]) -> None:
 
 
 setattr(Decision, "trace", property(_get_trace, _set_trace, doc="Every step, with its rule."))  # noqa: B010
+
+
+def _get_id(self: Decision) -> str:
+    found: Any = _ID_SLOT.__get__(self, Decision)
+    if found is LAZY_ID:
+        reid = _REID_SLOT.__get__(self, Decision)
+        if reid is None:  # pragma: no cover - a lazy id always comes with its function
+            raise RuntimeError("a decision made without its id has no way to compute it")
+        found = reid()
+        _ID_SLOT.__set__(self, found)
+        _REID_SLOT.__set__(self, None)
+    result: str = found
+    return result
+
+
+def _set_id(self: Decision, value: str) -> None:
+    _ID_SLOT.__set__(self, value)
+
+
+# The decision id, like the trace, reads its slot and computes the id there the first time.
+setattr(Decision, "decision_id", property(_get_id, _set_id, doc="The decision's id."))  # noqa: B010
+
+#: The slot of each field, in the order of the fields (what ``make_decision`` writes).
+_SLOTS: tuple[Any, ...] = tuple(
+    {"trace": _TRACE_SLOT, "decision_id": _ID_SLOT}.get(f.name, Decision.__dict__[f.name])
+    for f in attrs.fields(Decision)
+)
+#: A slot's ``__set__``, called as ``f(slot, obj, value)``.
+_SET_SLOT: Any = type(_TRACE_SLOT).__set__
+
+
+def make_decision(
+    decision_id: str,
+    item_id: str,
+    jurisdiction: Outcome,
+    classification: Classification | None,
+    trace: tuple[TraceStep, ...],
+    open_questions: tuple[Question, ...],
+    rules_fired: tuple[str, ...],
+    as_of: dt.date,
+    law_id: str,
+    ruleset: str,
+    warnings: tuple[str, ...],
+    retrace: Callable[[], tuple[TraceStep, ...]] | None,
+    reid: Callable[[], str] | None = None,
+) -> Decision:
+    """``Decision(…)`` with every field given (the engine's values, already of the right types):
+    the same object, its slots written directly rather than through the generated
+    ``__init__`` of a frozen class (which goes through ``object.__setattr__`` field by field)."""
+    d: Decision = object.__new__(Decision)
+    values = (
+        decision_id,
+        item_id,
+        jurisdiction,
+        classification,
+        trace,
+        open_questions,
+        rules_fired,
+        as_of,
+        law_id,
+        ruleset,
+        warnings,
+        retrace,
+        reid,
+    )
+    deque(map(_SET_SLOT, _SLOTS, repeat(d), values), 0)
+    return d
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,288 @@
+"""classify's fast mode (issue 13) decides as the tracing run, field for field, on any facts.
+
+The fast mode takes shortcuts the tracing run does not (one candidate without the general
+lists, conflicts and release claims worked out once per item kind, classifications kept between
+decisions, the decision id computed when read); the tracing run (``classify_traced``) keeps the
+general steps.  Every test here compares the two on facts neither chose: facts from the testing
+kit (coherent, complete, or contradictory), rows like a parts list's with every answer yes, no
+or unknown at random (ECCN candidates drawn tier by tier, a conflict's facts forced now and
+then), the benchmark's distinct rows, repeats of those under other item ids (the memo), and
+facts built in code the parsers never give (1 for yes, a list that changes, one paragraph named
+by two equal references).  Never a speed assertion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tools import bench
+
+import exportctl
+from exportctl.core.facts import ContradictoryFacts, FactError
+from exportctl.core.provenance import canonical_json, decision_id
+from exportctl.engine import classify as engine
+from exportctl.engine.decision import Decision
+from exportctl.inputs.items import ItemFacts
+from exportctl.testing import item_facts
+
+LAW = exportctl.law("2025-11-01")
+RULES = LAW.ruleset
+SOME = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+#: Paragraphs to draw candidates from: every USML paragraph that describes items, and the ECCN
+#: paragraphs of every tier (600 series, 9x515, .x, .y, others, product group E).
+USML = [str(p.ref) for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
+ECCNS = [
+    str(i.ref)
+    for e in LAW.ccl.eccns
+    if not e.subject_to_itar_placeholder
+    for i in e.items
+    if not i.reserved
+]
+
+
+def _tier(ref: str) -> str:
+    entry = LAW.ccl.get(ref)
+    head = exportctl.parse_eccn(ref).path[:1]
+    if entry.is_600_series or entry.is_9x515:
+        return {("x",): "x", ("y",): "y"}.get(head, "3")
+    return "E" if exportctl.parse_eccn(ref).product_group == "E" else "5"
+
+
+#: The ECCN paragraphs by their tier in the order of review (600 series and 9x515 other than
+#: catch-alls, their .x and .y paragraphs, the rest, technology): each tier as likely as any.
+TIERS: dict[str, list[str]] = {}
+for _ref in ECCNS:
+    TIERS.setdefault(_tier(_ref), []).append(_ref)
+ECCN_REFS = st.sampled_from(sorted(TIERS)).flatmap(lambda t: st.sampled_from(TIERS[t]))
+
+
+def _text(refs: list[str]) -> str:
+    return ";".join(refs) if refs else "none"
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> dict[str, str]:
+    """A parts-list row as a user writes it: any kind (or none), zero to three candidates of
+    each list (or unknown), determinations now and then, each answer yes, no or blank."""
+    row: dict[str, str] = {"item_id": draw(st.sampled_from(["P-1", "P-2", "X"]))}
+    row["item_kind"] = draw(st.sampled_from(["", *RULES.item_kinds]))
+    usml = draw(st.one_of(st.none(), st.lists(st.sampled_from(USML), max_size=3)))
+    if usml is not None:
+        row["usml_candidates"] = _text(usml)
+    eccn = draw(st.one_of(st.none(), st.lists(ECCN_REFS, max_size=3)))
+    if eccn is not None:
+        row["eccn_candidates"] = _text(eccn)
+    cj = draw(st.sampled_from(["", "", "", "ITAR", "EAR"]))
+    if cj:
+        row["cj_jurisdiction"] = cj
+        pool = USML if cj == "ITAR" else [*ECCNS, "EAR99"]
+        row["cj_classification"] = draw(st.one_of(st.just(""), st.sampled_from(pool)))
+        row["cj_reference"] = draw(st.sampled_from(["", "CJ-1"]))
+    if draw(st.integers(0, 9)) == 0:
+        row["ccats_classification"] = draw(st.sampled_from([*ECCNS[:50], "EAR99"]))
+    for fact in sorted(RULES.answer_facts):
+        row[fact] = draw(st.sampled_from(["", "yes", "no"]))
+    if draw(st.integers(0, 3)) == 0:  # now and then the facts of a conflict, all yes
+        conflict = draw(st.sampled_from(RULES.conflicts))
+        row.update(dict.fromkeys((*conflict.any_true, *conflict.all_true), "yes"))
+    return row
+
+
+def facts_of(row: dict[str, str]) -> ItemFacts | None:
+    try:
+        return exportctl.facts_from_csv_row(row, RULES)
+    except FactError:
+        return None
+
+
+def outcome(decide: Any, facts: ItemFacts) -> Any:
+    try:
+        return decide(facts, LAW)
+    except (FactError, ContradictoryFacts) as exc:
+        return (type(exc).__name__, str(exc))
+
+
+def same(fast: Any, eager: Any, lazy: bool = True) -> None:
+    """Every field of the record (the error and its words, when there is one); ``lazy``: the
+    fast decision's trace is not computed until read."""
+    if isinstance(eager, tuple):
+        assert fast == eager
+        return
+    assert isinstance(fast, Decision) and isinstance(eager, Decision)
+    assert not (lazy and fast.trace_read)
+    assert (fast.jurisdiction, fast.classification) == (eager.jurisdiction, eager.classification)
+    assert fast.open_questions == eager.open_questions
+    assert fast.rules_fired == eager.rules_fired
+    assert fast.warnings == eager.warnings
+    assert (fast.as_of, fast.law_id, fast.ruleset) == (eager.as_of, eager.law_id, eager.ruleset)
+    assert fast.decision_id == eager.decision_id
+    assert not (lazy and fast.trace_read)  # reading the id does not compute the trace
+    assert fast.trace == eager.trace
+    assert fast == eager and fast.to_dict() == eager.to_dict()
+
+
+FACTS = st.one_of(
+    rows().map(facts_of).filter(lambda f: f is not None),
+    item_facts(LAW),
+    item_facts(LAW, complete=True),
+    item_facts(LAW, allow_contradictions=True),
+)
+
+
+@SOME
+@given(FACTS)
+def test_fast_mode_is_the_tracing_run(facts: ItemFacts) -> None:
+    same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
+
+
+@SOME
+@given(FACTS, st.sampled_from(["", "-2", "é"]))
+def test_memo_and_repeats_are_the_tracing_run(facts: ItemFacts, suffix: str) -> None:
+    """classify (the memo, its repeats under another id, and classify_keyed's eager id) gives
+    what the tracing run gives for each item."""
+    renamed = attrs.evolve(facts, item_id=facts.item_id + suffix)
+    for item in (facts, renamed, facts):
+        # the memo hands the same item its own (trace read) decision again: not lazy then
+        same(outcome(exportctl.classify, item), outcome(engine.classify_traced, item), False)
+    eager = outcome(engine.classify_traced, renamed)
+    keyed = outcome(lambda f, law: engine.classify_keyed(f, law)[0], renamed)
+    if isinstance(eager, Decision):
+        assert keyed == eager and keyed.decision_id == eager.decision_id
+        _, facts_key = engine.classify_keyed(renamed, LAW)
+        assert facts_key == canonical_json(renamed.known())
+        assert eager.decision_id == decision_id(
+            renamed.item_id, canonical_json(renamed.known()), LAW.id, LAW.as_of
+        )
+
+
+def test_a_parts_list_of_distinct_rows_decides_as_the_tracing_run() -> None:
+    """The benchmark's distinct rows (every route: determinations, CCATS, candidates of every
+    tier, answers at random), decided in the fast mode and traced."""
+    seen = 0
+    for row in bench.distinct_parts(600, seed=41, as_of=str(LAW.as_of)):
+        facts = facts_of(row)
+        if facts is None:
+            continue
+        seen += 1
+        same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
+    assert seen > 500
+
+
+@SOME
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(RULES.answer_facts)),
+        st.one_of(st.booleans(), st.sampled_from([0, 1, 1.0, None, "yes"])),
+        max_size=6,
+    ),
+    st.sampled_from([None, "part", "end_item"]),
+    st.sampled_from([None, (), ("VIII(h)(1)",)]),
+)
+def test_facts_key_is_the_canonical_json(
+    answers: dict[str, Any], kind: str | None, usml: tuple[str, ...] | None
+) -> None:
+    refs = None if usml is None else tuple(exportctl.parse_usml(r) for r in usml)
+    facts = ItemFacts("X", item_kind=kind, usml_candidates=refs, answers=answers)
+    assert engine._facts_key(facts) == canonical_json(facts.known())
+    # the same answers in another order: the same text
+    turned = ItemFacts(
+        "X", item_kind=kind, usml_candidates=refs, answers=dict(reversed(answers.items()))
+    )
+    assert engine._facts_key(turned) == canonical_json(facts.known())
+
+
+def test_a_lazy_id_is_read_once_and_survives_pickling() -> None:
+    import pickle
+
+    facts = exportctl.facts_from_mapping(
+        {"item_id": "P-9", "item_kind": "part", "usml_candidates": ["VIII(h)(1)"]}, RULES
+    )
+    eager = engine.classify_traced(facts, LAW)
+    fast = engine.classify_uncached(facts, LAW)
+    assert pickle.loads(pickle.dumps(fast)).decision_id == eager.decision_id
+    again = engine.classify_uncached(facts, LAW)
+    assert again.decision_id == eager.decision_id and again.reid is None  # computed, then kept
+    assert attrs.evolve(engine.classify_uncached(facts, LAW), item_id="Q").decision_id == (
+        eager.decision_id  # evolve copies the record's id as read
+    )
+
+
+def test_the_memo_tells_a_yes_from_a_one() -> None:
+    """True and 1 are equal in Python and hash alike, but 1 is no yes (facts built in code):
+    the memo must not give the facts with 1 the decision (and decision id) of the facts with
+    True, nor the other way round."""
+    refs = (exportctl.parse_usml("VIII(h)(1)"),)
+    answers: list[dict[str, Any]] = [
+        {"itar_developed_for_both": True, "developed_general_purpose": True},
+        {"itar_developed_for_both": 1, "developed_general_purpose": 1},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": 1},
+    ]
+    for told in answers:
+        for item_id in ("M-1", "M-2"):
+            facts = ItemFacts(item_id, item_kind="part", usml_candidates=refs, answers=told)
+            same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts), False)
+
+
+def test_the_memo_does_not_keep_a_list_that_changes() -> None:
+    """Candidates given as a list (facts built in code) may change between two calls under the
+    same identity: each call is decided on what the list holds then."""
+    refs = [exportctl.parse_usml("VIII(h)(1)")]
+    facts = ItemFacts("L-1", item_kind="part", usml_candidates=refs, answers={})  # type: ignore[arg-type]
+    first = outcome(exportctl.classify, facts)
+    refs[0] = exportctl.parse_usml("IV(a)")
+    same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts), False)
+    assert first != outcome(engine.classify_traced, facts)
+
+
+def test_equal_references_given_twice_are_one_candidate() -> None:
+    """Facts built in code may name one paragraph twice with two equal reference objects: one
+    candidate, as the tracing run reads it (by the reference's text)."""
+    enumerated = next(
+        p.ref
+        for p in LAW.usml.paragraphs
+        if not (p.reserved or p.is_x_paragraph or p.is_catch_all or p.is_technical_data)
+        and p.specially_designed_scope == "none"
+    )
+    for one in (exportctl.parse_usml("VIII(h)(1)"), enumerated):
+        twin = attrs.evolve(one)
+        assert twin == one and twin is not one
+        for kind in ("part", "end_item", None):
+            facts = ItemFacts(
+                "T-1",
+                item_kind=kind,
+                usml_candidates=(one, twin),
+                answers={"itar_for_use_in_defense_article": True},
+            )
+            eager = outcome(engine.classify_traced, facts)
+            same(outcome(engine.classify_uncached, facts), eager)
+
+
+def test_reasons_for_control_are_each_paragraphs_own() -> None:
+    """Two paragraphs of one ECCN with different reasons for control, decided one after the
+    other: each classification carries its own paragraph's reasons."""
+    pairs = []
+    for entry in LAW.ccl.eccns:
+        if entry.subject_to_itar_placeholder:
+            continue
+        refs = [i.ref for i in entry.items if not i.reserved and i.ref.product_group != "E"]
+        by_reasons = {entry.reasons_for_control_for(r): r for r in refs}
+        if len(by_reasons) > 1:
+            pairs.append(list(by_reasons.values())[:2])
+    assert pairs  # e.g. 9A610: MT applies to .t, .u, .v and .w only
+    for refs in pairs[:40]:
+        for ref in refs:
+            facts = ItemFacts(
+                "R-1",
+                item_kind="end_item",
+                usml_candidates=(),
+                eccn_candidates=(ref,),
+                answers={"excluded_by_734_3_b": False, "ear_peculiarly_responsible": True},
+            )
+            same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
