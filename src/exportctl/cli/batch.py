@@ -6,9 +6,11 @@ import contextlib
 import csv
 import itertools
 import json
+import operator
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -30,7 +32,7 @@ from exportctl.cli.output import (
     table_cell,
     to_jsonable,
 )
-from exportctl.engine.batch import BatchRun, Tally, run_parallel, tally
+from exportctl.engine.batch import BatchRun, run_parallel, tally
 from exportctl.inputs import readers
 from exportctl.inputs.readers import (
     InputFileError,
@@ -48,7 +50,7 @@ def open_input(path: str) -> Any:
     return open(path, "rb")
 
 
-def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterator[Record]:
+def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterable[Record]:
     """The file's records; a problem with the whole file ends the command here (exit 4).
 
     The first record is read before anything is written, so a file-level error (an empty file,
@@ -59,14 +61,19 @@ def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterator[
     """
     columns = requested_columns()
     id_source = columns.source_of(id_column)
-    if kind == "csv":
-        records = fast_csv_rows(source, id_column=id_source, columns=columns)
-    else:
-        records = read_jsonl_rows(source, id_field=id_source)
+    where = "stdin" if path == "-" else path
     try:
+        if kind == "csv":
+            rows = CsvRows(source, id_column=id_source, columns=columns)
+            if not columns:
+                rows.start()  # the first record: a file-level error ends the command here
+                return rows
+            records: Iterator[Record] = iter(rows)
+        else:
+            records = read_jsonl_rows(source, id_field=id_source)
         first = next(records)
     except InputFileError as exc:
-        fail(f"{'stdin' if path == '-' else path}: {exc}", EXIT_INPUT)
+        fail(f"{where}: {exc}", EXIT_INPUT)
     if columns.ignore:
         click.echo(
             f"exportctl: ignoring columns: {', '.join(table_cell(c) for c in columns.ignore)}",
@@ -117,48 +124,109 @@ def fast_csv_rows(
 ) -> Iterator[Record]:
     """:func:`~exportctl.inputs.readers.read_csv_rows`: the same records and the same errors
     (a test compares the two on arbitrary bytes), with the checks of each cell skipped for a
+    record that cannot fail them (see :class:`CsvRows`)."""
+    yield from CsvRows(source, id_column=id_column, columns=columns)
+
+
+#: A checked CSV record not made into a :class:`Record` yet: its number, its line, its cells.
+Checked = tuple[int, int, list[str]]
+
+
+class CsvRows:
+    """The records of a CSV file as :func:`~exportctl.inputs.readers.read_csv_rows` reads
+    them (iterating gives :class:`Record` values), with the checks of each cell skipped for a
     record that cannot fail them: read from one line (so no cell holds a line break), as many
     cells as the header has columns, no byte that failed to decode (ASCII, or no marked byte)
-    and no cell longer than the limit.  Any other record is read by the readers' own code."""
-    text = readers._Text(source, newline="")
-    reader = csv.reader(iter(text), strict=True)
-    header = readers._csv_header(reader, text, id_column, columns)
-    id_index = header.index(id_column)
-    width = len(header)
-    surrogate = readers._SURROGATE.search
-    n = 0
-    while True:
-        before = reader.line_num
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
+    and no cell longer than the limit.  Any other record is read by the readers' own code.
+
+    :meth:`entries` gives the same records with each checked one still as its cells (a
+    :data:`Checked` tuple), for a writer that reads repeated rows from their cells.  The
+    header is read (and checked) when the object is made."""
+
+    def __init__(
+        self, source: Any, *, id_column: str = "item_id", columns: readers.ColumnMap | None = None
+    ) -> None:
+        self._text = readers._Text(source, newline="")
+        self._reader = csv.reader(iter(self._text), strict=True)
+        self.header = readers._csv_header(self._reader, self._text, id_column, columns)
+        self.id_index = self.header.index(id_column)
+        self._head: list[Checked | Record] = []
+        self._entries = self._read()
+
+    def start(self) -> None:
+        """Reads the first record now: a file without records raises here."""
+        if not self._head:
+            self._head.append(next(self._entries))
+
+    def entries(self) -> Iterator[Checked | Record]:
+        """Every record: a checked one as (number, line, cells), any other as its Record."""
+        if self._head:
+            yield self._head.pop()
+        yield from self._entries
+
+    def __iter__(self) -> Iterator[Record]:
+        header = self.header
+        id_index = self.id_index
+        for entry in self.entries():
+            if type(entry) is tuple:
+                n, line, cells = entry
+                yield Record(
+                    n,
+                    dict(zip(header, cells, strict=True)),
+                    (line, line),
+                    item_id=printable(cells[id_index]),
+                )
+            else:
+                yield entry  # type: ignore[misc]
+
+    def record(self, entry: Checked | Record) -> Record:
+        """An entry as its :class:`Record`."""
+        if type(entry) is not tuple:
+            return entry  # type: ignore[return-value]
+        n, line, cells = entry
+        return Record(
+            n,
+            dict(zip(self.header, cells, strict=True)),
+            (line, line),
+            item_id=printable(cells[self.id_index]),
+        )
+
+    def _read(self) -> Iterator[Checked | Record]:
+        reader = self._reader
+        text = self._text
+        header = self.header
+        id_index = self.id_index
+        width = len(header)
+        limit = readers.MAX_FIELD_CHARS
+        surrogate = readers._SURROGATE.search
+        n = 0
+        while True:
+            before = reader.line_num
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                n += 1
+                lines = (before + 1, max(reader.line_num, before + 1))
+                yield Record(n, None, lines, "row", readers._csv_error(exc, lines))
+                continue
+            joined = "".join(cells)
+            if not joined.strip():
+                continue  # a blank line (or only delimiters): not an input record
             n += 1
-            lines = (before + 1, max(reader.line_num, before + 1))
-            yield Record(n, None, lines, "row", readers._csv_error(exc, lines))
-            continue
-        joined = "".join(cells)
-        if not joined.strip():
-            continue  # a blank line (or only delimiters): not an input record
-        n += 1
-        after = reader.line_num
-        if (
-            after == before + 1
-            and len(cells) == width
-            and len(joined) <= readers.MAX_FIELD_CHARS
-            and (joined.isascii() or surrogate(joined) is None)
-        ):
-            yield Record(
-                n,
-                dict(zip(header, cells, strict=True)),
-                (after, after),
-                item_id=printable(cells[id_index]),
-            )
-        else:
-            yield readers._csv_record(n, (before + 1, after), header, cells, id_index, text)
-    if n == 0:
-        raise InputFileError("has a header but no records: nothing to decide")
+            after = reader.line_num
+            if (
+                after == before + 1
+                and len(cells) == width
+                and len(joined) <= limit
+                and (joined.isascii() or surrogate(joined) is None)
+            ):
+                yield (n, after, cells)
+            else:
+                yield readers._csv_record(n, (before + 1, after), header, cells, id_index, text)
+        if n == 0:
+            raise InputFileError("has a header but no records: nothing to decide")
 
 
 class _Progress:
@@ -245,9 +313,14 @@ def write_results(
     """
     results = _named_by_file(results)
     jobs = requested_jobs()
+    lane = _lane_of(results, fmt, layout)
     if jobs > 1 and isinstance(results, BatchRun):
         return write_parallel(results, fmt, layout, on_result, jobs)
     out = sys.stdout
+    if lane is not None:
+        if fmt == "csv":
+            out.write(csv_line(layout.header))
+        return lane().write(lane.rows.entries(), out.write, on_result)
     if fmt == "csv":
         out.write(csv_line(layout.header))
     rows = 0
@@ -284,8 +357,10 @@ def write_parallel(
         out.write(csv_line(layout.header))
     rows = 0
     block: list[dict[str, Any]] = []
-    work = ChunkWriter(results.decide, layout, fmt)
-    for payload, tallies in run_parallel(results.records, work, jobs, chunk_size=chunk_size):
+    lane = _lane_of(results, fmt, layout)
+    work = ChunkWriter(results.decide, layout, fmt, lane)
+    records = lane.rows.entries() if lane is not None else results.records
+    for payload, tallies in run_parallel(records, work, jobs, chunk_size=chunk_size):
         for t in tallies:
             on_result(t)
         rows += len(tallies)
@@ -309,14 +384,28 @@ class ChunkWriter:
     One per worker process (it keeps the lines of the fact patterns it has seen)."""
 
     def __init__(
-        self, decide: Callable[[Iterable[Any]], Iterator[Any]], layout: BatchLayout, fmt: str
+        self,
+        decide: Callable[[Iterable[Any]], Iterator[Any]],
+        layout: BatchLayout,
+        fmt: str,
+        lane: LaneMaker | None = None,
     ) -> None:
         self.decide = decide
         self.layout = layout
         self.fmt = fmt
         self._lines: LineMaker | None = None
+        self._make_lane = lane
+        self._lane: PatternLane | None = None
 
-    def __call__(self, records: list[Any]) -> tuple[Any, list[Tally]]:
+    def __call__(self, records: list[Any]) -> tuple[Any, list[Any]]:
+        if self._make_lane is not None:
+            # Entries of a CSV file (cells or records): repeated rows written from their cells.
+            if self._lane is None:
+                self._lane = self._make_lane()
+            text: list[str] = []
+            tallies: list[Any] = []
+            self._lane.write(records, text.append, tallies.append, tally)
+            return "".join(text), tallies
         results = list(self.decide(records))
         tallies = [tally(r) for r in results]
         if self.fmt not in ("csv", "jsonl"):
@@ -324,6 +413,230 @@ class ChunkWriter:
         if self._lines is None:
             self._lines = LineMaker(self.layout, self.fmt)
         return "".join([self._lines(r) for r in results]), tallies
+
+
+# --- rows of one fact pattern, written from their cells -----------------------------------------
+
+#: An id written as it is read in every format (a CSV cell needing no quotes and no formula
+#: neutralising, a JSON string needing no escape, text the parser does not strip): printable
+#: ASCII but for the quote, the backslash and the comma, not starting with a formula character,
+#: with no space at either end.  Any other id takes the generic path.
+_ID_MIDDLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\,')
+_ID_FIRST = "".join(c for c in _ID_MIDDLE if c not in " =+-@")
+_ID_LAST = _ID_MIDDLE.replace(" ", "")
+_SAFE_ID = re.compile(
+    f"[{re.escape(_ID_FIRST)}](?:[{re.escape(_ID_MIDDLE)}]*[{re.escape(_ID_LAST)}])?"
+)
+
+
+def safe_id(text: str) -> bool:
+    """Whether an id is written as it is read (see ``_SAFE_ID``)."""
+    return _SAFE_ID.fullmatch(text) is not None
+
+
+class _Known:
+    """The line of every row of one fact pattern: a format of the row number, the id and the
+    decision id, the function giving the decision id of an id, and the result's tally."""
+
+    __slots__ = ("form", "ids", "tally")
+
+    def __init__(self, form: str, ids: Callable[[str], str], tally: Any) -> None:
+        self.form = form
+        self.ids = ids
+        self.tally = tally
+
+
+#: A pattern seen once (its first row's number, id, decision id and line), and a pattern whose
+#: rows are always written by the generic path (an error, or a line the format cannot hold).
+_Seen = tuple[int, str, str, str]
+_NEVER: Any = object()
+
+
+def _escape_braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def line_format(fmt: str, row: int, item: str, did: str, line: str) -> str | None:
+    """The format (``str.format`` of the row number, the id and the decision id) that gives
+    ``line``, the line of a decided row with a safe id: the row number, the id and the decision
+    id at the places the batch layout writes them (CSV: the first, second and last of the
+    row's own cells; JSON lines: ``row``, ``item_id`` and ``decision_id`` at the start of the
+    record and of its decision), the rest as it is.  None when the line is not so."""
+    if fmt == "csv":
+        head = f"{row},{item},"
+        if not line.startswith(head):
+            return None
+        rest = line[len(head) :]
+        i = rest.rfind(did)
+        if i < 0:
+            return None
+        form = "{0},{1}," + _escape_braces(rest[:i]) + "{2}" + _escape_braces(rest[i + len(did) :])
+    else:
+        head = f'{{"row": {row}, "item_id": "{item}"'
+        marker = (
+            f'"decision_id": "{did}", "decision": {{"decision_id": "{did}", "item_id": "{item}"'
+        )
+        if not line.startswith(head):
+            return None
+        rest = line[len(head) :]
+        i = rest.find(marker)
+        if i < 0:
+            return None
+        form = (
+            '{{"row": {0}, "item_id": "{1}"'
+            + _escape_braces(rest[:i])
+            + '"decision_id": "{2}", "decision": {{"decision_id": "{2}", "item_id": "{1}"'
+            + _escape_braces(rest[i + len(marker) :])
+        )
+    return form if form.format(row, item, did) == line else None
+
+
+class PatternLane:
+    """Writes a batch's CSV entries (:meth:`CsvRows.entries`): a row whose cells but the free
+    ones (:class:`~exportctl.engine.batch.Repeats`) are those of two rows decided before, and
+    whose id is safe (:func:`safe_id`), is written from the pattern's line with its own row
+    number, id and decision id, without a record or a decision; every other row is decided by
+    the batch's own function and written by the :class:`LineMaker`.  The same bytes either
+    way: a pattern's line is kept only when the lines of its first two rows with safe ids are
+    the format filled with their own values (and the decision ids the function gives).
+
+    At most 4,096 patterns are kept; a file whose rows do not repeat stops looking for a while
+    when the table fills up without a repeat (the same output either way)."""
+
+    SIZE = 4096
+
+    def __init__(self, rows: CsvRows, batch: BatchRun[Any], lines: LineMaker, fmt: str) -> None:
+        assert batch.repeats is not None
+        self.rows = rows
+        self.lines = lines
+        self.fmt = fmt
+        self.ids = batch.repeats.ids
+        header = rows.header
+        keep = [i for i, name in enumerate(header) if name not in batch.repeats.free]
+        self.key_of: Callable[[list[str]], Any] = (
+            operator.itemgetter(*keep) if keep else (lambda cells: ())
+        )
+        self.table: dict[Any, Any] = {}
+        self.hits = 0
+        self.rest = 0
+        self._written = 0
+        self._feed: deque[Record] = deque()
+        self._decided = batch.decide(_fed(self._feed))
+
+    def write(
+        self,
+        entries: Iterable[Checked | Record],
+        write: Callable[[str], Any],
+        on_result: Callable[[Any], None],
+        tally_of: Callable[[Any], Any] | None = None,
+    ) -> int:
+        """Writes each entry's line; ``on_result`` gets each result (or, for a row written from
+        its pattern, the tally of the pattern's result; ``tally_of`` makes the tally of a
+        decided result).  Returns the number of rows."""
+        rows = 0
+        table = self.table
+        key_of = self.key_of
+        id_index = self.rows.id_index
+        safe = _SAFE_ID.fullmatch
+        to_record = self.rows.record
+        feed = self._feed
+        decided = self._decided
+        lines = self.lines
+        for entry in entries:
+            rows += 1
+            key = None
+            if type(entry) is tuple:
+                if self.rest:
+                    self.rest -= 1
+                else:
+                    key = key_of(entry[2])
+                    known = table.get(key)
+                    if type(known) is _Known:
+                        item = entry[2][id_index]
+                        if safe(item):
+                            write(known.form.format(entry[0], item, known.ids(item)))
+                            on_result(known.tally)
+                            self.hits += 1
+                            continue
+            feed.append(to_record(entry))
+            result = next(decided)
+            line = lines(result)
+            write(line)
+            on_result(tally_of(result) if tally_of is not None else result)
+            if key is not None:
+                self._learn(key, result, line)
+        return rows
+
+    @property
+    def written(self) -> int:
+        """The rows written from a pattern's line so far."""
+        return self._written + self.hits
+
+    def _learn(self, key: Any, result: Any, line: str) -> None:
+        table = self.table
+        found = table.get(key)
+        if found is _NEVER or type(found) is _Known:
+            return
+        item = result.subject_id
+        if item is None or not safe_id(item):
+            return  # about this row's id: the next row of the pattern may tell
+        ids = self.ids(result)
+        did = result.decision_id
+        form = line_format(self.fmt, result.row, item, did, line) if ids is not None else None
+        if ids is None or form is None or ids(item) != did:
+            table[key] = _NEVER
+            return
+        if found is None:
+            if len(table) >= self.SIZE:
+                table.clear()
+                if self.hits * 100 < self.SIZE:
+                    self.rest = 4 * self.SIZE
+                self._written += self.hits
+                self.hits = 0
+            table[key] = (result.row, item, did, line)
+            return
+        row, first, first_did, first_line = found
+        if first == item:
+            return  # the same id again: another id is needed to tell where ids go
+        if form.format(row, first, first_did) == first_line:
+            table[key] = _Known(form, ids, tally(result))
+        else:
+            table[key] = _NEVER
+
+
+def _fed(feed: deque[Record]) -> Iterator[Record]:
+    """The records given to a batch's function one at a time (each is decided before the
+    next is taken)."""
+    while True:
+        yield feed.popleft()
+
+
+@attrs.frozen
+class LaneMaker:
+    """Makes the :class:`PatternLane` of a batch (one per process: a worker makes its own)."""
+
+    rows: CsvRows
+    batch: BatchRun[Any]
+    layout: BatchLayout
+    fmt: str
+
+    def __call__(self) -> PatternLane:
+        return PatternLane(self.rows, self.batch, LineMaker(self.layout, self.fmt), self.fmt)
+
+
+def _lane_of(results: Any, fmt: str, layout: BatchLayout) -> LaneMaker | None:
+    """The lane of a batch whose repeated rows may be written from their cells: CSV or JSON
+    lines out, CSV entries in (not renamed, not held by a log or for suggestions), results
+    that say how their rows repeat, a layout whose rows of one pattern share their line."""
+    if (
+        fmt in ("csv", "jsonl")
+        and isinstance(results, BatchRun)
+        and results.repeats is not None
+        and isinstance(results.records, CsvRows)
+        and layout.patterned
+    ):
+        return LaneMaker(results.records, results, layout, fmt)
+    return None
 
 
 def batch_layout(kind: str, law: Any) -> BatchLayout:

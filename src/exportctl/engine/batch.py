@@ -30,7 +30,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
-from exportctl.core.provenance import decision_id
+from exportctl.core.provenance import decision_id, decision_ids
 from exportctl.corpus.bundle import DataIntegrityError
 from exportctl.corpus.law import Law
 from exportctl.corpus.regulations import Regulations
@@ -224,7 +224,27 @@ def screen(
             _screen, regs=regs, ruleset=ruleset, csv_form=csv_form, trace=trace
         ),
         rows,
+        repeats=Repeats(_ID_FIELDS, _screen_ids) if csv_form else None,
     )
+
+
+@attrs.frozen
+class Repeats:
+    """What a batch's CSV rows of one fact pattern share, for a writer that writes the rows
+    of a pattern without deciding them again: two rows whose cells are the same but for the
+    ``free`` fields (the id, the description) have the same result but for their row number,
+    their id and their decision id; ``ids(result)`` gives the decision id of any other id with
+    the facts of ``result`` (None: the result is not a decision that other rows share)."""
+
+    free: tuple[str, ...]
+    ids: Callable[[Any], Callable[[str], str] | None]
+
+
+def _screen_ids(result: ScreenResult) -> Callable[[str], str] | None:
+    d = result.decision
+    if d is None or result.pattern is None:
+        return None
+    return decision_ids(result.pattern, d.law_id, d.as_of)
 
 
 def _screen(
@@ -652,10 +672,16 @@ class BatchRun(Iterator[R], Generic[R]):
     (:func:`run_parallel`) and get the same results."""
 
     def __init__(
-        self, decide: Callable[[Iterable[Record | RawRow]], Iterator[R]], records: Iterable[Any]
+        self,
+        decide: Callable[[Iterable[Record | RawRow]], Iterator[R]],
+        records: Iterable[Any],
+        *,
+        repeats: Repeats | None = None,
     ) -> None:
         self.decide = decide
         self.records = records
+        #: How rows of one fact pattern share their results (None: not known).
+        self.repeats = repeats
         self._results: Iterator[R] | None = None
 
     def __iter__(self) -> BatchRun[R]:
