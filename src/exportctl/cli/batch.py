@@ -435,13 +435,14 @@ def safe_id(text: str) -> bool:
 
 
 class _Known:
-    """The line of every row of one fact pattern: a format of the row number, the id and the
-    decision id, the function giving the decision id of an id, and the result's tally."""
+    """The line of every row of one fact pattern: its pieces around the row number, the id
+    and the decision id (:func:`line_pieces`), the function giving the decision id of an id,
+    and the result's tally."""
 
-    __slots__ = ("form", "ids", "tally")
+    __slots__ = ("ids", "pieces", "tally")
 
-    def __init__(self, form: str, ids: Callable[[str], str], tally: Any) -> None:
-        self.form = form
+    def __init__(self, pieces: tuple[str, ...], ids: Callable[[str], str], tally: Any) -> None:
+        self.pieces = pieces
         self.ids = ids
         self.tally = tally
 
@@ -452,16 +453,21 @@ _Seen = tuple[int, str, str, str]
 _NEVER: Any = object()
 
 
-def _escape_braces(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
+def fill(pieces: tuple[str, ...], row: int, item: str, did: str) -> str:
+    """A pattern's line (:func:`line_pieces`) for one row: its number, id and decision id."""
+    if len(pieces) == 2:  # CSV
+        return f"{row},{item},{pieces[0]}{did}{pieces[1]}"
+    p0, p1, p2, p3, p4, p5 = pieces
+    return f"{p0}{row}{p1}{item}{p2}{did}{p3}{did}{p4}{item}{p5}"
 
 
-def line_format(fmt: str, row: int, item: str, did: str, line: str) -> str | None:
-    """The format (``str.format`` of the row number, the id and the decision id) that gives
-    ``line``, the line of a decided row with a safe id: the row number, the id and the decision
-    id at the places the batch layout writes them (CSV: the first, second and last of the
-    row's own cells; JSON lines: ``row``, ``item_id`` and ``decision_id`` at the start of the
-    record and of its decision), the rest as it is.  None when the line is not so."""
+def line_pieces(fmt: str, row: int, item: str, did: str, line: str) -> tuple[str, ...] | None:
+    """The pieces of ``line``, the line of a decided row with a safe id, around its row
+    number, id and decision id, at the places the batch layout writes them (CSV: the first,
+    second and last of the row's own cells; JSON lines: ``row``, ``item_id`` and
+    ``decision_id`` at the start of the record and of its decision): ``fill`` of the pieces
+    and the row's values is ``line``.  None when the line is not so."""
+    pieces: tuple[str, ...]
     if fmt == "csv":
         head = f"{row},{item},"
         if not line.startswith(head):
@@ -470,25 +476,28 @@ def line_format(fmt: str, row: int, item: str, did: str, line: str) -> str | Non
         i = rest.rfind(did)
         if i < 0:
             return None
-        form = "{0},{1}," + _escape_braces(rest[:i]) + "{2}" + _escape_braces(rest[i + len(did) :])
+        pieces = (rest[:i], rest[i + len(did) :])
     else:
-        head = f'{{"row": {row}, "item_id": "{item}"'
+        head = '{"row": '
+        after_row = f', "item_id": "{item}"'
         marker = (
             f'"decision_id": "{did}", "decision": {{"decision_id": "{did}", "item_id": "{item}"'
         )
-        if not line.startswith(head):
+        if not line.startswith(head + str(row) + after_row):
             return None
-        rest = line[len(head) :]
+        rest = line[len(head) + len(str(row)) + len(after_row) :]
         i = rest.find(marker)
         if i < 0:
             return None
-        form = (
-            '{{"row": {0}, "item_id": "{1}"'
-            + _escape_braces(rest[:i])
-            + '"decision_id": "{2}", "decision": {{"decision_id": "{2}", "item_id": "{1}"'
-            + _escape_braces(rest[i + len(marker) :])
+        pieces = (
+            head,
+            ', "item_id": "',
+            '"' + rest[:i] + '"decision_id": "',
+            '", "decision": {"decision_id": "',
+            '", "item_id": "',
+            '"' + rest[i + len(marker) :],
         )
-    return form if form.format(row, item, did) == line else None
+    return pieces if fill(pieces, row, item, did) == line else None
 
 
 class PatternLane:
@@ -538,6 +547,7 @@ class PatternLane:
         key_of = self.key_of
         id_index = self.rows.id_index
         safe = _SAFE_ID.fullmatch
+        csv_out = self.fmt == "csv"
         to_record = self.rows.record
         feed = self._feed
         decided = self._decided
@@ -554,7 +564,15 @@ class PatternLane:
                     if type(known) is _Known:
                         item = entry[2][id_index]
                         if safe(item):
-                            write(known.form.format(entry[0], item, known.ids(item)))
+                            p = known.pieces
+                            if csv_out:
+                                write(f"{entry[0]},{item},{p[0]}{known.ids(item)}{p[1]}")
+                            else:
+                                did = known.ids(item)
+                                write(
+                                    f"{p[0]}{entry[0]}{p[1]}{item}{p[2]}{did}{p[3]}{did}{p[4]}"
+                                    f"{item}{p[5]}"
+                                )
                             on_result(known.tally)
                             self.hits += 1
                             continue
@@ -582,7 +600,7 @@ class PatternLane:
             return  # about this row's id: the next row of the pattern may tell
         ids = self.ids(result)
         did = result.decision_id
-        form = line_format(self.fmt, result.row, item, did, line) if ids is not None else None
+        form = line_pieces(self.fmt, result.row, item, did, line) if ids is not None else None
         if ids is None or form is None or ids(item) != did:
             table[key] = _NEVER
             return
@@ -598,7 +616,7 @@ class PatternLane:
         row, first, first_did, first_line = found
         if first == item:
             return  # the same id again: another id is needed to tell where ids go
-        if form.format(row, first, first_did) == first_line:
+        if fill(form, row, first, first_did) == first_line:
             table[key] = _Known(form, ids, tally(result))
         else:
             table[key] = _NEVER
