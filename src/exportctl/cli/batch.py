@@ -32,7 +32,7 @@ from exportctl.cli.output import (
     table_cell,
     to_jsonable,
 )
-from exportctl.engine.batch import BatchRun, run_parallel, tally
+from exportctl.engine.batch import BatchRun, Tally, run_parallel, tally
 from exportctl.inputs import readers
 from exportctl.inputs.readers import (
     InputFileError,
@@ -439,12 +439,13 @@ class _Known:
     and the decision id (:func:`line_pieces`), the function giving the decision id of an id,
     and the result's tally."""
 
-    __slots__ = ("ids", "pieces", "tally")
+    __slots__ = ("decision", "ids", "pieces", "status")
 
-    def __init__(self, pieces: tuple[str, ...], ids: Callable[[str], str], tally: Any) -> None:
+    def __init__(self, pieces: tuple[str, ...], ids: Callable[[str], str], tally: Tally) -> None:
         self.pieces = pieces
         self.ids = ids
-        self.tally = tally
+        self.status = tally.status
+        self.decision = tally.decision
 
 
 #: A pattern seen once (its first row's number, id, decision id and line), and a pattern whose
@@ -540,8 +541,8 @@ class PatternLane:
         tally_of: Callable[[Any], Any] | None = None,
     ) -> int:
         """Writes each entry's line; ``on_result`` gets each result (or, for a row written from
-        its pattern, the tally of the pattern's result; ``tally_of`` makes the tally of a
-        decided result).  Returns the number of rows."""
+        its pattern, its :class:`~exportctl.engine.batch.Tally`; ``tally_of`` makes the tally
+        of a decided result too).  Returns the number of rows."""
         rows = 0
         table = self.table
         key_of = self.key_of
@@ -573,7 +574,7 @@ class PatternLane:
                                     f"{p[0]}{entry[0]}{p[1]}{item}{p[2]}{did}{p[3]}{did}{p[4]}"
                                     f"{item}{p[5]}"
                                 )
-                            on_result(known.tally)
+                            on_result(Tally(entry[0], known.status, known.decision))
                             self.hits += 1
                             continue
             feed.append(to_record(entry))
