@@ -538,3 +538,15 @@ def test_decision_ids_of_a_pattern_are_decision_ids(subject: str, facts: str, da
     subject = subject.encode("utf-8", "replace").decode("utf-8")
     facts = facts.encode("utf-8", "replace").decode("utf-8")
     assert decision_ids(facts, "law1", day)(subject) == decision_id(subject, facts, "law1", day)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=6))
+def test_plain_csv_text_is_the_writers_text(cells: list[str]) -> None:
+    from exportctl.cli.batch import plain_csv_text
+
+    text = plain_csv_text(cells)
+    if text is not None:
+        buffer = io.StringIO()
+        CsvWriter(buffer).writerow([csv_cell(c) for c in cells])
+        assert text + "\n" == buffer.getvalue()

@@ -823,6 +823,21 @@ def csv_line(cells: Sequence[Any]) -> str:
     return _captured.pop()
 
 
+#: Text a CSV writer writes as it is and csv_cell leaves alone: printable ASCII without a quote
+#: (commas are counted by the caller), no cell starting with a formula character.
+_NOT_PLAIN = re.compile(r'[^\x20\x21\x23-\x7e]|(?:^|,) *[=+\-@]')
+
+
+def plain_csv_text(cells: list[str]) -> str | None:
+    """The text of text cells as :func:`csv_line` writes their :func:`csv_cell` (without the
+    line end), when no cell needs quotes or neutralising (else None)."""
+    text = ",".join(cells)
+    if text.count(",") != len(cells) - 1 or _NOT_PLAIN.search(text) is not None:
+        return None
+    return text if text else None  # a row of one empty cell is written '""'
+
+
+
 def text_cell(text: str) -> str:
     """:func:`~exportctl.cli.output.csv_cell` of a text value."""
     if not text.isascii():

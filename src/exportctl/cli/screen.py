@@ -30,7 +30,9 @@ from exportctl.cli.batch import (
     csv_line,
     fast_csv_cell,
     open_input,
+    plain_csv_text,
     read_records,
+    safe_id,
     text_cell,
     with_progress,
     write_results,
@@ -40,6 +42,7 @@ from exportctl.cli.search import suggestion_cell, suggestion_record, suggestions
 from exportctl.corpus.law import Law
 from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.engine import batch as screening
+from exportctl.engine.decision import Decision
 from exportctl.inputs.items import (
     ContradictoryFacts,
     FactError,
@@ -160,7 +163,7 @@ class _ScreenLines:
     rest of their line is made once per pattern."""
 
     def __init__(self) -> None:
-        self._csv: dict[str, list[Any]] = {}
+        self._csv: dict[str, str | list[Any]] = {}
         self._jsonl: dict[str, JsonTemplate | None] = {}
 
     def __call__(self, result: screening.ScreenResult, fmt: str) -> str | None:
@@ -170,12 +173,17 @@ class _ScreenLines:
         if fmt == "csv":
             middle = self._csv.get(result.pattern) if result.pattern is not None else None
             if middle is None:
-                middle = [fast_csv_cell(v) for v in _middle(result)]
+                middle = _middle_csv(result, d)
                 if result.pattern is not None:
                     if len(self._csv) >= 4096:
                         self._csv.clear()
                     self._csv[result.pattern] = middle
-            return csv_line([result.row, text_cell(result.item_id), *middle, d.decision_id])
+            item = result.item_id
+            if type(middle) is str and safe_id(item):
+                return f"{result.row},{item},{middle},{d.decision_id}\n"
+            if type(middle) is str:
+                middle = middle.split(",")
+            return csv_line([result.row, text_cell(item), *middle, d.decision_id])
         if fmt != "jsonl":
             return None
         if result.pattern is None:
@@ -196,6 +204,24 @@ class _ScreenLines:
 
 
 _MISSING: Any = object()
+
+
+def _middle_csv(result: screening.ScreenResult, d: Decision) -> str | list[Any]:
+    """The CSV cells of a decided row between the item id and the decision id: their text
+    when no cell needs quotes or neutralising (:func:`plain_csv_text`), else the cells."""
+    c = d.classification
+    if c is None:
+        ref = sme = mt = reasons = ""
+    else:
+        ref = c.reference
+        sme = ("yes" if c.significant_military_equipment else "no") if c.regime == "USML" else ""
+        mt = "" if c.mt is None else "yes" if c.mt == "yes" else "conditional"
+        reasons = "; ".join(c.reasons_for_control)
+    questions = "; ".join([q.id for q in d.open_questions])
+    cells = [result.status, d.jurisdiction, ref, sme, mt, reasons, questions]
+    cells += ["; ".join(d.rules_fired), "", ""]  # no error on a decided row
+    text = plain_csv_text(cells)
+    return text if text is not None else [fast_csv_cell(v) for v in _middle(result)]
 
 
 def _middle(result: screening.ScreenResult) -> list[Any]:
