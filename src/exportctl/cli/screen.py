@@ -29,6 +29,7 @@ from exportctl.cli.batch import (
     JsonTemplate,
     csv_line,
     fast_csv_cell,
+    json_line,
     open_input,
     plain_csv_text,
     read_records,
@@ -164,7 +165,7 @@ class _ScreenLines:
 
     def __init__(self) -> None:
         self._csv: dict[str, str | list[Any]] = {}
-        self._jsonl: dict[str, JsonTemplate | None] = {}
+        self._jsonl: dict[str, JsonTemplate | None] = {}  # _ONCE: one row seen
 
     def __call__(self, result: screening.ScreenResult, fmt: str) -> str | None:
         d = result.decision
@@ -190,12 +191,17 @@ class _ScreenLines:
             return None
         template = self._jsonl.get(result.pattern, _MISSING)
         if template is _MISSING:
+            # The first row of a pattern is written whole; the second makes the template (most
+            # rows of a file of distinct facts have a pattern of their own).
+            if len(self._jsonl) >= 1024:
+                self._jsonl.clear()
+            self._jsonl[result.pattern] = _ONCE
+            return json_line(_jsonl_row(result))
+        if template is _ONCE:
             row = _jsonl_row(result)
             row.update(row=ROW_SLOT, item_id=ITEM_SLOT, decision_id=ID_SLOT)
             row["decision"].update(decision_id=ID_SLOT, item_id=ITEM_SLOT)
             template = JsonTemplate.of(row, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
-            if len(self._jsonl) >= 1024:
-                self._jsonl.clear()
             self._jsonl[result.pattern] = template
         if template is None:
             return None
@@ -204,6 +210,7 @@ class _ScreenLines:
 
 
 _MISSING: Any = object()
+_ONCE: Any = JsonTemplate((), ())
 
 
 def _middle_csv(result: screening.ScreenResult, d: Decision) -> str | list[Any]:
