@@ -275,7 +275,7 @@ def test_run_parallel_keeps_the_order_and_raises_at_the_chunk() -> None:
 TEXT = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["=1+1", " -2", "@x", "\tA", "\r", "a\rb", "a,b", 'q"q', "\x7f", "\x9b[2J",
-                     "\udc80", "\u202e", "\u2028", "é", "yes", ""]),
+                     "\udc80", "\u202e", "\u2028", "é", "yes", "", "§ 120.11", "a\u2014b\x85"]),
 )
 VALUES = st.one_of(
     TEXT, st.none(), st.booleans(), st.integers(), st.lists(TEXT, max_size=3),

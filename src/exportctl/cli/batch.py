@@ -874,9 +874,26 @@ def json_text_fast(value: Any) -> str:
     generic walk: values json cannot write go through ``to_jsonable``; the escapes of bad bytes
     and of controls a terminal acts on are made only where there may be any."""
     text: str = _JSON(value)
-    if text.isascii() and "\x7f" not in text:
+    if text.isascii():
+        if "\x7f" not in text:
+            return text
+    elif _ESCAPED.search(_non_ascii(text)) is None:
         return text
     return _JSON_RAW_CONTROL.sub(_json_escape, escape_surrogates(text))
+
+
+#: What json_text escapes after the encoder: lone surrogates (bad bytes) and the controls of
+#: ``_JSON_RAW_CONTROL``.
+_ESCAPED = re.compile("[\ud800-\udfff]|" + _JSON_RAW_CONTROL.pattern)
+_ASCII_BUT_DEL = bytes(range(0x7F))
+
+
+def _non_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII (and any DEL), in order: what needs a
+    look for escapes (one pass of the codec and of ``bytes.translate`` rather than of a regular
+    expression over the whole text)."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BUT_DEL)
+    return rest.decode("utf-8", "surrogatepass")
 
 
 def _json_escape(match: re.Match[str]) -> str:
