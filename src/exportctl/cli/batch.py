@@ -599,28 +599,33 @@ class PatternLane:
         item = result.subject_id
         if item is None or not safe_id(item):
             return  # about this row's id: the next row of the pattern may tell
-        ids = self.ids(result)
-        did = result.decision_id
-        form = line_pieces(self.fmt, result.row, item, did, line) if ids is not None else None
-        if ids is None or form is None or ids(item) != did:
-            table[key] = _NEVER
-            return
         if found is None:
+            # The first row of a pattern: kept as it is (most rows of a file of distinct facts
+            # are the only row of their pattern).
             if len(table) >= self.SIZE:
                 table.clear()
                 if self.hits * 100 < self.SIZE:
                     self.rest = 4 * self.SIZE
                 self._written += self.hits
                 self.hits = 0
-            table[key] = (result.row, item, did, line)
+            table[key] = (result.row, item, result.decision_id, line)
             return
         row, first, first_did, first_line = found
         if first == item:
             return  # the same id again: another id is needed to tell where ids go
-        if fill(form, row, first, first_did) == first_line:
-            table[key] = _Known(form, ids, tally(result))
-        else:
+        ids = self.ids(result)
+        did = result.decision_id
+        pieces = line_pieces(self.fmt, result.row, item, did, line) if ids is not None else None
+        if (
+            ids is None
+            or pieces is None
+            or ids(item) != did
+            or ids(first) != first_did
+            or fill(pieces, row, first, first_did) != first_line
+        ):
             table[key] = _NEVER
+        else:
+            table[key] = _Known(pieces, ids, tally(result))
 
 
 def _fed(feed: deque[Record]) -> Iterator[Record]:
