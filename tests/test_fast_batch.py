@@ -550,3 +550,32 @@ def test_plain_csv_text_is_the_writers_text(cells: list[str]) -> None:
         buffer = io.StringIO()
         CsvWriter(buffer).writerow([csv_cell(c) for c in cells])
         assert text + "\n" == buffer.getvalue()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+def test_a_file_of_repeated_rows_is_written_by_one_process(
+    tmp_path: Path, lane_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 2 on a parts list whose first chunk is mostly rows written from their pattern's
+    line: no worker is started (reading is the work), the same bytes; a file of mixed rows
+    still goes to the workers."""
+    pools: list[int] = []
+
+    class Counted(batch.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    path = tmp_path / "parts.csv"
+    rows = bench.repeated(bench.example_rows(bench.PARTS), 2500, "item_id")
+    bench.write_csv(path, bench.header_of(bench.PARTS), rows)
+    for fmt in ("csv", "jsonl"):
+        args = ["screen", str(path), "--format", fmt, "--as-of", DAYS[0]]
+        one = run(*args, "-j", "1")
+        assert run(*args, "-j", "2") == one
+        assert pools == []
+        assert len(one[1].splitlines()) == (2501 if fmt == "csv" else 2500)
+    args = ["screen", str(lane_file), "--format", "csv", "--as-of", DAYS[0], "-j", "2"]
+    run(*args)
+    assert pools == [2]

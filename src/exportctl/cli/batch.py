@@ -359,8 +359,23 @@ def write_parallel(
     block: list[dict[str, Any]] = []
     lane = _lane_of(results, fmt, layout)
     work = ChunkWriter(results.decide, layout, fmt, lane)
-    records = lane.rows.entries() if lane is not None else results.records
-    for payload, tallies in run_parallel(records, work, jobs, chunk_size=chunk_size):
+    chunks: Iterable[tuple[Any, list[Any]]]
+    if lane is not None:
+        # The first chunk is written here (the workers forked after it inherit its patterns
+        # and the parts of the law it read).  When most of its rows were written from their
+        # pattern's line, reading the file is the work: workers would only add the cost of
+        # sending them the rows, and this process writes the rest too.
+        entries = lane.rows.entries()
+        head = list(itertools.islice(entries, chunk_size))
+        first = work(head)
+        if work.written() >= 0.8 * len(head):
+            rest: Iterator[Any] = map(work, _slices(entries, chunk_size))
+        else:
+            rest = run_parallel(entries, work, jobs, chunk_size=chunk_size)
+        chunks = itertools.chain([first], rest)
+    else:
+        chunks = run_parallel(results.records, work, jobs, chunk_size=chunk_size)
+    for payload, tallies in chunks:
         for t in tallies:
             on_result(t)
         rows += len(tallies)
@@ -376,6 +391,14 @@ def write_parallel(
     if fmt == "table" and layout.stamp:
         out.write(footer(layout) + "\n")
     return rows
+
+
+def _slices(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        chunk = list(itertools.islice(items, size))
+        if not chunk:
+            return
+        yield chunk
 
 
 class ChunkWriter:
@@ -396,6 +419,10 @@ class ChunkWriter:
         self._lines: LineMaker | None = None
         self._make_lane = lane
         self._lane: PatternLane | None = None
+
+    def written(self) -> int:
+        """The rows this process wrote from their pattern's line so far."""
+        return self._lane.written if self._lane is not None else 0
 
     def __call__(self, records: list[Any]) -> tuple[Any, list[Any]]:
         if self._make_lane is not None:
