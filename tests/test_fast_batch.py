@@ -579,3 +579,20 @@ def test_a_file_of_repeated_rows_is_written_by_one_process(
     args = ["screen", str(lane_file), "--format", "csv", "--as-of", DAYS[0], "-j", "2"]
     run(*args)
     assert pools == [2]
+
+
+def test_rows_written_from_their_pattern_count_in_the_summary(
+    lane_file: Path, tmp_path: Path
+) -> None:
+    """The summary and the exit status count every row written from its pattern's line: the
+    same as a run that reads every record (``--log`` holds each record: no pattern lane)."""
+    args = ["screen", str(lane_file), "--format", "csv", "--as-of", DAYS[1], "-j", "1"]
+    code, out, err = run(*args)
+    logged = run(*args, "--log", str(tmp_path / "log.db"))
+    summary = [line for line in err.splitlines() if "screened" in line]
+    assert len(summary) == 1 and summary[0].startswith("exportctl: screened 2601 rows: ")
+    assert (code, out, summary) == (
+        logged[0],
+        logged[1],
+        [line for line in logged[2].splitlines() if "screened" in line],
+    )
