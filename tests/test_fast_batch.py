@@ -275,7 +275,7 @@ def test_run_parallel_keeps_the_order_and_raises_at_the_chunk() -> None:
 TEXT = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["=1+1", " -2", "@x", "\tA", "\r", "a\rb", "a,b", 'q"q', "\x7f", "\x9b[2J",
-                     "\udc80", "\u202e", "\u2028", "é", "yes", ""]),
+                     "\udc80", "\u202e", "\u2028", "é", "yes", "", "§ 120.11", "a\u2014b\x85"]),
 )
 VALUES = st.one_of(
     TEXT, st.none(), st.booleans(), st.integers(), st.lists(TEXT, max_size=3),
@@ -414,3 +414,185 @@ def test_diff_jobs_give_the_same_bytes_and_report(
     assert pools == [2]
     assert outputs[0] == outputs[1]
     assert len(outputs[0][1].splitlines()) == (2301 if source == "screen" else 2101)
+
+
+# --- repeated rows written from their cells (the pattern lane) --------------------------------
+
+
+def _lane_file(path: Path, n: int) -> None:
+    """The example parts list cycled to ``n`` rows, with the rows a pattern's line must not
+    be used for (or must be used for with care) mixed in: ids the writers change (formula
+    neutralising, quotes, commas, spaces at the ends, non-ASCII, braces), missing and repeated
+    ids, changed descriptions, a changed fact cell, an unreadable answer, bad bytes, a row
+    with a cell too many and a row with a line break in a cell."""
+    header = bench.header_of(bench.PARTS)
+    rows = list(bench.repeated(bench.example_rows(bench.PARTS), n, "item_id"))
+    ids = {
+        3: "=cmd|' /C calc'!A0",
+        4: "-P-4",
+        5: "+P5",
+        6: "@P6",
+        7: " P 7 ",
+        8: 'Q"uote,comma',
+        9: "É-9",
+        10: "",
+        11: "{0}{1}{2}",
+        12: "%s%d",
+        13: "P\t13",
+        14: "'P14",
+    }
+    for i, row in enumerate(rows):
+        change = ids.get(i % 40)
+        if change is not None:
+            row["item_id"] = change
+        if i % 40 == 15:
+            row["description"] = f"another description {i}"
+        if i % 40 == 16:
+            row["item_id"] = rows[i - 1]["item_id"]
+        if i % 40 == 17:  # another fact: another pattern (or an error)
+            row["usml_candidates"] = "VIII(h)(1)" if row["usml_candidates"] else "none"
+        if i % 40 == 18:
+            row["itar_enumerated_article"] = "maybe"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    lines = out.getvalue().encode("utf-8").split(b"\n")
+    for i in range(19, n, 40):
+        lines[i + 1] = lines[i + 1].replace(b",", b"\xff,", 1)  # a bad byte in the id
+    for i in range(20, n, 40):
+        lines[i + 1] = lines[i + 1] + b",extra"
+    for i in range(21, n, 40):
+        lines[i + 1] = lines[i + 1].replace(b"-", b"\xe9", 1)  # Latin-1 in the id
+    lines.insert(n // 2, b'B-1,"two\nlines",part' + b"," * (len(header) - 3))
+    path.write_bytes(b"\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def lane_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lane") / "parts.csv"
+    _lane_file(path, 2600)  # three chunks: --jobs 2 starts workers
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_rows_written_from_their_pattern_are_the_slow_paths_bytes(
+    lane_file: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exportctl.cli import batch as writer
+
+    lanes: list[Any] = []
+    write = writer.PatternLane.write
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> int:
+        lanes.append(self)
+        rows: int = write(self, *args, **kwargs)
+        return rows
+
+    monkeypatch.setattr(writer.PatternLane, "write", counted)
+    for day in DAYS:
+        lanes.clear()
+        code, out, _ = run(
+            "screen", str(lane_file), "--format", fmt, "--as-of", day, "--quiet", "-j", "1"
+        )
+        assert out == reference_output("screen", lane_file, "csv", fmt, day)
+        assert len(lanes) == 1
+        assert lanes[0].written > 1500  # most rows came from their pattern's line
+        assert code == 4  # the rows with errors
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_rows_written_from_their_pattern_are_the_same_with_jobs(
+    lane_file: Path, fmt: str
+) -> None:
+    args = ["screen", str(lane_file), "--format", fmt, "--as-of", DAYS[1]]
+    assert run(*args, "-j", "2") == run(*args, "-j", "1")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=8),
+        st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=8),
+        st.sampled_from(["P-1", "a b", "=1", "-1", "+1", "@1", " a", "a ", "{x}", "a,b", 'a"b']),
+    )
+)
+def test_a_safe_id_is_written_as_it_is_read(text: str) -> None:
+    from exportctl.cli.batch import safe_id, text_cell
+    from exportctl.inputs.items import parse_text
+    from exportctl.inputs.readers import printable
+
+    if not safe_id(text):
+        return
+    assert text_cell(text) == text == csv_cell(text)
+    assert csv_line([text]) == text + "\n"
+    assert json_text_fast(text) == json_text(text) == f'"{text}"'
+    assert printable(text) == text == parse_text("item_id", text)
+
+
+@given(st.text(max_size=10), st.text(max_size=40), st.dates())
+def test_decision_ids_of_a_pattern_are_decision_ids(subject: str, facts: str, day: Any) -> None:
+    from exportctl.core.provenance import decision_id, decision_ids
+
+    subject = subject.encode("utf-8", "replace").decode("utf-8")
+    facts = facts.encode("utf-8", "replace").decode("utf-8")
+    assert decision_ids(facts, "law1", day)(subject) == decision_id(subject, facts, "law1", day)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=6))
+def test_plain_csv_text_is_the_writers_text(cells: list[str]) -> None:
+    from exportctl.cli.batch import plain_csv_text
+
+    text = plain_csv_text(cells)
+    if text is not None:
+        buffer = io.StringIO()
+        CsvWriter(buffer).writerow([csv_cell(c) for c in cells])
+        assert text + "\n" == buffer.getvalue()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+def test_a_file_of_repeated_rows_is_written_by_one_process(
+    tmp_path: Path, lane_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 2 on a parts list whose first chunk is mostly rows written from their pattern's
+    line: no worker is started (reading is the work), the same bytes; a file of mixed rows
+    still goes to the workers."""
+    pools: list[int] = []
+
+    class Counted(batch.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    path = tmp_path / "parts.csv"
+    rows = bench.repeated(bench.example_rows(bench.PARTS), 2500, "item_id")
+    bench.write_csv(path, bench.header_of(bench.PARTS), rows)
+    for fmt in ("csv", "jsonl"):
+        args = ["screen", str(path), "--format", fmt, "--as-of", DAYS[0]]
+        one = run(*args, "-j", "1")
+        assert run(*args, "-j", "2") == one
+        assert pools == []
+        assert len(one[1].splitlines()) == (2501 if fmt == "csv" else 2500)
+    args = ["screen", str(lane_file), "--format", "csv", "--as-of", DAYS[0], "-j", "2"]
+    run(*args)
+    assert pools == [2]
+
+
+def test_rows_written_from_their_pattern_count_in_the_summary(
+    lane_file: Path, tmp_path: Path
+) -> None:
+    """The summary and the exit status count every row written from its pattern's line: the
+    same as a run that reads every record (``--log`` holds each record: no pattern lane)."""
+    args = ["screen", str(lane_file), "--format", "csv", "--as-of", DAYS[1], "-j", "1"]
+    code, out, err = run(*args)
+    logged = run(*args, "--log", str(tmp_path / "log.db"))
+    summary = [line for line in err.splitlines() if "screened" in line]
+    assert len(summary) == 1 and summary[0].startswith("exportctl: screened 2601 rows: ")
+    assert (code, out, summary) == (
+        logged[0],
+        logged[1],
+        [line for line in logged[2].splitlines() if "screened" in line],
+    )

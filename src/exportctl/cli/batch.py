@@ -6,9 +6,11 @@ import contextlib
 import csv
 import itertools
 import json
+import operator
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -48,7 +50,7 @@ def open_input(path: str) -> Any:
     return open(path, "rb")
 
 
-def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterator[Record]:
+def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterable[Record]:
     """The file's records; a problem with the whole file ends the command here (exit 4).
 
     The first record is read before anything is written, so a file-level error (an empty file,
@@ -59,14 +61,19 @@ def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterator[
     """
     columns = requested_columns()
     id_source = columns.source_of(id_column)
-    if kind == "csv":
-        records = fast_csv_rows(source, id_column=id_source, columns=columns)
-    else:
-        records = read_jsonl_rows(source, id_field=id_source)
+    where = "stdin" if path == "-" else path
     try:
+        if kind == "csv":
+            rows = CsvRows(source, id_column=id_source, columns=columns)
+            if not columns:
+                rows.start()  # the first record: a file-level error ends the command here
+                return rows
+            records: Iterator[Record] = iter(rows)
+        else:
+            records = read_jsonl_rows(source, id_field=id_source)
         first = next(records)
     except InputFileError as exc:
-        fail(f"{'stdin' if path == '-' else path}: {exc}", EXIT_INPUT)
+        fail(f"{where}: {exc}", EXIT_INPUT)
     if columns.ignore:
         click.echo(
             f"exportctl: ignoring columns: {', '.join(table_cell(c) for c in columns.ignore)}",
@@ -117,48 +124,109 @@ def fast_csv_rows(
 ) -> Iterator[Record]:
     """:func:`~exportctl.inputs.readers.read_csv_rows`: the same records and the same errors
     (a test compares the two on arbitrary bytes), with the checks of each cell skipped for a
+    record that cannot fail them (see :class:`CsvRows`)."""
+    yield from CsvRows(source, id_column=id_column, columns=columns)
+
+
+#: A checked CSV record not made into a :class:`Record` yet: its number, its line, its cells.
+Checked = tuple[int, int, list[str]]
+
+
+class CsvRows:
+    """The records of a CSV file as :func:`~exportctl.inputs.readers.read_csv_rows` reads
+    them (iterating gives :class:`Record` values), with the checks of each cell skipped for a
     record that cannot fail them: read from one line (so no cell holds a line break), as many
     cells as the header has columns, no byte that failed to decode (ASCII, or no marked byte)
-    and no cell longer than the limit.  Any other record is read by the readers' own code."""
-    text = readers._Text(source, newline="")
-    reader = csv.reader(iter(text), strict=True)
-    header = readers._csv_header(reader, text, id_column, columns)
-    id_index = header.index(id_column)
-    width = len(header)
-    surrogate = readers._SURROGATE.search
-    n = 0
-    while True:
-        before = reader.line_num
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
+    and no cell longer than the limit.  Any other record is read by the readers' own code.
+
+    :meth:`entries` gives the same records with each checked one still as its cells (a
+    :data:`Checked` tuple), for a writer that reads repeated rows from their cells.  The
+    header is read (and checked) when the object is made."""
+
+    def __init__(
+        self, source: Any, *, id_column: str = "item_id", columns: readers.ColumnMap | None = None
+    ) -> None:
+        self._text = readers._Text(source, newline="")
+        self._reader = csv.reader(iter(self._text), strict=True)
+        self.header = readers._csv_header(self._reader, self._text, id_column, columns)
+        self.id_index = self.header.index(id_column)
+        self._head: list[Checked | Record] = []
+        self._entries = self._read()
+
+    def start(self) -> None:
+        """Reads the first record now: a file without records raises here."""
+        if not self._head:
+            self._head.append(next(self._entries))
+
+    def entries(self) -> Iterator[Checked | Record]:
+        """Every record: a checked one as (number, line, cells), any other as its Record."""
+        if self._head:
+            yield self._head.pop()
+        yield from self._entries
+
+    def __iter__(self) -> Iterator[Record]:
+        header = self.header
+        id_index = self.id_index
+        for entry in self.entries():
+            if type(entry) is tuple:
+                n, line, cells = entry
+                yield Record(
+                    n,
+                    dict(zip(header, cells, strict=True)),
+                    (line, line),
+                    item_id=printable(cells[id_index]),
+                )
+            else:
+                yield entry  # type: ignore[misc]
+
+    def record(self, entry: Checked | Record) -> Record:
+        """An entry as its :class:`Record`."""
+        if type(entry) is not tuple:
+            return entry  # type: ignore[return-value]
+        n, line, cells = entry
+        return Record(
+            n,
+            dict(zip(self.header, cells, strict=True)),
+            (line, line),
+            item_id=printable(cells[self.id_index]),
+        )
+
+    def _read(self) -> Iterator[Checked | Record]:
+        reader = self._reader
+        text = self._text
+        header = self.header
+        id_index = self.id_index
+        width = len(header)
+        limit = readers.MAX_FIELD_CHARS
+        surrogate = readers._SURROGATE.search
+        n = 0
+        while True:
+            before = reader.line_num
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                n += 1
+                lines = (before + 1, max(reader.line_num, before + 1))
+                yield Record(n, None, lines, "row", readers._csv_error(exc, lines))
+                continue
+            joined = "".join(cells)
+            if not joined.strip():
+                continue  # a blank line (or only delimiters): not an input record
             n += 1
-            lines = (before + 1, max(reader.line_num, before + 1))
-            yield Record(n, None, lines, "row", readers._csv_error(exc, lines))
-            continue
-        joined = "".join(cells)
-        if not joined.strip():
-            continue  # a blank line (or only delimiters): not an input record
-        n += 1
-        after = reader.line_num
-        if (
-            after == before + 1
-            and len(cells) == width
-            and len(joined) <= readers.MAX_FIELD_CHARS
-            and (joined.isascii() or surrogate(joined) is None)
-        ):
-            yield Record(
-                n,
-                dict(zip(header, cells, strict=True)),
-                (after, after),
-                item_id=printable(cells[id_index]),
-            )
-        else:
-            yield readers._csv_record(n, (before + 1, after), header, cells, id_index, text)
-    if n == 0:
-        raise InputFileError("has a header but no records: nothing to decide")
+            after = reader.line_num
+            if (
+                after == before + 1
+                and len(cells) == width
+                and len(joined) <= limit
+                and (joined.isascii() or surrogate(joined) is None)
+            ):
+                yield (n, after, cells)
+            else:
+                yield readers._csv_record(n, (before + 1, after), header, cells, id_index, text)
+        if n == 0:
+            raise InputFileError("has a header but no records: nothing to decide")
 
 
 class _Progress:
@@ -245,9 +313,14 @@ def write_results(
     """
     results = _named_by_file(results)
     jobs = requested_jobs()
+    lane = _lane_of(results, fmt, layout)
     if jobs > 1 and isinstance(results, BatchRun):
         return write_parallel(results, fmt, layout, on_result, jobs)
     out = sys.stdout
+    if lane is not None:
+        if fmt == "csv":
+            out.write(csv_line(layout.header))
+        return lane().write(lane.rows.entries(), out.write, on_result)
     if fmt == "csv":
         out.write(csv_line(layout.header))
     rows = 0
@@ -284,8 +357,25 @@ def write_parallel(
         out.write(csv_line(layout.header))
     rows = 0
     block: list[dict[str, Any]] = []
-    work = ChunkWriter(results.decide, layout, fmt)
-    for payload, tallies in run_parallel(results.records, work, jobs, chunk_size=chunk_size):
+    lane = _lane_of(results, fmt, layout)
+    work = ChunkWriter(results.decide, layout, fmt, lane)
+    chunks: Iterable[tuple[Any, list[Any]]]
+    if lane is not None:
+        # The first chunk is written here (the workers forked after it inherit its patterns
+        # and the parts of the law it read).  When most of its rows were written from their
+        # pattern's line, reading the file is the work: workers would only add the cost of
+        # sending them the rows, and this process writes the rest too.
+        entries = lane.rows.entries()
+        head = list(itertools.islice(entries, chunk_size))
+        first = work(head)
+        if work.written() >= 0.8 * len(head):
+            rest: Iterator[Any] = map(work, _slices(entries, chunk_size))
+        else:
+            rest = run_parallel(entries, work, jobs, chunk_size=chunk_size)
+        chunks = itertools.chain([first], rest)
+    else:
+        chunks = run_parallel(results.records, work, jobs, chunk_size=chunk_size)
+    for payload, tallies in chunks:
         for t in tallies:
             on_result(t)
         rows += len(tallies)
@@ -303,20 +393,46 @@ def write_parallel(
     return rows
 
 
+def _slices(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        chunk = list(itertools.islice(items, size))
+        if not chunk:
+            return
+        yield chunk
+
+
 class ChunkWriter:
     """Decides a chunk of records and writes its results: the text of its CSV or JSON lines
     (or, for a table, its rows), with a :class:`~exportctl.engine.batch.Tally` of each result.
     One per worker process (it keeps the lines of the fact patterns it has seen)."""
 
     def __init__(
-        self, decide: Callable[[Iterable[Any]], Iterator[Any]], layout: BatchLayout, fmt: str
+        self,
+        decide: Callable[[Iterable[Any]], Iterator[Any]],
+        layout: BatchLayout,
+        fmt: str,
+        lane: LaneMaker | None = None,
     ) -> None:
         self.decide = decide
         self.layout = layout
         self.fmt = fmt
         self._lines: LineMaker | None = None
+        self._make_lane = lane
+        self._lane: PatternLane | None = None
 
-    def __call__(self, records: list[Any]) -> tuple[Any, list[Tally]]:
+    def written(self) -> int:
+        """The rows this process wrote from their pattern's line so far."""
+        return self._lane.written if self._lane is not None else 0
+
+    def __call__(self, records: list[Any]) -> tuple[Any, list[Any]]:
+        if self._make_lane is not None:
+            # Entries of a CSV file (cells or records): repeated rows written from their cells.
+            if self._lane is None:
+                self._lane = self._make_lane()
+            text: list[str] = []
+            tallies: list[Any] = []
+            self._lane.write(records, text.append, tallies.append, tally)
+            return "".join(text), tallies
         results = list(self.decide(records))
         tallies = [tally(r) for r in results]
         if self.fmt not in ("csv", "jsonl"):
@@ -324,6 +440,254 @@ class ChunkWriter:
         if self._lines is None:
             self._lines = LineMaker(self.layout, self.fmt)
         return "".join([self._lines(r) for r in results]), tallies
+
+
+# --- rows of one fact pattern, written from their cells -----------------------------------------
+
+#: An id written as it is read in every format (a CSV cell needing no quotes and no formula
+#: neutralising, a JSON string needing no escape, text the parser does not strip): printable
+#: ASCII but for the quote, the backslash and the comma, not starting with a formula character,
+#: with no space at either end.  Any other id takes the generic path.
+_ID_MIDDLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\,')
+_ID_FIRST = "".join(c for c in _ID_MIDDLE if c not in " =+-@")
+_ID_LAST = _ID_MIDDLE.replace(" ", "")
+_SAFE_ID = re.compile(
+    f"[{re.escape(_ID_FIRST)}](?:[{re.escape(_ID_MIDDLE)}]*[{re.escape(_ID_LAST)}])?"
+)
+
+
+def safe_id(text: str) -> bool:
+    """Whether an id is written as it is read (see ``_SAFE_ID``)."""
+    return _SAFE_ID.fullmatch(text) is not None
+
+
+class _Known:
+    """The line of every row of one fact pattern: its pieces around the row number, the id
+    and the decision id (:func:`line_pieces`), the function giving the decision id of an id,
+    and the result's tally."""
+
+    __slots__ = ("decision", "ids", "pieces", "status")
+
+    def __init__(self, pieces: tuple[str, ...], ids: Callable[[str], str], tally: Tally) -> None:
+        self.pieces = pieces
+        self.ids = ids
+        self.status = tally.status
+        self.decision = tally.decision
+
+
+#: A pattern seen once (its first row's number, id, decision id and line), and a pattern whose
+#: rows are always written by the generic path (an error, or a line the format cannot hold).
+_Seen = tuple[int, str, str, str]
+_NEVER: Any = object()
+
+
+def fill(pieces: tuple[str, ...], row: int, item: str, did: str) -> str:
+    """A pattern's line (:func:`line_pieces`) for one row: its number, id and decision id."""
+    if len(pieces) == 2:  # CSV
+        return f"{row},{item},{pieces[0]}{did}{pieces[1]}"
+    p0, p1, p2, p3, p4, p5 = pieces
+    return f"{p0}{row}{p1}{item}{p2}{did}{p3}{did}{p4}{item}{p5}"
+
+
+def line_pieces(fmt: str, row: int, item: str, did: str, line: str) -> tuple[str, ...] | None:
+    """The pieces of ``line``, the line of a decided row with a safe id, around its row
+    number, id and decision id, at the places the batch layout writes them (CSV: the first,
+    second and last of the row's own cells; JSON lines: ``row``, ``item_id`` and
+    ``decision_id`` at the start of the record and of its decision): ``fill`` of the pieces
+    and the row's values is ``line``.  None when the line is not so."""
+    pieces: tuple[str, ...]
+    if fmt == "csv":
+        head = f"{row},{item},"
+        if not line.startswith(head):
+            return None
+        rest = line[len(head) :]
+        i = rest.rfind(did)
+        if i < 0:
+            return None
+        pieces = (rest[:i], rest[i + len(did) :])
+    else:
+        head = '{"row": '
+        after_row = f', "item_id": "{item}"'
+        marker = (
+            f'"decision_id": "{did}", "decision": {{"decision_id": "{did}", "item_id": "{item}"'
+        )
+        if not line.startswith(head + str(row) + after_row):
+            return None
+        rest = line[len(head) + len(str(row)) + len(after_row) :]
+        i = rest.find(marker)
+        if i < 0:
+            return None
+        pieces = (
+            head,
+            ', "item_id": "',
+            '"' + rest[:i] + '"decision_id": "',
+            '", "decision": {"decision_id": "',
+            '", "item_id": "',
+            '"' + rest[i + len(marker) :],
+        )
+    return pieces if fill(pieces, row, item, did) == line else None
+
+
+class PatternLane:
+    """Writes a batch's CSV entries (:meth:`CsvRows.entries`): a row whose cells but the free
+    ones (:class:`~exportctl.engine.batch.Repeats`) are those of two rows decided before, and
+    whose id is safe (:func:`safe_id`), is written from the pattern's line with its own row
+    number, id and decision id, without a record or a decision; every other row is decided by
+    the batch's own function and written by the :class:`LineMaker`.  The same bytes either
+    way: a pattern's line is kept only when the lines of its first two rows with safe ids are
+    the format filled with their own values (and the decision ids the function gives).
+
+    At most 4,096 patterns are kept; a file whose rows do not repeat stops looking for a while
+    when the table fills up without a repeat (the same output either way)."""
+
+    SIZE = 4096
+
+    def __init__(self, rows: CsvRows, batch: BatchRun[Any], lines: LineMaker, fmt: str) -> None:
+        assert batch.repeats is not None
+        self.rows = rows
+        self.lines = lines
+        self.fmt = fmt
+        self.ids = batch.repeats.ids
+        header = rows.header
+        keep = [i for i, name in enumerate(header) if name not in batch.repeats.free]
+        self.key_of: Callable[[list[str]], Any] = (
+            operator.itemgetter(*keep) if keep else (lambda cells: ())
+        )
+        self.table: dict[Any, Any] = {}
+        self.hits = 0
+        self.rest = 0
+        self._written = 0
+        self._feed: deque[Record] = deque()
+        self._decided = batch.decide(_fed(self._feed))
+
+    def write(
+        self,
+        entries: Iterable[Checked | Record],
+        write: Callable[[str], Any],
+        on_result: Callable[[Any], None],
+        tally_of: Callable[[Any], Any] | None = None,
+    ) -> int:
+        """Writes each entry's line; ``on_result`` gets each result (or, for a row written from
+        its pattern, its :class:`~exportctl.engine.batch.Tally`; ``tally_of`` makes the tally
+        of a decided result too).  Returns the number of rows."""
+        rows = 0
+        table = self.table
+        key_of = self.key_of
+        id_index = self.rows.id_index
+        safe = _SAFE_ID.fullmatch
+        csv_out = self.fmt == "csv"
+        to_record = self.rows.record
+        feed = self._feed
+        decided = self._decided
+        lines = self.lines
+        for entry in entries:
+            rows += 1
+            key = None
+            if type(entry) is tuple:
+                if self.rest:
+                    self.rest -= 1
+                else:
+                    key = key_of(entry[2])
+                    known = table.get(key)
+                    if type(known) is _Known:
+                        item = entry[2][id_index]
+                        if safe(item):
+                            p = known.pieces
+                            if csv_out:
+                                write(f"{entry[0]},{item},{p[0]}{known.ids(item)}{p[1]}")
+                            else:
+                                did = known.ids(item)
+                                write(
+                                    f"{p[0]}{entry[0]}{p[1]}{item}{p[2]}{did}{p[3]}{did}{p[4]}"
+                                    f"{item}{p[5]}"
+                                )
+                            on_result(Tally(entry[0], known.status, known.decision))
+                            self.hits += 1
+                            continue
+            feed.append(to_record(entry))
+            result = next(decided)
+            line = lines(result)
+            write(line)
+            on_result(tally_of(result) if tally_of is not None else result)
+            if key is not None:
+                self._learn(key, result, line)
+        return rows
+
+    @property
+    def written(self) -> int:
+        """The rows written from a pattern's line so far."""
+        return self._written + self.hits
+
+    def _learn(self, key: Any, result: Any, line: str) -> None:
+        table = self.table
+        found = table.get(key)
+        if found is _NEVER or type(found) is _Known:
+            return
+        item = result.subject_id
+        if item is None or not safe_id(item):
+            return  # about this row's id: the next row of the pattern may tell
+        if found is None:
+            # The first row of a pattern: kept as it is (most rows of a file of distinct facts
+            # are the only row of their pattern).
+            if len(table) >= self.SIZE:
+                table.clear()
+                if self.hits * 100 < self.SIZE:
+                    self.rest = 4 * self.SIZE
+                self._written += self.hits
+                self.hits = 0
+            table[key] = (result.row, item, result.decision_id, line)
+            return
+        row, first, first_did, first_line = found
+        if first == item:
+            return  # the same id again: another id is needed to tell where ids go
+        ids = self.ids(result)
+        did = result.decision_id
+        pieces = line_pieces(self.fmt, result.row, item, did, line) if ids is not None else None
+        if (
+            ids is None
+            or pieces is None
+            or ids(item) != did
+            or ids(first) != first_did
+            or fill(pieces, row, first, first_did) != first_line
+        ):
+            table[key] = _NEVER
+        else:
+            table[key] = _Known(pieces, ids, tally(result))
+
+
+def _fed(feed: deque[Record]) -> Iterator[Record]:
+    """The records given to a batch's function one at a time (each is decided before the
+    next is taken)."""
+    while True:
+        yield feed.popleft()
+
+
+@attrs.frozen
+class LaneMaker:
+    """Makes the :class:`PatternLane` of a batch (one per process: a worker makes its own)."""
+
+    rows: CsvRows
+    batch: BatchRun[Any]
+    layout: BatchLayout
+    fmt: str
+
+    def __call__(self) -> PatternLane:
+        return PatternLane(self.rows, self.batch, LineMaker(self.layout, self.fmt), self.fmt)
+
+
+def _lane_of(results: Any, fmt: str, layout: BatchLayout) -> LaneMaker | None:
+    """The lane of a batch whose repeated rows may be written from their cells: CSV or JSON
+    lines out, CSV entries in (not renamed, not held by a log or for suggestions), results
+    that say how their rows repeat, a layout whose rows of one pattern share their line."""
+    if (
+        fmt in ("csv", "jsonl")
+        and isinstance(results, BatchRun)
+        and results.repeats is not None
+        and isinstance(results.records, CsvRows)
+        and layout.patterned
+    ):
+        return LaneMaker(results.records, results, layout, fmt)
+    return None
 
 
 def batch_layout(kind: str, law: Any) -> BatchLayout:
@@ -491,6 +855,21 @@ def csv_line(cells: Sequence[Any]) -> str:
     return _captured.pop()
 
 
+#: Text a CSV writer writes as it is and csv_cell leaves alone: printable ASCII without a quote
+#: (commas are counted by the caller), no cell starting with a formula character.
+_NOT_PLAIN = re.compile(r'[^\x20\x21\x23-\x7e]|(?:^|,) *[=+\-@]')
+
+
+def plain_csv_text(cells: list[str]) -> str | None:
+    """The text of text cells as :func:`csv_line` writes their :func:`csv_cell` (without the
+    line end), when no cell needs quotes or neutralising (else None)."""
+    text = ",".join(cells)
+    if text.count(",") != len(cells) - 1 or _NOT_PLAIN.search(text) is not None:
+        return None
+    return text if text else None  # a row of one empty cell is written '""'
+
+
+
 def text_cell(text: str) -> str:
     """:func:`~exportctl.cli.output.csv_cell` of a text value."""
     if not text.isascii():
@@ -527,9 +906,26 @@ def json_text_fast(value: Any) -> str:
     generic walk: values json cannot write go through ``to_jsonable``; the escapes of bad bytes
     and of controls a terminal acts on are made only where there may be any."""
     text: str = _JSON(value)
-    if text.isascii() and "\x7f" not in text:
+    if text.isascii():
+        if "\x7f" not in text:
+            return text
+    elif _ESCAPED.search(_non_ascii(text)) is None:
         return text
     return _JSON_RAW_CONTROL.sub(_json_escape, escape_surrogates(text))
+
+
+#: What json_text escapes after the encoder: lone surrogates (bad bytes) and the controls of
+#: ``_JSON_RAW_CONTROL``.
+_ESCAPED = re.compile("[\ud800-\udfff]|" + _JSON_RAW_CONTROL.pattern)
+_ASCII_BUT_DEL = bytes(range(0x7F))
+
+
+def _non_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII (and any DEL), in order: what needs a
+    look for escapes (one pass of the codec and of ``bytes.translate`` rather than of a regular
+    expression over the whole text)."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BUT_DEL)
+    return rest.decode("utf-8", "surrogatepass")
 
 
 def _json_escape(match: re.Match[str]) -> str:

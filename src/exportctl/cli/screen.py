@@ -29,8 +29,11 @@ from exportctl.cli.batch import (
     JsonTemplate,
     csv_line,
     fast_csv_cell,
+    json_line,
     open_input,
+    plain_csv_text,
     read_records,
+    safe_id,
     text_cell,
     with_progress,
     write_results,
@@ -40,6 +43,7 @@ from exportctl.cli.search import suggestion_cell, suggestion_record, suggestions
 from exportctl.corpus.law import Law
 from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.engine import batch as screening
+from exportctl.engine.decision import Decision
 from exportctl.inputs.items import (
     ContradictoryFacts,
     FactError,
@@ -160,8 +164,8 @@ class _ScreenLines:
     rest of their line is made once per pattern."""
 
     def __init__(self) -> None:
-        self._csv: dict[str, list[Any]] = {}
-        self._jsonl: dict[str, JsonTemplate | None] = {}
+        self._csv: dict[str, str | list[Any]] = {}
+        self._jsonl: dict[str, JsonTemplate | None] = {}  # _ONCE: one row seen
 
     def __call__(self, result: screening.ScreenResult, fmt: str) -> str | None:
         d = result.decision
@@ -170,24 +174,34 @@ class _ScreenLines:
         if fmt == "csv":
             middle = self._csv.get(result.pattern) if result.pattern is not None else None
             if middle is None:
-                middle = [fast_csv_cell(v) for v in _middle(result)]
+                middle = _middle_csv(result, d)
                 if result.pattern is not None:
                     if len(self._csv) >= 4096:
                         self._csv.clear()
                     self._csv[result.pattern] = middle
-            return csv_line([result.row, text_cell(result.item_id), *middle, d.decision_id])
+            item = result.item_id
+            if type(middle) is str and safe_id(item):
+                return f"{result.row},{item},{middle},{d.decision_id}\n"
+            if type(middle) is str:
+                middle = middle.split(",")
+            return csv_line([result.row, text_cell(item), *middle, d.decision_id])
         if fmt != "jsonl":
             return None
         if result.pattern is None:
             return None
         template = self._jsonl.get(result.pattern, _MISSING)
         if template is _MISSING:
+            # The first row of a pattern is written whole; the second makes the template (most
+            # rows of a file of distinct facts have a pattern of their own).
+            if len(self._jsonl) >= 1024:
+                self._jsonl.clear()
+            self._jsonl[result.pattern] = _ONCE
+            return json_line(_jsonl_row(result))
+        if template is _ONCE:
             row = _jsonl_row(result)
             row.update(row=ROW_SLOT, item_id=ITEM_SLOT, decision_id=ID_SLOT)
             row["decision"].update(decision_id=ID_SLOT, item_id=ITEM_SLOT)
             template = JsonTemplate.of(row, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
-            if len(self._jsonl) >= 1024:
-                self._jsonl.clear()
             self._jsonl[result.pattern] = template
         if template is None:
             return None
@@ -196,6 +210,25 @@ class _ScreenLines:
 
 
 _MISSING: Any = object()
+_ONCE: Any = JsonTemplate((), ())
+
+
+def _middle_csv(result: screening.ScreenResult, d: Decision) -> str | list[Any]:
+    """The CSV cells of a decided row between the item id and the decision id: their text
+    when no cell needs quotes or neutralising (:func:`plain_csv_text`), else the cells."""
+    c = d.classification
+    if c is None:
+        ref = sme = mt = reasons = ""
+    else:
+        ref = c.reference
+        sme = ("yes" if c.significant_military_equipment else "no") if c.regime == "USML" else ""
+        mt = "" if c.mt is None else "yes" if c.mt == "yes" else "conditional"
+        reasons = "; ".join(c.reasons_for_control)
+    questions = "; ".join([q.id for q in d.open_questions])
+    cells = [result.status, d.jurisdiction, ref, sme, mt, reasons, questions]
+    cells += ["; ".join(d.rules_fired), "", ""]  # no error on a decided row
+    text = plain_csv_text(cells)
+    return text if text is not None else [fast_csv_cell(v) for v in _middle(result)]
 
 
 def _middle(result: screening.ScreenResult) -> list[Any]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import attrs
 
-__all__ = ["Provenance", "canonical_json", "content_hash", "decision_id"]
+__all__ = ["Provenance", "canonical_json", "content_hash", "decision_id", "decision_ids"]
 
 
 def canonical_json(value: Any) -> str:
@@ -45,6 +46,18 @@ def decision_id(subject_id: str, facts_key: str, law_id: str, as_of: dt.date) ->
     """The id of a decision: subject, facts (canonical JSON), law id and date."""
     key = f"{subject_id}\x00{facts_key}{_tail(law_id, as_of)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def decision_ids(facts_key: str, law_id: str, as_of: dt.date) -> Callable[[str], str]:
+    """:func:`decision_id` of any subject with these facts under this law and date: what follows
+    the subject's id is encoded once (the same ids; for the rows of one fact pattern)."""
+    rest = f"\x00{facts_key}{_tail(law_id, as_of)}".encode()
+    sha256 = hashlib.sha256
+
+    def of(subject_id: str) -> str:
+        return sha256(subject_id.encode() + rest).hexdigest()[:20]
+
+    return of
 
 
 @lru_cache(maxsize=256)

@@ -26,11 +26,11 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 import attrs
 
-from exportctl.core.provenance import decision_id
+from exportctl.core.provenance import decision_id, decision_ids
 from exportctl.corpus.bundle import DataIntegrityError
 from exportctl.corpus.law import Law
 from exportctl.corpus.regulations import Regulations
@@ -226,7 +226,27 @@ def screen(
             _screen, regs=regs, ruleset=ruleset, csv_form=csv_form, trace=trace
         ),
         rows,
+        repeats=Repeats(_ID_FIELDS, _screen_ids) if csv_form else None,
     )
+
+
+@attrs.frozen
+class Repeats:
+    """What a batch's CSV rows of one fact pattern share, for a writer that writes the rows
+    of a pattern without deciding them again: two rows whose cells are the same but for the
+    ``free`` fields (the id, the description) have the same result but for their row number,
+    their id and their decision id; ``ids(result)`` gives the decision id of any other id with
+    the facts of ``result`` (None: the result is not a decision that other rows share)."""
+
+    free: tuple[str, ...]
+    ids: Callable[[Any], Callable[[str], str] | None]
+
+
+def _screen_ids(result: ScreenResult) -> Callable[[str], str] | None:
+    d = result.decision
+    if d is None or result.pattern is None:
+        return None
+    return decision_ids(result.pattern, d.law_id, d.as_of)
 
 
 def _screen(
@@ -654,10 +674,16 @@ class BatchRun(Iterator[R], Generic[R]):
     (:func:`run_parallel`) and get the same results."""
 
     def __init__(
-        self, decide: Callable[[Iterable[Record | RawRow]], Iterator[R]], records: Iterable[Any]
+        self,
+        decide: Callable[[Iterable[Record | RawRow]], Iterator[R]],
+        records: Iterable[Any],
+        *,
+        repeats: Repeats | None = None,
     ) -> None:
         self.decide = decide
         self.records = records
+        #: How rows of one fact pattern share their results (None: not known).
+        self.repeats = repeats
         self._results: Iterator[R] | None = None
 
     def __iter__(self) -> BatchRun[R]:
@@ -698,7 +724,9 @@ def run_parallel(
 
     At most ``2 * jobs`` chunks are read ahead of the one being written, so memory stays flat
     in the input size.  Input shorter than two chunks, or ``jobs`` 1, is worked in this process
-    (no worker is started).  Where processes fork (Linux, macOS with the fork method) ``work``
+    (no worker is started); otherwise the first ``chunk_size // 50`` records (at least one) are
+    worked in this process before the workers are forked, so that they inherit what it built.
+    Where processes fork (Linux, macOS with the fork method) ``work``
     may be any callable: the workers inherit it; elsewhere it must be picklable (a module-level
     function, or a ``functools.partial`` of one).  An exception in ``work`` is raised here, at
     its chunk.  The batch commands (``screen``, ``authorize``, ``--jobs``) and any other batch
@@ -710,6 +738,13 @@ def run_parallel(
         for chunk in itertools.chain(head, chunks):
             yield work(chunk)
         return
+    # The first few records are worked here before the workers are forked: they inherit what
+    # that built (the parts of the law a rule read, caches) instead of each building it again.
+    first = max(1, chunk_size // 50)
+    yield work(head[0][:first])
+    head[0] = head[0][first:]
+    if not head[0]:
+        del head[0]
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
@@ -743,21 +778,32 @@ def _chunks(records: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-@attrs.frozen
-class Tally:
+class Tally(NamedTuple):
     """What a summary reads of one result (``row``, ``status`` and, for a decision, its
-    ``jurisdiction`` and ``classification``): the stand-in a parallel writer gives its
-    ``on_result`` for each result decided in a worker process."""
+    ``jurisdiction`` and its classification's ``regime`` and ``reference``): the stand-in a
+    parallel writer gives its ``on_result`` for each result decided in a worker process.
+    Tuples, so that a chunk's tallies cost little to send between processes."""
 
     row: int
     status: str
-    decision: _DecisionTally | None = None
+    decision: DecisionTally | None = None
 
 
-@attrs.frozen
-class _DecisionTally:
+class DecisionTally(NamedTuple):
+    """What a summary reads of a decision: its jurisdiction and classification."""
+
     jurisdiction: str
-    classification: Any
+    classification: ClassificationTally | None
+
+
+class ClassificationTally(NamedTuple):
+    """What a summary reads of a classification: its regime and reference."""
+
+    regime: str
+    reference: str
+
+
+_DECISION_TALLIES: dict[tuple[str, str | None, str | None], DecisionTally] = {}
 
 
 def tally(result: Any) -> Any:
@@ -768,13 +814,19 @@ def tally(result: Any) -> Any:
     if callable(own):
         return own()
     decision = getattr(result, "decision", None)
-    return Tally(
-        result.row,
-        result.status,
-        None
-        if decision is None
-        else _DecisionTally(decision.jurisdiction, decision.classification),
-    )
+    if decision is None:
+        return Tally(result.row, result.status)
+    c = decision.classification
+    key = (decision.jurisdiction, c.regime if c else None, c.reference if c else None)
+    found = _DECISION_TALLIES.get(key)
+    if found is None:
+        # One object per outcome: the tallies of a chunk are sent with each outcome once.
+        if len(_DECISION_TALLIES) >= 4096:
+            _DECISION_TALLIES.clear()
+        found = _DECISION_TALLIES[key] = DecisionTally(
+            decision.jurisdiction, ClassificationTally(c.regime, c.reference) if c else None
+        )
+    return Tally(result.row, result.status, found)
 
 
 # --- deciding rows anywhere ----------------------------------------------------------------------

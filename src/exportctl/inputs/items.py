@@ -221,6 +221,14 @@ def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
 
 def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemFacts:
     """Facts from one CSV row (answers are columns named by question id)."""
+    keys = tuple(row)
+    plan = _PLAN[0]
+    if plan is None or plan[0] != keys or plan[1] is not ruleset:
+        plan = _PLAN[0] = _csv_plan(keys, ruleset)
+    if plan[2] is not None:
+        # Every column a field or a question of the rule set (the columns of the rows before):
+        # the answers are read from the row by the columns' names.
+        return _build(row, {}, ruleset, plan[2])
     fields = _FIELD_SET
     flat = {k: v for k, v in row.items() if k in fields}
     answers = {k: v for k, v in row.items() if k not in fields and k is not None}
@@ -229,7 +237,26 @@ def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemF
     return _build(flat, answers, ruleset)
 
 
-def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
+#: The columns of the last CSV row read, its rule set, and its answer columns when every column
+#: is a field or a question of the rule set (else None).
+_Plan = tuple[tuple[Any, ...], RuleSet, tuple[str, ...] | None]
+_PLAN: list[_Plan | None] = [None]
+
+
+def _csv_plan(keys: tuple[Any, ...], ruleset: RuleSet) -> _Plan:
+    answers = tuple(k for k in keys if k not in _FIELD_SET)
+    allowed = ruleset.answer_facts
+    if any(k is None or k not in allowed for k in answers):
+        return (keys, ruleset, None)
+    return (keys, ruleset, answers)
+
+
+def _build(
+    flat: Mapping[str, Any],
+    answers_raw: Mapping[str, Any],
+    ruleset: RuleSet,
+    answer_columns: tuple[str, ...] | None = None,
+) -> ItemFacts:
     item_id = parse_text("item_id", flat.get("item_id"))
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
@@ -251,8 +278,13 @@ def _build(flat: Mapping[str, Any], answers_raw: Mapping[str, Any], ruleset: Rul
     answers: dict[str, bool] = {}
     allowed = ruleset.answer_facts
     words = _WORDS
-    for key, value in answers_raw.items():
-        if key not in allowed:
+    pairs = (
+        answers_raw.items()
+        if answer_columns is None
+        else [(k, flat[k]) for k in answer_columns]  # known to be questions of the rule set
+    )
+    for key, value in pairs:
+        if answer_columns is None and key not in allowed:
             raise FactError(
                 key, f"is not a field or a question of rule set {ruleset.id!r} (see docs/facts.md)"
             )
