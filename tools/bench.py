@@ -573,6 +573,12 @@ def compiled(src: str | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows of each batch input")
+    parser.add_argument(
+        "--transfers",
+        type=int,
+        metavar="N",
+        help="rows of the authorize inputs (default: --rows; a distinct transfer costs ms)",
+    )
     parser.add_argument("--big", type=int, default=1_000_000, help="rows of the memory input")
     parser.add_argument("--repeat", type=int, default=3, help="runs per ratio (the minimum)")
     parser.add_argument("--skip-big", action="store_true", help="no 1M-row memory figure")
@@ -586,6 +592,7 @@ def main() -> int:
     if args.classify_only:
         print(json.dumps(classify_rates(args.classify_only)))
         return 0
+    transfers = args.transfers or args.rows
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -594,7 +601,8 @@ def main() -> int:
             (tmp / "base").mkdir()
             sources.append((args.against[:7], baseline_source(args.against, tmp / "base")))
         print(
-            f"exportctl benchmark: {cores} cores, {args.rows:,} rows, min of {args.repeat} "
+            f"exportctl benchmark: {cores} cores, {args.rows:,} rows ({transfers:,} transfers), "
+            f"min of {args.repeat} "
             f"runs; ratios to a plain csv.DictReader -> json.dumps read of the same file"
         )
         print(
@@ -609,10 +617,10 @@ def main() -> int:
         inputs = {
             "screen distinct": (PARTS, distinct_parts(args.rows)),
             "screen repeated": (PARTS, repeated(example_rows(PARTS), args.rows, "item_id")),
-            "authorize distinct": (TRANSFERS, distinct_transfers(args.rows)),
+            "authorize distinct": (TRANSFERS, distinct_transfers(transfers)),
             "authorize repeated": (
                 TRANSFERS,
-                repeated(example_rows(TRANSFERS), args.rows, "transfer_id"),
+                repeated(example_rows(TRANSFERS), transfers, "transfer_id"),
             ),
         }
         files = {}
