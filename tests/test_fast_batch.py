@@ -10,6 +10,7 @@ repeated rows (with ids missing and descriptions changed).  Nothing here measure
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import io
 import json
@@ -231,12 +232,12 @@ def test_jobs_give_the_same_bytes_in_order(
 ) -> None:
     pools: list[int] = []
 
-    class Counted(batch.ProcessPoolExecutor):
+    class Counted(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             pools.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
     formats = ("csv", "jsonl", "table") if command == "screen" else ("csv",)
     for fmt in formats:
         pools.clear()
@@ -399,12 +400,12 @@ def test_diff_jobs_give_the_same_bytes_and_report(
     as one process (the report's changed rows come back from the workers)."""
     pools: list[int] = []
 
-    class Counted(batch.ProcessPoolExecutor):
+    class Counted(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             pools.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
     outputs = []
     for jobs in ("1", "2"):
         html = tmp_path / f"report-{jobs}.html"
@@ -561,12 +562,12 @@ def test_a_file_of_repeated_rows_is_written_by_one_process(
     still goes to the workers."""
     pools: list[int] = []
 
-    class Counted(batch.ProcessPoolExecutor):
+    class Counted(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             pools.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
     path = tmp_path / "parts.csv"
     rows = bench.repeated(bench.example_rows(bench.PARTS), 2500, "item_id")
     bench.write_csv(path, bench.header_of(bench.PARTS), rows)

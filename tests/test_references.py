@@ -70,6 +70,25 @@ def test_eccn_examples(text: str, canonical: str, catch_all: bool, series600: bo
     assert ref.is_600_series is series600
 
 
+@pytest.mark.parametrize(
+    ("text", "eccn", "path"),
+    [
+        ("3A001.a.1.b", "3A001", ("a", "1", "b")),
+        ("3A001.a.1.b\n", "3A001", ("a", "1", "b")),
+        ("  eccn 3a001.a.1.b ", "3A001", ("a", "1", "b")),
+        ("ECCN9A610.x", "9A610", ("x",)),
+        ("9A610.X", "9A610", ("X",)),
+    ],
+)
+def test_eccn_as_written_and_as_typed_parse_alike(
+    text: str, eccn: str, path: tuple[str, ...]
+) -> None:
+    # The data's references are parsed by one match; a typed one is cleaned first: both give
+    # the reference's parts (a capital paragraph letter is kept as written: the syntax admits it).
+    ref = parse_eccn(text)
+    assert (ref.eccn, ref.path) == (eccn, path)
+
+
 def test_9x515_catch_all() -> None:
     # Supp. No. 4 to part 774: 9x515 .x paragraphs are catch-alls like the 600 series.
     assert parse_eccn("9A515.x").is_catch_all

@@ -280,6 +280,7 @@ def parse_usml(text: str) -> USMLRef:
     return USMLRef(category, path)
 
 
+_ECCN_PREFIX = re.compile(r"^\s*(?:ECCN\s*)", re.IGNORECASE)
 _ECCN_BODY = re.compile(
     r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z]|\.[0-9]+|\.[A-Z])*)$",
 )
@@ -341,11 +342,15 @@ class ECCNRef:
 @lru_cache(maxsize=16384)
 def parse_eccn(text: str) -> ECCNRef:
     """Parse an ECCN reference such as ``3A001``, ``3A001.a.1`` or ``ECCN 9A610.x``."""
-    if not isinstance(text, str) or not text.strip():
-        raise ReferenceSyntaxError("empty ECCN; expected e.g. '3A001' or '9A610.x'")
-    body = re.sub(r"^\s*(?:ECCN\s*)", "", text, flags=re.IGNORECASE).strip()
-    body = body[:2].upper() + body[2:] if len(body) >= 2 else body
-    match = _ECCN_BODY.match(body)
+    # A reference already written as the regulations write it (every one in the bundled data)
+    # matches as it is: the prefix, the spaces and the case below would change nothing.
+    match = _ECCN_BODY.match(text) if isinstance(text, str) else None
+    if match is None:
+        if not isinstance(text, str) or not text.strip():
+            raise ReferenceSyntaxError("empty ECCN; expected e.g. '3A001' or '9A610.x'")
+        body = _ECCN_PREFIX.sub("", text).strip()
+        body = body[:2].upper() + body[2:] if len(body) >= 2 else body
+        match = _ECCN_BODY.match(body)
     if not match:
         raise ReferenceSyntaxError(
             f"{text!r} is not an ECCN reference; expected five characters (digit, letter A-E, "

@@ -24,7 +24,6 @@ import itertools
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
@@ -57,6 +56,8 @@ from exportctl.inputs.readers import (
 )
 
 if TYPE_CHECKING:  # annotations only: screen does not import the transfers (or the countries)
+    from concurrent.futures import Future
+
     from exportctl.inputs.transfers import Transfer
 
 __all__ = [
@@ -756,6 +757,10 @@ def run_parallel(
     )
     pending: deque[Future[R]] = deque()
     try:
+        # Imported here: concurrent.futures.process imports multiprocessing, subprocess, socket
+        # and logging (~40 ms of every batch command's start-up), needed only for --jobs > 1.
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for chunk in itertools.chain(head, chunks):
                 pending.append(pool.submit(submit_work, chunk))
