@@ -251,6 +251,33 @@ def test_jobs_give_the_same_bytes_in_order(
             assert len(one[1].splitlines()) == (2301 if command == "screen" else 2101)
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+def test_jobs_split_a_few_hundred_transfers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transfer costs milliseconds: 150 of them are worth two workers (in chunks of 50), and
+    give the same bytes as one process."""
+    pools: list[int] = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    path = tmp_path / "transfers.csv"
+    bench.write_csv(
+        path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(150, seed=5)
+    )
+    args = ["authorize", str(path), "--format", "csv", "--as-of", DAYS[1]]
+    one = run(*args, "--jobs", "1")
+    assert pools == []
+    two = run(*args, "--jobs", "2")
+    assert pools == [2]
+    assert two == one
+    assert len(one[1].splitlines()) == 151
+
+
 # --- the pieces ------------------------------------------------------------------------------
 
 

@@ -30,7 +30,14 @@ from exportctl.cli.base import (
     main,
     with_log,
 )
-from exportctl.cli.batch import BatchLayout, open_input, read_records, with_progress, write_results
+from exportctl.cli.batch import (
+    TRANSFER_CHUNK,
+    BatchLayout,
+    open_input,
+    read_records,
+    with_progress,
+    write_results,
+)
 from exportctl.cli.lookups import etl
 from exportctl.cli.output import (
     key_values,
@@ -388,6 +395,7 @@ def authorize_command(
         record_key="authorization",
         record_of=lambda r: r.authorization.to_dict() if r.authorization is not None else None,
         stamp=screening.record_stamp(regs),
+        chunk=TRANSFER_CHUNK,
     )
     with (
         decision_log("authorize") as log,
