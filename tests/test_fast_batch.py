@@ -212,6 +212,20 @@ def test_batch_table_is_the_same_with_jobs(inputs: dict[str, Path]) -> None:
         assert run(*args, "-j", "1") == run(*args, "-j", "2")
 
 
+def counted_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker counts of the process pools started while the test runs (--jobs imports the
+    pool from concurrent.futures when it starts workers)."""
+    pools: list[int] = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    return pools
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Inputs of more than two chunks of 1,000 records (so that --jobs 2 starts workers)."""
@@ -230,14 +244,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_jobs_give_the_same_bytes_in_order(
     big: dict[str, Path], command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pools: list[int] = []
-
-    class Counted(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    pools = counted_pools(monkeypatch)
     formats = ("csv", "jsonl", "table") if command == "screen" else ("csv",)
     for fmt in formats:
         pools.clear()
@@ -257,14 +264,7 @@ def test_jobs_split_a_few_hundred_transfers(
 ) -> None:
     """A transfer costs milliseconds: 150 of them are worth two workers (in chunks of 50), and
     give the same bytes as one process."""
-    pools: list[int] = []
-
-    class Counted(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    pools = counted_pools(monkeypatch)
     path = tmp_path / "transfers.csv"
     bench.write_csv(
         path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(150, seed=5)
@@ -425,14 +425,7 @@ def test_diff_jobs_give_the_same_bytes_and_report(
 ) -> None:
     """exportctl diff under --jobs 2: the same rows, summary, transition matrix and HTML report
     as one process (the report's changed rows come back from the workers)."""
-    pools: list[int] = []
-
-    class Counted(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    pools = counted_pools(monkeypatch)
     outputs = []
     for jobs in ("1", "2"):
         html = tmp_path / f"report-{jobs}.html"
@@ -587,14 +580,7 @@ def test_a_file_of_repeated_rows_is_written_by_one_process(
     """--jobs 2 on a parts list whose first chunk is mostly rows written from their pattern's
     line: no worker is started (reading is the work), the same bytes; a file of mixed rows
     still goes to the workers."""
-    pools: list[int] = []
-
-    class Counted(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    pools = counted_pools(monkeypatch)
     path = tmp_path / "parts.csv"
     rows = bench.repeated(bench.example_rows(bench.PARTS), 2500, "item_id")
     bench.write_csv(path, bench.header_of(bench.PARTS), rows)
