@@ -172,7 +172,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
             [sys.executable, "-c", _WRITER, str(path), name, str(n), str(tmp_path / f"{name}.r")],
             stdin=subprocess.PIPE,
         )
-        assert proc.stdin is not None
+        assert proc.stdin is not None and proc.stdin.writable()
         proc.stdin.write(entry.encode())
         proc.stdin.close()
         procs.append(proc)

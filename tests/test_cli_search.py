@@ -239,7 +239,7 @@ def test_suggestions_are_labelled_in_json_lines(tmp_path: Path) -> None:
     # XII(c)(1) "Night vision devices ..." is what a reader of the USML checks first.
     assert any(s["reference"].startswith("XII(c)(1)") for s in s1["usml"])
     assert all(s["kind"] == "suggestion" for s in [*s1["usml"], *s1["eccn"]])
-    assert 1 <= len(s1["usml"]) <= 3 and 1 <= len(s1["eccn"]) <= 3
+    assert len(s1["usml"]) in (1, 2, 3) and len(s1["eccn"]) in (1, 2, 3)
     assert rows[1]["suggestions"] is None  # no description
     assert rows[2]["suggestions"] is None  # decided (IV(h)(12))
     assert "usml" not in rows[3]["suggestions"]  # USML reviewed ("none")

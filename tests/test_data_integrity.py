@@ -47,7 +47,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 def _change_a_digit(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     m = re.search(r"\d", text)
-    assert m is not None
+    assert m is not None and m.group(0).isdigit()
     digit = "1" if m.group(0) != "1" else "2"
     path.write_text(text[: m.start()] + digit + text[m.end() :], encoding="utf-8")
 

@@ -219,8 +219,9 @@ def test_mt_parentheticals_with_nested_brackets(
 ) -> None:
     mt = regs.usml.get(ref).mt
     assert mt is not None and mt.designated == "conditional"
-    assert mt.condition is not None
-    assert mt.condition.startswith(condition_starts) and mt.condition.endswith(condition_ends)
+    assert mt.condition is not None and (
+        mt.condition.startswith(condition_starts) and mt.condition.endswith(condition_ends)
+    )
 
 
 def test_mti_is_not_an_mt_designation(regs: exportctl.Regulations) -> None:

@@ -84,7 +84,7 @@ def test_sme_reaches_every_subordinate_paragraph_in_classify() -> None:
     wrong = []
     for ref in DESCRIBABLE:
         c = _cj(ref).classification
-        assert c is not None
+        assert c is not None and c.reference == ref
         if c.significant_military_equipment is not expected_sme(ref):
             wrong.append(ref)
     assert not wrong, f"{len(wrong)} paragraphs with a wrong SME flag, e.g. {wrong[:5]}"
@@ -158,7 +158,7 @@ def test_classify_and_the_etl_check_read_mt_alike_on_every_paragraph() -> None:
     for ref in DESCRIBABLE:
         want = expected_mt(ref)
         c = _cj(ref).classification
-        assert c is not None
+        assert c is not None and c.reference == ref
         got = None if c.mt is None else ("yes" if c.mt == "yes" else "conditional")
         etl = _etl_mt(ref)
         etl_reading = {(True, ()): "yes", (None, ("mt_condition_met",)): "conditional"}.get(
@@ -263,8 +263,9 @@ SHOWN = [
 def test_usml_show_prints_the_engines_flags(ref: str) -> None:
     doc = _show(ref)
     c = _cj(ref).classification
-    assert c is not None
-    assert doc["significant_military_equipment"] is c.significant_military_equipment
+    assert c is not None and (
+        doc["significant_military_equipment"] is c.significant_military_equipment
+    )
     assert doc["significant_military_equipment"] is expected_sme(ref)
     want_mt = expected_mt(ref)
     assert (doc["mt"] or "").split(" ")[0] == (want_mt or "")

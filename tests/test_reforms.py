@@ -334,8 +334,9 @@ def test_remove_a_release_keeps_a_fastener_on_the_usml() -> None:
     before = exportctl.classify(facts, TODAY)
     after = exportctl.classify(facts, reformed)
     assert "22 CFR 120.41(b)(2)" in before.rules_fired and before.jurisdiction == "EAR"
-    assert after.jurisdiction == "ITAR" and after.classification is not None
-    assert after.classification.reference == "VIII(h)(1)"
+    assert after.jurisdiction == "ITAR" and after.classification is not None and (
+        after.classification.reference == "VIII(h)(1)"
+    )
     with pytest.raises(ReformError, match=r"no release '22 CFR 120\.41\(b\)\(9\)'"):
         reform(ChangeRelease("itar", "22 CFR 120.41(b)(9)", remove=True)).apply(TODAY)
 

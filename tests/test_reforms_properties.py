@@ -67,8 +67,9 @@ def test_missing_facts_never_give_ear99_or_not_subject_under_any_reform(
             }
             if not named:
                 assert facts.usml_candidates is not None or facts.cj_jurisdiction == "EAR"
-                assert facts.eccn_candidates is not None
-                assert facts.answer(EXCLUDED) is False or facts.cj_jurisdiction == "EAR"
+                assert facts.eccn_candidates is not None and (
+                    facts.answer(EXCLUDED) is False or facts.cj_jurisdiction == "EAR"
+                )
         if d.jurisdiction == "not_subject":
             assert facts.answer(EXCLUDED) is True
     del fewer
@@ -88,8 +89,9 @@ def test_adding_facts_never_changes_a_definite_answer_under_any_reform(
     if d.jurisdiction != "undetermined":
         assert e.jurisdiction == d.jurisdiction
     if d.classification is not None:
-        assert e.classification is not None
-        assert e.classification.reference == d.classification.reference
+        assert e.classification is not None and (
+            e.classification.reference == d.classification.reference
+        )
 
 
 @SOME

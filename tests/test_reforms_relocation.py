@@ -46,8 +46,9 @@ def test_described_in_the_moved_paragraph_is_described_in_the_target() -> None:
     before, after = both(facts(eccn_candidates=[]))
     assert (before.jurisdiction, reference(before)) == ("ITAR", "XIX(f)(5)")
     assert (after.jurisdiction, reference(after)) == ("EAR", "9A619.f")
-    assert after.classification is not None
-    assert after.classification.reasons_for_control == ("NS", "RS", "AT", "UN")
+    assert after.classification is not None and (
+        after.classification.reasons_for_control == ("NS", "RS", "AT", "UN")
+    )
     assert RULE_5 in after.rules_fired
     # the order of review: Step 3 (a 600-series paragraph other than a catch-all)
     assert "15 CFR part 774, Supp. No. 4, (a)(3)" in after.rules_fired
@@ -136,8 +137,9 @@ def test_a_candidate_still_on_the_usml_keeps_the_item_on_it() -> None:
     before, after = both(f)
     assert (before.jurisdiction, reference(before)) == ("ITAR", "XIX(f)(2)")
     assert (after.jurisdiction, reference(after)) == ("ITAR", "XIX(f)(2)")
-    assert before.classification is not None and after.classification is not None
-    assert before.classification.also_described_in == ("XIX(f)(3)",)
+    assert before.classification is not None and after.classification is not None and (
+        before.classification.also_described_in == ("XIX(f)(3)",)
+    )
     assert after.classification.also_described_in == ()
     assert (
         "reform xix-engine-parts-to-ccl: USML XIX(f)(3) moved to ECCN 9A619.d" in after.rules_fired

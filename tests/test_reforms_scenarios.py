@@ -142,7 +142,7 @@ def test_nato_aukus_parity_reads_nato_on_the_date() -> None:
         raw["parties"][1]["country"] = country
         t = exportctl.transfer_from_mapping(raw, reformed)
         result = exportctl.authorize(t, reformed).result("126.7-nato")
-        assert result is not None
+        assert result is not None and result.exemption == "126.7-nato"
         status = {r.id: r.status for r in result.requirements}
         assert status["22 CFR 126.7(b)(1), read for NATO (DIB F.9)"] == expected, country
 

@@ -524,7 +524,7 @@ def test_the_line_map_skips_multi_line_strings() -> None:
 
 def test_the_valid_base_file_passes_and_a_fact_condition_reads_the_law() -> None:
     found, errors = dx.check_guidelines(BASE, _law_stub())
-    assert errors == [] and found is not None
+    assert errors == [] and found is not None and found.id == "t"
     (cond,) = found.conditions
     assert (cond.id, cond.question, cond.line) == ("c1", "Is it so?", 13)
     text = BASE.replace('question = "Is it so?"', 'fact = "usg_purpose"\nin = ["none"]')

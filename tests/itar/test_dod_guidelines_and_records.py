@@ -51,8 +51,10 @@ def test_applied_guidelines_change_the_law_and_are_named_with_their_hash() -> No
     assert GUIDED.reforms == (f"guidelines dod-component-example (sha256 {sha})",)
     result = decide("125.4(b)(1)", guided(example("125.4(b)(1)"), answers=B1_YES), GUIDED)
     assert result.status == "eligible"
-    assert result.guidelines is not None
-    assert (result.guidelines.id, result.guidelines.sha256) == ("dod-component-example", sha)
+    assert result.guidelines is not None and (result.guidelines.id, result.guidelines.sha256) == (
+        "dod-component-example",
+        sha,
+    )
     assert result.guidelines.file == str(EXAMPLE) and result.guidelines.illustrative
     assert decide("125.4(b)(1)", make(example("125.4(b)(1)")), LAW).guidelines is None
 

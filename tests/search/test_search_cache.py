@@ -36,8 +36,9 @@ def cached_files(directory: Path) -> list[str]:
 
 def test_first_use_builds_and_caches_then_reads_the_cache(cache_dir: Path) -> None:
     first = build("IV")
-    assert first.origin == "built" and first.cache_path is not None
+    assert first.origin == "built" and first.cache_path is not None and first.cache_path != ""
     assert Path(first.cache_path).is_file()
+    assert Path(first.cache_path).parent == cache_dir
     assert len(cached_files(cache_dir)) == 2  # the database and its sidecar
     second = build("IV")
     assert second.origin == "cache"
@@ -65,7 +66,7 @@ def test_editions_are_cached_side_by_side(cache_dir: Path) -> None:
 
 def test_damaged_database_is_rebuilt_not_used(cache_dir: Path) -> None:
     first = build("IV")
-    assert first.cache_path is not None
+    assert isinstance(first.cache_path, str)
     path = Path(first.cache_path)
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte somewhere in the pages
@@ -79,7 +80,7 @@ def test_damaged_database_is_rebuilt_not_used(cache_dir: Path) -> None:
 
 def test_truncated_database_is_rebuilt(cache_dir: Path) -> None:
     first = build("IV")
-    assert first.cache_path is not None
+    assert isinstance(first.cache_path, str)
     Path(first.cache_path).write_bytes(b"SQLite format 3\x00")
     assert build("IV").origin == "built"
 
@@ -97,7 +98,7 @@ def test_truncated_database_is_rebuilt(cache_dir: Path) -> None:
 )
 def test_bad_sidecar_means_rebuild(cache_dir: Path, damage) -> None:  # type: ignore[no-untyped-def]
     first = build("IV")
-    assert first.cache_path is not None
+    assert isinstance(first.cache_path, str)
     sidecar = Path(first.cache_path).with_suffix(".json")
     meta = json.loads(sidecar.read_text())
     sidecar.write_text(damage(meta))
@@ -108,7 +109,7 @@ def test_database_from_other_content_under_this_name_is_not_used(cache_dir: Path
     """A file renamed into place (with a matching sidecar hash) still records its own key."""
     a = build("IV", edition="A")
     b = build("XII", edition="B")
-    assert a.cache_path is not None and b.cache_path is not None
+    assert isinstance(a.cache_path, str) and isinstance(b.cache_path, str)
     a_path, b_path = Path(a.cache_path), Path(b.cache_path)
     a_path.write_bytes(b_path.read_bytes())
     meta = json.loads(a_path.with_suffix(".json").read_text())
