@@ -21,12 +21,14 @@ def test_the_bash_completion_script_is_printed() -> None:
     assert "complete -o nosort -F _exportctl_completion exportctl" in result.stdout
 
 
-def test_completing_lo_offers_log_and_the_lookups() -> None:
+def _bash_complete(words: str, cword: int) -> list[str]:
+    """What bash completion offers for ``words`` with the cursor in word ``cword`` (a fresh
+    process, as the shell runs it)."""
     env = {
         **os.environ,
         "_EXPORTCTL_COMPLETE": "bash_complete",
-        "COMP_WORDS": "exportctl lo",
-        "COMP_CWORD": "1",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(cword),
     }
     out = subprocess.run(
         [sys.executable, "-c", "from exportctl.cli import main; main(prog_name='exportctl')"],
@@ -36,22 +38,12 @@ def test_completing_lo_offers_log_and_the_lookups() -> None:
         timeout=120,
         check=True,
     ).stdout
-    assert "plain,log" in out.splitlines()
+    return out.splitlines()
+
+
+def test_completing_lo_offers_log_and_the_lookups() -> None:
+    assert "plain,log" in _bash_complete("exportctl lo", 1)
 
 
 def test_completing_an_option_choice() -> None:
-    env = {
-        **os.environ,
-        "_EXPORTCTL_COMPLETE": "bash_complete",
-        "COMP_WORDS": "exportctl log export x.db --format j",
-        "COMP_CWORD": "5",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", "from exportctl.cli import main; main(prog_name='exportctl')"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    assert out.splitlines() == ["plain,jsonl"]
+    assert _bash_complete("exportctl log export x.db --format j", 5) == ["plain,jsonl"]
