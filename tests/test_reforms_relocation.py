@@ -250,3 +250,28 @@ def test_a_target_missing_from_the_ccl_in_force_is_an_error_naming_the_field() -
         exportctl.classify(facts(eccn_candidates=[]), law)
     assert info.value.field == "usml_candidates"
     assert "ECCN 9A999 is not in the CCL in force on 2026-01-15" in str(info.value)
+
+
+def test_a_yes_to_734_3_b_stays_open_while_a_moved_paragraph_may_describe_the_item() -> None:
+    """15 CFR 734.3(b) answered yes, USML I(c) moved to ECCN 0A602.a, the item's kind unknown:
+    if I(c) does not describe the item the yes stands (not subject to the EAR), if it does the
+    item is subject to the EAR — undetermined, asking the kind (found by the testing kit's
+    "no reform turns unknown into a release")."""
+    from exportctl.corpus import reforms as R
+    from exportctl.inputs.items import facts_from_mapping
+
+    law = exportctl.law("2026-01-15")
+    rules = exportctl.load_ruleset()
+    answers = {q: False for q in rules.answer_facts}
+    answers["excluded_by_734_3_b"] = True
+    raw = {"item_id": "P-0", "usml_candidates": "I(c)", "eccn_candidates": "none"}
+    move = R.RelocateUSML(line=None, lines={}, quote="", note="", paragraph="I(c)", to="0A602.a")
+    source = R.Source(document="test", page="-", quote="", source="", section="", note="")
+    reformed = R.Reform(
+        name="t", title="t", source=source, operations=(move,), illustrative=True, note="", file=""
+    ).apply(law)
+    unknown = exportctl.classify(facts_from_mapping({**raw, "answers": answers}, rules), reformed)
+    assert unknown.jurisdiction == "undetermined"
+    assert [q.id for q in unknown.open_questions] == ["item_kind"]
+    known = facts_from_mapping({**raw, "item_kind": "equipment", "answers": answers}, rules)
+    assert exportctl.classify(known, reformed).jurisdiction == "not_subject"

@@ -54,6 +54,7 @@ from exportctl.engine.decision import (
     make_decision,
 )
 from exportctl.engine.relocation import (
+    OPEN_BY_MOVE,
     Moved,
     candidate_status,
     moved_note,
@@ -1436,6 +1437,8 @@ def _ear(run: _Run) -> Decision:
             excluded = subject_answer(
                 run, run.moved, excluded, ear.subject_id or "15 CFR 734.3(b)"
             )
+            if excluded == OPEN_BY_MOVE:  # the questions on the moved paragraph are asked
+                return run.decision("undetermined", None)
         if excluded is None:
             if run.tracing:
                 run.step(

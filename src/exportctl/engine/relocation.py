@@ -126,6 +126,10 @@ def moved_note(moved: Iterable[Moved]) -> str:
     return f" still on the USML (moved by the reform: {', '.join(names)})" if names else ""
 
 
+#: :func:`subject_answer` when the answer depends on a moved paragraph's open description.
+OPEN_BY_MOVE = "open by a moved paragraph"
+
+
 def subject_answer(run: _Run, moved: Iterable[Moved], excluded: Any, rule: str) -> Any:
     """The answer to "excluded by § 734.3(b)" as the EAR review reads it for an item a moved
     paragraph may bring to the CCL (step 2): "yes" is not applied (it may rest on § 734.3(b)(1),
@@ -134,6 +138,19 @@ def subject_answer(run: _Run, moved: Iterable[Moved], excluded: Any, rule: str) 
     if excluded is not True or not relevant:
         return excluded
     names = ", ".join(m.paragraph.designation for m in relevant)
+    if not any(m.status == "described" for m in relevant):
+        # Only open whether a moved paragraph describes the item: if it does not, the "yes"
+        # stands (not subject to the EAR); if it does, the item is subject to the EAR.  Fail
+        # closed: open until the questions on the moved paragraph are answered (already asked).
+        if run.tracing:
+            run.step(
+                rule,
+                "unknown",
+                {"excluded_by_734_3_b": True, "moved": names},
+                f"'excluded by § 734.3(b)' was answered yes; it stands unless the item is "
+                f"described in {names}, which the reform moved to the CCL, and that is open",
+            )
+        return OPEN_BY_MOVE
     detail = (
         f"'excluded by § 734.3(b)' was answered yes, but the item is described (or may be) in "
         f"{names}, which the reform moved to the CCL: the answer may rest on § 734.3(b)(1) (items "
