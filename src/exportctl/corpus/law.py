@@ -139,12 +139,12 @@ class Edition:
     federal_register: str | None = None
 
 
-def _bundled(name: str, build: Callable[[Any], T], dataset: str | None = None) -> Component[T]:
+def _bundled(name: str, build: Callable[[str], T], dataset: str | None = None) -> Component[T]:
     sha, as_of = bundle.file_info(name)
     return Component(
         dataset or name.removesuffix(".json"),
         sha,
-        lambda: build(bundle.load_json(name)),
+        lambda: build(name),
         as_of,
         f"bundled {name}",
         name,
@@ -462,19 +462,31 @@ def exemption_digest(exemption: Exemption) -> str:
     return content_hash(canonical_json(to_jsonable(exemption, every_field=True)))
 
 
-def _builder(module: str, function: str) -> Callable[[Any], Any]:
-    """A part of the law's builder, imported when the part is first built."""
+def _builder(module: str, function: str) -> Callable[[str], Any]:
+    """A part of the law's builder, imported when the part is first built: the function reads
+    the parsed file."""
 
-    def build(raw: Any) -> Any:
+    def build(name: str) -> Any:
         import importlib
 
-        return getattr(importlib.import_module(module), function)(raw)
+        return getattr(importlib.import_module(module), function)(bundle.load_json(name))
 
     return build
 
 
-_EDITION_BUILDERS: dict[str, Callable[[Any], Any]] = {
-    "usml": _builder("exportctl.corpus.usml", "usml_from_data"),
+def _file_builder(module: str, function: str) -> Callable[[str], Any]:
+    """A part of the law's builder that reads its file itself (verified, decoded as it needs)."""
+
+    def build(name: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(name)
+
+    return build
+
+
+_EDITION_BUILDERS: dict[str, Callable[[str], Any]] = {
+    "usml": _file_builder("exportctl.corpus.usml", "usml_from_bundle"),
     "ccl": _builder("exportctl.corpus.ccl", "ccl_from_data"),
 }
 
