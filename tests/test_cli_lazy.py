@@ -93,7 +93,7 @@ def test_the_version_is_read_without_importing_a_command() -> None:
 def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
     """``import exportctl`` + the first USML look-up (tools/bench.py's start-up figure): the law
     and the USML, not the engines, the CCL, the countries, the command line, the hashing of
-    decisions (provenance) or the values no look-up reads (law_values); it reads (and hashes
+    decisions (provenance), the values no look-up reads (law_values) or the ECCN parser; it reads (and hashes
     against MANIFEST.json, whole) only the manifest, the dated rules, the rule sets and the
     edition in force, and decodes of that edition only the paragraphs it builds (the paragraph
     and those above it), not the whole file.  The paragraph is the one the parsed file gives."""
@@ -135,6 +135,7 @@ def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
         "exportctl.core.facts",
         "exportctl.core.provenance",
         "exportctl.corpus.law_values",
+        "exportctl.corpus.eccn_references",
         "exportctl.search",
     ):
         assert absent not in loaded, absent
