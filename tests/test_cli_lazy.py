@@ -93,10 +93,11 @@ def test_the_version_is_read_without_importing_a_command() -> None:
 def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
     """``import exportctl`` + the first USML look-up (tools/bench.py's start-up figure): the law
     and the USML, not the engines, the CCL, the countries, the command line, the hashing of
-    decisions (provenance), the values no look-up reads (law_values) or the ECCN parser; it reads (and hashes
-    against MANIFEST.json, whole) only the manifest, the dated rules, the rule sets and the
-    edition in force, and decodes of that edition only the paragraphs it builds (the paragraph
-    and those above it), not the whole file.  The paragraph is the one the parsed file gives."""
+    decisions (provenance), the values no look-up reads (law_values) or the ECCN parser; it
+    reads (and hashes against MANIFEST.json, whole) only the manifest, the dated rules, the
+    rule sets and the edition in force, and decodes of that edition only the paragraphs it
+    builds (the paragraph and those above it), not the whole file.  The paragraph is the one
+    the parsed file gives."""
     code = (
         "import sys\n"
         "import exportctl\n"
