@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import attrs
 
@@ -157,14 +157,11 @@ def _mt(raw: dict[str, Any] | None) -> MTDesignation | None:
     return MTDesignation(raw["designated"], raw["condition"]) if raw else None
 
 
-class _Raws(Protocol):
-    """The paragraphs of an edition as bundled (JSON objects), by reference."""
-
-    def get(self, key: str, /) -> dict[str, Any] | None: ...
-
-
-def _chain(raw: dict[str, Any], by_ref: _Raws) -> list[dict[str, Any]]:
-    """The paragraph and the paragraphs above it, nearest first."""
+def _chain(
+    raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects
+) -> list[dict[str, Any]]:
+    """The paragraph and the paragraphs above it, nearest first (``by_ref``: the paragraphs of
+    the edition as bundled, JSON objects by reference)."""
     out = [raw]
     above = by_ref.get(raw["parent"])
     while above is not None:
@@ -176,7 +173,7 @@ def _chain(raw: dict[str, Any], by_ref: _Raws) -> list[dict[str, Any]]:
 _TECHNICAL_DATA = re.compile(r"\btechnical data\b", re.IGNORECASE)
 
 
-def _paragraph(raw: dict[str, Any], by_ref: _Raws) -> USMLParagraph:
+def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects) -> USMLParagraph:
     chain = _chain(raw, by_ref)
     marked = next((q for q in chain if q["mt"]), None)
     asterisk = next((q for q in chain if q["sme_marked"]), None)
@@ -228,7 +225,7 @@ class _Pending:
 
     def __init__(self, paragraphs: list[dict[str, Any]] | _Objects) -> None:
         self.order = paragraphs
-        self.by_ref: _Raws = (
+        self.by_ref: dict[str, dict[str, Any]] | _Objects = (
             paragraphs if isinstance(paragraphs, _Objects) else {p["ref"]: p for p in paragraphs}
         )
         self.built: dict[str, USMLParagraph] = {}
