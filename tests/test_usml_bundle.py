@@ -172,3 +172,22 @@ def test_paragraphs_in_another_order_of_keys_are_decoded_whole(data_copy: Path) 
     law = exportctl.law("2025-06-01")
     assert _answers(law) == expected
     assert _decoded(law.usml)._all is not None
+
+
+def test_a_reference_written_twice_is_read_as_the_parsed_file_reads_it(data_copy: Path) -> None:
+    """The build writes each reference once; were one written twice, the paragraph found alone
+    is the one the parsed file's list by reference keeps (the last)."""
+    name = "usml-2024-03-25.json"
+    raw = json.loads((data_copy / name).read_text(encoding="utf-8"))
+    twice = dict(next(p for p in raw["paragraphs"] if p["ref"] == "XI(a)(3)(xviii)"))
+    twice["text"] = "written twice"
+    raw["paragraphs"].insert(len(raw["paragraphs"]) // 2 + 200, twice)
+    text = json.dumps(raw, ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"
+    (data_copy / name).write_text(text, encoding="utf-8")
+    _rehash(data_copy, name)
+    bundle.clear_caches()
+    law = exportctl.law("2025-06-01")
+    found = law.usml_paragraph("XI(a)(3)(xviii)")
+    assert _decoded(law.usml)._all is None  # found alone
+    assert found.text == "written twice"
+    assert found == usml_from_data(load_json(name)).get("XI(a)(3)(xviii)")

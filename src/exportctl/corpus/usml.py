@@ -264,8 +264,8 @@ class _Objects:
     """The paragraphs' JSON objects of one bundled edition, from its verified bytes: the first
     few paragraphs read are found and decoded one at a time, then the whole file is decoded.
 
-    A paragraph's object is found by its opening ``{"ref":"<reference>",`` (once in the file)
-    and accepted only when the bytes from there decode as exactly one JSON object naming that
+    A paragraph's object is found by its opening ``{"ref":"<reference>",`` (the last in the
+    file) and accepted only when the bytes from there decode as exactly one JSON object naming that
     reference and ending where the next paragraph's begins (``,``) or the list closes (``]``).
     Anything else, and a reference not found, makes the whole file decoded as
     :func:`~exportctl.corpus.bundle.load_json` decodes it, and answered from that: the same
@@ -311,14 +311,15 @@ class _Objects:
 
 
 def _object_of(data: bytes, start: int, key: str) -> dict[str, Any] | None:
-    """The JSON object of paragraph ``key`` in the list of paragraphs starting at ``start``, or
-    None when it is not found once, or the bytes there are not exactly that object followed by
-    the next paragraph (``,``) or the end of the list (``]``)."""
+    """The JSON object of paragraph ``key`` in the list of paragraphs starting at ``start`` (the
+    last one, as a dictionary of the parsed list by reference keeps it), or None when it is not
+    found, or the bytes there are not exactly that object followed by the next paragraph (``,``)
+    or the end of the list (``]``)."""
     if '"' in key or "\\" in key:
         return None
     mark = _REF + key.encode("utf-8") + b'",'
-    begin = data.find(mark, start)
-    if begin < 0 or data.find(mark, begin + 1) >= 0:
+    begin = data.rfind(mark, start)
+    if begin < 0:
         return None
     end = data.find(_REF, begin + len(mark))
     last = end < 0
