@@ -179,9 +179,9 @@ def test_a_reference_written_twice_is_read_as_the_parsed_file_reads_it(data_copy
     is the one the parsed file's list by reference keeps (the last)."""
     name = "usml-2024-03-25.json"
     raw = json.loads((data_copy / name).read_text(encoding="utf-8"))
-    twice = dict(next(p for p in raw["paragraphs"] if p["ref"] == "XI(a)(3)(xviii)"))
-    twice["text"] = "written twice"
-    raw["paragraphs"].insert(len(raw["paragraphs"]) // 2 + 200, twice)
+    at = next(i for i, p in enumerate(raw["paragraphs"]) if p["ref"] == "XI(a)(3)(xviii)")
+    twice = {**raw["paragraphs"][at], "text": "written twice"}
+    raw["paragraphs"].insert(at + 10, twice)
     text = json.dumps(raw, ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"
     (data_copy / name).write_text(text, encoding="utf-8")
     _rehash(data_copy, name)
