@@ -96,8 +96,8 @@ def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
     decisions (provenance), the values no look-up reads (law_values) or the ECCN parser; it
     reads (and hashes against MANIFEST.json, whole) only the manifest, the dated rules, the
     rule sets and the edition in force, and decodes of that edition only the paragraphs it
-    builds (the paragraph and those above it), not the whole file.  The paragraph is the one
-    the parsed file gives."""
+    builds (the paragraph and those above it), not the whole file; it creates no class and
+    compiles no expression it does not read.  The paragraph is the one the parsed file gives."""
     code = (
         "import sys\n"
         "import exportctl\n"
@@ -112,11 +112,17 @@ def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
         "print(' '.join(parsed))\n"
         "print(max(hashed))\n"
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('exportctl'))))\n"
+        "import re\n"
+        "law_names, ref_names = vars(sys.modules['exportctl.corpus.law']), vars(sys.modules["
+        "'exportctl.corpus.references'])\n"
+        "print(' '.join(n for n in ('RuleVersion', 'Relocation') if n in law_names),"
+        " ' '.join(n for n in ('ECCNRef', 'parse_eccn') if n in ref_names), sep='|')\n"
+        "print('|'.join(sorted(str(k[1]) for k in re._cache)))\n"
         "from exportctl.corpus.usml import usml_from_data\n"
         "whole = usml_from_data(bundle.load_json('usml-2024-03-25.json'))\n"
         "print(p.ref, p == whole.get('XI(a)(3)(xviii)'), p.sme, p.parent)\n"
     )
-    read, parsed, hashed, modules, look_up = _python(code).splitlines()
+    read, parsed, hashed, modules, created, compiled, look_up = _python(code).splitlines()
     assert look_up == "XI(a)(3)(xviii) True True XI(a)(3)"
     assert sorted(read.split()) == sorted(
         ["MANIFEST.json", "regulations.json", "rules.json", "usml-2024-03-25.json"]
@@ -126,6 +132,14 @@ def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
     assert int(hashed) == size
     # ... and it was not parsed whole
     assert sorted(parsed.split()) == ["MANIFEST.json", "regulations.json", "rules.json"]
+    # no class of the law's rule versions, relocations or ECCN references was created ...
+    assert created == "|"
+    # ... and no expression compiled that the look-up does not read: the ECCN parser's, the
+    # readings of "specially designed" (re's own cache holds every pattern compiled)
+    patterns = compiled.split("|")
+    assert any("(?P<cat>" in p for p in patterns)  # the USML body: the cache is seen
+    for unread in ("therefor", "specially designed", "[0-9][A-E][0-9]{3}", "ECCN"):
+        assert not any(unread in p for p in patterns), unread
     loaded = set(modules.split())
     assert "exportctl.corpus.usml" in loaded
     for absent in (
