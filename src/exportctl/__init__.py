@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from exportctl.core.lazy import lazy_names
+
 if TYPE_CHECKING:  # the names below are imported when first used (start-up stays short)
     from exportctl.core.dated import Dated, OutsideCoverage, Version
     from exportctl.core.facts import ContradictoryFacts, FactError, FactRegistry, Question
@@ -99,16 +101,12 @@ _HOMES = {
 }
 
 
+_lazy_getattr, __dir__ = lazy_names(__name__, _HOMES, also=("__version__",))
+
+
 def __getattr__(name: str) -> Any:
     """A public name, imported from its module when first used (then kept here);
     ``__version__`` is read from the installed metadata only when asked."""
-    home = _HOMES.get(name)
-    if home is not None:
-        import importlib
-
-        value = getattr(importlib.import_module(home), name)
-        globals()[name] = value
-        return value
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -116,11 +114,7 @@ def __getattr__(name: str) -> Any:
             return version("exportctl")
         except PackageNotFoundError:  # pragma: no cover - a source tree without install
             return "0.0.0+unknown"
-    raise AttributeError(f"module 'exportctl' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES, "__version__"})
+    return _lazy_getattr(name)
 
 
 __all__ = [

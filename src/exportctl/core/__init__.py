@@ -6,7 +6,9 @@ Nothing here knows the ITAR or the EAR; the law (:mod:`exportctl.corpus`) and th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import lazy_names
 
 if TYPE_CHECKING:  # imported when first used: the law's look-ups read only .dated
     from .dated import Dated, OutsideCoverage, Version
@@ -14,28 +16,19 @@ if TYPE_CHECKING:  # imported when first used: the law's look-ups read only .dat
     from .results import Check, Status, combine
 
 _HOMES = {
-    "Dated": "dated",
-    "OutsideCoverage": "dated",
-    "Version": "dated",
-    "ContradictoryFacts": "facts",
-    "FactError": "facts",
-    "FactRegistry": "facts",
-    "Question": "facts",
-    "Check": "results",
-    "Status": "results",
-    "combine": "results",
+    "Dated": ".dated",
+    "OutsideCoverage": ".dated",
+    "Version": ".dated",
+    "ContradictoryFacts": ".facts",
+    "FactError": ".facts",
+    "FactRegistry": ".facts",
+    "Question": ".facts",
+    "Check": ".results",
+    "Status": ".results",
+    "combine": ".results",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'exportctl.core' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
 
 __all__ = [
     "Check",

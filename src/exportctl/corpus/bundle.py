@@ -6,7 +6,8 @@ The JSON files are built by ``tools/build_data.py`` from the reference files and
 Nothing is decided on unverified data.  The manifest is refused when its ``data_version`` does
 not follow from the hashes it lists (the first 16 hex digits of the sha256 of the files' hashes
 in name order, as the build computes it).  :func:`load_json` hashes the very bytes it parses and
-compares them with the manifest: a file is verified when it is first read, once per process
+compares them with the manifest (:func:`verified_bytes` the very bytes a reader decodes, all of
+them, before any is decoded): a file is verified when it is first read, once per process
 (the results are cached), so a law that reads only the editions in force on its date never pays
 for the others.  Any mismatch, missing, unreadable
 or malformed file raises :class:`DataIntegrityError`, naming the file; the CLI turns it into a
@@ -32,6 +33,7 @@ __all__ = [
     "clear_caches",
     "file_info",
     "load_json",
+    "verified_bytes",
     "verify_all",
 ]
 
@@ -135,6 +137,12 @@ def _verified(name: str) -> bytes:
             f"{files[name]['sha256'][:16]}…): it was altered or damaged",
         )
     return data
+
+
+def verified_bytes(name: str) -> bytes:
+    """The bytes of one bundled data file, checked against the manifest's sha256 (cached), for
+    a reader that decodes only the part it reads (a USML edition: one paragraph per look-up)."""
+    return _verified(name)
 
 
 @cache

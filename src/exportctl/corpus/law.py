@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from exportctl.core.dated import Dated, OutsideCoverage, Version
-from exportctl.core.provenance import canonical_json, content_hash
+from exportctl.core.lazy import lazy_names
 from exportctl.corpus import bundle
 
 if TYPE_CHECKING:  # each part of the law is imported when it is first built (start-up)
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # each part of the law is imported when it is first built (st
     from exportctl.corpus.ccl import ECCN, CommerceControlList
     from exportctl.corpus.countries import Countries, CountryProfile
     from exportctl.corpus.exemptions import Exemption, Exemptions
+    from exportctl.corpus.law_values import Relocation, RuleVersion
     from exportctl.corpus.references import USMLRef
     from exportctl.corpus.rulesets import RuleSet, RuleSets
     from exportctl.corpus.supplements import Supplement
@@ -55,6 +56,16 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: Values the law hands out that its look-ups do not need, imported when first read (start-up):
+#: ``from exportctl.corpus.law import RuleVersion`` still works.
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "RuleVersion": "exportctl.corpus.law_values",
+        "Relocation": "exportctl.corpus.law_values",
+    },
+)
 
 
 def as_date(value: dt.date | str | None) -> dt.date:
@@ -103,6 +114,8 @@ class Component(Generic[T]):
 
     def changed(self, change: str, func: Callable[[T], T]) -> Component[T]:
         """The component with a change applied (a reform): a new digest, built from this one."""
+        from exportctl.core.provenance import content_hash
+
         return Component(
             self.name,
             content_hash(self.digest, change),
@@ -126,25 +139,12 @@ class Edition:
     federal_register: str | None = None
 
 
-@attrs.frozen
-class RuleVersion:
-    """A dated version of a rule (e.g. 22 CFR 126.7: none, interim final rule, final rule)."""
-
-    id: str
-    citation: str
-    title: str
-    effective_from: dt.date | None
-    effective_until: dt.date | None
-    status: str
-    federal_register: str | None = None
-
-
-def _bundled(name: str, build: Callable[[Any], T], dataset: str | None = None) -> Component[T]:
+def _bundled(name: str, build: Callable[[str], T], dataset: str | None = None) -> Component[T]:
     sha, as_of = bundle.file_info(name)
     return Component(
         dataset or name.removesuffix(".json"),
         sha,
-        lambda: build(bundle.load_json(name)),
+        lambda: build(name),
         as_of,
         f"bundled {name}",
         name,
@@ -199,23 +199,6 @@ class Statutes:
         return self.replace(change, editions={dataset: changed})
 
 
-@attrs.frozen
-class Relocation:
-    """A USML paragraph a reform moved to an ECCN paragraph (22 CFR 121.1 to Supp. No. 1 to
-    15 CFR part 774): what the paragraph described is no longer on the USML and is controlled
-    in ``eccn`` instead.  The engine reads it through :meth:`Law.relocated`."""
-
-    usml: str
-    eccn: str
-    reform: str
-    title: str = ""
-
-    @property
-    def rule(self) -> str:
-        """How the trace cites the move: the reform and the two paragraphs."""
-        return f"reform {self.reform}: USML {self.usml} moved to ECCN {self.eccn}"
-
-
 @attrs.frozen(eq=False)
 class Law:
     """The law looked at on one date.  Immutable; engines read only this."""
@@ -227,6 +210,8 @@ class Law:
     @cached_property
     def id(self) -> str:
         """A content hash over the components in force (not the date)."""
+        from exportctl.core.provenance import canonical_json, content_hash
+
         parts: dict[str, str] = {name: c.digest for name, c in self.statutes.components.items()}
         for name, dated in self.statutes.editions.items():
             try:
@@ -434,6 +419,7 @@ class Law:
 def ruleset_digest(ruleset: RuleSet) -> str:
     """A content hash of a whole rule set (questions, catch and release paragraphs, conflicts)."""
     from exportctl.core.jsonable import to_jsonable
+    from exportctl.core.provenance import canonical_json, content_hash
 
     return content_hash(canonical_json(to_jsonable(ruleset, every_field=True)))
 
@@ -444,6 +430,8 @@ def ruleset_digest(ruleset: RuleSet) -> str:
 
 def _rule_versions(exemption: Exemption) -> Dated[RuleVersion]:
     """An exemption's versions as rule versions (id, dates, Federal Register document)."""
+    from exportctl.corpus.law_values import RuleVersion
+
     versions = []
     for v in exemption.versions.versions:
         until = exemption.versions.effective_until(v)
@@ -469,23 +457,36 @@ def _rule_versions(exemption: Exemption) -> Dated[RuleVersion]:
 def exemption_digest(exemption: Exemption) -> str:
     """A content hash of a whole exemption (versions, requirements, questions)."""
     from exportctl.core.jsonable import to_jsonable
+    from exportctl.core.provenance import canonical_json, content_hash
 
     return content_hash(canonical_json(to_jsonable(exemption, every_field=True)))
 
 
-def _builder(module: str, function: str) -> Callable[[Any], Any]:
-    """A part of the law's builder, imported when the part is first built."""
+def _builder(module: str, function: str) -> Callable[[str], Any]:
+    """A part of the law's builder, imported when the part is first built: the function reads
+    the parsed file."""
 
-    def build(raw: Any) -> Any:
+    def build(name: str) -> Any:
         import importlib
 
-        return getattr(importlib.import_module(module), function)(raw)
+        return getattr(importlib.import_module(module), function)(bundle.load_json(name))
 
     return build
 
 
-_EDITION_BUILDERS: dict[str, Callable[[Any], Any]] = {
-    "usml": _builder("exportctl.corpus.usml", "usml_from_data"),
+def _file_builder(module: str, function: str) -> Callable[[str], Any]:
+    """A part of the law's builder that reads its file itself (verified, decoded as it needs)."""
+
+    def build(name: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(name)
+
+    return build
+
+
+_EDITION_BUILDERS: dict[str, Callable[[str], Any]] = {
+    "usml": _file_builder("exportctl.corpus.usml", "usml_from_bundle"),
     "ccl": _builder("exportctl.corpus.ccl", "ccl_from_data"),
 }
 

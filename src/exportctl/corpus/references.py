@@ -11,16 +11,23 @@ part 774 and, optionally, an item paragraph, e.g. ``3A001.a.1.b`` or ``9A610.x``
 
 Both parsers round-trip: ``str(parse_x(text))`` is the canonical spelling and parsing it again
 gives an equal value.  Malformed input raises :class:`ReferenceSyntaxError` with a message
-that says what was wrong and what would be accepted.
+that says what was wrong and what would be accepted.  The ECCN parser lives in
+:mod:`exportctl.corpus.eccn_references` (a USML look-up does not import it) and is read here as
+before.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
+
+from exportctl.core.lazy import lazy_names
+
+if TYPE_CHECKING:  # imported when first used (start-up: a USML look-up reads no ECCN)
+    from exportctl.corpus.eccn_references import ECCNRef, parse_eccn
 
 __all__ = [
     "IRREGULAR_LEVEL_KINDS",
@@ -40,6 +47,17 @@ __all__ = [
 
 class ReferenceSyntaxError(ValueError):
     """A USML or ECCN reference that cannot be parsed."""
+
+
+#: The ECCN parser lives in :mod:`exportctl.corpus.eccn_references`; its names are read here
+#: as before (``from exportctl.corpus.references import ECCNRef, parse_eccn``).
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "ECCNRef": "exportctl.corpus.eccn_references",
+        "parse_eccn": "exportctl.corpus.eccn_references",
+    },
+)
 
 
 _ROMAN_VALUES = (
@@ -114,13 +132,14 @@ def level_kind(level: int) -> str:
 def label_kinds(label: str) -> frozenset[str]:
     """Every kind a designation could be; ``i``, ``v`` and ``x`` are both letters and roman."""
     kinds: set[str] = set()
-    if re.fullmatch(r"[a-z]", label):
+    single = len(label) == 1
+    if single and "a" <= label <= "z":  # [a-z]
         kinds.add("letter")
-    if re.fullmatch(r"[1-9][0-9]*", label):
+    if label.isascii() and label.isdigit() and label[0] != "0":  # [1-9][0-9]*
         kinds.add("number")
-    if re.fullmatch(r"[ivxlcdm]+", label) and _is_roman(label):
+    if label and not label.strip("ivxlcdm") and _is_roman(label):  # [ivxlcdm]+, a numeral
         kinds.add("roman")
-    if re.fullmatch(r"[A-Z]", label):
+    if single and "A" <= label <= "Z":  # [A-Z]
         kinds.add("upper")
     return frozenset(kinds)
 
@@ -185,11 +204,18 @@ def label_at(position: int, kind: str) -> str:
 #: The 21 categories of the USML (22 CFR 121.1), in order.
 USML_CATEGORIES = tuple(to_roman(n).upper() for n in range(1, 22))
 
-_USML_PREFIX = re.compile(
-    r"^\s*(?:(?:22\s*CFR\s*)?(?:§\s*)?121\.1\s*)?(?:U\.?S\.?M\.?L\.?\s*)?"
-    r"(?:(?:category|cat\.?)\s*)?",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=1)
+def _usml_prefix() -> re.Pattern[str]:
+    """What may come before the category ("22 CFR 121.1", "USML", "Cat."), compiled when a
+    reference is first written with it."""
+    return re.compile(
+        r"^\s*(?:(?:22\s*CFR\s*)?(?:§\s*)?121\.1\s*)?(?:U\.?S\.?M\.?L\.?\s*)?"
+        r"(?:(?:category|cat\.?)\s*)?",
+        re.IGNORECASE,
+    )
+
 _USML_BODY = re.compile(r"^(?P<cat>[IVXivx]+)\s*(?P<path>(?:\(\s*[A-Za-z0-9]+\s*\)\s*)*)$")
 _PAREN = re.compile(r"\(\s*([A-Za-z0-9]+)\s*\)")
 
@@ -268,8 +294,12 @@ def parse_usml(text: str) -> USMLRef:
         raise ReferenceSyntaxError(
             "empty USML reference; expected e.g. 'XI(a)(3)(xviii)' or 'Cat. XI(a)'"
         )
-    body = _USML_PREFIX.sub("", text, count=1).strip()
-    match = _USML_BODY.match(body)
+    # A reference written as the regulations write it (every one in the bundled data) matches
+    # as it is: no prefix can start with a category's letters, and the body allows the white
+    # space the strip would remove.
+    match = _USML_BODY.match(text)
+    if match is None:
+        match = _USML_BODY.match(_usml_prefix().sub("", text, count=1).strip())
     if not match:
         raise ReferenceSyntaxError(
             f"{text!r} is not a USML reference; expected a category I-XXI followed by "
@@ -278,84 +308,3 @@ def parse_usml(text: str) -> USMLRef:
     category = match.group("cat").upper()
     path = tuple(_PAREN.findall(match.group("path")))
     return USMLRef(category, path)
-
-
-_ECCN_PREFIX = re.compile(r"^\s*(?:ECCN\s*)", re.IGNORECASE)
-_ECCN_BODY = re.compile(
-    r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z]|\.[0-9]+|\.[A-Z])*)$",
-)
-
-
-@attrs.frozen
-class ECCNRef:
-    """An ECCN, or an item paragraph of one, e.g. ``3A001.a.1.b`` or ``9A610.x``."""
-
-    as_string: ClassVar[bool] = True  # to_jsonable writes the canonical string
-
-    eccn: str
-    path: tuple[str, ...] = ()
-
-    def __attrs_post_init__(self) -> None:
-        if not re.fullmatch(r"[0-9][A-E][0-9]{3}", self.eccn):
-            raise ReferenceSyntaxError(
-                f"{self.eccn!r} is not an ECCN; expected a digit (category 0-9), a letter A-E "
-                f"(product group) and three digits, e.g. '3A001'"
-            )
-
-    def __str__(self) -> str:
-        return self.eccn + "".join(f".{p}" for p in self.path)
-
-    @property
-    def category(self) -> int:
-        return int(self.eccn[0])
-
-    @property
-    def product_group(self) -> str:
-        return self.eccn[1]
-
-    @property
-    def is_600_series(self) -> bool:
-        """True for ECCNs whose third character is 6 ("600 series", 15 CFR 772.1)."""
-        return self.eccn[2] == "6"
-
-    @property
-    def is_9x515(self) -> bool:
-        """True for the spacecraft ECCNs 9A515, 9B515, 9C515, 9D515, 9E515."""
-        return self.eccn[0] == "9" and self.eccn[2:] == "515"
-
-    @property
-    def parent(self) -> ECCNRef | None:
-        if not self.path:
-            return None
-        return ECCNRef(self.eccn, self.path[:-1])
-
-    @property
-    def is_catch_all(self) -> bool:
-        """True for a ``.x`` paragraph of a 600-series or 9x515 ECCN."""
-        return bool(self.path) and self.path[0] == "x" and (self.is_600_series or self.is_9x515)
-
-    @property
-    def is_y_paragraph(self) -> bool:
-        return bool(self.path) and self.path[0] == "y"
-
-
-@lru_cache(maxsize=16384)
-def parse_eccn(text: str) -> ECCNRef:
-    """Parse an ECCN reference such as ``3A001``, ``3A001.a.1`` or ``ECCN 9A610.x``."""
-    # A reference already written as the regulations write it (every one in the bundled data)
-    # matches as it is: the prefix, the spaces and the case below would change nothing.
-    match = _ECCN_BODY.match(text) if isinstance(text, str) else None
-    if match is None:
-        if not isinstance(text, str) or not text.strip():
-            raise ReferenceSyntaxError("empty ECCN; expected e.g. '3A001' or '9A610.x'")
-        body = _ECCN_PREFIX.sub("", text).strip()
-        body = body[:2].upper() + body[2:] if len(body) >= 2 else body
-        match = _ECCN_BODY.match(body)
-    if not match:
-        raise ReferenceSyntaxError(
-            f"{text!r} is not an ECCN reference; expected five characters (digit, letter A-E, "
-            f"three digits) and optional item paragraphs after dots, e.g. '3A001.a.1' or '9A610.x'"
-        )
-    para = match.group("para")
-    path = tuple(p for p in para.split(".") if p) if para else ()
-    return ECCNRef(match.group("eccn"), path)

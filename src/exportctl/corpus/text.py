@@ -7,19 +7,39 @@ annotations — one definition each, read by the engine, the look-ups and the te
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 __all__ = ["SCOPES", "enumerates_parts", "specially_designed_scope", "without_mt_annotations"]
 
 _PARTS = r"(?:parts?|components?|accessories|attachments|associated equipment)\b"
-_SD = re.compile(r"specially designed", re.IGNORECASE)
-#: ", and specially designed parts and components therefor": "specially designed" that reaches
-#: only the parts of what the paragraph enumerates.
-_THEREFOR = re.compile(
-    rf",?\s*(?:and|or)\s+specially designed {_PARTS}(?:,?\s*(?:and|or)?\s*{_PARTS})*\s+therefor",
-    re.IGNORECASE,
-)
+
+
+# The expressions below are compiled when first used: a look-up of a paragraph reads only
+# :func:`without_mt_annotations` (start-up, issue 13).
+@cache
+def _sd() -> re.Pattern[str]:
+    return re.compile(r"specially designed", re.IGNORECASE)
+
+
+@cache
+def _therefor() -> re.Pattern[str]:
+    """", and specially designed parts and components therefor": "specially designed" that
+    reaches only the parts of what the paragraph enumerates."""
+    return re.compile(
+        rf",?\s*(?:and|or)\s+specially designed {_PARTS}"
+        rf"(?:,?\s*(?:and|or)?\s*{_PARTS})*\s+therefor",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _names_parts() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:parts?|components?|sub-?assembl(?:y|ies)|assembl(?:y|ies)|modules?)\b",
+        re.IGNORECASE,
+    )
+
 _QUOTES = str.maketrans("", "", '“”"‘’')
 SCOPES = ("none", "parts", "item")
 
@@ -70,15 +90,11 @@ def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
     lead-ins above the paragraph into account).
     """
     plain = without_mt_annotations(text).translate(_QUOTES)
-    main = _THEREFOR.sub("", plain)
-    if _SD.search(main):
+    therefor = _therefor()
+    main = therefor.sub("", plain)
+    if _sd().search(main):
         return "item"
-    return "parts" if _THEREFOR.search(plain) else "none"
-
-
-_NAMES_PARTS = re.compile(
-    r"\b(?:parts?|components?|sub-?assembl(?:y|ies)|assembl(?:y|ies)|modules?)\b", re.IGNORECASE
-)
+    return "parts" if therefor.search(plain) else "none"
 
 
 def enumerates_parts(text: str) -> bool:
@@ -87,5 +103,5 @@ def enumerates_parts(text: str) -> bool:
     specially designed parts therefor"): an item of a release kind (a part, a component) may
     then be the enumerated article itself, which no release of "specially designed" reaches.
     The "therefor" clause and "(MT …)" annotations are not read."""
-    main = _THEREFOR.sub("", without_mt_annotations(text).translate(_QUOTES))
-    return bool(_NAMES_PARTS.search(main))
+    main = _therefor().sub("", without_mt_annotations(text).translate(_QUOTES))
+    return bool(_names_parts().search(main))

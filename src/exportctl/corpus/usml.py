@@ -29,7 +29,9 @@ kit:
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -155,20 +157,23 @@ def _mt(raw: dict[str, Any] | None) -> MTDesignation | None:
     return MTDesignation(raw["designated"], raw["condition"]) if raw else None
 
 
-def _chain(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The paragraph and the paragraphs above it, nearest first."""
+def _chain(
+    raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects
+) -> list[dict[str, Any]]:
+    """The paragraph and the paragraphs above it, nearest first (``by_ref``: the paragraphs of
+    the edition as bundled, JSON objects by reference)."""
     out = [raw]
-    parent = raw["parent"]
-    while parent in by_ref:
-        out.append(by_ref[parent])
-        parent = by_ref[parent]["parent"]
+    above = by_ref.get(raw["parent"])
+    while above is not None:
+        out.append(above)
+        above = by_ref.get(above["parent"])
     return out
 
 
 _TECHNICAL_DATA = re.compile(r"\btechnical data\b", re.IGNORECASE)
 
 
-def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> USMLParagraph:
+def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects) -> USMLParagraph:
     chain = _chain(raw, by_ref)
     marked = next((q for q in chain if q["mt"]), None)
     asterisk = next((q for q in chain if q["sme_marked"]), None)
@@ -208,13 +213,21 @@ def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]]) -> USMLPa
 
 class _Pending:
     """The paragraphs of an edition as bundled (JSON), each built into a
-    :class:`USMLParagraph` when first asked for: a look-up builds one paragraph, not 1,200."""
+    :class:`USMLParagraph` when first asked for: a look-up builds one paragraph, not 1,200.
+
+    Made from the parsed file (:func:`usml_from_data`), or from its verified bytes
+    (:func:`usml_from_bundle`): then a paragraph's JSON object is decoded when the paragraph is
+    first built, and the whole file only when every paragraph is read or a reference is not
+    where the bundled format puts it (:class:`_Objects`).
+    """
 
     __slots__ = ("built", "by_ref", "order")
 
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self.order: list[dict[str, Any]] = raw["paragraphs"]
-        self.by_ref: dict[str, dict[str, Any]] = {p["ref"]: p for p in self.order}
+    def __init__(self, paragraphs: list[dict[str, Any]] | _Objects) -> None:
+        self.order = paragraphs
+        self.by_ref: dict[str, dict[str, Any]] | _Objects = (
+            paragraphs if isinstance(paragraphs, _Objects) else {p["ref"]: p for p in paragraphs}
+        )
         self.built: dict[str, USMLParagraph] = {}
 
     def paragraph(self, key: str) -> USMLParagraph | None:
@@ -227,12 +240,98 @@ class _Pending:
         return found
 
     def everything(self) -> tuple[USMLParagraph, ...]:
+        order = self.order
+        if isinstance(order, _Objects):
+            order = order.everything()
         built = []
-        for raw in self.order:
+        for raw in order:
             paragraph = self.paragraph(raw["ref"])
             assert paragraph is not None
             built.append(paragraph)
         return tuple(built)
+
+
+#: How the data build writes a USML edition (tools/build_data.py: compact JSON, each paragraph
+#: an object whose first key is its reference): ``{"categories":[…],"paragraphs":[{"ref":"I(a)",…},
+#: {"ref":"I(b)",…},…],…}``.
+_CATEGORIES = b'{"categories":'
+_PARAGRAPHS = b',"paragraphs":['
+_REF = b'{"ref":"'
+_DECODER = json.JSONDecoder()
+
+
+class _Objects:
+    """The paragraphs' JSON objects of one bundled edition, from its verified bytes: the first
+    few paragraphs read are found and decoded one at a time, then the whole file is decoded.
+
+    A paragraph's object is found by its opening ``{"ref":"<reference>",`` (the last in the
+    file) and accepted only when the bytes from there decode as exactly one JSON object naming that
+    reference and ending where the next paragraph's begins (``,``) or the list closes (``]``).
+    Anything else, and a reference not found, makes the whole file decoded as
+    :func:`~exportctl.corpus.bundle.load_json` decodes it, and answered from that: the same
+    objects (decoding one JSON object does not depend on what surrounds it).  The bytes are the
+    very bytes whose sha256 was checked against MANIFEST.json, all of them, before any is
+    decoded.
+    """
+
+    __slots__ = ("_all", "_data", "_decoded", "_load", "_start")
+
+    #: How many paragraphs are decoded one at a time before the whole file is: a look-up reads
+    #: a few (the paragraph and those above it); a batch may read hundreds, and one decoding of
+    #: the file then costs less than searching it for each.
+    ONE_BY_ONE = 32
+
+    def __init__(
+        self, data: bytes, start: int, load: Callable[[], list[dict[str, Any]]]
+    ) -> None:
+        self._data = data
+        self._start = start
+        self._load = load
+        self._decoded: dict[str, dict[str, Any]] = {}
+        self._all: list[dict[str, Any]] | None = None
+
+    def everything(self) -> list[dict[str, Any]]:
+        """Every paragraph's object, in the order of the file (the whole file decoded)."""
+        if self._all is None:
+            self._all = self._load()
+            self._decoded = {p["ref"]: p for p in self._all}
+            self._data = b""
+        return self._all
+
+    def get(self, key: str, /) -> dict[str, Any] | None:
+        found = self._decoded.get(key)
+        if found is None and self._all is None and "(" in key:  # a category is no paragraph
+            if len(self._decoded) < self.ONE_BY_ONE:
+                found = _object_of(self._data, self._start, key)
+            if found is None:
+                self.everything()
+                return self._decoded.get(key)
+            self._decoded[key] = found
+        return found
+
+
+def _object_of(data: bytes, start: int, key: str) -> dict[str, Any] | None:
+    """The JSON object of paragraph ``key`` in the list of paragraphs starting at ``start`` (the
+    last one, as a dictionary of the parsed list by reference keeps it), or None when it is not
+    found, or the bytes there are not exactly that object followed by the next paragraph (``,``)
+    or the end of the list (``]``)."""
+    if '"' in key or "\\" in key:
+        return None
+    mark = _REF + key.encode("utf-8") + b'",'
+    begin = data.rfind(mark, start)
+    if begin < 0:
+        return None
+    end = data.find(_REF, begin + len(mark))
+    last = end < 0
+    try:
+        text = data[begin : len(data) if last else end].decode("utf-8")
+        found, stop = _DECODER.raw_decode(text)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    followed = text.startswith("]", stop) if last else text[stop:] == ","
+    if not followed or not isinstance(found, dict) or found.get("ref") != key:
+        return None
+    return found
 
 
 _NOT_BUILT: Any = object()
@@ -344,11 +443,55 @@ def _known(paragraph: USMLParagraph | None) -> USMLParagraph:
 def usml_from_data(raw: dict[str, Any]) -> UnitedStatesMunitionsList:
     """The USML of one edition from its bundled JSON form (``usml*.json``): each paragraph is
     built when first asked for (the data's references are canonical; the build checks them)."""
-    categories = tuple(
-        USMLCategory(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
-        for c in raw["categories"]
+    return _usml(raw["categories"], _Pending(raw["paragraphs"]))
+
+
+def _usml(categories: list[dict[str, Any]], pending: _Pending) -> UnitedStatesMunitionsList:
+    return UnitedStatesMunitionsList(
+        tuple(
+            USMLCategory(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
+            for c in categories
+        ),
+        _NOT_BUILT,
+        _NOT_BUILT,
+        pending=pending,
     )
-    return UnitedStatesMunitionsList(categories, _NOT_BUILT, _NOT_BUILT, pending=_Pending(raw))
+
+
+def usml_from_bundle(name: str) -> UnitedStatesMunitionsList:
+    """The USML of one bundled edition (``usml*.json``), read from the bytes verified against
+    MANIFEST.json: the same list as :func:`usml_from_data` of the parsed file, but a look-up
+    decodes only the paragraphs it builds (start-up, issue 13).  A file that does not begin as
+    the data build writes it is parsed whole."""
+    from exportctl.corpus import bundle
+
+    data = bundle.verified_bytes(name)
+    begun = _categories(data)
+    if begun is None:
+        return usml_from_data(bundle.load_json(name))
+    categories, start = begun
+
+    def load() -> list[dict[str, Any]]:
+        paragraphs: list[dict[str, Any]] = bundle.load_json(name)["paragraphs"]
+        return paragraphs
+
+    return _usml(categories, _Pending(_Objects(data, start, load)))
+
+
+def _categories(data: bytes) -> tuple[list[dict[str, Any]], int] | None:
+    """The categories (decoded) and where the list of paragraphs starts, or None when the file
+    does not begin with ``{"categories":[…],"paragraphs":[``."""
+    end = data.find(_PARAGRAPHS)
+    if not data.startswith(_CATEGORIES) or end < 0:
+        return None
+    try:
+        text = data[:end].decode("utf-8")
+        categories, stop = _DECODER.raw_decode(text, len(_CATEGORIES))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if stop != len(text) or not isinstance(categories, list):
+        return None
+    return categories, end + len(_PARAGRAPHS)
 
 
 # ``paragraphs`` and the indexes of a list built from the data are made when first read: every

@@ -19,7 +19,9 @@ what they are (``kind == "suggestion"``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from exportctl.core.lazy import lazy_names
 
 # Imported at once (it is small, and ``screen`` reads it): the function ``suggest`` is bound
 # over the submodule of the same name, as before.
@@ -34,39 +36,27 @@ if TYPE_CHECKING:  # the names below are imported when first used (start-up stay
 
 #: Where each public name lives (its module is imported when the name is first read).
 _HOMES = {
-    "CACHE_ENV": "cache",
-    "cache_directory": "cache",
-    "edition_key": "editions",
-    "index_for": "editions",
-    "Glossary": "glossary",
-    "GlossaryEntry": "glossary",
-    "GlossaryMatch": "glossary",
-    "GlossarySource": "glossary",
-    "load_glossary": "glossary",
-    "COLUMN_WEIGHTS": "index",
-    "SCHEMA_VERSION": "index",
-    "Hit": "index",
-    "SearchError": "index",
-    "SearchIndex": "index",
-    "build_index": "index",
-    "ParsedQuery": "query",
-    "parse_query": "query",
+    "CACHE_ENV": ".cache",
+    "cache_directory": ".cache",
+    "edition_key": ".editions",
+    "index_for": ".editions",
+    "Glossary": ".glossary",
+    "GlossaryEntry": ".glossary",
+    "GlossaryMatch": ".glossary",
+    "GlossarySource": ".glossary",
+    "load_glossary": ".glossary",
+    "COLUMN_WEIGHTS": ".index",
+    "SCHEMA_VERSION": ".index",
+    "Hit": ".index",
+    "SearchError": ".index",
+    "SearchIndex": ".index",
+    "build_index": ".index",
+    "ParsedQuery": ".query",
+    "parse_query": ".query",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'exportctl.search' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
 
 
 __all__ = [
