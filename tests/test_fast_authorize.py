@@ -11,11 +11,16 @@ assertion here).
   version; another set of exemptions, another plan.
 * The transfer parser's caches (the law's questions, a reference's text, a reference checked
   against the USML) change no record and no error.
+* An authorization's record written field by field (``Authorization.to_dict``) is the generic
+  ``to_jsonable`` walk's, value for value and key order for key order, on the examples, on
+  generated transfers and on the benchmark's distinct transfers; a value of another type than
+  the builders expect goes through the generic walk.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import pickle
 from pathlib import Path
 from typing import Any
@@ -24,11 +29,14 @@ import attrs
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from tools import bench
 
 import exportctl
-from exportctl.core.facts import ContradictoryFacts, FactError
+from exportctl.core.facts import ContradictoryFacts, FactError, Question
 from exportctl.core.jsonable import to_jsonable
 from exportctl.corpus.guidelines import apply_guidelines, load_guidelines
+from exportctl.corpus.references import parse_usml
+from exportctl.engine import authorize as authorize_module
 from exportctl.engine.exemptions import LAZY_ROWS, ExemptionResult, evaluate, restricted
 from exportctl.engine.requirements import Context
 from exportctl.inputs.transfers import (
@@ -288,3 +296,105 @@ def test_precise_paragraphs_are_the_leaves_beneath_every_reference(law: exportct
         assert precise_paragraphs(usml, ref) == tuple(
             p.ref for p in beneath if p.ref not in parents
         ), ref
+
+
+# --------------------------------------------------------------------------------------------
+# The record written field by field
+
+
+def _same_record(a: Any) -> None:
+    """The record is the generic walk's: equal values, the same key order at every level (the
+    JSON text is the same), and nothing shared with another call's record."""
+    fast, generic = a.to_dict(), to_jsonable(a)
+    assert fast == generic
+    assert json.dumps(fast, ensure_ascii=False) == json.dumps(generic, ensure_ascii=False)
+    again = a.to_dict()
+    assert again == fast and again is not fast
+    if fast["exemptions"]:
+        assert again["exemptions"][0] is not fast["exemptions"][0]
+
+
+def _bench_transfers(n: int, as_of: str, seed: int) -> list[Transfer]:
+    law = exportctl.law(as_of)
+    found = []
+    for row in bench.distinct_transfers(n, seed=seed, as_of=as_of):
+        try:
+            found.append(transfer_from_csv_row(row, law))
+        except (FactError, ContradictoryFacts):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("law", [LAW, FINAL, GUIDED], ids=["2025-11-01", "2026-01-15", "guided"])
+def test_the_record_of_the_examples_is_the_generic_walks(law: exportctl.Law) -> None:
+    for transfer in _examples(law):
+        try:
+            _same_record(exportctl.authorize(transfer, law))
+        except (FactError, ContradictoryFacts):
+            continue
+
+
+@pytest.mark.parametrize("as_of", ["2025-06-01", "2026-01-15"])
+def test_the_record_of_distinct_transfers_is_the_generic_walks(as_of: str) -> None:
+    law = exportctl.law(as_of)
+    outcomes = set()
+    for transfer in _bench_transfers(120, as_of, seed=7):
+        a = exportctl.authorize(transfer, law)
+        outcomes.add(a.outcome)
+        _same_record(a)
+    # The generated transfers reach every outcome (else this test would not read every part).
+    assert outcomes == {"exempt", "license_required", "prohibited", "undetermined"}
+
+
+@SOME
+@given(LAWS.flatmap(lambda law: st.tuples(st.just(law), transfers(law))))
+def test_the_record_of_generated_transfers_is_the_generic_walks(
+    pair: tuple[exportctl.Law, Transfer],
+) -> None:
+    law, transfer = pair
+    try:
+        a = exportctl.authorize(transfer, law)
+    except (FactError, ContradictoryFacts):
+        return
+    _same_record(a)
+
+
+def test_values_of_other_types_go_through_the_generic_walk() -> None:
+    transfer = _examples(LAW)[0]
+    a = exportctl.authorize(transfer, LAW)
+    e = a.exemptions[0]
+    # A reference where a text is expected: the generic walk writes its canonical string.
+    ref: Any = parse_usml("XI(a)(3)(i)")
+    odd_facts: Any = {1: "one"}
+    odd_questions = (
+        Question("q", ref, "22 CFR 126.7", "bool"),
+        Question("r", "a question", "22 CFR 126.7", "enum", ("yes", ref)),
+    )
+    odd = attrs.evolve(
+        a,
+        open_questions=odd_questions,
+        exemptions=(
+            attrs.evolve(
+                e,
+                conditions=(
+                    attrs.evolve(e.conditions[0], detail=ref),
+                    *(attrs.evolve(c, reads=(*c.reads, ref)) for c in e.conditions[1:]),
+                ),
+                requirements=tuple(attrs.evolve(r, facts=odd_facts) for r in e.requirements),
+            ),
+        ),
+    )
+    _same_record(odd)
+    record = odd.to_dict()
+    assert record["exemptions"][0]["requirements"][0]["facts"] == {"1": "one"}
+    assert record["exemptions"][0]["conditions"][0]["detail"] == "XI(a)(3)(i)"
+    assert record["exemptions"][0]["conditions"][1]["reads"][-1] == "XI(a)(3)(i)"
+    assert record["open_questions"][0]["text"] == "XI(a)(3)(i)"
+    assert record["open_questions"][1]["values"] == ["yes", "XI(a)(3)(i)"]
+
+
+def test_the_builders_write_the_fields_of_each_class() -> None:
+    """The builders are used only while each class has the fields they write, in order."""
+    assert authorize_module._FIELD_BY_FIELD
+    for cls, keys in authorize_module._KEYS.items():
+        assert authorize_module.written_fields(cls) == keys

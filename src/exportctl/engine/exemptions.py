@@ -62,6 +62,7 @@ from exportctl.engine.requirements import (
     content_key,
     decide_leaf,
     evaluate_requirement,
+    leaf_rows,
     requirement_check,
 )
 from exportctl.inputs.transfers import Transfer
@@ -313,19 +314,13 @@ def _requirement_entry(
             req.id, check, partial(_combined_rows, req, transfer, law, ctx, scope, branch)
         )
     check = decide_leaf(req, transfer, law, ctx, scope)
-    return _Entry(req.id, check, partial(_leaf_rows, req, check, scope, branch))
+    return _Entry(req.id, check, partial(leaf_rows, req, check, scope, branch))
 
 
 def _combined_rows(
     req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context, scope: Scope, branch: str
 ) -> tuple[ConditionResult, ...]:
     return evaluate_requirement(req, transfer, law, ctx, scope, branch).rows
-
-
-def _leaf_rows(
-    req: RequirementSpec, check: Check, scope: Scope, branch: str
-) -> tuple[ConditionResult, ...]:
-    return Evaluated(check, ((req, check, scope, branch),)).rows
 
 
 #: The tests that combine others (decided by :func:`evaluate_requirement` with their rows).
@@ -728,7 +723,7 @@ def evaluate(
         else:
             kept = checks.get(key)
             check = kept if kept is not None else decide_leaf(req, transfer, law, ctx, own, key)
-            entry = _Entry(req.id, check, partial(_leaf_rows, req, check, own, ""))
+            entry = _Entry(req.id, check, partial(leaf_rows, req, check, own, ""))
         (after if later else before).append(entry)
     guidelines: Guidelines | None = plan.guidelines
     decided: list[_Way] = []

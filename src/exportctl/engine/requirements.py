@@ -46,6 +46,7 @@ __all__ = [
     "content_key",
     "decide_leaf",
     "evaluate_requirement",
+    "leaf_rows",
     "member",
     "requirement_check",
     "requirement_test",
@@ -372,21 +373,30 @@ def _shared(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
 
 
 def _row(req: RequirementSpec, check: Check, scope: Scope, branch: str) -> ConditionResult:
+    # The fields in their order (positional: an attrs class's __init__ reads them faster).
     return ConditionResult(
-        name=req.name,
-        paragraph=req.id,
-        status=check.status,
-        detail=check.detail,
-        facts=dict(check.facts),
-        missing=check.missing,
-        test=req.test,
-        quote=req.quote,
-        source=req.source,
-        confirmed_by=req.confirmed_by,
-        reads=req.reads,
-        group=scope.group,
-        branch=branch,
+        req.name,
+        req.id,
+        check.status,
+        check.detail,
+        dict(check.facts),
+        check.missing,
+        req.test,
+        req.quote,
+        req.source,
+        req.confirmed_by,
+        req.reads,
+        scope.group,
+        branch,
     )
+
+
+def leaf_rows(
+    req: RequirementSpec, check: Check, scope: Scope, branch: str
+) -> tuple[ConditionResult, ...]:
+    """The row of a requirement that is neither ``any_of`` nor ``shared`` (what
+    :attr:`Evaluated.rows` writes for it)."""
+    return (_row(req, check, scope, branch),)
 
 
 def _joined(checks: Iterable[Check], status: Status, detail: str) -> Check:
