@@ -384,31 +384,73 @@ def _review(run: _Run) -> Decision:
 
 def _fast_checks(run: _Run) -> None:
     """:func:`_check_conflicts` then :func:`_note_inapplicable_releases` in the fast mode: the
-    conflicts that can hold for the item's kind and the regimes whose releases do not apply to
-    it, worked out once per kind; the same errors and warnings (tests compare the two)."""
+    same errors and warnings (tests compare the two), read from the plan of the rule set — for
+    the item's kind, the answers the conflicts that can hold for it read and, for each regime
+    whose releases do not apply to it, the answers that claim a release; which of those are
+    yes decides whether a conflict holds (then the slow check raises, with its words) and which
+    warning each regime gives (each kept by the kind and the yes answers)."""
     f = run.facts
-    plan = _plan(run.rules)
     answers = f.answers
-    if answers or not plan.plain:
+    if not answers:
+        plan = _plan(run.rules)
+        if not plan.plain:
+            _general_checks(run, plan)
+            return
+    else:
+        plan = _plan(run.rules)
+        if not plan.plain:
+            _general_checks(run, plan)
+            return
         kind = f.item_kind
-        checks = plan.conflicts.get(kind)
-        if checks is None:
-            checks = plan.conflicts_for(kind)
-        claims = plan.claims.get(kind)
-        if claims is None:
-            claims = plan.claims_for(kind)
-        answer = answers.get if plan.plain else f.answer
-        for c in checks:
-            if c.kinds:
-                if any(map(is_, map(answer, c.any_true), repeat(True))):
-                    _check_conflicts(run)  # raises, with the words of the slow path
-            elif all(map(is_, map(answer, c.all_true), repeat(True))):
-                _check_conflicts(run)
-        if claims and kind is not None:
-            for regime, claimable in claims:
-                claimed = [*compress(claimable, map(is_, map(answer, claimable), repeat(True)))]
-                if claimed:
-                    run.warnings.append(_claim_warning(kind, claimed, regime))
+        reads = plan.reads.get(kind)
+        if reads is None:
+            reads = plan.reads_for(kind)
+        conflict_facts, claims = reads
+        get = answers.get
+        if conflict_facts:
+            key = (kind, tuple(map(is_, map(get, conflict_facts), repeat(True))))
+            holds = plan.holds.get(key)
+            if holds is None:
+                holds = plan.holds_for(key)
+            if holds:
+                _check_conflicts(run)  # raises, with the words of the slow path
+        if kind is not None:
+            for index, claimable in claims:
+                yes = tuple(map(is_, map(get, claimable), repeat(True)))
+                if True in yes:
+                    key = (kind, index, yes)
+                    warning = plan.warned.get(key)
+                    if warning is None:
+                        warning = plan.warned_for(key)
+                    run.warnings.append(warning)
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
+def _general_checks(run: _Run, plan: _Plan) -> None:
+    """:func:`_fast_checks` for a rule set whose conflicts or claims read a structured field:
+    the conflicts that can hold for the kind and the regimes whose releases do not apply to it,
+    worked out once per kind."""
+    f = run.facts
+    kind = f.item_kind
+    checks = plan.conflicts.get(kind)
+    if checks is None:
+        checks = plan.conflicts_for(kind)
+    claims = plan.claims.get(kind)
+    if claims is None:
+        claims = plan.claims_for(kind)
+    answer = f.answer
+    for c in checks:
+        if c.kinds:
+            if any(map(is_, map(answer, c.any_true), repeat(True))):
+                _check_conflicts(run)  # raises, with the words of the slow path
+        elif all(map(is_, map(answer, c.all_true), repeat(True))):
+            _check_conflicts(run)
+    if claims and kind is not None:
+        for regime, claimable in claims:
+            claimed = [*compress(claimable, map(is_, map(answer, claimable), repeat(True)))]
+            if claimed:
+                run.warnings.append(_claim_warning(kind, claimed, regime))
     if f.cj_classification is not None:
         _check_cj(run)
 
@@ -745,7 +787,7 @@ class _Plan:
     claims read is an answer (no structured field), so that ``facts.answers.get`` reads it as
     ``facts.answer`` does."""
 
-    __slots__ = ("claimable", "claims", "conflicts", "plain", "rules")
+    __slots__ = ("claimable", "claims", "conflicts", "holds", "plain", "reads", "rules", "warned")
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -777,6 +819,17 @@ class _Plan:
         #: By item kind: the regimes whose releases do not apply to it, with their claimable
         #: answers (what :func:`_note_inapplicable_releases` reads).
         self.claims: dict[str | None, tuple[tuple[RegimeRules, tuple[str, ...]], ...]] = {}
+        #: By item kind (plain plans, :func:`_fast_checks`): the answers the conflicts that can
+        #: hold for it read, and for each regime whose releases do not apply to it its index in
+        #: :attr:`claimable` and its claimable answers.
+        self.reads: dict[
+            str | None, tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]
+        ] = {}
+        #: Whether a conflict holds, by the kind and which of its answers are yes.
+        self.holds: dict[tuple[Any, ...], bool] = {}
+        #: The warning of a regime's claimed releases, by the kind, the regime's index and which
+        #: of its claimable answers are yes.
+        self.warned: dict[tuple[Any, ...], str] = {}
 
     def conflicts_for(self, kind: str | None) -> tuple[Conflict, ...]:
         found = self.conflicts[kind] = tuple(
@@ -793,6 +846,48 @@ class _Plan:
             if kind not in regime.release_kinds
         )
         return found
+
+
+    def reads_for(
+        self, kind: str | None
+    ) -> tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
+        checks = self.conflicts.get(kind)
+        if checks is None:
+            checks = self.conflicts_for(kind)
+        facts = tuple(sorted({k for c in checks for k in (*c.any_true, *c.all_true)}))
+        claims = tuple(
+            (index, claimable)
+            for index, (regime, claimable) in enumerate(self.claimable)
+            if kind not in regime.release_kinds
+        )
+        found = self.reads[kind] = (facts, claims)
+        return found
+
+    def holds_for(self, key: tuple[Any, ...]) -> bool:
+        """Whether a conflict holds for ``key`` (the kind, and which answers of
+        :meth:`reads_for` are yes): what :func:`_check_conflicts` reads."""
+        kind, yes = key
+        true = dict(zip(self.reads[kind][0], yes, strict=True))
+        checks = self.conflicts[kind]
+        holds = any(
+            any(true[k] for k in c.any_true) if c.kinds else all(true[k] for k in c.all_true)
+            for c in checks
+        )
+        if len(self.holds) >= 65536:
+            self.holds.clear()
+        self.holds[key] = holds
+        return holds
+
+    def warned_for(self, key: tuple[Any, ...]) -> str:
+        """The warning of :func:`_note_inapplicable_releases` for ``key`` (the kind, the
+        regime's index, which of its claimable answers are yes)."""
+        kind, index, yes = key
+        regime, claimable = self.claimable[index]
+        warning = _claim_warning(kind, [*compress(claimable, yes)], regime)
+        if len(self.warned) >= 65536:
+            self.warned.clear()
+        self.warned[key] = warning
+        return warning
 
 
 _PLANS: dict[int, _Plan] = {}
