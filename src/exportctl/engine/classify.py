@@ -418,10 +418,10 @@ def _fast_checks(run: _Run) -> None:
             for index, claimable in claims:
                 yes = tuple(map(is_, map(get, claimable), repeat(True)))
                 if True in yes:
-                    key = (kind, index, yes)
-                    warning = plan.warned.get(key)
+                    claim = (kind, index, yes)
+                    warning = plan.warned.get(claim)
                     if warning is None:
-                        warning = plan.warned_for(key)
+                        warning = plan.warned_for(claim)
                     run.warnings.append(warning)
     if f.cj_classification is not None:
         _check_cj(run)
