@@ -286,3 +286,27 @@ def test_reasons_for_control_are_each_paragraphs_own() -> None:
                 answers={"excluded_by_734_3_b": False, "ear_peculiarly_responsible": True},
             )
             same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
+
+
+def test_the_scope_of_every_control_text_is_the_one_definitions() -> None:
+    """The engine reads a CCL control text without "specially designed" as "none" at once;
+    on every control text of every bundled CCL edition (and each with quotation marks and an
+    "(MT …)" annotation around its words) that is what specially_designed_scope reads."""
+    from exportctl.corpus.text import specially_designed_scope
+
+    seen = 0
+    for as_of in ("2025-06-01", "2026-08-01"):  # each CCL edition bundled
+        law = exportctl.law(as_of)
+        for entry in law.ccl.eccns:
+            if entry.subject_to_itar_placeholder:
+                continue
+            for item in entry.items:
+                text = engine._control_text(entry, item.ref)
+                for variant in (
+                    text,
+                    text.replace("specially designed", "“specially” designed"),
+                    text.replace("specially designed", "specially (MT for x)designed"),
+                ):
+                    seen += 1
+                    assert engine._text_scope(variant) == specially_designed_scope(variant)
+    assert seen > 10_000

@@ -42,7 +42,7 @@ from exportctl.corpus.references import (
     parse_usml,
 )
 from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
-from exportctl.corpus.text import enumerates_parts, specially_designed_scope
+from exportctl.corpus.text import _QUOTES, _SD, enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import (
     LAZY_ID,
@@ -1400,8 +1400,23 @@ def _control_text(entry: ECCN, ref: ECCNRef) -> str:
 @lru_cache(maxsize=65536)
 def _text_scope(text: str) -> Literal["none", "parts", "item"]:
     """:func:`~exportctl.corpus.text.specially_designed_scope`, kept for every control text
-    of the CCL (a screen of distinct items reads more texts than that function keeps)."""
+    of the CCL (a screen of distinct items reads more texts than that function keeps).
+
+    Most control texts never say "specially designed": those are "none" at once.  That
+    function reads the text without its "(MT …)" annotations and quotation marks, and both its
+    readings ("specially designed" as a control parameter, or in "… specially designed parts
+    therefor") need the words "specially designed" there; a text with no "(MT" is its own text
+    without annotations, so without the words in the text with its quotation marks removed, it
+    reads "none" (a test compares the two on every control text of every bundled CCL)."""
+    if "(MT" not in text:
+        plain = text.translate(_QUOTES) if _HAS_QUOTE.search(text) else text
+        if _SD.search(plain) is None:
+            return "none"
     return specially_designed_scope(text)
+
+
+#: Any of the quotation marks specially_designed_scope removes (``_QUOTES`` maps each to None).
+_HAS_QUOTE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
 
 
 @lru_cache(maxsize=4096)
