@@ -310,3 +310,27 @@ def test_the_scope_of_every_control_text_is_the_one_definitions() -> None:
                     seen += 1
                     assert engine._text_scope(variant) == specially_designed_scope(variant)
     assert seen > 10_000
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([None, *RULES.item_kinds]),
+    st.dictionaries(
+        st.sampled_from(sorted(RULES.answer_facts)),
+        st.one_of(st.booleans(), st.sampled_from([0, 1, "yes"])),
+    ),
+    st.sampled_from([None, "ITAR", "EAR"]),
+)
+def test_specially_designed_without_its_trace_is_the_analysis(
+    kind: str | None, answers: dict[str, Any], cj: Any
+) -> None:
+    """decide (the fast mode's reading of 120.41 / 772.1) gives analyse's status, the facts it
+    still needs and the rules it fired, for both regimes, on any kind and answers (1 and 0 for
+    yes and no as facts built in code give them, a CJ for the release of 120.41(b)(1))."""
+    from exportctl.engine.specially_designed import analyse, decide
+
+    facts = ItemFacts("S-1", item_kind=kind, cj_jurisdiction=cj, answers=answers)
+    for regime in (RULES.itar, RULES.ear):
+        for tracing in (False, True):
+            result = analyse(regime, facts, "X", tracing)
+            assert decide(regime, facts) == (result.status, result.missing, result.fired)

@@ -63,7 +63,7 @@ from exportctl.engine.relocation import (
     split_relocated,
     subject_answer,
 )
-from exportctl.engine.specially_designed import analyse
+from exportctl.engine.specially_designed import analyse, decide
 from exportctl.inputs.items import FIELDS, ContradictoryFacts, FactError, ItemFacts
 
 __all__ = [
@@ -1281,11 +1281,15 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
             f"{p.designation} uses 'specially designed' as a control parameter"
             + (" for the parts it reaches" if scope == "parts" else ""),
         )
-    result = analyse(run.rules.itar, f, p.designation, run.tracing)
-    run.steps.extend(result.steps)
-    for r in result.fired:
+    if run.tracing:
+        result = analyse(run.rules.itar, f, p.designation)
+        run.steps.extend(result.steps)
+        sd, missing, fired = result.status, result.missing, result.fired
+    else:
+        sd, missing, fired = decide(run.rules.itar, f)
+    for r in fired:
         run.fire(r)
-    if result.status == "specially_designed":
+    if sd == "specially_designed":
         rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
         if run.tracing:
             run.step(
@@ -1296,13 +1300,13 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
             )
         run.fire(rule)
         return "described"
-    if result.status == "not_specially_designed":
+    if sd == "not_specially_designed":
         if scope == "parts" and _enumerates_parts(p.text):
             return _enumerated_itself(
                 run, p.designation, "22 CFR 120.11(a)(1)", "itar_enumerated_article"
             )
         return "not_described"
-    run.ask(*result.missing)
+    run.ask(*missing)
     return "unknown"
 
 
@@ -1737,13 +1741,17 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
             {"eccn_candidate": str(ref)},
             f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
         )
-    result = analyse(run.rules.ear, run.facts, str(ref), run.tracing)
-    run.steps.extend(result.steps)
-    for r in result.fired:
+    if run.tracing:
+        result = analyse(run.rules.ear, run.facts, str(ref))
+        run.steps.extend(result.steps)
+        sd, missing, fired = result.status, result.missing, result.fired
+    else:
+        sd, missing, fired = decide(run.rules.ear, run.facts)
+    for r in fired:
         run.fire(r)
-    if result.status == "specially_designed":
+    if sd == "specially_designed":
         return "described"
-    if result.status == "not_specially_designed":
+    if sd == "not_specially_designed":
         if run.tracing:
             run.step(
                 rule,
@@ -1752,5 +1760,5 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
                 f"not 'specially designed' for {ref}: not within its scope",
             )
         return "not_described"
-    run.ask(*result.missing)
+    run.ask(*missing)
     return "unknown"

@@ -23,9 +23,9 @@ import attrs
 
 from exportctl.corpus.rulesets import RegimeRules, SpeciallyDesignedRule
 from exportctl.engine.decision import TraceStep
-from exportctl.inputs.items import ItemFacts
+from exportctl.inputs.items import FIELDS, ItemFacts
 
-__all__ = ["SpeciallyDesignedResult", "analyse"]
+__all__ = ["SpeciallyDesignedResult", "analyse", "decide"]
 
 Status = Literal["specially_designed", "not_specially_designed", "unknown"]
 
@@ -162,3 +162,96 @@ def analyse(
     if release_unknown:
         return SpeciallyDesignedResult("unknown", tuple(steps), tuple(release_unknown), ())
     return SpeciallyDesignedResult("specially_designed", tuple(steps), (), tuple(fired))
+
+
+#: A test as :func:`decide` reads it: the fact, the value it must have, and whether the fact is
+#: a structured field (read through ``facts.answer``) or an answer (``facts.answers.get``).
+_Test = tuple[str, object, bool]
+#: A rule as :func:`decide` reads it: its id and its tests.
+_Rule = tuple[str, tuple[_Test, ...]]
+
+
+class _Reading:
+    """What :func:`decide` reads of one regime's rules for one item kind, worked out once."""
+
+    __slots__ = ("catch", "caught_none", "releases", "releases_apply", "rules")
+
+    def __init__(self, rules: RegimeRules, kind: str) -> None:
+        self.rules = rules
+        self.releases_apply = kind in rules.release_kinds
+        self.releases: tuple[_Rule, ...] = tuple(_rule_of(r) for r in rules.releases)
+        self.catch: tuple[_Rule, ...] = tuple(
+            _rule_of(r) for r in rules.catch if kind in r.kinds
+        )
+        #: The rules fired when nothing catches the item (every catch rule for its kind).
+        self.caught_none = tuple(rule_id for rule_id, _ in self.catch)
+
+
+def _rule_of(rule: SpeciallyDesignedRule) -> _Rule:
+    return (rule.id, tuple((t.fact, t.equals, t.fact in _FIELDS) for t in rule.tests))
+
+
+_FIELDS = frozenset(FIELDS)
+#: The reading of a regime's rules for a kind, by the rules' identity (kept with the reading,
+#: so an id is never reused while it is here) and the kind.
+_READINGS: dict[tuple[int, str], _Reading] = {}
+
+
+def _holds(tests: tuple[_Test, ...], facts: ItemFacts, unknown: list[str]) -> bool | None:
+    """:func:`_evaluate`: True, False, or None with the facts still unknown added to
+    ``unknown`` (in the order of the tests, each once)."""
+    missing: list[str] = []
+    answers = facts.answers
+    for fact, equals, field in tests:
+        value = facts.answer(fact) if field else answers.get(fact)
+        if value is None:
+            missing.append(fact)
+        elif value != equals:
+            return False
+    if missing:
+        for fact in missing:
+            if fact not in unknown:
+                unknown.append(fact)
+        return None
+    return True
+
+
+def decide(
+    rules: RegimeRules, facts: ItemFacts
+) -> tuple[Status, tuple[str, ...], tuple[str, ...]]:
+    """:func:`analyse` without its trace (the engine's fast mode): the status, the facts still
+    needed and the rules fired — the same as ``analyse(rules, facts, …, tracing=False)`` gives
+    (a test compares the two), without the result object or the steps."""
+    kind = facts.item_kind
+    if kind is None:
+        return "unknown", ("item_kind",), ()
+    reading = _READINGS.get((id(rules), kind))
+    if reading is None or reading.rules is not rules:
+        if len(_READINGS) >= 256:
+            _READINGS.clear()
+        reading = _READINGS[(id(rules), kind)] = _Reading(rules, kind)
+    release_unknown: list[str] = []
+    if reading.releases_apply:
+        for rule_id, tests in reading.releases:
+            if _holds(tests, facts, release_unknown):
+                return "not_specially_designed", (), (rule_id,)
+    caught: bool | None = False
+    catch_unknown: list[str] = []
+    for rule_id, tests in reading.catch:
+        value = _holds(tests, facts, catch_unknown)
+        if value:
+            caught = True
+            fired = (rule_id,)
+            break
+        if value is None:
+            caught = None
+    if caught is False:
+        return "not_specially_designed", (), reading.caught_none
+    if caught is None:
+        if not reading.releases_apply:
+            return "unknown", tuple(catch_unknown), ()
+        catch_unknown.extend(f for f in release_unknown if f not in catch_unknown)
+        return "unknown", tuple(catch_unknown), ()
+    if reading.releases_apply and release_unknown:
+        return "unknown", tuple(release_unknown), ()
+    return "specially_designed", (), fired
