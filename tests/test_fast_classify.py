@@ -330,7 +330,15 @@ def test_specially_designed_without_its_trace_is_the_analysis(
     from exportctl.engine.specially_designed import analyse, decide
 
     facts = ItemFacts("S-1", item_kind=kind, cj_jurisdiction=cj, answers=answers)
-    for regime in (RULES.itar, RULES.ear):
+    # and a regime whose catch paragraphs each need several facts (a reform may write one)
+    joint = attrs.evolve(
+        RULES.ear,
+        catch=tuple(
+            attrs.evolve(c, tests=(*RULES.ear.releases[2 + i].tests[::-1], *c.tests))
+            for i, c in enumerate(RULES.ear.catch)
+        ),
+    )
+    for regime in (RULES.itar, RULES.ear, joint):
         for tracing in (False, True):
             result = analyse(regime, facts, "X", tracing)
             assert decide(regime, facts) == (result.status, result.missing, result.fired)

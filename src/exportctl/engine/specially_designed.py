@@ -197,31 +197,14 @@ _FIELDS = frozenset(FIELDS)
 _READINGS: dict[tuple[int, str], _Reading] = {}
 
 
-def _holds(tests: tuple[_Test, ...], facts: ItemFacts, unknown: list[str]) -> bool | None:
-    """:func:`_evaluate`: True, False, or None with the facts still unknown added to
-    ``unknown`` (in the order of the tests, each once)."""
-    missing: list[str] = []
-    answers = facts.answers
-    for fact, equals, field in tests:
-        value = facts.answer(fact) if field else answers.get(fact)
-        if value is None:
-            missing.append(fact)
-        elif value != equals:
-            return False
-    if missing:
-        for fact in missing:
-            if fact not in unknown:
-                unknown.append(fact)
-        return None
-    return True
-
-
 def decide(
     rules: RegimeRules, facts: ItemFacts
 ) -> tuple[Status, tuple[str, ...], tuple[str, ...]]:
     """:func:`analyse` without its trace (the engine's fast mode): the status, the facts still
     needed and the rules fired — the same as ``analyse(rules, facts, …, tracing=False)`` gives
-    (a test compares the two), without the result object or the steps."""
+    (a test compares the two), without the result object or the steps.  Each rule's tests are
+    read in order as :func:`_evaluate` reads them: a value that differs makes the rule false
+    (the facts still unknown before it do not count), else an unknown fact leaves it open."""
     kind = facts.item_kind
     if kind is None:
         return "unknown", ("item_kind",), ()
@@ -230,28 +213,53 @@ def decide(
         if len(_READINGS) >= 256:
             _READINGS.clear()
         reading = _READINGS[(id(rules), kind)] = _Reading(rules, kind)
+    get = facts.answers.get
     release_unknown: list[str] = []
     if reading.releases_apply:
         for rule_id, tests in reading.releases:
-            if _holds(tests, facts, release_unknown):
-                return "not_specially_designed", (), (rule_id,)
+            mark = len(release_unknown)
+            pending = False
+            for fact, equals, field in tests:
+                value = facts.answer(fact) if field else get(fact)
+                if value is None:
+                    pending = True
+                    if fact not in release_unknown:
+                        release_unknown.append(fact)
+                elif value != equals:
+                    del release_unknown[mark:]  # a false rule's unknown facts do not count
+                    break
+            else:
+                if not pending:
+                    return "not_specially_designed", (), (rule_id,)
     caught: bool | None = False
     catch_unknown: list[str] = []
+    fired: tuple[str, ...] = ()
     for rule_id, tests in reading.catch:
-        value = _holds(tests, facts, catch_unknown)
-        if value:
-            caught = True
-            fired = (rule_id,)
-            break
-        if value is None:
+        mark = len(catch_unknown)
+        pending = False
+        for fact, equals, field in tests:
+            value = facts.answer(fact) if field else get(fact)
+            if value is None:
+                pending = True
+                if fact not in catch_unknown:
+                    catch_unknown.append(fact)
+            elif value != equals:
+                del catch_unknown[mark:]
+                break
+        else:
+            if not pending:
+                caught = True
+                fired = (rule_id,)
+                break
             caught = None
     if caught is False:
         return "not_specially_designed", (), reading.caught_none
     if caught is None:
-        if not reading.releases_apply:
-            return "unknown", tuple(catch_unknown), ()
-        catch_unknown.extend(f for f in release_unknown if f not in catch_unknown)
+        if reading.releases_apply:
+            for fact in release_unknown:
+                if fact not in catch_unknown:
+                    catch_unknown.append(fact)
         return "unknown", tuple(catch_unknown), ()
-    if reading.releases_apply and release_unknown:
+    if release_unknown:
         return "unknown", tuple(release_unknown), ()
     return "specially_designed", (), fired
