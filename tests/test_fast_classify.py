@@ -342,3 +342,68 @@ def test_specially_designed_without_its_trace_is_the_analysis(
         for tracing in (False, True):
             result = analyse(regime, facts, "X", tracing)
             assert decide(regime, facts) == (result.status, result.missing, result.fired)
+
+
+def test_one_row_decided_under_two_laws_is_each_laws_decision() -> None:
+    """The same parsed facts (the same reference objects) decided under two laws one after the
+    other — two CCL editions, two USML editions — give each law's own decision: nothing the fast
+    mode keeps for a paragraph of one law is read for the other's."""
+    laws = (exportctl.law("2025-06-01"), exportctl.law("2026-08-01"))
+    assert laws[0].edition("ccl").file != laws[1].edition("ccl").file
+    seen = differ = 0
+    for row in bench.distinct_parts(400, seed=43, as_of="2025-06-01"):
+        facts = facts_of(row)
+        if facts is None:
+            continue
+        seen += 1
+        got = []
+        for law in (*laws, *laws[::-1]):
+            fast = _outcome_under(engine.classify_uncached, facts, law)
+            same(fast, _outcome_under(engine.classify_traced, facts, law))
+            got.append(fast)
+        differ += isinstance(got[0], Decision) and isinstance(got[1], Decision) and (
+            got[0].classification != got[1].classification
+        )
+    assert seen > 300 and differ > 0
+    # ECCN paragraphs whose reasons for control, citation or reach of "specially designed"
+    # differ between the two CCL editions, each named by one reference object for both laws
+    changed = [
+        i.ref
+        for e in laws[0].ccl.eccns
+        if not e.subject_to_itar_placeholder and laws[1].ccl.exists(e.ref)
+        for i in e.items
+        if not i.reserved
+        and laws[1].ccl.exists(i.ref)
+        and (
+            e.reasons_for_control_for(i.ref),
+            e.citation,
+            engine._text_scope(engine._control_text(e, i.ref)),
+        )
+        != (
+            (e2 := laws[1].ccl.get(i.ref)).reasons_for_control_for(i.ref),
+            e2.citation,
+            engine._text_scope(engine._control_text(e2, i.ref)),
+        )
+    ]
+    assert changed  # e.g. 0A501.a
+    for ref in changed:
+        facts = ItemFacts(
+            "C-1",
+            item_kind="technical_data" if ref.product_group == "E" else "end_item",
+            usml_candidates=(),
+            eccn_candidates=(ref,),
+            answers={"excluded_by_734_3_b": False, "ear_peculiarly_responsible": True},
+        )
+        got = []
+        for law in (*laws, *laws[::-1]):
+            fast = _outcome_under(engine.classify_uncached, facts, law)
+            same(fast, _outcome_under(engine.classify_traced, facts, law))
+            got.append(fast)
+        assert got[0] != got[1]
+
+
+def _outcome_under(decide: Any, facts: ItemFacts, law: Any) -> Any:
+    try:
+        return decide(facts, law)
+    except (FactError, ContradictoryFacts) as exc:
+        return (type(exc).__name__, str(exc))

@@ -1353,7 +1353,35 @@ def _enumerated_itself(run: _Run, designation: str, rule: str, fact: str) -> Sta
 
 def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
     """The ECCN entry and the control text of the paragraph: the heading, the lead-ins above
-    the paragraph ("… as follows:") and its own text."""
+    the paragraph ("… as follows:") and its own text.
+
+    In fast mode a paragraph found before under the same law is taken again by the reference's
+    identity (only the kind of item is checked again); the tracing run looks every one up."""
+    if not run.tracing:
+        found = _ECCNS.get(id(ref))
+        if found is not None and found[0] is ref and found[1] is run.regs:
+            entry = found[2]
+            kind = run.facts.item_kind
+            if kind is not None and not entry.admits_kind(kind):
+                _eccn_entry(run, ref, field)  # raises, with the words of the slow path
+            return entry, found[3]
+        entry, text = _eccn_entry(run, ref, field)
+        if type(ref) is ECCNRef:
+            if len(_ECCNS) >= 16384:
+                _ECCNS.clear()
+            _ECCNS[id(ref)] = (ref, run.regs, entry, text)
+        return entry, text
+    return _eccn_entry(run, ref, field)
+
+
+#: ECCN paragraphs found before (fast mode), by the identity of the reference that named them:
+#: the reference and the law (kept here, so an id is never reused while it is here), the entry
+#: and the control text.
+_ECCNS: dict[int, tuple[ECCNRef, Law, ECCN, str]] = {}
+
+
+def _eccn_entry(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
+    """:func:`_eccn`, looked up."""
     try:
         entry = run.regs.ccl.get(ref)
     except UnknownReference as exc:
