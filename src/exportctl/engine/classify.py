@@ -1156,8 +1156,23 @@ def _itar_review(run: _Run) -> Decision | None:
         run.fire("22 CFR 120.11(a)")
         return None
 
+    if len(f.usml_candidates) == 1 and not run.tracing:
+        # One candidate (fast mode): what the general steps below give for it when no reform
+        # moved a paragraph off the USML, without their lists (the tracing run takes the
+        # general steps, and tests compare the two).
+        p = _usml_paragraph(run, f.usml_candidates[0], "usml_candidates")
+        found = _usml_candidate(run, p)
+        if not run.regs.relocations:
+            if found == "described":
+                return run.decision("ITAR", _usml_classification(run, p, [p]))
+            if found == "unknown":
+                return run.decision("undetermined", None)
+            run.fire("22 CFR 120.11(a)")
+            return None
+        paragraphs = [p]
+        status = {p.designation: found}
     # Candidates in the regulation's own order: the outcome never depends on how they were listed.
-    if len(f.usml_candidates) == 1:
+    elif len(f.usml_candidates) == 1:
         paragraphs = [_usml_paragraph(run, f.usml_candidates[0], "usml_candidates")]
     elif run.tracing:
         paragraphs = sorted(
@@ -1174,15 +1189,8 @@ def _itar_review(run: _Run) -> Decision | None:
             }.values(),
             key=_kept_order,
         )
-    status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
-    if len(paragraphs) == 1 and not run.tracing and not run.regs.relocations:
-        # One candidate, not moved: what the general steps below give, without their lists
-        # (fast mode only: the tracing run takes the general steps, and tests compare the two).
-        found = status[paragraphs[0].designation]
-        if found == "described":
-            return run.decision("ITAR", _usml_classification(run, paragraphs[0], paragraphs))
-        if found == "unknown":
-            return run.decision("undetermined", None)
+    if len(f.usml_candidates) != 1 or run.tracing:
+        status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
