@@ -286,3 +286,124 @@ def test_reasons_for_control_are_each_paragraphs_own() -> None:
                 answers={"excluded_by_734_3_b": False, "ear_peculiarly_responsible": True},
             )
             same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
+
+
+def test_the_scope_of_every_control_text_is_the_one_definitions() -> None:
+    """The engine reads a CCL control text without "specially designed" as "none" at once;
+    on every control text of every bundled CCL edition (and each with quotation marks and an
+    "(MT …)" annotation around its words) that is what specially_designed_scope reads."""
+    from exportctl.corpus.text import specially_designed_scope
+
+    seen = 0
+    for as_of in ("2025-06-01", "2026-08-01"):  # each CCL edition bundled
+        law = exportctl.law(as_of)
+        for entry in law.ccl.eccns:
+            if entry.subject_to_itar_placeholder:
+                continue
+            for item in entry.items:
+                text = engine._control_text(entry, item.ref)
+                for variant in (
+                    text,
+                    text.replace("specially designed", "“specially” designed"),
+                    text.replace("specially designed", "specially (MT for x)designed"),
+                ):
+                    seen += 1
+                    assert engine._text_scope(variant) == specially_designed_scope(variant)
+    assert seen > 10_000
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([None, *RULES.item_kinds]),
+    st.dictionaries(
+        st.sampled_from(sorted(RULES.answer_facts)),
+        st.one_of(st.booleans(), st.sampled_from([0, 1, "yes"])),
+    ),
+    st.sampled_from([None, "ITAR", "EAR"]),
+)
+def test_specially_designed_without_its_trace_is_the_analysis(
+    kind: str | None, answers: dict[str, Any], cj: Any
+) -> None:
+    """decide (the fast mode's reading of 120.41 / 772.1) gives analyse's status, the facts it
+    still needs and the rules it fired, for both regimes, on any kind and answers (1 and 0 for
+    yes and no as facts built in code give them, a CJ for the release of 120.41(b)(1))."""
+    from exportctl.engine.specially_designed import analyse, decide
+
+    facts = ItemFacts("S-1", item_kind=kind, cj_jurisdiction=cj, answers=answers)
+    # and a regime whose catch paragraphs each need several facts (a reform may write one)
+    joint = attrs.evolve(
+        RULES.ear,
+        catch=tuple(
+            attrs.evolve(c, tests=(*RULES.ear.releases[2 + i].tests[::-1], *c.tests))
+            for i, c in enumerate(RULES.ear.catch)
+        ),
+    )
+    for regime in (RULES.itar, RULES.ear, joint):
+        for tracing in (False, True):
+            result = analyse(regime, facts, "X", tracing)
+            assert decide(regime, facts) == (result.status, result.missing, result.fired)
+
+
+def test_one_row_decided_under_two_laws_is_each_laws_decision() -> None:
+    """The same parsed facts (the same reference objects) decided under two laws one after the
+    other — two CCL editions, two USML editions — give each law's own decision: nothing the fast
+    mode keeps for a paragraph of one law is read for the other's."""
+    laws = (exportctl.law("2025-06-01"), exportctl.law("2026-08-01"))
+    assert laws[0].edition("ccl").file != laws[1].edition("ccl").file
+    seen = differ = 0
+    for row in bench.distinct_parts(400, seed=43, as_of="2025-06-01"):
+        facts = facts_of(row)
+        if facts is None:
+            continue
+        seen += 1
+        got = []
+        for law in (*laws, *laws[::-1]):
+            fast = _outcome_under(engine.classify_uncached, facts, law)
+            same(fast, _outcome_under(engine.classify_traced, facts, law))
+            got.append(fast)
+        differ += isinstance(got[0], Decision) and isinstance(got[1], Decision) and (
+            got[0].classification != got[1].classification
+        )
+    assert seen > 300 and differ > 0
+    # ECCN paragraphs whose reasons for control, citation or reach of "specially designed"
+    # differ between the two CCL editions, each named by one reference object for both laws
+    changed = [
+        i.ref
+        for e in laws[0].ccl.eccns
+        if not e.subject_to_itar_placeholder and laws[1].ccl.exists(e.ref)
+        for i in e.items
+        if not i.reserved
+        and laws[1].ccl.exists(i.ref)
+        and (
+            e.reasons_for_control_for(i.ref),
+            e.citation,
+            engine._text_scope(engine._control_text(e, i.ref)),
+        )
+        != (
+            (e2 := laws[1].ccl.get(i.ref)).reasons_for_control_for(i.ref),
+            e2.citation,
+            engine._text_scope(engine._control_text(e2, i.ref)),
+        )
+    ]
+    assert changed  # e.g. 0A501.a
+    for ref in changed:
+        facts = ItemFacts(
+            "C-1",
+            item_kind="technical_data" if ref.product_group == "E" else "end_item",
+            usml_candidates=(),
+            eccn_candidates=(ref,),
+            answers={"excluded_by_734_3_b": False, "ear_peculiarly_responsible": True},
+        )
+        got = []
+        for law in (*laws, *laws[::-1]):
+            fast = _outcome_under(engine.classify_uncached, facts, law)
+            same(fast, _outcome_under(engine.classify_traced, facts, law))
+            got.append(fast)
+        assert got[0] != got[1]
+
+
+def _outcome_under(decide: Any, facts: ItemFacts, law: Any) -> Any:
+    try:
+        return decide(facts, law)
+    except (FactError, ContradictoryFacts) as exc:
+        return (type(exc).__name__, str(exc))

@@ -42,7 +42,7 @@ from exportctl.corpus.references import (
     parse_usml,
 )
 from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
-from exportctl.corpus.text import enumerates_parts, specially_designed_scope
+from exportctl.corpus.text import _QUOTES, _SD, enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import (
     LAZY_ID,
@@ -63,7 +63,7 @@ from exportctl.engine.relocation import (
     split_relocated,
     subject_answer,
 )
-from exportctl.engine.specially_designed import analyse
+from exportctl.engine.specially_designed import analyse, decide
 from exportctl.inputs.items import FIELDS, ContradictoryFacts, FactError, ItemFacts
 
 __all__ = [
@@ -384,31 +384,73 @@ def _review(run: _Run) -> Decision:
 
 def _fast_checks(run: _Run) -> None:
     """:func:`_check_conflicts` then :func:`_note_inapplicable_releases` in the fast mode: the
-    conflicts that can hold for the item's kind and the regimes whose releases do not apply to
-    it, worked out once per kind; the same errors and warnings (tests compare the two)."""
+    same errors and warnings (tests compare the two), read from the plan of the rule set — for
+    the item's kind, the answers the conflicts that can hold for it read and, for each regime
+    whose releases do not apply to it, the answers that claim a release; which of those are
+    yes decides whether a conflict holds (then the slow check raises, with its words) and which
+    warning each regime gives (each kept by the kind and the yes answers)."""
     f = run.facts
-    plan = _plan(run.rules)
     answers = f.answers
-    if answers or not plan.plain:
+    if not answers:
+        plan = _plan(run.rules)
+        if not plan.plain:
+            _general_checks(run, plan)
+            return
+    else:
+        plan = _plan(run.rules)
+        if not plan.plain:
+            _general_checks(run, plan)
+            return
         kind = f.item_kind
-        checks = plan.conflicts.get(kind)
-        if checks is None:
-            checks = plan.conflicts_for(kind)
-        claims = plan.claims.get(kind)
-        if claims is None:
-            claims = plan.claims_for(kind)
-        answer = answers.get if plan.plain else f.answer
-        for c in checks:
-            if c.kinds:
-                if any(map(is_, map(answer, c.any_true), repeat(True))):
-                    _check_conflicts(run)  # raises, with the words of the slow path
-            elif all(map(is_, map(answer, c.all_true), repeat(True))):
-                _check_conflicts(run)
-        if claims and kind is not None:
-            for regime, claimable in claims:
-                claimed = [*compress(claimable, map(is_, map(answer, claimable), repeat(True)))]
-                if claimed:
-                    run.warnings.append(_claim_warning(kind, claimed, regime))
+        reads = plan.reads.get(kind)
+        if reads is None:
+            reads = plan.reads_for(kind)
+        conflict_facts, claims = reads
+        get = answers.get
+        if conflict_facts:
+            key = (kind, tuple(map(is_, map(get, conflict_facts), repeat(True))))
+            holds = plan.holds.get(key)
+            if holds is None:
+                holds = plan.holds_for(key)
+            if holds:
+                _check_conflicts(run)  # raises, with the words of the slow path
+        if kind is not None:
+            for index, claimable in claims:
+                yes = tuple(map(is_, map(get, claimable), repeat(True)))
+                if True in yes:
+                    claim = (kind, index, yes)
+                    warning = plan.warned.get(claim)
+                    if warning is None:
+                        warning = plan.warned_for(claim)
+                    run.warnings.append(warning)
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
+def _general_checks(run: _Run, plan: _Plan) -> None:
+    """:func:`_fast_checks` for a rule set whose conflicts or claims read a structured field:
+    the conflicts that can hold for the kind and the regimes whose releases do not apply to it,
+    worked out once per kind."""
+    f = run.facts
+    kind = f.item_kind
+    checks = plan.conflicts.get(kind)
+    if checks is None:
+        checks = plan.conflicts_for(kind)
+    claims = plan.claims.get(kind)
+    if claims is None:
+        claims = plan.claims_for(kind)
+    answer = f.answer
+    for c in checks:
+        if c.kinds:
+            if any(map(is_, map(answer, c.any_true), repeat(True))):
+                _check_conflicts(run)  # raises, with the words of the slow path
+        elif all(map(is_, map(answer, c.all_true), repeat(True))):
+            _check_conflicts(run)
+    if claims and kind is not None:
+        for regime, claimable in claims:
+            claimed = [*compress(claimable, map(is_, map(answer, claimable), repeat(True)))]
+            if claimed:
+                run.warnings.append(_claim_warning(kind, claimed, regime))
     if f.cj_classification is not None:
         _check_cj(run)
 
@@ -745,7 +787,7 @@ class _Plan:
     claims read is an answer (no structured field), so that ``facts.answers.get`` reads it as
     ``facts.answer`` does."""
 
-    __slots__ = ("claimable", "claims", "conflicts", "plain", "rules")
+    __slots__ = ("claimable", "claims", "conflicts", "holds", "plain", "reads", "rules", "warned")
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -777,6 +819,17 @@ class _Plan:
         #: By item kind: the regimes whose releases do not apply to it, with their claimable
         #: answers (what :func:`_note_inapplicable_releases` reads).
         self.claims: dict[str | None, tuple[tuple[RegimeRules, tuple[str, ...]], ...]] = {}
+        #: By item kind (plain plans, :func:`_fast_checks`): the answers the conflicts that can
+        #: hold for it read, and for each regime whose releases do not apply to it its index in
+        #: :attr:`claimable` and its claimable answers.
+        self.reads: dict[
+            str | None, tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]
+        ] = {}
+        #: Whether a conflict holds, by the kind and which of its answers are yes.
+        self.holds: dict[tuple[Any, ...], bool] = {}
+        #: The warning of a regime's claimed releases, by the kind, the regime's index and which
+        #: of its claimable answers are yes.
+        self.warned: dict[tuple[Any, ...], str] = {}
 
     def conflicts_for(self, kind: str | None) -> tuple[Conflict, ...]:
         found = self.conflicts[kind] = tuple(
@@ -793,6 +846,48 @@ class _Plan:
             if kind not in regime.release_kinds
         )
         return found
+
+
+    def reads_for(
+        self, kind: str | None
+    ) -> tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
+        checks = self.conflicts.get(kind)
+        if checks is None:
+            checks = self.conflicts_for(kind)
+        facts = tuple(sorted({k for c in checks for k in (*c.any_true, *c.all_true)}))
+        claims = tuple(
+            (index, claimable)
+            for index, (regime, claimable) in enumerate(self.claimable)
+            if kind not in regime.release_kinds
+        )
+        found = self.reads[kind] = (facts, claims)
+        return found
+
+    def holds_for(self, key: tuple[Any, ...]) -> bool:
+        """Whether a conflict holds for ``key`` (the kind, and which answers of
+        :meth:`reads_for` are yes): what :func:`_check_conflicts` reads."""
+        kind, yes = key
+        true = dict(zip(self.reads[kind][0], yes, strict=True))
+        checks = self.conflicts[kind]
+        holds = any(
+            any(true[k] for k in c.any_true) if c.kinds else all(true[k] for k in c.all_true)
+            for c in checks
+        )
+        if len(self.holds) >= 65536:
+            self.holds.clear()
+        self.holds[key] = holds
+        return holds
+
+    def warned_for(self, key: tuple[Any, ...]) -> str:
+        """The warning of :func:`_note_inapplicable_releases` for ``key`` (the kind, the
+        regime's index, which of its claimable answers are yes)."""
+        kind, index, yes = key
+        regime, claimable = self.claimable[index]
+        warning = _claim_warning(kind, [*compress(claimable, yes)], regime)
+        if len(self.warned) >= 65536:
+            self.warned.clear()
+        self.warned[key] = warning
+        return warning
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -1061,8 +1156,23 @@ def _itar_review(run: _Run) -> Decision | None:
         run.fire("22 CFR 120.11(a)")
         return None
 
+    if len(f.usml_candidates) == 1 and not run.tracing:
+        # One candidate (fast mode): what the general steps below give for it when no reform
+        # moved a paragraph off the USML, without their lists (the tracing run takes the
+        # general steps, and tests compare the two).
+        p = _usml_paragraph(run, f.usml_candidates[0], "usml_candidates")
+        found = _usml_candidate(run, p)
+        if not run.regs.relocations:
+            if found == "described":
+                return run.decision("ITAR", _usml_classification(run, p, [p]))
+            if found == "unknown":
+                return run.decision("undetermined", None)
+            run.fire("22 CFR 120.11(a)")
+            return None
+        paragraphs = [p]
+        status = {p.designation: found}
     # Candidates in the regulation's own order: the outcome never depends on how they were listed.
-    if len(f.usml_candidates) == 1:
+    elif len(f.usml_candidates) == 1:
         paragraphs = [_usml_paragraph(run, f.usml_candidates[0], "usml_candidates")]
     elif run.tracing:
         paragraphs = sorted(
@@ -1079,15 +1189,8 @@ def _itar_review(run: _Run) -> Decision | None:
             }.values(),
             key=_kept_order,
         )
-    status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
-    if len(paragraphs) == 1 and not run.tracing and not run.regs.relocations:
-        # One candidate, not moved: what the general steps below give, without their lists
-        # (fast mode only: the tracing run takes the general steps, and tests compare the two).
-        found = status[paragraphs[0].designation]
-        if found == "described":
-            return run.decision("ITAR", _usml_classification(run, paragraphs[0], paragraphs))
-        if found == "unknown":
-            return run.decision("undetermined", None)
+    if len(f.usml_candidates) != 1 or run.tracing:
+        status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
@@ -1186,11 +1289,15 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
             f"{p.designation} uses 'specially designed' as a control parameter"
             + (" for the parts it reaches" if scope == "parts" else ""),
         )
-    result = analyse(run.rules.itar, f, p.designation, run.tracing)
-    run.steps.extend(result.steps)
-    for r in result.fired:
+    if run.tracing:
+        result = analyse(run.rules.itar, f, p.designation)
+        run.steps.extend(result.steps)
+        sd, missing, fired = result.status, result.missing, result.fired
+    else:
+        sd, missing, fired = decide(run.rules.itar, f)
+    for r in fired:
         run.fire(r)
-    if result.status == "specially_designed":
+    if sd == "specially_designed":
         rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
         if run.tracing:
             run.step(
@@ -1201,13 +1308,13 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
             )
         run.fire(rule)
         return "described"
-    if result.status == "not_specially_designed":
+    if sd == "not_specially_designed":
         if scope == "parts" and _enumerates_parts(p.text):
             return _enumerated_itself(
                 run, p.designation, "22 CFR 120.11(a)(1)", "itar_enumerated_article"
             )
         return "not_described"
-    run.ask(*result.missing)
+    run.ask(*missing)
     return "unknown"
 
 
@@ -1254,7 +1361,35 @@ def _enumerated_itself(run: _Run, designation: str, rule: str, fact: str) -> Sta
 
 def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
     """The ECCN entry and the control text of the paragraph: the heading, the lead-ins above
-    the paragraph ("… as follows:") and its own text."""
+    the paragraph ("… as follows:") and its own text.
+
+    In fast mode a paragraph found before under the same law is taken again by the reference's
+    identity (only the kind of item is checked again); the tracing run looks every one up."""
+    if not run.tracing:
+        found = _ECCNS.get(id(ref))
+        if found is not None and found[0] is ref and found[1] is run.regs:
+            entry = found[2]
+            kind = run.facts.item_kind
+            if kind is not None and not entry.admits_kind(kind):
+                _eccn_entry(run, ref, field)  # raises, with the words of the slow path
+            return entry, found[3]
+        entry, text = _eccn_entry(run, ref, field)
+        if type(ref) is ECCNRef:
+            if len(_ECCNS) >= 16384:
+                _ECCNS.clear()
+            _ECCNS[id(ref)] = (ref, run.regs, entry, text)
+        return entry, text
+    return _eccn_entry(run, ref, field)
+
+
+#: ECCN paragraphs found before (fast mode), by the identity of the reference that named them:
+#: the reference and the law (kept here, so an id is never reused while it is here), the entry
+#: and the control text.
+_ECCNS: dict[int, tuple[ECCNRef, Law, ECCN, str]] = {}
+
+
+def _eccn_entry(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
+    """:func:`_eccn`, looked up."""
     try:
         entry = run.regs.ccl.get(ref)
     except UnknownReference as exc:
@@ -1305,8 +1440,23 @@ def _control_text(entry: ECCN, ref: ECCNRef) -> str:
 @lru_cache(maxsize=65536)
 def _text_scope(text: str) -> Literal["none", "parts", "item"]:
     """:func:`~exportctl.corpus.text.specially_designed_scope`, kept for every control text
-    of the CCL (a screen of distinct items reads more texts than that function keeps)."""
+    of the CCL (a screen of distinct items reads more texts than that function keeps).
+
+    Most control texts never say "specially designed": those are "none" at once.  That
+    function reads the text without its "(MT …)" annotations and quotation marks, and both its
+    readings ("specially designed" as a control parameter, or in "… specially designed parts
+    therefor") need the words "specially designed" there; a text with no "(MT" is its own text
+    without annotations, so without the words in the text with its quotation marks removed, it
+    reads "none" (a test compares the two on every control text of every bundled CCL)."""
+    if "(MT" not in text:
+        plain = text.translate(_QUOTES) if _HAS_QUOTE.search(text) else text
+        if _SD.search(plain) is None:
+            return "none"
     return specially_designed_scope(text)
+
+
+#: Any of the quotation marks specially_designed_scope removes (``_QUOTES`` maps each to None).
+_HAS_QUOTE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
 
 
 @lru_cache(maxsize=4096)
@@ -1627,13 +1777,17 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
             {"eccn_candidate": str(ref)},
             f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
         )
-    result = analyse(run.rules.ear, run.facts, str(ref), run.tracing)
-    run.steps.extend(result.steps)
-    for r in result.fired:
+    if run.tracing:
+        result = analyse(run.rules.ear, run.facts, str(ref))
+        run.steps.extend(result.steps)
+        sd, missing, fired = result.status, result.missing, result.fired
+    else:
+        sd, missing, fired = decide(run.rules.ear, run.facts)
+    for r in fired:
         run.fire(r)
-    if result.status == "specially_designed":
+    if sd == "specially_designed":
         return "described"
-    if result.status == "not_specially_designed":
+    if sd == "not_specially_designed":
         if run.tracing:
             run.step(
                 rule,
@@ -1642,5 +1796,5 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
                 f"not 'specially designed' for {ref}: not within its scope",
             )
         return "not_described"
-    run.ask(*result.missing)
+    run.ask(*missing)
     return "unknown"

@@ -18,9 +18,7 @@ read both like any field.
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable
-from itertools import repeat
 from typing import Any, Literal
 
 import attrs
@@ -235,8 +233,27 @@ _SLOTS: tuple[Any, ...] = tuple(
     {"trace": _TRACE_SLOT, "decision_id": _ID_SLOT}.get(f.name, Decision.__dict__[f.name])
     for f in attrs.fields(Decision)
 )
-#: A slot's ``__set__``, called as ``f(slot, obj, value)``.
-_SET_SLOT: Any = type(_TRACE_SLOT).__set__
+(
+    _SET_ID,
+    _SET_ITEM,
+    _SET_JURISDICTION,
+    _SET_CLASSIFICATION,
+    _SET_TRACE,
+    _SET_QUESTIONS,
+    _SET_FIRED,
+    _SET_AS_OF,
+    _SET_LAW,
+    _SET_RULESET,
+    _SET_WARNINGS,
+    _SET_RETRACE,
+    _SET_REID,
+) = (slot.__set__ for slot in _SLOTS)  # each slot's setter, bound once
+if tuple(f.name for f in attrs.fields(Decision)) != (
+    "decision_id", "item_id", "jurisdiction", "classification", "trace", "open_questions",
+    "rules_fired", "as_of", "law_id", "ruleset", "warnings", "retrace", "reid",
+):  # pragma: no cover - the setters above are named in the order of the fields
+    raise ImportError("Decision's fields changed: name make_decision's setters again")
+_NEW = object.__new__
 
 
 def make_decision(
@@ -257,23 +274,20 @@ def make_decision(
     """``Decision(…)`` with every field given (the engine's values, already of the right types):
     the same object, its slots written directly rather than through the generated
     ``__init__`` of a frozen class (which goes through ``object.__setattr__`` field by field)."""
-    d: Decision = object.__new__(Decision)
-    values = (
-        decision_id,
-        item_id,
-        jurisdiction,
-        classification,
-        trace,
-        open_questions,
-        rules_fired,
-        as_of,
-        law_id,
-        ruleset,
-        warnings,
-        retrace,
-        reid,
-    )
-    deque(map(_SET_SLOT, _SLOTS, repeat(d), values), 0)
+    d: Decision = _NEW(Decision)
+    _SET_ID(d, decision_id)
+    _SET_ITEM(d, item_id)
+    _SET_JURISDICTION(d, jurisdiction)
+    _SET_CLASSIFICATION(d, classification)
+    _SET_TRACE(d, trace)
+    _SET_QUESTIONS(d, open_questions)
+    _SET_FIRED(d, rules_fired)
+    _SET_AS_OF(d, as_of)
+    _SET_LAW(d, law_id)
+    _SET_RULESET(d, ruleset)
+    _SET_WARNINGS(d, warnings)
+    _SET_RETRACE(d, retrace)
+    _SET_REID(d, reid)
     return d
 
 

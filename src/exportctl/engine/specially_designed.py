@@ -23,9 +23,9 @@ import attrs
 
 from exportctl.corpus.rulesets import RegimeRules, SpeciallyDesignedRule
 from exportctl.engine.decision import TraceStep
-from exportctl.inputs.items import ItemFacts
+from exportctl.inputs.items import FIELDS, ItemFacts
 
-__all__ = ["SpeciallyDesignedResult", "analyse"]
+__all__ = ["SpeciallyDesignedResult", "analyse", "decide"]
 
 Status = Literal["specially_designed", "not_specially_designed", "unknown"]
 
@@ -162,3 +162,104 @@ def analyse(
     if release_unknown:
         return SpeciallyDesignedResult("unknown", tuple(steps), tuple(release_unknown), ())
     return SpeciallyDesignedResult("specially_designed", tuple(steps), (), tuple(fired))
+
+
+#: A test as :func:`decide` reads it: the fact, the value it must have, and whether the fact is
+#: a structured field (read through ``facts.answer``) or an answer (``facts.answers.get``).
+_Test = tuple[str, object, bool]
+#: A rule as :func:`decide` reads it: its id and its tests.
+_Rule = tuple[str, tuple[_Test, ...]]
+
+
+class _Reading:
+    """What :func:`decide` reads of one regime's rules for one item kind, worked out once."""
+
+    __slots__ = ("catch", "caught_none", "releases", "releases_apply", "rules")
+
+    def __init__(self, rules: RegimeRules, kind: str) -> None:
+        self.rules = rules
+        self.releases_apply = kind in rules.release_kinds
+        self.releases: tuple[_Rule, ...] = tuple(_rule_of(r) for r in rules.releases)
+        self.catch: tuple[_Rule, ...] = tuple(
+            _rule_of(r) for r in rules.catch if kind in r.kinds
+        )
+        #: The rules fired when nothing catches the item (every catch rule for its kind).
+        self.caught_none = tuple(rule_id for rule_id, _ in self.catch)
+
+
+def _rule_of(rule: SpeciallyDesignedRule) -> _Rule:
+    return (rule.id, tuple((t.fact, t.equals, t.fact in _FIELDS) for t in rule.tests))
+
+
+_FIELDS = frozenset(FIELDS)
+#: The reading of a regime's rules for a kind, by the rules' identity (kept with the reading,
+#: so an id is never reused while it is here) and the kind.
+_READINGS: dict[tuple[int, str], _Reading] = {}
+
+
+def decide(
+    rules: RegimeRules, facts: ItemFacts
+) -> tuple[Status, tuple[str, ...], tuple[str, ...]]:
+    """:func:`analyse` without its trace (the engine's fast mode): the status, the facts still
+    needed and the rules fired — the same as ``analyse(rules, facts, …, tracing=False)`` gives
+    (a test compares the two), without the result object or the steps.  Each rule's tests are
+    read in order as :func:`_evaluate` reads them: a value that differs makes the rule false
+    (the facts still unknown before it do not count), else an unknown fact leaves it open."""
+    kind = facts.item_kind
+    if kind is None:
+        return "unknown", ("item_kind",), ()
+    reading = _READINGS.get((id(rules), kind))
+    if reading is None or reading.rules is not rules:
+        if len(_READINGS) >= 256:
+            _READINGS.clear()
+        reading = _READINGS[(id(rules), kind)] = _Reading(rules, kind)
+    get = facts.answers.get
+    release_unknown: list[str] = []
+    if reading.releases_apply:
+        for rule_id, tests in reading.releases:
+            mark = len(release_unknown)
+            pending = False
+            for fact, equals, field in tests:
+                value = facts.answer(fact) if field else get(fact)
+                if value is None:
+                    pending = True
+                    if fact not in release_unknown:
+                        release_unknown.append(fact)
+                elif value != equals:
+                    del release_unknown[mark:]  # a false rule's unknown facts do not count
+                    break
+            else:
+                if not pending:
+                    return "not_specially_designed", (), (rule_id,)
+    caught: bool | None = False
+    catch_unknown: list[str] = []
+    fired: tuple[str, ...] = ()
+    for rule_id, tests in reading.catch:
+        mark = len(catch_unknown)
+        pending = False
+        for fact, equals, field in tests:
+            value = facts.answer(fact) if field else get(fact)
+            if value is None:
+                pending = True
+                if fact not in catch_unknown:
+                    catch_unknown.append(fact)
+            elif value != equals:
+                del catch_unknown[mark:]
+                break
+        else:
+            if not pending:
+                caught = True
+                fired = (rule_id,)
+                break
+            caught = None
+    if caught is False:
+        return "not_specially_designed", (), reading.caught_none
+    if caught is None:
+        if reading.releases_apply:
+            for fact in release_unknown:
+                if fact not in catch_unknown:
+                    catch_unknown.append(fact)
+        return "unknown", tuple(catch_unknown), ()
+    if release_unknown:
+        return "unknown", tuple(release_unknown), ()
+    return "specially_designed", (), fired

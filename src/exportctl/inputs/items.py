@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any, Literal
 
 import attrs
@@ -257,10 +258,10 @@ def _build(
     ruleset: RuleSet,
     answer_columns: tuple[str, ...] | None = None,
 ) -> ItemFacts:
-    item_id = parse_text("item_id", flat.get("item_id"))
+    item_id = _text("item_id", flat.get("item_id"))
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
-    kind = parse_text("item_kind", flat.get("item_kind"))
+    kind = _text("item_kind", flat.get("item_kind"))
     if kind is not None:
         kind = kind.lower().replace("-", "_").replace(" ", "_")
         if kind not in ruleset.item_kinds:
@@ -268,7 +269,7 @@ def _build(
                 "item_kind",
                 f"{flat.get('item_kind')!r} is not one of {', '.join(ruleset.item_kinds)}",
             )
-    cj = parse_text("cj_jurisdiction", flat.get("cj_jurisdiction"))
+    cj = _text("cj_jurisdiction", flat.get("cj_jurisdiction"))
     if cj is not None:
         cj = cj.upper()
         if cj == "NONE":
@@ -276,17 +277,46 @@ def _build(
         elif cj not in ("ITAR", "EAR"):
             raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
     answers: dict[str, bool] = {}
-    allowed = ruleset.answer_facts
     words = _WORDS
-    pairs = (
-        answers_raw.items()
-        if answer_columns is None
-        else [(k, flat[k]) for k in answer_columns]  # known to be questions of the rule set
+    if answer_columns is not None:
+        # The usual cells (yes, no, blank) read by look-ups, column by column; anything else
+        # (a cell parse_bool reads, or refuses) by the loop below, in the same order.
+        try:
+            cells = list(map(words.get, map(flat.__getitem__, answer_columns), _ALWAYS_OTHER))
+        except TypeError:  # a cell that cannot be hashed (a mapping built in code)
+            cells = [_OTHER]
+        if _OTHER not in cells:
+            answers = {k: v for k, v in zip(answer_columns, cells, strict=True) if v is not None}
+        else:
+            _read_answers(answers, [(k, flat[k]) for k in answer_columns], None)
+    else:
+        _read_answers(answers, answers_raw.items(), ruleset)
+    return _new_facts(
+        item_id,
+        _text("description", flat.get("description")) or "",
+        kind,
+        parse_refs("usml_candidates", flat.get("usml_candidates"), parse_usml),
+        parse_refs("eccn_candidates", flat.get("eccn_candidates"), parse_eccn),
+        cj,
+        _text("cj_classification", flat.get("cj_classification")),
+        _text("cj_reference", flat.get("cj_reference")),
+        _text("ccats_classification", flat.get("ccats_classification")),
+        answers,
     )
+
+
+def _read_answers(
+    answers: dict[str, bool], pairs: Any, ruleset: RuleSet | None
+) -> None:
+    """The answers of ``pairs`` (question id, cell) into ``answers``; ``ruleset`` given: each id
+    checked to be one of its questions."""
+    words = _WORDS
+    allowed = ruleset.answer_facts if ruleset is not None else None
     for key, value in pairs:
-        if answer_columns is None and key not in allowed:
+        if allowed is not None and key not in allowed:
             raise FactError(
-                key, f"is not a field or a question of rule set {ruleset.id!r} (see docs/facts.md)"
+                key,
+                f"is not a field or a question of rule set {ruleset.id!r} (see docs/facts.md)",  # type: ignore[union-attr]
             )
         # The usual cells (yes, no, blank) read by a look-up; anything else as parse_bool reads it.
         parsed = words.get(value, _OTHER) if type(value) is str else _OTHER
@@ -294,15 +324,61 @@ def _build(
             parsed = parse_bool(key, value)
         if parsed is not None:
             answers[key] = parsed
-    return ItemFacts(
-        item_id=item_id,
-        description=parse_text("description", flat.get("description")) or "",
-        item_kind=kind,
-        usml_candidates=parse_refs("usml_candidates", flat.get("usml_candidates"), parse_usml),
-        eccn_candidates=parse_refs("eccn_candidates", flat.get("eccn_candidates"), parse_eccn),
-        cj_jurisdiction=cj,  # type: ignore[arg-type]
-        cj_classification=parse_text("cj_classification", flat.get("cj_classification")),
-        cj_reference=parse_text("cj_reference", flat.get("cj_reference")),
-        ccats_classification=parse_text("ccats_classification", flat.get("ccats_classification")),
-        answers=answers,
-    )
+
+
+def _text(field: str, value: Any) -> str | None:
+    """:func:`parse_text`, with text (the usual cell) read at once."""
+    if type(value) is str:
+        return value.strip() or None
+    return parse_text(field, value)
+
+
+#: The default of each look-up in :data:`_WORDS` (a cell not there).
+_ALWAYS_OTHER = repeat(_OTHER)
+
+
+#: Each slot's setter of :class:`ItemFacts`, bound once, in the order of its fields.
+(
+    _SET_ITEM_ID,
+    _SET_DESCRIPTION,
+    _SET_KIND,
+    _SET_USML,
+    _SET_ECCN,
+    _SET_CJ,
+    _SET_CJ_CLASSIFICATION,
+    _SET_CJ_REFERENCE,
+    _SET_CCATS,
+    _SET_ANSWERS,
+) = (ItemFacts.__dict__[f.name].__set__ for f in attrs.fields(ItemFacts))
+if tuple(f.name for f in attrs.fields(ItemFacts)) != (*FIELDS, "answers"):  # pragma: no cover
+    raise ImportError("ItemFacts' fields changed: _new_facts writes them in the order of FIELDS")
+_NEW = object.__new__
+
+
+def _new_facts(
+    item_id: str,
+    description: str,
+    item_kind: str | None,
+    usml_candidates: tuple[USMLRef, ...] | None,
+    eccn_candidates: tuple[ECCNRef, ...] | None,
+    cj_jurisdiction: Any,
+    cj_classification: str | None,
+    cj_reference: str | None,
+    ccats_classification: str | None,
+    answers: dict[str, bool],
+) -> ItemFacts:
+    """``ItemFacts(…)`` with every field given (values already read and checked): the same
+    object, its slots written directly rather than through the generated ``__init__`` of a
+    frozen class (which goes through ``object.__setattr__`` field by field)."""
+    facts: ItemFacts = _NEW(ItemFacts)
+    _SET_ITEM_ID(facts, item_id)
+    _SET_DESCRIPTION(facts, description)
+    _SET_KIND(facts, item_kind)
+    _SET_USML(facts, usml_candidates)
+    _SET_ECCN(facts, eccn_candidates)
+    _SET_CJ(facts, cj_jurisdiction)
+    _SET_CJ_CLASSIFICATION(facts, cj_classification)
+    _SET_CJ_REFERENCE(facts, cj_reference)
+    _SET_CCATS(facts, ccats_classification)
+    _SET_ANSWERS(facts, answers)
+    return facts
