@@ -7,13 +7,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 import exportctl
 
 # In CI the property tests run derandomized: the same examples every run, so a submission's
-# result does not depend on luck.  Locally they explore new examples each run.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+# result does not depend on luck.  Locally they explore new examples each run.  Neither a
+# deadline nor the "generation is slow" health check applies there: CI machines may be shared,
+# and how long an example takes to draw says nothing of whether a decision is right (the
+# doctests of exportctl.testing failed that check here under a load of 6 on 2 cores).
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
