@@ -42,7 +42,7 @@ from exportctl.corpus.references import (
     parse_usml,
 )
 from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
-from exportctl.corpus.text import _QUOTES, _SD, enumerates_parts, specially_designed_scope
+from exportctl.corpus.text import _QUOTES, _sd, enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import (
     LAZY_ID,
@@ -1450,7 +1450,7 @@ def _text_scope(text: str) -> Literal["none", "parts", "item"]:
     reads "none" (a test compares the two on every control text of every bundled CCL)."""
     if "(MT" not in text:
         plain = text.translate(_QUOTES) if _HAS_QUOTE.search(text) else text
-        if _SD.search(plain) is None:
+        if _sd().search(plain) is None:
             return "none"
     return specially_designed_scope(text)
 
