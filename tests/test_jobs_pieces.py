@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -183,13 +184,14 @@ def _csv_text(header: list[str], rows: list[dict[str, str]], eol: str) -> list[s
 
 def awkward_csv(
     example: Path, rows: list[dict[str, str]], id_column: str, *, bom: bool, crlf: bool,
-    last_eol: bool, unclosed: bool = False,
+    last_eol: bool, unclosed: bool = False, sparse: int = 1,
 ) -> bytes:  # fmt: skip
     """A CSV file of ``rows`` (the columns of ``example``) with what users' files hold mixed
     in: blank lines (before the header too, and lines of commas), cells with commas and quotes,
     cells with line breaks (quoted: an error row spanning lines), a closing quote followed by
     text, a row with a cell too many and one with too few, a bad byte, a byte-order mark, CRLF
-    line ends, no line end after the last line, and an unclosed quote near the end."""
+    line ends, no line end after the last line, and an unclosed quote near the end (``sparse``
+    times fewer of each)."""
     header = bench.header_of(example)
     width = len(header)
     eol = "\r\n" if crlf else "\n"
@@ -199,17 +201,17 @@ def awkward_csv(
     out: list[str] = ["", " , ", lines[0], ""]
     for i, line in enumerate(body):
         out.append(line)
-        if i % 11 == 3:
+        if i % (11 * sparse) == 3:
             out += ["", blank, "   "]
-        if i % 13 == 5:
+        if i % (13 * sparse) == 5:
             out.append(f'Q-{i},"a, ""quoted"" part",' + "," * (width - 3))
-        if i % 17 == 7:
+        if i % (17 * sparse) == 7:
             out.append(f'L-{i},"two{eol}lines",' + "," * (width - 3))
-        if i % 19 == 2:
+        if i % (19 * sparse) == 2:
             out.append(f'E-{i},"closed"then text,' + "," * (width - 3))
-        if i % 23 == 9:
+        if i % (23 * sparse) == 9:
             out += [line + ",extra", f"S-{i},short"]
-        if i % 29 == 4:
+        if i % (29 * sparse) == 4:
             out.append(f"B\udcff-{i}" + "," * (width - 1))
     if unclosed:
         out.insert(len(out) - 3, f'U-1,"never closed,{"," * (width - 3)}')
@@ -389,3 +391,29 @@ def test_jsonl_input_and_stdin_give_the_same_bytes(
         outs.append((result.exit_code, result.stdout, result.stderr))
     assert pools == [2] and small_pieces == []  # stdin: read here, not cut into pieces
     assert outs[0] == outs[1]
+
+
+def test_blank_is_what_strip_strips_and_the_comma() -> None:
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(cli_batch._BLANK) == spaces | {","}
+
+
+@forked
+def test_a_file_of_repeated_rows_is_written_by_one_process_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parts list whose first chunk is mostly rows written from their pattern's line: the
+    command's own process reads on from its reader after the first piece (no workers), and the
+    bytes are one process's, with blank lines, bad rows and quoted line breaks mixed in."""
+    pools = counted_pools(monkeypatch)
+    rows = list(bench.repeated(bench.example_rows(bench.PARTS), 2600, "item_id"))
+    data = awkward_csv(bench.PARTS, rows, "item_id", sparse=20, **VARIANTS["bom-crlf-no-last-eol"])
+    path = tmp_path / "parts.csv"
+    path.write_bytes(data)
+    for fmt in ("csv", "jsonl"):
+        args = ["screen", str(path), "--format", fmt, "--as-of", DAY]
+        one = run(*args, "--jobs", "1")
+        two = run(*args, "--jobs", "2")
+        assert pools == []
+        assert two == one
+        _check_rows(one[1], fmt, _records(path, "item_id"))

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -271,6 +271,43 @@ class CsvRows:
             raise InputFileError("has a header but no records: nothing to decide")
 
 
+def _record_ends(buf: list[str], final: bool) -> Iterator[int]:
+    """The line after each record the :mod:`csv` module reads in ``buf`` (whole lines from a
+    record's start), negated (a blank record is given as is, not negated: it is no input record),
+    up to the last it reads whole: when ``final`` is false, a record the module stops at the end
+    of ``buf`` (it needs the next lines, or they may change the error) is left out."""
+    reader = csv.reader(buf, strict=True)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            if not final and reader.line_num >= len(buf):
+                return  # the end of the block: the next lines may finish this record
+            yield -reader.line_num
+            continue
+        yield reader.line_num if not "".join(cells).strip() else -reader.line_num
+
+
+#: What ``str.strip()`` strips (a test compares it with ``str.isspace``) and the delimiter: a
+#: line without quotes holding only these is blank (its cells joined are only whitespace).
+_BLANK = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000,"
+)
+
+
+def _plain_lines(buf: list[str]) -> bool:
+    """Whether the :mod:`csv` module reads each of these lines as one record of its cells split
+    at the commas: no quote, no NUL, no line longer than the longest cell accepted (a longer one
+    may be an error)."""
+    if not buf:
+        return False
+    text = "".join(buf)
+    return '"' not in text and "\x00" not in text and max(map(len, buf)) <= readers.MAX_FIELD_CHARS
+
+
 #: A piece of a CSV file's records (:func:`csv_pieces`): its text (whole lines, starting at a
 #: record's start), the records and the physical lines before it, and the records it holds.
 Piece = tuple[str, int, int, int]
@@ -312,27 +349,27 @@ def csv_pieces(
             del buf[:k]
             skip -= k
             line0 += k
-        reader = csv.reader(buf, strict=True)
         start = 0
         count = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error:
-                if not final and reader.line_num >= len(buf):
-                    break  # the end of the block: the next lines may finish this record
-                count += 1
-            else:
-                if not "".join(cells).strip():
-                    continue
-                count += 1
+        if _plain_lines(buf):
+            # No quote: each line is one record, or blank (only spaces and commas).
+            for end, line in enumerate(buf, start=1):
+                if line.strip(_BLANK) and (count := count + 1) >= target:
+                    yield "".join(buf[start:end]), row0, line0 + start, count
+                    row0 += count
+                    start = end
+                    count = 0
+                    target = size
+            ends: Iterator[int] = iter(())
+        else:
+            ends = _record_ends(buf, final)
+        for end in ends:
+            if end < 0:
+                count += 1  # a record (the cut may follow it)
             if count >= target:
-                end = reader.line_num
-                yield "".join(buf[start:end]), row0, line0 + start, count
+                yield "".join(buf[start : abs(end)]), row0, line0 + start, count
                 row0 += count
-                start = end
+                start = abs(end)
                 count = 0
                 target = size
         if final:
@@ -546,10 +583,11 @@ class PieceWriter:
 
     def __call__(self, piece: Piece) -> tuple[Any, list[Any]]:
         found = self.rows.piece_entries(piece)
-        if self.entries:
-            payload, tallies = self.work(list(found))
-        else:
-            payload, tallies = self.work(list(map(self.rows.record, found)))
+        return self.write(list(found) if self.entries else list(map(self.rows.record, found)))
+
+    def write(self, chunk: list[Any]) -> tuple[Any, list[Any]]:
+        """A chunk's text (encoded, with ``raw``) and tallies."""
+        payload, tallies = self.work(chunk)
         if self.encoding is not None:
             payload = payload.encode(*self.encoding)
         return payload, tallies
@@ -584,15 +622,27 @@ def _write_pieces(
     """Each piece's text and tallies, in order: the first written here (the workers forked
     after it inherit the parts of the law it read, and for a lane its patterns); then, unless
     most of its rows were written from their pattern's line (then reading the file is the work
-    and this process writes the rest too), the others by ``jobs`` worker processes."""
+    and this process writes the rest too) or a single piece is left, the others by ``jobs``
+    worker processes."""
     head = next(pieces, None)
     if head is None:
         return
     yield work(head)
     if work.entries and work.work.written() >= 0.8 * head[3]:
-        yield from map(work, pieces)
+        # This process reads the rest from the reader it read the header with (each record
+        # read once, not cut into pieces and read again).
+        if isinstance(pieces, Generator):
+            pieces.close()
+        entries = work.rows.entries()
+        for _ in itertools.islice(entries, head[3]):
+            pass  # the first piece's records, written above
+        yield from map(work.write, _slices(entries, head[3]))
         return
-    yield from in_workers(pieces, work, jobs)
+    ahead = list(itertools.islice(pieces, 2))
+    if len(ahead) < 2:  # one piece left: not worth starting workers
+        yield from map(work, ahead)
+        return
+    yield from in_workers(itertools.chain(ahead, pieces), work, jobs)
 
 
 #: The work of each pool, by token: forked workers find it here (it need not be picklable).
