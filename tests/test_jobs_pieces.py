@@ -125,6 +125,20 @@ def test_an_unclosed_quote_swallows_the_rest_as_one_record() -> None:
         assert _pieced(data, 1, block) == whole
 
 
+def test_a_line_longer_than_a_cell_may_be_is_one_error_record() -> None:
+    """A line of spaces longer than the longest cell accepted is an error record (the csv
+    module stops at the limit), not a blank line: counted as one record in its piece."""
+    long = b" " * (readers.MAX_FIELD_CHARS + 1)
+    data = b"item_id,a\nP1,x\n" + long + b"\nP2,y\n,\nP3," + long + b"\nP4,z\n"
+    whole = _whole(data)
+    assert whole is not None
+    assert [(r.row, r.raw is None) for r in whole] == [
+        (1, False), (2, True), (3, False), (4, True), (5, False),
+    ]  # fmt: skip
+    for size in (1, 2, 3):
+        assert _pieced(data, size, 4096) == whole
+
+
 # --- the commands: --jobs 2 against --jobs 1 --------------------------------------------------
 
 
