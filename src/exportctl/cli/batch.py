@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import gc
 import io
 import itertools
 import json
@@ -461,8 +462,10 @@ def write_results(
 
     With ``--jobs N`` (N > 1) and results that know how to decide their records (a
     :class:`~exportctl.engine.batch.BatchRun`), chunks of the records are decided and written
-    into text by N worker processes (:func:`~exportctl.engine.batch.run_parallel`) and written
-    here in order: the same bytes.  ``on_result`` then gets each result's
+    into text by N worker processes and written here in order: the same bytes.  The workers
+    read a CSV file's records themselves, in pieces this process cuts (:func:`csv_pieces`,
+    :func:`in_workers`); other records are read here and sent to them
+    (:func:`~exportctl.engine.batch.run_parallel`).  ``on_result`` then gets each result's
     :class:`~exportctl.engine.batch.Tally` (its row, status, jurisdiction and classification).
     """
     results = _named_by_file(results)
@@ -667,6 +670,10 @@ def in_workers(items: Iterable[Any], work: Callable[[Any], Any], jobs: int) -> I
     token = next(_POOL_TOKENS)
     _POOL_WORK[token] = work
     pending: deque[Future[Any]] = deque()
+    # The objects alive now (the law, the reader, the caches the first piece filled) are left
+    # out of the collector's passes until the workers are done: a forked worker's collections
+    # then neither walk them nor write to their pages (which would copy each page it shares).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -677,6 +684,7 @@ def in_workers(items: Iterable[Any], work: Callable[[Any], Any], jobs: int) -> I
             while pending:
                 yield pending.popleft().result()
     finally:
+        gc.unfreeze()
         for future in pending:
             future.cancel()
         _POOL_WORK.pop(token, None)
