@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import gc
+import io
 import itertools
 import json
 import operator
@@ -11,7 +14,7 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -64,7 +67,7 @@ def read_records(source: Any, path: str, kind: str, id_column: str) -> Iterable[
     where = "stdin" if path == "-" else path
     try:
         if kind == "csv":
-            rows = CsvRows(source, id_column=id_source, columns=columns)
+            rows = CsvRows(source, id_column=id_source, columns=columns, path=path)
             if not columns:
                 rows.start()  # the first record: a file-level error ends the command here
                 return rows
@@ -144,14 +147,23 @@ class CsvRows:
     header is read (and checked) when the object is made."""
 
     def __init__(
-        self, source: Any, *, id_column: str = "item_id", columns: readers.ColumnMap | None = None
+        self,
+        source: Any,
+        *,
+        id_column: str = "item_id",
+        columns: readers.ColumnMap | None = None,
+        path: str | None = None,
     ) -> None:
         self._text = readers._Text(source, newline="")
         self._reader = csv.reader(iter(self._text), strict=True)
         self.header = readers._csv_header(self._reader, self._text, id_column, columns)
+        #: The physical lines up to the header's end (blank lines before it included).
+        self.header_lines = self._reader.line_num
         self.id_index = self.header.index(id_column)
+        #: The file read (None: a stream that cannot be read again, e.g. stdin).
+        self.path = path
         self._head: list[Checked | Record] = []
-        self._entries = self._read()
+        self._entries = self._read(self._reader, self._text)
 
     def start(self) -> None:
         """Reads the first record now: a file without records raises here."""
@@ -191,31 +203,62 @@ class CsvRows:
             item_id=printable(cells[self.id_index]),
         )
 
-    def _read(self) -> Iterator[Checked | Record]:
-        reader = self._reader
-        text = self._text
+    def piece_entries(self, piece: Piece) -> Iterator[Checked | Record]:
+        """The entries of a piece of this file (:func:`csv_pieces`): the same as the whole
+        file's entries for those records (their row and line numbers counted from the file's
+        start)."""
+        text, row0, line0, _ = piece
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        decoded = readers._Text(text, newline="", encoding=self._text.encoding)
+        return self._read(reader, decoded, row0, line0)
+
+    def pieces(self, size: int, first: int | None = None) -> Iterator[Piece] | None:
+        """The file's records after the header read again from the file, in pieces of
+        ``size`` records (the first of ``first``: :func:`csv_pieces`), or None when the file
+        cannot be read again so (stdin, a pipe, or not UTF-8)."""
+        path = self.path
+        if path is None or path == "-" or self._text.encoding != "UTF-8":
+            return None
+        if not os.path.isfile(path):
+            return None
+
+        source = self._text._source
+
+        def read() -> Iterator[Piece]:
+            with open(path, "rb") as fh:
+                stream: Any = _Progress(fh, source._bar) if isinstance(source, _Progress) else fh
+                blocks = readers.utf8_line_blocks(stream)
+                yield from csv_pieces(blocks, self.header_lines, size, first=first)
+
+        return read()
+
+    def _read(
+        self, reader: Any, text: readers._Text, n: int = 0, line0: int = 0
+    ) -> Iterator[Checked | Record]:
+        """The entries ``reader`` reads: ``n`` records and ``line0`` lines come before them
+        (a piece of the file, when not 0: then no record at all is not an error)."""
+        whole = n == 0
         header = self.header
         id_index = self.id_index
         width = len(header)
         limit = readers.MAX_FIELD_CHARS
         surrogate = readers._SURROGATE.search
-        n = 0
         while True:
-            before = reader.line_num
+            before = reader.line_num + line0
             try:
                 cells = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
                 n += 1
-                lines = (before + 1, max(reader.line_num, before + 1))
+                lines = (before + 1, max(reader.line_num + line0, before + 1))
                 yield Record(n, None, lines, "row", readers._csv_error(exc, lines))
                 continue
             joined = "".join(cells)
             if not joined.strip():
                 continue  # a blank line (or only delimiters): not an input record
             n += 1
-            after = reader.line_num
+            after = reader.line_num + line0
             if (
                 after == before + 1
                 and len(cells) == width
@@ -225,8 +268,117 @@ class CsvRows:
                 yield (n, after, cells)
             else:
                 yield readers._csv_record(n, (before + 1, after), header, cells, id_index, text)
-        if n == 0:
+        if n == 0 and whole:
             raise InputFileError("has a header but no records: nothing to decide")
+
+
+def _record_ends(buf: list[str], final: bool) -> Iterator[int]:
+    """The line after each record the :mod:`csv` module reads in ``buf`` (whole lines from a
+    record's start), negated (a blank record is given as is, not negated: it is no input record),
+    up to the last it reads whole: when ``final`` is false, a record the module stops at the end
+    of ``buf`` (it needs the next lines, or they may change the error) is left out."""
+    reader = csv.reader(buf, strict=True)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            if not final and reader.line_num >= len(buf):
+                return  # the end of the block: the next lines may finish this record
+            yield -reader.line_num
+            continue
+        yield reader.line_num if not "".join(cells).strip() else -reader.line_num
+
+
+#: What ``str.strip()`` strips (a test compares it with ``str.isspace``) and the delimiter: a
+#: line without quotes holding only these is blank (its cells joined are only whitespace).
+_BLANK = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000,"
+)
+
+
+def _plain_lines(buf: list[str]) -> bool:
+    """Whether the :mod:`csv` module reads each of these lines as one record of its cells split
+    at the commas: no quote, no NUL, no line longer than the longest cell accepted (a longer one
+    may be an error)."""
+    if not buf:
+        return False
+    text = "".join(buf)
+    return '"' not in text and "\x00" not in text and max(map(len, buf)) <= readers.MAX_FIELD_CHARS
+
+
+#: A piece of a CSV file's records (:func:`csv_pieces`): its text (whole lines, starting at a
+#: record's start), the records and the physical lines before it, and the records it holds.
+Piece = tuple[str, int, int, int]
+
+
+def csv_pieces(
+    blocks: Iterable[list[str]], skip: int, size: int, *, first: int | None = None
+) -> Iterator[Piece]:
+    """The records of a CSV file's lines (``blocks`` of whole lines, as
+    :func:`~exportctl.inputs.readers.utf8_line_blocks` gives them) after its first ``skip``
+    lines (the header), cut into pieces of ``size`` input records (the last one may hold
+    fewer; the first ``first``, when given), each starting where a record starts: a reader of
+    each piece alone reads the records a reader of the whole file reads there (the file is cut
+    only where the :mod:`csv` module, reading the whole file, has just finished a record).
+
+    The records are counted as the readers count them (a blank line is none, a stretch of lines
+    the module stops reading with an error is one), so each piece knows the row number of its
+    first record.  A record that the end of a block may cut short (the module reads past the
+    block's last line, or stops there with an error) is read again with the next block's lines.
+    """
+    it = iter(blocks)
+    carry: list[str] = []
+    row0 = 0
+    line0 = 0  # the physical lines before carry
+    final = False
+    target = first or size
+    while not final:
+        buf = list(carry)
+        added = 0
+        while added < max(1, len(carry)):  # at least as many new lines as carried ones
+            block = next(it, None)
+            if block is None:
+                final = True
+                break
+            buf.extend(block)
+            added += len(block)
+        if skip:
+            k = min(skip, len(buf))
+            del buf[:k]
+            skip -= k
+            line0 += k
+        start = 0
+        count = 0
+        if _plain_lines(buf):
+            # No quote: each line is one record, or blank (only spaces and commas).
+            for end, line in enumerate(buf, start=1):
+                if line.strip(_BLANK) and (count := count + 1) >= target:
+                    yield "".join(buf[start:end]), row0, line0 + start, count
+                    row0 += count
+                    start = end
+                    count = 0
+                    target = size
+            ends: Iterator[int] = iter(())
+        else:
+            ends = _record_ends(buf, final)
+        for end in ends:
+            if end < 0:
+                count += 1  # a record (the cut may follow it)
+            if count >= target:
+                yield "".join(buf[start : abs(end)]), row0, line0 + start, count
+                row0 += count
+                start = abs(end)
+                count = 0
+                target = size
+        if final:
+            if count:
+                yield "".join(buf[start:]), row0, line0 + start, count
+            return
+        carry = buf[start:]
+        line0 += start
 
 
 class _Progress:
@@ -310,8 +462,10 @@ def write_results(
 
     With ``--jobs N`` (N > 1) and results that know how to decide their records (a
     :class:`~exportctl.engine.batch.BatchRun`), chunks of the records are decided and written
-    into text by N worker processes (:func:`~exportctl.engine.batch.run_parallel`) and written
-    here in order: the same bytes.  ``on_result`` then gets each result's
+    into text by N worker processes and written here in order: the same bytes.  The workers
+    read a CSV file's records themselves, in pieces this process cuts (:func:`csv_pieces`,
+    :func:`in_workers`); other records are read here and sent to them
+    (:func:`~exportctl.engine.batch.run_parallel`).  ``on_result`` then gets each result's
     :class:`~exportctl.engine.batch.Tally` (its row, status, jurisdiction and classification).
     """
     results = _named_by_file(results)
@@ -363,7 +517,23 @@ def write_parallel(
     lane = _lane_of(results, fmt, layout)
     work = ChunkWriter(results.decide, layout, fmt, lane)
     chunks: Iterable[tuple[Any, list[Any]]]
-    if lane is not None:
+    rows_read: Any = results.records
+    pieces = (
+        rows_read.pieces(chunk_size, first=chunk_size if lane else max(1, chunk_size // 10))
+        if isinstance(rows_read, CsvRows) and _FORKS
+        else None
+    )
+    if pieces is not None:
+        # Each worker reads its own pieces of the file (this process only cuts the file
+        # where records start and counts them) and gives back its lines' text, encoded as
+        # stdout encodes it when it can be written to stdout's bytes.
+        raw = _raw_stdout(out) if fmt in ("csv", "jsonl") else None
+        piece_writer = PieceWriter(rows_read, work, lane is not None, raw)
+        if raw is not None:
+            out.flush()  # the header, before the bytes written after it
+            out = _BytesOut(raw[0])
+        chunks = _write_pieces(piece_writer, pieces, jobs)
+    elif lane is not None:
         # The first chunk is written here (the workers forked after it inherit its patterns
         # and the parts of the law it read).  When most of its rows were written from their
         # pattern's line, reading the file is the work: workers would only add the cost of
@@ -394,6 +564,130 @@ def write_parallel(
     if fmt == "table" and layout.stamp:
         out.write(footer(layout) + "\n")
     return rows
+
+
+#: Whether worker processes are forked here (they inherit the law, the layout and the reader).
+_FORKS = hasattr(os, "fork")
+
+
+class PieceWriter:
+    """Reads a piece of a CSV file (:meth:`CsvRows.piece_entries`) and writes its records'
+    lines (a :class:`ChunkWriter`): what a worker does under ``--jobs``.  With ``raw`` (stdout's
+    bytes, its encoding and its errors: :func:`_raw_stdout`) the text is given back encoded
+    (bytes cost little to send between processes; text is encoded and decoded on the way)."""
+
+    def __init__(
+        self, rows: CsvRows, work: ChunkWriter, entries: bool, raw: tuple[Any, str, str] | None
+    ) -> None:
+        self.rows = rows
+        self.work = work
+        self.entries = entries  # the writer takes entries (a lane), else records
+        self.encoding = raw[1:] if raw is not None else None
+
+    def __call__(self, piece: Piece) -> tuple[Any, list[Any]]:
+        found = self.rows.piece_entries(piece)
+        return self.write(list(found) if self.entries else list(map(self.rows.record, found)))
+
+    def write(self, chunk: list[Any]) -> tuple[Any, list[Any]]:
+        """A chunk's text (encoded, with ``raw``) and tallies."""
+        payload, tallies = self.work(chunk)
+        if self.encoding is not None:
+            payload = payload.encode(*self.encoding)
+        return payload, tallies
+
+
+def _raw_stdout(out: Any) -> tuple[Any, str, str] | None:
+    """Stdout's bytes, its encoding and errors, when text written to stdout is written to them
+    encoded so and nothing else (no line ends translated): else None."""
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    errors = getattr(out, "errors", None) or "strict"
+    if buffer is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        if codecs.lookup(encoding).name != "utf-8":
+            return None  # a stateful or unusual codec: the text layer writes it
+    except LookupError:
+        return None
+    return buffer, encoding, errors
+
+
+class _BytesOut:
+    """Writes bytes to a binary stream (the pieces' encoded text)."""
+
+    def __init__(self, buffer: Any) -> None:
+        self.write = buffer.write
+
+
+def _write_pieces(
+    work: PieceWriter, pieces: Iterator[Piece], jobs: int
+) -> Iterator[tuple[Any, list[Any]]]:
+    """Each piece's text and tallies, in order: the first written here (the workers forked
+    after it inherit the parts of the law it read, and for a lane its patterns); then, unless
+    most of its rows were written from their pattern's line (then reading the file is the work
+    and this process writes the rest too) or a single piece is left, the others by ``jobs``
+    worker processes."""
+    head = next(pieces, None)
+    if head is None:
+        return
+    yield work(head)
+    if work.entries and work.work.written() >= 0.8 * head[3]:
+        # This process reads the rest from the reader it read the header with (each record
+        # read once, not cut into pieces and read again).
+        if isinstance(pieces, Generator):
+            pieces.close()
+        entries = work.rows.entries()
+        for _ in itertools.islice(entries, head[3]):
+            pass  # the first piece's records, written above
+        yield from map(work.write, _slices(entries, head[3]))
+        return
+    ahead = list(itertools.islice(pieces, 2))
+    if len(ahead) < 2:  # one piece left: not worth starting workers
+        yield from map(work, ahead)
+        return
+    yield from in_workers(itertools.chain(ahead, pieces), work, jobs)
+
+
+#: The work of each pool, by token: forked workers find it here (it need not be picklable).
+_POOL_WORK: dict[int, Callable[[Any], Any]] = {}
+_POOL_TOKENS = itertools.count(1)
+
+
+def _pool_call(token: int, item: Any) -> Any:
+    return _POOL_WORK[token](item)
+
+
+def in_workers(items: Iterable[Any], work: Callable[[Any], Any], jobs: int) -> Iterator[Any]:
+    """``work(item)`` for each item, in ``jobs`` forked worker processes, in order; at most
+    ``2 * jobs`` items are read ahead of the one given back (memory stays flat).  An exception
+    in ``work`` is raised here, at its item."""
+    import multiprocessing
+
+    # Imported here: concurrent.futures.process imports multiprocessing, subprocess, socket
+    # and logging, needed only for --jobs > 1.
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    token = next(_POOL_TOKENS)
+    _POOL_WORK[token] = work
+    pending: deque[Future[Any]] = deque()
+    # The objects alive now (the law, the reader, the caches the first piece filled) are left
+    # out of the collector's passes until the workers are done: a forked worker's collections
+    # then neither walk them nor write to their pages (which would copy each page it shares).
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for item in items:
+                pending.append(pool.submit(_pool_call, token, item))
+                while len(pending) > 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+    finally:
+        gc.unfreeze()
+        for future in pending:
+            future.cancel()
+        _POOL_WORK.pop(token, None)
 
 
 def _slices(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

@@ -136,10 +136,12 @@ class _Rejoined(io.RawIOBase):
 class _Text:
     """The lines of a source, decoded; ``encoding`` is known once iteration has started."""
 
-    def __init__(self, source: Source, newline: str) -> None:
+    def __init__(self, source: Source, newline: str, encoding: str | None = None) -> None:
         self._source = source
         self._newline = newline
-        self.encoding: str | None = None
+        #: The encoding the bytes were decoded from (given for text decoded already, e.g. a
+        #: piece of a file read by :func:`utf8_line_blocks`).
+        self.encoding: str | None = encoding
 
     def __iter__(self) -> Iterator[str]:
         source = self._source
@@ -183,6 +185,33 @@ class _Text:
             else ""
         )
         return f"is not valid {self.encoding}: byte {shown}{more}{hint}"
+
+
+def utf8_line_blocks(stream: IO[bytes], size: int = 1 << 20) -> Iterator[list[str]]:
+    """The lines of a UTF-8 byte stream in blocks of about ``size`` bytes: decoded and split as
+    :class:`_Text` decodes and splits them with ``newline=""`` (a byte-order mark skipped, a bad
+    byte marked, lines split at ``\\r\\n``, ``\\r`` or ``\\n`` and kept with their ends).
+    Every block but the last ends with a whole line (a ``\\r`` is held until the next byte shows
+    whether a ``\\n`` follows it), so a block never splits a line end.  The reader of a piece of
+    a file (``--jobs``) uses it; a test compares its lines with :class:`_Text`'s."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors=_BAD_BYTES)
+    pending = ""
+    while True:
+        data = stream.read(max(size, len(pending)))  # a long line: read ahead, not again
+        final = not data
+        text = pending + decoder.decode(data, final)
+        if not text:
+            if final:
+                return
+            continue  # bytes of a character (or a byte-order mark) not whole yet
+        lines = io.StringIO(text, newline="").readlines()
+        pending = ""
+        if not final and not lines[-1].endswith("\n"):
+            pending = lines.pop()  # a line cut short, or a "\r" whose "\n" may come next
+        if lines:
+            yield lines
+        if final:
+            return
 
 
 # --- printable values ----------------------------------------------------------------------------
