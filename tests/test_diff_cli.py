@@ -315,3 +315,18 @@ def test_reform_list_and_show() -> None:
     assert out == (ROOT / "data" / "reforms" / "etl-eliminated.toml").read_text("utf-8")
     code, _, err = run("reform", "show", "nope")
     assert code == 3 and "no bundled reform 'nope'" in err  # issue 14: unknown reference
+
+
+def test_the_kind_is_read_from_the_header_the_reader_finds(tmp_path: Path) -> None:
+    # The CSV reader takes the first record with a cell that is not blank as the header (blank
+    # lines and lines of commas above it are skipped, docs/input.md): `screen` reads this file,
+    # so `diff` tells its kind from the same header.
+    text = (ROOT / "examples" / "transfers.csv").read_text("utf-8")
+    path = tmp_path / "t.csv"
+    path.write_text("\n,,,\n  ,\n" + text, encoding="utf-8")
+    code, out, err = run("diff", str(path), "--reform", "etl-eliminated", "--format", "csv")
+    assert "cannot tell" not in err
+    assert code == 1 and len(out.splitlines()) == 18
+    plain = tmp_path / "plain.csv"
+    plain.write_text(text, encoding="utf-8")
+    assert run("diff", str(plain), "--reform", "etl-eliminated", "--format", "csv")[1] == out

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import sys
 from typing import Any
@@ -255,7 +254,7 @@ def describe_laws(before: Law, after: Law, reforms: list[Reform]) -> list[tuple[
 # Reading the file
 
 
-def _first_line(path: str) -> str:
+def _first_json_line(path: str) -> str:
     with open(path, "rb") as fh:
         for raw in fh:
             text = raw.decode("utf-8-sig", errors="replace").strip()
@@ -264,20 +263,33 @@ def _first_line(path: str) -> str:
     return ""
 
 
+def _csv_header(path: str) -> list[str]:
+    """The header as the CSV reader finds it (inputs/readers.py: the first record with a
+    cell that is not blank, so blank lines and lines of commas above it are skipped), or no
+    fields when the file cannot be read that far as CSV (the reader then names the error)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        try:
+            for cells in csv.reader(fh):
+                if any(c.strip() for c in cells):
+                    return cells
+        except csv.Error:
+            pass
+    return []
+
+
 def detect_kind(path: str, input_format: str) -> str:
     """``items`` or ``transfers``, from the CSV header or the first JSON line's fields."""
     if path == "-":
         fail("reading stdin: say what it holds with --kind items or --kind transfers", EXIT_USAGE)
-    line = _first_line(path)
     fields: list[str] = []
     if input_format == "jsonl":
         try:
-            value = json.loads(line)
+            value = json.loads(_first_json_line(path))
         except json.JSONDecodeError:
             value = None
         fields = list(value) if isinstance(value, dict) else []
     else:
-        fields = next(csv.reader(io.StringIO(line)), [])
+        fields = _csv_header(path)
     columns = requested_columns()
     fields = [columns.field_of(f) or "" for f in fields]  # as --map renames them
     if "transfer_id" in fields:
