@@ -12,7 +12,6 @@ cut, records straddle blocks, and workers really decide them.  Nothing here meas
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import io
 import json
@@ -27,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.test_fast_batch import counted_pools
 from tools import bench
 
 from exportctl.cli import batch as cli_batch
@@ -50,11 +50,16 @@ HEADERS = [b"item_id,description,x\n", b"item_id,b\r\n", b"\xef\xbb\xbfitem_id,a
            b"\n\n , \nitem_id,a\r", b'"item_id","a"\n']  # fmt: skip
 
 
+def _read_whole(data: bytes) -> list[Any]:
+    """The file's entries as one reader reads them (a file-level error raised)."""
+    rows = CsvRows(io.BytesIO(data))
+    return [rows.record(e) for e in rows.entries()]
+
+
 def _whole(data: bytes) -> list[Any] | None:
     """The file's entries as one reader reads them (None: a file-level error)."""
     try:
-        rows = CsvRows(io.BytesIO(data))
-        return [rows.record(e) for e in rows.entries()]
+        return _read_whole(data)
     except InputFileError:
         return None
 
@@ -105,8 +110,7 @@ def test_a_quoted_line_break_across_blocks_is_one_record() -> None:
     """A cell holding line breaks, cut by the end of a block: the record is read again with the
     next block's lines, and stays one record (an error naming its lines)."""
     data = b'item_id,a\nP1,x\nP2,"one\ntwo\r\nthree"\nP3,y\n\nP4,z'
-    whole = _whole(data)
-    assert whole is not None
+    whole = _read_whole(data)
     assert [(r.row, r.lines, r.error_field) for r in whole] == [
         (1, (2, 2), None), (2, (3, 5), "a"), (3, (6, 6), None), (4, (8, 8), None),
     ]  # fmt: skip
@@ -117,8 +121,7 @@ def test_a_quoted_line_break_across_blocks_is_one_record() -> None:
 
 def test_an_unclosed_quote_swallows_the_rest_as_one_record() -> None:
     data = b'item_id,a\r\nP1,x\r\nP2,"never closed\r\nP3,y\r\n' + b"P,z\r\n" * 50
-    whole = _whole(data)
-    assert whole is not None
+    whole = _read_whole(data)
     assert [(r.row, r.lines) for r in whole] == [(1, (2, 2)), (2, (3, 54))]
     assert whole[1].raw is None and "never closed" in (whole[1].error or "")
     for block in (1, 7, 64, 4096):
@@ -130,8 +133,7 @@ def test_a_line_longer_than_a_cell_may_be_is_one_error_record() -> None:
     module stops at the limit), not a blank line: counted as one record in its piece."""
     long = b" " * (readers.MAX_FIELD_CHARS + 1)
     data = b"item_id,a\nP1,x\n" + long + b"\nP2,y\n,\nP3," + long + b"\nP4,z\n"
-    whole = _whole(data)
-    assert whole is not None
+    whole = _read_whole(data)
     assert [(r.row, r.raw is None) for r in whole] == [
         (1, False), (2, True), (3, False), (4, True), (5, False),
     ]  # fmt: skip
@@ -140,19 +142,6 @@ def test_a_line_longer_than_a_cell_may_be_is_one_error_record() -> None:
 
 
 # --- the commands: --jobs 2 against --jobs 1 --------------------------------------------------
-
-
-def counted_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The worker counts of the process pools started while the test runs."""
-    pools: list[int] = []
-
-    class Counted(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
-    return pools
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ before.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -206,7 +206,7 @@ USML_CATEGORIES = tuple(to_roman(n).upper() for n in range(1, 22))
 
 
 
-@lru_cache(maxsize=1)
+@cache  # an expression compiled once, as corpus/text.py compiles its own: no law state
 def _usml_prefix() -> re.Pattern[str]:
     """What may come before the category ("22 CFR 121.1", "USML", "Cat."), compiled when a
     reference is first written with it."""
