@@ -150,6 +150,7 @@ def test_a_usml_look_up_imports_and_reads_only_what_it_needs() -> None:
         "exportctl.core.facts",
         "exportctl.core.provenance",
         "exportctl.corpus.law_values",
+        "exportctl.corpus.usml_values",
         "exportctl.corpus.eccn_references",
         "exportctl.search",
     ):
