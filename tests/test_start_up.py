@@ -205,3 +205,51 @@ def test_a_look_up_builds_no_category_note_or_mt_designation() -> None:
 def test_the_public_names_import() -> None:
     for name in exportctl.__all__:
         assert getattr(exportctl, name) is not None, name
+
+
+def test_a_look_up_imports_neither_the_attrs_package_nor_datetimes_python_twin() -> None:
+    """The law and the USML use ``attr.frozen`` / ``attr.field`` (the very functions the
+    ``attrs`` package re-exports) and the C date types ``datetime`` re-exports: a look-up imports
+    neither the ``attrs`` package's modules nor ``datetime``; the values are the usual ones."""
+    code = (
+        "import sys, exportctl, typing\n"
+        "law = exportctl.law('2025-06-01')\n"
+        "p = law.usml_paragraph('XI(a)(3)(xviii)')\n"
+        "print(sorted(m for m in ('attrs', 'datetime') if m in sys.modules))\n"
+        "import datetime, attrs\n"
+        "print(type(law.as_of) is datetime.date, law.as_of == datetime.date(2025, 6, 1))\n"
+        "print(attrs.has(type(p)), attrs.has(exportctl.Law), attrs.fields(exportctl.Law)[0].name)\n"
+        "hint = typing.get_type_hints(exportctl.Version)['effective_from']\n"
+        "print(hint == (datetime.date | None))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.splitlines() == ["[]", "True True", "True True as_of", "True"]
+
+
+def test_without_the_c_date_module_the_law_reads_the_same() -> None:
+    """An interpreter without ``_datetime`` (the fallback: ``import datetime``) gives the same
+    law, edition and look-up."""
+    code = (
+        "import sys\n"
+        "{block}\n"
+        "import exportctl\n"
+        "law = exportctl.law('2025-06-01')\n"
+        "p = law.usml_paragraph('XI(a)(3)(xviii)')\n"
+        "print(law.as_of, law.edition('usml').file, law.edition('usml').effective_from, p.sme)\n"
+        "print(type(law.as_of).__module__, sys.modules.get('_datetime') is not None)\n"
+    )
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", code.format(block=block)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout.splitlines()
+        for block in ("", "sys.modules['_datetime'] = None  # no C module: import fails")
+    ]
+    assert outs[0][0] == outs[1][0] == "2025-06-01 usml-2024-03-25.json 2024-03-25 True"
+    assert outs[0][1] == "datetime True"
+    assert outs[1][1] == "datetime False"  # the pure-Python types: the fallback was taken

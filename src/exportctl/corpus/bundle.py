@@ -16,7 +16,6 @@ clear message and exit status 5.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -26,6 +25,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
     from pathlib import Path
+
+if TYPE_CHECKING:
+    import datetime as dt
+else:  # the C types ``datetime`` re-exports, without first running its Python twin (start-up;
+    try:  # ``import datetime`` does just this from Python 3.12 on)
+        import _datetime as dt
+    except ImportError:  # pragma: no cover - an interpreter without the C module
+        import datetime as dt
 
 __all__ = [
     "DataIntegrityError",

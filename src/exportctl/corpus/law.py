@@ -20,12 +20,11 @@ warning: later amendments are not in the data.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import attrs
+import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
 from exportctl.core.dated import Dated, OutsideCoverage, Version
 from exportctl.core.lazy import lazy_names
@@ -42,6 +41,14 @@ if TYPE_CHECKING:  # each part of the law is imported when it is first built (st
     from exportctl.corpus.rulesets import RuleSet, RuleSets
     from exportctl.corpus.supplements import Supplement
     from exportctl.corpus.usml import UnitedStatesMunitionsList, USMLParagraph
+
+if TYPE_CHECKING:
+    import datetime as dt
+else:  # the C types ``datetime`` re-exports, without first running its Python twin (start-up;
+    try:  # ``import datetime`` does just this from Python 3.12 on)
+        import _datetime as dt
+    except ImportError:  # pragma: no cover - an interpreter without the C module
+        import datetime as dt
 
 __all__ = [
     "Component",
@@ -88,7 +95,7 @@ def as_date(value: dt.date | str | None) -> dt.date:
 _BUILT: dict[tuple[str, str], Any] = {}
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class Component(Generic[T]):
     """One piece of the law (an edition of the USML, the ETL, …), known by its content hash.
 
@@ -99,7 +106,7 @@ class Component(Generic[T]):
 
     name: str
     digest: str
-    build: Callable[[], T] = attrs.field(repr=False)
+    build: Callable[[], T] = attr.field(repr=False)
     as_of: dt.date | None = None
     source: str = ""
     #: The bundled file it comes from (named in warnings).
@@ -126,7 +133,7 @@ class Component(Generic[T]):
         )
 
 
-@attrs.frozen
+@attr.frozen
 class Edition:
     """Which edition of a dataset is in force, and what it says of itself."""
 
@@ -155,7 +162,7 @@ def _bundled(name: str, build: Callable[[str], T], dataset: str | None = None) -
 # Statutes: the date-independent body of law a Law looks at on one date
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class Statutes:
     """Everything the law holds, with its dated parts not yet resolved to a date.
 
@@ -199,12 +206,12 @@ class Statutes:
         return self.replace(change, editions={dataset: changed})
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class Law:
     """The law looked at on one date.  Immutable; engines read only this."""
 
     as_of: dt.date
-    statutes: Statutes = attrs.field(repr=False)
+    statutes: Statutes = attr.field(repr=False)
 
     # Identity ------------------------------------------------------------------------------
     @cached_property

@@ -35,7 +35,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
-import attrs
+import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
 from exportctl.core.lazy import lazy_names
 from exportctl.corpus.references import (
@@ -84,7 +84,7 @@ __getattr__, __dir__ = lazy_names(
 )
 
 
-@attrs.frozen
+@attr.frozen
 class USMLParagraph:
     """One paragraph of a USML category, e.g. ``XI(a)(3)(xviii)`` (or a reserved range)."""
 
@@ -342,7 +342,7 @@ def _object_of(data: bytes, start: int, key: str) -> dict[str, Any] | None:
 _NOT_BUILT: Any = object()
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class UnitedStatesMunitionsList:
     """All 21 categories and their paragraphs, with look-ups by reference.
 
@@ -352,13 +352,13 @@ class UnitedStatesMunitionsList:
 
     categories: tuple[_values.USMLCategory, ...]
     paragraphs: tuple[USMLParagraph, ...]
-    _by_ref: dict[str, USMLParagraph] = attrs.field(repr=False)
+    _by_ref: dict[str, USMLParagraph] = attr.field(repr=False)
     #: The paragraphs by (category, path): a look-up by reference without writing it out.
-    _by_parts: dict[tuple[str, tuple[str, ...]], USMLParagraph] = attrs.field(
+    _by_parts: dict[tuple[str, tuple[str, ...]], USMLParagraph] = attr.field(
         init=False, repr=False
     )
     #: The paragraphs not built yet (None once every paragraph is).
-    _pending: _Pending | None = attrs.field(default=None, repr=False, kw_only=True)
+    _pending: _Pending | None = attr.field(default=None, repr=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self._pending is None:
