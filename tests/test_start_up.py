@@ -207,16 +207,21 @@ def test_the_public_names_import() -> None:
         assert getattr(exportctl, name) is not None, name
 
 
-def test_a_look_up_imports_neither_the_attrs_package_nor_datetimes_python_twin() -> None:
+def test_a_look_up_imports_neither_the_attrs_package_nor_the_python_twins() -> None:
     """The law and the USML use ``attr.frozen`` / ``attr.field`` (the very functions the
-    ``attrs`` package re-exports) and the C date types ``datetime`` re-exports: a look-up imports
-    neither the ``attrs`` package's modules nor ``datetime``; the values are the usual ones."""
+    ``attrs`` package re-exports), the C date types ``datetime`` re-exports, OpenSSL's sha256
+    (``hashlib.sha256`` itself) and the C ``bisect_right``: a look-up imports neither the
+    ``attrs`` package's modules nor ``datetime``, ``hashlib`` or ``bisect``; the values and
+    functions are the usual ones."""
     code = (
         "import sys, exportctl, typing\n"
         "law = exportctl.law('2025-06-01')\n"
         "p = law.usml_paragraph('XI(a)(3)(xviii)')\n"
-        "print(sorted(m for m in ('attrs', 'datetime') if m in sys.modules))\n"
-        "import datetime, attrs\n"
+        "print(sorted(m for m in ('attrs', 'datetime', 'hashlib', 'bisect') if m in sys.modules))\n"
+        "import datetime, attrs, hashlib, bisect\n"
+        "from exportctl.core import dated\n"
+        "from exportctl.corpus import bundle\n"
+        "print(bundle._sha256 is hashlib.sha256, dated.bisect_right is bisect.bisect_right)\n"
         "print(type(law.as_of) is datetime.date, law.as_of == datetime.date(2025, 6, 1))\n"
         "print(attrs.has(type(p)), attrs.has(exportctl.Law), attrs.fields(exportctl.Law)[0].name)\n"
         "hint = typing.get_type_hints(exportctl.Version)['effective_from']\n"
@@ -225,7 +230,7 @@ def test_a_look_up_imports_neither_the_attrs_package_nor_datetimes_python_twin()
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
-    assert done.stdout.splitlines() == ["[]", "True True", "True True as_of", "True"]
+    assert done.stdout.splitlines() == ["[]", "True True", "True True", "True True as_of", "True"]
 
 
 def test_without_the_c_date_module_the_law_reads_the_same() -> None:

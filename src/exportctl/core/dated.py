@@ -19,7 +19,6 @@ a later version:
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -33,6 +32,11 @@ else:  # the C types ``datetime`` re-exports, without first running its Python t
         import _datetime as dt
     except ImportError:  # pragma: no cover - an interpreter without the C module
         import datetime as dt
+
+try:  # the C function ``bisect.bisect_right`` is, without the module's Python set-up (start-up)
+    from _bisect import bisect_right
+except ImportError:  # pragma: no cover - an interpreter without the C module
+    from bisect import bisect_right
 
 __all__ = ["Dated", "OutsideCoverage", "Version"]
 
@@ -91,7 +95,7 @@ class Dated(Generic[T]):
                 f"{self.name}: the data covers dates from {self.coverage_from} only; it cannot "
                 f"answer for {on}"
             )
-        position = bisect.bisect_right(self._starts, on) - 1
+        position = bisect_right(self._starts, on) - 1
         if position < 0:
             first = self.versions[0].effective_from
             raise OutsideCoverage(
