@@ -258,3 +258,71 @@ def test_without_the_c_date_module_the_law_reads_the_same() -> None:
     assert outs[0][0] == outs[1][0] == "2025-06-01 usml-2024-03-25.json 2024-03-25 True"
     assert outs[0][1] == "datetime True"
     assert outs[1][1] == "datetime False"  # the pure-Python types: the fallback was taken
+
+
+def test_the_editions_read_as_regulations_json_lists_them() -> None:
+    """``Statutes.edition_info`` (made when first read) holds the editions as the file lists
+    them, built here field by field; it reads as the dictionary it makes."""
+    from exportctl.core.dated import Dated, Version
+    from exportctl.corpus import law as law_module
+    from exportctl.corpus.law import Edition
+
+    assert Edition is law_module._values.Edition
+    raw = load_json("regulations.json")
+    names = {"usml": "22 CFR 121.1 (USML)", "ccl": "15 CFR part 774, Supp. No. 1 (CCL)"}
+    expected = {}
+    for dataset in ("usml", "ccl"):
+        editions = [
+            Edition(
+                dataset=dataset,
+                file=e["file"],
+                effective_from=law_module.as_date(e["effective_from"]),
+                effective_until=(
+                    law_module.as_date(e["effective_until"]) if e["effective_until"] else None
+                ),
+                as_of=law_module.as_date(e["as_of"]),
+                source=e["source"],
+                federal_register=e.get("federal_register"),
+            )
+            for e in raw["editions"][dataset]
+        ]
+        assert len(editions) >= 2
+        expected[dataset] = Dated(
+            names[dataset],
+            tuple(Version(e.effective_from, e, e.source, e.file) for e in editions),
+            noun="edition",
+        )
+    _, fresh = law_module._editions(raw)
+    assert len(fresh) == 2 and fresh._made is None  # nothing made before it is read
+    assert dict(fresh) == expected
+    assert repr(fresh) == repr(expected)
+    info = exportctl.law("2025-06-01").statutes.edition_info
+    assert dict(info) == expected and info == expected
+    assert exportctl.law("2025-06-01").edition("usml") == expected["usml"].versions[0].value
+    assert exportctl.law("2025-09-15").edition("usml") == expected["usml"].versions[1].value
+
+
+def test_a_malformed_edition_date_is_still_refused_when_the_law_is_made() -> None:
+    from exportctl.corpus import law as law_module
+
+    raw = json.loads(json.dumps(load_json("regulations.json")))
+    raw["editions"]["ccl"][-1]["as_of"] = "2025-13-01"
+    with pytest.raises(ValueError, match="2025-13-01"):
+        law_module._editions(raw)
+
+
+def test_the_statutes_hints_resolve_on_a_fresh_process() -> None:
+    code = (
+        "import json, sys, typing\n"
+        "from exportctl.corpus import law\n"
+        "before = 'exportctl.corpus.law_values' in sys.modules\n"
+        "hints = typing.get_type_hints(law.Statutes)\n"
+        "print(json.dumps([before, repr(hints['edition_info']),"
+        " repr(typing.get_type_hints(law.Law.edition)['return'])]))\n"
+    )
+    assert _fresh(code) == [
+        False,
+        "collections.abc.Mapping[str, exportctl.core.dated.Dated["
+        "exportctl.corpus.law_values.Edition]]",
+        "<class 'exportctl.corpus.law_values.Edition'>",
+    ]
