@@ -19,13 +19,24 @@ a later version:
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import attrs
+import attr  # attrs' frozen and field, without importing the attrs package (start-up)
+
+if TYPE_CHECKING:
+    import datetime as dt
+else:  # the C types ``datetime`` re-exports, without first running its Python twin (start-up;
+    try:  # ``import datetime`` does just this from Python 3.12 on)
+        import _datetime as dt
+    except ImportError:  # pragma: no cover - an interpreter without the C module
+        import datetime as dt
+
+try:  # the C function ``bisect.bisect_right`` is, without the module's Python set-up (start-up)
+    from _bisect import bisect_right
+except ImportError:  # pragma: no cover - an interpreter without the C module
+    from bisect import bisect_right
 
 __all__ = ["Dated", "OutsideCoverage", "Version"]
 
@@ -39,7 +50,7 @@ class OutsideCoverage(LookupError):
     """The data cannot answer for that date (before the earliest version or edition it holds)."""
 
 
-@attrs.frozen
+@attr.frozen
 class Version(Generic[T]):
     """One value of a dated value, in force from ``effective_from`` (``None``: from the start of
     the value's coverage)."""
@@ -63,12 +74,12 @@ def _check_order(
         raise ValueError(f"{instance.name}: versions must take effect on increasing dates")
 
 
-@attrs.frozen
+@attr.frozen
 class Dated(Generic[T]):
     """A value keyed by the dates its versions take effect, with one resolver (:meth:`at`)."""
 
     name: str
-    versions: tuple[Version[T], ...] = attrs.field(validator=_check_order)
+    versions: tuple[Version[T], ...] = attr.field(validator=_check_order)
     coverage_from: dt.date | None = None
     #: What one version is called in messages ("version", "edition").
     noun: str = "version"
@@ -84,7 +95,7 @@ class Dated(Generic[T]):
                 f"{self.name}: the data covers dates from {self.coverage_from} only; it cannot "
                 f"answer for {on}"
             )
-        position = bisect.bisect_right(self._starts, on) - 1
+        position = bisect_right(self._starts, on) - 1
         if position < 0:
             first = self.versions[0].effective_from
             raise OutsideCoverage(

@@ -16,8 +16,6 @@ clear message and exit status 5.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import os
 from functools import cache
@@ -26,6 +24,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
     from pathlib import Path
+
+if TYPE_CHECKING:
+    import datetime as dt
+else:  # the C types ``datetime`` re-exports, without first running its Python twin (start-up;
+    try:  # ``import datetime`` does just this from Python 3.12 on)
+        import _datetime as dt
+    except ImportError:  # pragma: no cover - an interpreter without the C module
+        import datetime as dt
+
+try:  # hashlib.sha256 itself (OpenSSL's), without hashlib's set-up of every other algorithm
+    from _hashlib import openssl_sha256 as _sha256  # (start-up)
+
+    _sha256(usedforsecurity=False)  # as hashlib checks it before using it
+except (ImportError, ValueError):  # pragma: no cover - no OpenSSL, or one that refuses it
+    from hashlib import sha256 as _sha256
 
 __all__ = [
     "DataIntegrityError",
@@ -119,7 +132,7 @@ def _manifest_raw() -> dict[str, Any]:
 
 def _data_version(files: dict[str, Any]) -> str:
     joined = "".join(files[name]["sha256"] for name in sorted(files))
-    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+    return _sha256(joined.encode()).hexdigest()[:16]
 
 
 @cache
@@ -129,7 +142,7 @@ def _verified(name: str) -> bytes:
     if name not in files:
         raise DataIntegrityError(name, "is not listed in MANIFEST.json")
     data = _read(name)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = _sha256(data).hexdigest()
     if digest != files[name]["sha256"]:
         raise DataIntegrityError(
             name,

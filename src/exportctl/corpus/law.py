@@ -20,12 +20,12 @@ warning: later amendments are not in the data.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import attrs
+import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
 from exportctl.core.dated import Dated, OutsideCoverage, Version
 from exportctl.core.lazy import lazy_names
@@ -33,15 +33,28 @@ from exportctl.corpus import bundle
 
 if TYPE_CHECKING:  # each part of the law is imported when it is first built (start-up)
     from exportctl.core.facts import FactRegistry
+    from exportctl.corpus import law_values as _values
     from exportctl.corpus.agreements import AgreementRules
     from exportctl.corpus.ccl import ECCN, CommerceControlList
     from exportctl.corpus.countries import Countries, CountryProfile
     from exportctl.corpus.exemptions import Exemption, Exemptions
-    from exportctl.corpus.law_values import Relocation, RuleVersion
+    from exportctl.corpus.law_values import Edition, Relocation, RuleVersion
     from exportctl.corpus.references import USMLRef
     from exportctl.corpus.rulesets import RuleSet, RuleSets
     from exportctl.corpus.supplements import Supplement
     from exportctl.corpus.usml import UnitedStatesMunitionsList, USMLParagraph
+
+if TYPE_CHECKING:
+    import datetime as dt
+else:  # the C types ``datetime`` re-exports, without first running its Python twin (start-up;
+    try:  # ``import datetime`` does just this from Python 3.12 on)
+        import _datetime as dt
+    except ImportError:  # pragma: no cover - an interpreter without the C module
+        import datetime as dt
+    #: The values of :mod:`exportctl.corpus.law_values` are named through this module (its
+    #: ``__getattr__`` imports them when first read), so ``typing.get_type_hints`` resolves the
+    #: annotations that name them (``_values.Edition``) without the look-ups importing them.
+    _values = sys.modules[__name__]
 
 __all__ = [
     "Component",
@@ -58,10 +71,11 @@ __all__ = [
 T = TypeVar("T")
 
 #: Values the law hands out that its look-ups do not need, imported when first read (start-up):
-#: ``from exportctl.corpus.law import RuleVersion`` still works.
+#: ``from exportctl.corpus.law import RuleVersion`` (or ``Edition``) still works.
 __getattr__, __dir__ = lazy_names(
     __name__,
     {
+        "Edition": "exportctl.corpus.law_values",
         "RuleVersion": "exportctl.corpus.law_values",
         "Relocation": "exportctl.corpus.law_values",
     },
@@ -88,7 +102,7 @@ def as_date(value: dt.date | str | None) -> dt.date:
 _BUILT: dict[tuple[str, str], Any] = {}
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class Component(Generic[T]):
     """One piece of the law (an edition of the USML, the ETL, …), known by its content hash.
 
@@ -99,7 +113,7 @@ class Component(Generic[T]):
 
     name: str
     digest: str
-    build: Callable[[], T] = attrs.field(repr=False)
+    build: Callable[[], T] = attr.field(repr=False)
     as_of: dt.date | None = None
     source: str = ""
     #: The bundled file it comes from (named in warnings).
@@ -126,19 +140,6 @@ class Component(Generic[T]):
         )
 
 
-@attrs.frozen
-class Edition:
-    """Which edition of a dataset is in force, and what it says of itself."""
-
-    dataset: str
-    file: str
-    effective_from: dt.date
-    effective_until: dt.date | None
-    as_of: dt.date
-    source: str
-    federal_register: str | None = None
-
-
 def _bundled(name: str, build: Callable[[str], T], dataset: str | None = None) -> Component[T]:
     sha, as_of = bundle.file_info(name)
     return Component(
@@ -155,7 +156,7 @@ def _bundled(name: str, build: Callable[[str], T], dataset: str | None = None) -
 # Statutes: the date-independent body of law a Law looks at on one date
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class Statutes:
     """Everything the law holds, with its dated parts not yet resolved to a date.
 
@@ -165,7 +166,7 @@ class Statutes:
     """
 
     editions: Mapping[str, Dated[Component[Any]]]
-    edition_info: Mapping[str, Dated[Edition]]
+    edition_info: Mapping[str, Dated[_values.Edition]]
     components: Mapping[str, Component[Any]]
     ruleset: str
     reforms: tuple[str, ...] = ()
@@ -199,12 +200,12 @@ class Statutes:
         return self.replace(change, editions={dataset: changed})
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class Law:
     """The law looked at on one date.  Immutable; engines read only this."""
 
     as_of: dt.date
-    statutes: Statutes = attrs.field(repr=False)
+    statutes: Statutes = attr.field(repr=False)
 
     # Identity ------------------------------------------------------------------------------
     @cached_property
@@ -235,7 +236,7 @@ class Law:
         return Law(as_date(as_of), self.statutes)
 
     # Editions ------------------------------------------------------------------------------
-    def edition(self, dataset: str) -> Edition:
+    def edition(self, dataset: str) -> _values.Edition:
         """The edition of ``dataset`` ("usml", "ccl") in force on the date; refused before the
         earliest one."""
         return self.statutes.edition_info[dataset].value_at(self.as_of)
@@ -491,15 +492,23 @@ _EDITION_BUILDERS: dict[str, Callable[[str], Any]] = {
 }
 
 
+_EDITION_NAMES = {"usml": "22 CFR 121.1 (USML)", "ccl": "15 CFR part 774, Supp. No. 1 (CCL)"}
+
+#: One edition as ``regulations.json`` lists it, its dates read: the fields of an Edition.
+_EditionRow = tuple[str, str, dt.date, "dt.date | None", dt.date, str, "str | None"]
+
+
 def _editions(
     raw: dict[str, Any],
-) -> tuple[dict[str, Dated[Component[Any]]], dict[str, Dated[Edition]]]:
+) -> tuple[dict[str, Dated[Component[Any]]], _EditionInfo]:
+    """The dated components of the editions (USML, CCL), and what each edition says of itself
+    (read now, every date checked; made into :class:`Edition` values when first read)."""
     components: dict[str, Dated[Component[Any]]] = {}
-    infos: dict[str, Dated[Edition]] = {}
+    rows: dict[str, tuple[_EditionRow, ...]] = {}
     for dataset, build in _EDITION_BUILDERS.items():
         entries = raw["editions"][dataset]
-        info = tuple(
-            Edition(
+        rows[dataset] = tuple(
+            (
                 dataset,
                 e["file"],
                 as_date(e["effective_from"]),
@@ -510,21 +519,54 @@ def _editions(
             )
             for e in entries
         )
-        name = {"usml": "22 CFR 121.1 (USML)", "ccl": "15 CFR part 774, Supp. No. 1 (CCL)"}[dataset]
-        infos[dataset] = Dated(
-            name,
-            tuple(Version(e.effective_from, e, e.source, e.file) for e in info),
-            noun="edition",
-        )
         components[dataset] = Dated(
-            name,
+            _EDITION_NAMES[dataset],
             tuple(
-                Version(e.effective_from, _bundled(e.file, build, dataset), e.source, e.file)
-                for e in info
+                Version(e[2], _bundled(e[1], build, dataset), e[5], e[1]) for e in rows[dataset]
             ),
             noun="edition",
         )
-    return components, infos
+    return components, _EditionInfo(rows)
+
+
+class _EditionInfo(Mapping[str, "Dated[Edition]"]):
+    """:attr:`Statutes.edition_info` of the bundled law: the editions of each dataset as
+    :class:`Edition` values, made (and their class imported) when first read — a look-up reads
+    the components, not these (start-up).  Reads as the dictionary it makes (``repr`` too)."""
+
+    __slots__ = ("_made", "_rows")
+
+    def __init__(self, rows: dict[str, tuple[_EditionRow, ...]]) -> None:
+        self._rows = rows
+        self._made: dict[str, Dated[Edition]] | None = None
+
+    def _mapping(self) -> dict[str, Dated[Edition]]:
+        if self._made is None:
+            edition = _values.Edition
+            self._made = {
+                dataset: Dated(
+                    _EDITION_NAMES[dataset],
+                    tuple(
+                        Version(e.effective_from, e, e.source, e.file)
+                        for e in (edition(*row) for row in rows)
+                    ),
+                    noun="edition",
+                )
+                for dataset, rows in self._rows.items()
+            }
+        return self._made
+
+    def __getitem__(self, dataset: str) -> Dated[Edition]:
+        return self._mapping()[dataset]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return repr(self._mapping())
 
 
 _BUNDLED: dict[str, Statutes] = {}

@@ -1,7 +1,8 @@
-"""Values the law hands out that its first look-ups do not need: the dated version of a rule
-(:class:`RuleVersion`) and a USML paragraph a reform moved to the CCL (:class:`Relocation`).
+"""Values the law hands out that its first look-ups do not need: what an edition says of itself
+(:class:`Edition`), the dated version of a rule (:class:`RuleVersion`) and a USML paragraph a
+reform moved to the CCL (:class:`Relocation`).
 
-They are read through :class:`~exportctl.corpus.law.Law` (``law.rule_in_force``,
+They are read through :class:`~exportctl.corpus.law.Law` (``law.edition``, ``law.rule_in_force``,
 ``law.relocated``) and still imported as ``from exportctl.corpus.law import RuleVersion``; they
 live here so that ``exportctl.law(...)`` and a first look-up do not create their classes.
 """
@@ -12,7 +13,20 @@ import datetime as dt
 
 import attrs
 
-__all__ = ["Relocation", "RuleVersion"]
+__all__ = ["Edition", "Relocation", "RuleVersion"]
+
+
+@attrs.frozen
+class Edition:
+    """Which edition of a dataset is in force, and what it says of itself."""
+
+    dataset: str
+    file: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    as_of: dt.date
+    source: str
+    federal_register: str | None = None
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-import attrs
+import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
 from exportctl.core.lazy import lazy_names
 
@@ -220,7 +220,7 @@ _USML_BODY = re.compile(r"^(?P<cat>[IVXivx]+)\s*(?P<path>(?:\(\s*[A-Za-z0-9]+\s*
 _PAREN = re.compile(r"\(\s*([A-Za-z0-9]+)\s*\)")
 
 
-@attrs.frozen(order=False)
+@attr.frozen(order=False)
 class USMLRef:
     """A USML category, or a paragraph of one, e.g. ``XI(a)(3)(xviii)``."""
 

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import attrs
+import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
+from exportctl.core.lazy import lazy_names
 from exportctl.corpus.references import (
     LEVEL_KINDS,
     ReferenceSyntaxError,
@@ -45,6 +47,16 @@ from exportctl.corpus.references import (
     parse_usml,
 )
 from exportctl.corpus.text import without_mt_annotations
+
+if TYPE_CHECKING:
+    from exportctl.corpus import usml_values as _values
+    from exportctl.corpus.usml_values import MTDesignation, USMLCategory, USMLNote
+else:
+    #: The values a look-up rarely builds (notes, MT designations, categories) live in
+    #: :mod:`exportctl.corpus.usml_values`, imported when one is first built or named (start-up):
+    #: the annotations and the builders below name them through this module (``_values.USMLNote``),
+    #: whose ``__getattr__`` imports them, so ``typing.get_type_hints`` resolves them too.
+    _values = sys.modules[__name__]
 
 __all__ = [
     "MTDesignation",
@@ -61,22 +73,18 @@ class UnknownReference(LookupError):
     """A well-formed reference that names nothing in the data."""
 
 
-@attrs.frozen
-class MTDesignation:
-    """The paragraph's Missile Technology designation: always, or only under a condition."""
-
-    designated: Literal["yes", "conditional"]
-    condition: str | None = None
-
-
-@attrs.frozen
-class USMLNote:
-    id: str
-    heading: str
-    text: str
+#: ``from exportctl.corpus.usml import USMLNote`` (and the others) works as before.
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "MTDesignation": "exportctl.corpus.usml_values",
+        "USMLCategory": "exportctl.corpus.usml_values",
+        "USMLNote": "exportctl.corpus.usml_values",
+    },
+)
 
 
-@attrs.frozen
+@attr.frozen
 class USMLParagraph:
     """One paragraph of a USML category, e.g. ``XI(a)(3)(xviii)`` (or a reserved range)."""
 
@@ -89,15 +97,15 @@ class USMLParagraph:
     sme_marked: bool
     sme: bool
     sme_from: USMLRef | None
-    mt: MTDesignation | None
+    mt: _values.MTDesignation | None
     """The effective MT designation (§ 120.10(d)): this paragraph's annotation, or the nearest
     one above it (see the module docstring)."""
-    mt_marked: MTDesignation | None
+    mt_marked: _values.MTDesignation | None
     """The "(MT …)" annotation written on this paragraph itself."""
     mt_from: USMLRef | None
     """The paragraph whose annotation gives :attr:`mt` (None when it is not MT)."""
     reserved: bool
-    notes: tuple[USMLNote, ...]
+    notes: tuple[_values.USMLNote, ...]
     is_catch_all: bool
     includes_specially_designed_parts: bool
     specially_designed_scope: Literal["none", "parts", "item"]
@@ -142,19 +150,12 @@ class USMLParagraph:
         return not self.specially_designed_control
 
 
-@attrs.frozen
-class USMLCategory:
-    roman: str
-    title: str
-    notes: tuple[USMLNote, ...]
+def _note(raw: dict[str, Any]) -> _values.USMLNote:
+    return _values.USMLNote(raw["id"], raw["heading"], raw["text"])
 
 
-def _note(raw: dict[str, Any]) -> USMLNote:
-    return USMLNote(raw["id"], raw["heading"], raw["text"])
-
-
-def _mt(raw: dict[str, Any] | None) -> MTDesignation | None:
-    return MTDesignation(raw["designated"], raw["condition"]) if raw else None
+def _mt(raw: dict[str, Any] | None) -> _values.MTDesignation | None:
+    return _values.MTDesignation(raw["designated"], raw["condition"]) if raw else None
 
 
 def _chain(
@@ -218,12 +219,16 @@ class _Pending:
     Made from the parsed file (:func:`usml_from_data`), or from its verified bytes
     (:func:`usml_from_bundle`): then a paragraph's JSON object is decoded when the paragraph is
     first built, and the whole file only when every paragraph is read or a reference is not
-    where the bundled format puts it (:class:`_Objects`).
+    where the bundled format puts it (:class:`_Objects`).  The categories (decoded) are built
+    into :class:`USMLCategory` values when first read.
     """
 
-    __slots__ = ("built", "by_ref", "order")
+    __slots__ = ("built", "by_ref", "categories", "order")
 
-    def __init__(self, paragraphs: list[dict[str, Any]] | _Objects) -> None:
+    def __init__(
+        self, paragraphs: list[dict[str, Any]] | _Objects, categories: list[dict[str, Any]]
+    ) -> None:
+        self.categories = categories
         self.order = paragraphs
         self.by_ref: dict[str, dict[str, Any]] | _Objects = (
             paragraphs if isinstance(paragraphs, _Objects) else {p["ref"]: p for p in paragraphs}
@@ -337,7 +342,7 @@ def _object_of(data: bytes, start: int, key: str) -> dict[str, Any] | None:
 _NOT_BUILT: Any = object()
 
 
-@attrs.frozen(eq=False)
+@attr.frozen(eq=False)
 class UnitedStatesMunitionsList:
     """All 21 categories and their paragraphs, with look-ups by reference.
 
@@ -345,15 +350,15 @@ class UnitedStatesMunitionsList:
     up, and every paragraph the first time :attr:`paragraphs` is read (the same objects).
     """
 
-    categories: tuple[USMLCategory, ...]
+    categories: tuple[_values.USMLCategory, ...]
     paragraphs: tuple[USMLParagraph, ...]
-    _by_ref: dict[str, USMLParagraph] = attrs.field(repr=False)
+    _by_ref: dict[str, USMLParagraph] = attr.field(repr=False)
     #: The paragraphs by (category, path): a look-up by reference without writing it out.
-    _by_parts: dict[tuple[str, tuple[str, ...]], USMLParagraph] = attrs.field(
+    _by_parts: dict[tuple[str, tuple[str, ...]], USMLParagraph] = attr.field(
         init=False, repr=False
     )
     #: The paragraphs not built yet (None once every paragraph is).
-    _pending: _Pending | None = attrs.field(default=None, repr=False, kw_only=True)
+    _pending: _Pending | None = attr.field(default=None, repr=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self._pending is None:
@@ -372,7 +377,7 @@ class UnitedStatesMunitionsList:
     def __len__(self) -> int:
         return len(self.paragraphs)
 
-    def category(self, roman: str) -> USMLCategory:
+    def category(self, roman: str) -> _values.USMLCategory:
         for c in self.categories:
             if c.roman == roman.upper():
                 return c
@@ -443,19 +448,11 @@ def _known(paragraph: USMLParagraph | None) -> USMLParagraph:
 def usml_from_data(raw: dict[str, Any]) -> UnitedStatesMunitionsList:
     """The USML of one edition from its bundled JSON form (``usml*.json``): each paragraph is
     built when first asked for (the data's references are canonical; the build checks them)."""
-    return _usml(raw["categories"], _Pending(raw["paragraphs"]))
+    return _usml(_Pending(raw["paragraphs"], raw["categories"]))
 
 
-def _usml(categories: list[dict[str, Any]], pending: _Pending) -> UnitedStatesMunitionsList:
-    return UnitedStatesMunitionsList(
-        tuple(
-            USMLCategory(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
-            for c in categories
-        ),
-        _NOT_BUILT,
-        _NOT_BUILT,
-        pending=pending,
-    )
+def _usml(pending: _Pending) -> UnitedStatesMunitionsList:
+    return UnitedStatesMunitionsList(_NOT_BUILT, _NOT_BUILT, _NOT_BUILT, pending=pending)
 
 
 def usml_from_bundle(name: str) -> UnitedStatesMunitionsList:
@@ -475,7 +472,7 @@ def usml_from_bundle(name: str) -> UnitedStatesMunitionsList:
         paragraphs: list[dict[str, Any]] = bundle.load_json(name)["paragraphs"]
         return paragraphs
 
-    return _usml(categories, _Pending(_Objects(data, start, load)))
+    return _usml(_Pending(_Objects(data, start, load), categories))
 
 
 def _categories(data: bytes) -> tuple[list[dict[str, Any]], int] | None:
@@ -494,18 +491,34 @@ def _categories(data: bytes) -> tuple[list[dict[str, Any]], int] | None:
     return categories, end + len(_PARAGRAPHS)
 
 
-# ``paragraphs`` and the indexes of a list built from the data are made when first read: every
-# reader (attribute access, attrs' repr) goes through these properties.
+# ``categories``, ``paragraphs`` and the indexes of a list built from the data are made when
+# first read: every reader (attribute access, attrs' repr) goes through these properties.
+_CATEGORIES_SLOT: Any = UnitedStatesMunitionsList.__dict__["categories"]
 _PARAGRAPHS_SLOT: Any = UnitedStatesMunitionsList.__dict__["paragraphs"]
 _BY_REF_SLOT: Any = UnitedStatesMunitionsList.__dict__["_by_ref"]
 _PARTS_SLOT: Any = UnitedStatesMunitionsList.__dict__["_by_parts"]
 _PENDING_SLOT: Any = UnitedStatesMunitionsList.__dict__["_pending"]
 
 
+def _build_categories(usml: UnitedStatesMunitionsList) -> None:
+    if _CATEGORIES_SLOT.__get__(usml, UnitedStatesMunitionsList) is not _NOT_BUILT:
+        return
+    pending = _PENDING_SLOT.__get__(usml, UnitedStatesMunitionsList)
+    category = _values.USMLCategory
+    _CATEGORIES_SLOT.__set__(
+        usml,
+        tuple(
+            category(c["category"], c["title"], tuple(_note(n) for n in c["notes"]))
+            for c in pending.categories
+        ),
+    )
+
+
 def _complete(usml: UnitedStatesMunitionsList) -> None:
     pending = _PENDING_SLOT.__get__(usml, UnitedStatesMunitionsList)
     if pending is None:
         return
+    _build_categories(usml)
     paragraphs = pending.everything()
     by_ref = {str(p.ref): p for p in paragraphs}
     _PARAGRAPHS_SLOT.__set__(usml, paragraphs)
@@ -514,11 +527,11 @@ def _complete(usml: UnitedStatesMunitionsList) -> None:
     _PENDING_SLOT.__set__(usml, None)
 
 
-def _lazy_slot(slot: Any) -> property:
+def _lazy_slot(slot: Any, build: Callable[[UnitedStatesMunitionsList], None]) -> property:
     def get(self: UnitedStatesMunitionsList) -> Any:
         value = slot.__get__(self, UnitedStatesMunitionsList)
         if value is _NOT_BUILT:
-            _complete(self)
+            build(self)
             value = slot.__get__(self, UnitedStatesMunitionsList)
         return value
 
@@ -528,9 +541,12 @@ def _lazy_slot(slot: Any) -> property:
     return property(get, set_)
 
 
-setattr(UnitedStatesMunitionsList, "paragraphs", _lazy_slot(_PARAGRAPHS_SLOT))  # noqa: B010
-setattr(UnitedStatesMunitionsList, "_by_ref", _lazy_slot(_BY_REF_SLOT))  # noqa: B010
-setattr(UnitedStatesMunitionsList, "_by_parts", _lazy_slot(_PARTS_SLOT))  # noqa: B010
+setattr(  # noqa: B010
+    UnitedStatesMunitionsList, "categories", _lazy_slot(_CATEGORIES_SLOT, _build_categories)
+)
+setattr(UnitedStatesMunitionsList, "paragraphs", _lazy_slot(_PARAGRAPHS_SLOT, _complete))  # noqa: B010
+setattr(UnitedStatesMunitionsList, "_by_ref", _lazy_slot(_BY_REF_SLOT, _complete))  # noqa: B010
+setattr(UnitedStatesMunitionsList, "_by_parts", _lazy_slot(_PARTS_SLOT, _complete))  # noqa: B010
 
 
 def expand_sibling_range(first: USMLRef, last: USMLRef) -> tuple[USMLRef, ...]:
