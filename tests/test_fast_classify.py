@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tools import bench
@@ -195,6 +196,24 @@ def test_facts_key_is_the_canonical_json(
         "X", item_kind=kind, usml_candidates=refs, answers=dict(reversed(answers.items()))
     )
     assert engine._facts_key(turned) == canonical_json(facts.known())
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # keys one of which begins another, with a character before, at and after the quote
+        {"a": True, "a!": False, "a b": True, "a#": False, "ab": True},
+        {"a\\": True, "a": False, "a]": True},  # a backslash is escaped: generic
+        {"fastener_class": True, "fastener": False, "fastener_class_2": True},
+        {"item_kind": False, "fastener_class": True},  # a structured field's name
+        {"z\u00e9": True, "z": False, "z\u2028": True, "\u00e9": False},
+    ],
+)
+def test_facts_key_sorts_its_pieces_as_the_keys(answers: dict[Any, bool]) -> None:
+    for kind in (None, "part"):
+        for order in (answers, dict(reversed(answers.items()))):
+            facts = ItemFacts("X", item_kind=kind, cj_reference="R", answers=order)
+            assert engine._facts_key(facts) == canonical_json(facts.known())
 
 
 def test_a_lazy_id_is_read_once_and_survives_pickling() -> None:
