@@ -331,6 +331,24 @@ def test_the_scope_of_every_control_text_is_the_one_definitions() -> None:
     assert seen > 10_000
 
 
+def test_the_reasons_of_every_paragraph_are_read_from_its_rows() -> None:
+    """The reasons for control of a paragraph read from the scopes of the License Requirements
+    rows (corpus/ccl.py ``_reasons_for``) are those read from the rows' statuses
+    (``controls_for``), on every paragraph of every bundled CCL edition."""
+    from exportctl.corpus import ccl
+
+    seen = narrowed = 0
+    for as_of in ("2025-06-01", "2026-08-01"):  # each CCL edition bundled
+        law = exportctl.law(as_of)
+        for entry in law.ccl.eccns:
+            for ref in (entry.ref, *(item.ref for item in entry.items)):
+                seen += 1
+                reasons = entry.reasons_for_control_for(ref)
+                assert reasons == ccl._reasons_from_controls(entry, ref), ref
+                narrowed += reasons != entry.reasons_for_control
+    assert seen > 10_000 and narrowed > 500
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.sampled_from([None, *RULES.item_kinds]),
