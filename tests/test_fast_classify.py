@@ -331,6 +331,41 @@ def test_the_scope_of_every_control_text_is_the_one_definitions() -> None:
     assert seen > 10_000
 
 
+def test_the_reach_of_specially_designed_is_read_whole_without_therefor() -> None:
+    """specially_designed_scope reads a text without the word "therefor" whole (the clause it
+    takes out ends with that word): the same reading as taking the clause out, on every USML
+    paragraph and CCL control text of every bundled edition, and on each with its "therefor"
+    in capitals, with the word taken out, and with a "specially designed" added."""
+    from exportctl.corpus import text as readings
+
+    def taken_out(text: str) -> str:  # the reading with the clause always taken out
+        plain = readings.without_mt_annotations(text).translate(readings._QUOTES)
+        therefor = readings._therefor()
+        if readings._sd().search(therefor.sub("", plain)):
+            return "item"
+        return "parts" if therefor.search(plain) else "none"
+
+    texts: set[str] = set()
+    for as_of in ("2025-06-01", "2026-08-01"):  # each USML and CCL edition bundled
+        law = exportctl.law(as_of)
+        texts.update(p.text or "" for p in law.usml.paragraphs)
+        for entry in law.ccl.eccns:
+            texts.update(engine._control_text(entry, i.ref) for i in entry.items)
+    scopes: set[str] = set()
+    for text in sorted(texts):
+        for variant in (
+            text,
+            text.replace("therefor", "THEREFOR"),
+            text.replace("therefor", "for it"),
+            text + " and specially designed parts therefor",
+            text.replace("specially designed", "“specially designed”"),
+        ):
+            scope = readings.specially_designed_scope.__wrapped__(variant)
+            assert scope == taken_out(variant), variant
+            scopes.add(scope)
+    assert scopes == {"none", "parts", "item"}
+
+
 def test_the_reasons_of_every_paragraph_are_read_from_its_rows() -> None:
     """The reasons for control of a paragraph read from the scopes of the License Requirements
     rows (corpus/ccl.py ``_reasons_for``) are those read from the rows' statuses
