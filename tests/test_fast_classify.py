@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tools import bench
@@ -197,6 +198,24 @@ def test_facts_key_is_the_canonical_json(
     assert engine._facts_key(turned) == canonical_json(facts.known())
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # keys one of which begins another, with a character before, at and after the quote
+        {"a": True, "a!": False, "a b": True, "a#": False, "ab": True},
+        {"a\\": True, "a": False, "a]": True},  # a backslash is escaped: generic
+        {"fastener_class": True, "fastener": False, "fastener_class_2": True},
+        {"item_kind": False, "fastener_class": True},  # a structured field's name
+        {"z\u00e9": True, "z": False, "z\u2028": True, "\u00e9": False},
+    ],
+)
+def test_facts_key_sorts_its_pieces_as_the_keys(answers: dict[Any, bool]) -> None:
+    for kind in (None, "part"):
+        for order in (answers, dict(reversed(answers.items()))):
+            facts = ItemFacts("X", item_kind=kind, cj_reference="R", answers=order)
+            assert engine._facts_key(facts) == canonical_json(facts.known())
+
+
 def test_a_lazy_id_is_read_once_and_survives_pickling() -> None:
     import pickle
 
@@ -310,6 +329,59 @@ def test_the_scope_of_every_control_text_is_the_one_definitions() -> None:
                     seen += 1
                     assert engine._text_scope(variant) == specially_designed_scope(variant)
     assert seen > 10_000
+
+
+def test_the_reach_of_specially_designed_is_read_whole_without_therefor() -> None:
+    """specially_designed_scope reads a text without the word "therefor" whole (the clause it
+    takes out ends with that word): the same reading as taking the clause out, on every USML
+    paragraph and CCL control text of every bundled edition, and on each with its "therefor"
+    in capitals, with the word taken out, and with a "specially designed" added."""
+    from exportctl.corpus import text as readings
+
+    def taken_out(text: str) -> str:  # the reading with the clause always taken out
+        plain = readings.without_mt_annotations(text).translate(readings._QUOTES)
+        therefor = readings._therefor()
+        if readings._sd().search(therefor.sub("", plain)):
+            return "item"
+        return "parts" if therefor.search(plain) else "none"
+
+    texts: set[str] = set()
+    for as_of in ("2025-06-01", "2026-08-01"):  # each USML and CCL edition bundled
+        law = exportctl.law(as_of)
+        texts.update(p.text or "" for p in law.usml.paragraphs)
+        for entry in law.ccl.eccns:
+            texts.update(engine._control_text(entry, i.ref) for i in entry.items)
+    scopes: set[str] = set()
+    for text in sorted(texts):
+        for variant in (
+            text,
+            text.replace("therefor", "THEREFOR"),
+            text.replace("therefor", "for it"),
+            text + " and specially designed parts therefor",
+            text.replace("specially designed", "“specially designed”"),
+        ):
+            scope = readings.specially_designed_scope.__wrapped__(variant)
+            assert scope == taken_out(variant), variant
+            scopes.add(scope)
+    assert scopes == {"none", "parts", "item"}
+
+
+def test_the_reasons_of_every_paragraph_are_read_from_its_rows() -> None:
+    """The reasons for control of a paragraph read from the scopes of the License Requirements
+    rows (corpus/ccl.py ``_reasons_for``) are those read from the rows' statuses
+    (``controls_for``), on every paragraph of every bundled CCL edition."""
+    from exportctl.corpus import ccl
+
+    seen = narrowed = 0
+    for as_of in ("2025-06-01", "2026-08-01"):  # each CCL edition bundled
+        law = exportctl.law(as_of)
+        for entry in law.ccl.eccns:
+            for ref in (entry.ref, *(item.ref for item in entry.items)):
+                seen += 1
+                reasons = entry.reasons_for_control_for(ref)
+                assert reasons == ccl._reasons_from_controls(entry, ref), ref
+                narrowed += reasons != entry.reasons_for_control
+    assert seen > 10_000 and narrowed > 500
 
 
 @settings(max_examples=400, deadline=None)

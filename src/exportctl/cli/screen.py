@@ -28,7 +28,6 @@ from exportctl.cli.batch import (
     BatchLayout,
     JsonTemplate,
     csv_line,
-    fast_csv_cell,
     json_line,
     open_input,
     plain_csv_text,
@@ -228,7 +227,10 @@ def _middle_csv(result: screening.ScreenResult, d: Decision) -> str | list[Any]:
     cells = [result.status, d.jurisdiction, ref, sme, mt, reasons, questions]
     cells += ["; ".join(d.rules_fired), "", ""]  # no error on a decided row
     text = plain_csv_text(cells)
-    return text if text is not None else [fast_csv_cell(v) for v in _middle(result)]
+    # Else each cell as csv_cell writes its value (these texts are what fast_csv_cell writes
+    # for the values of result_row: yes/no, "" for None, lists joined with "; "), quoted by
+    # the line's writer (a rules-fired cell holds commas: "15 CFR part 774, Supp. No. 4, …").
+    return text if text is not None else list(map(text_cell, cells))
 
 
 def _middle(result: screening.ScreenResult) -> list[Any]:

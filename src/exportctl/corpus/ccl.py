@@ -469,13 +469,7 @@ class ECCN:
         ``5A992.c`` gives ``('AT',)``: "RS applies to items controlled by 5A992.z.1" and "...
         5A992.z.2" name other paragraphs.
         """
-        controls = self.controls_for(ref)
-        kept: list[str] = []
-        for reason in self.reasons_for_control:
-            rows = [c for c in controls if c.reason == reason]
-            if not rows or any(c.applies for c in rows):
-                kept.append(reason)
-        return tuple(kept)
+        return _reasons_for(self, self._own(ref))
 
     def country_chart_columns_for(self, ref: str | ECCNRef | None = None) -> tuple[str, ...]:
         """The Country Chart columns of the rows that apply to paragraph ``ref``, sorted."""
@@ -521,6 +515,70 @@ def _item_index(entry: ECCN) -> dict[ECCNRef, ECCNItem]:
 @cache
 def _scopes(entry: ECCN) -> tuple[ControlScope, ...]:
     return tuple(read_scope(r.control, entry.eccn) for r in entry.license_requirements)
+
+
+def _reasons_from_controls(entry: ECCN, ref: ECCNRef) -> tuple[str, ...]:
+    """:meth:`ECCN.reasons_for_control_for` read from :meth:`ECCN.controls_for` (the rows
+    read for the paragraph, each with its status): what :func:`_reasons_for` gives (a test
+    compares the two on every paragraph of every bundled CCL)."""
+    controls = _controls(entry, ref)
+    kept: list[str] = []
+    for reason in entry.reasons_for_control:
+        rows = [c for c in controls if c.reason == reason]
+        if not rows or any(c.applies for c in rows):
+            kept.append(reason)
+    return tuple(kept)
+
+
+@lru_cache(maxsize=65536)
+def _reasons_for(entry: ECCN, ref: ECCNRef) -> tuple[str, ...]:
+    """:meth:`ECCN.reasons_for_control_for`: whether a row applies, read from its scope
+    without writing the row's status and note (:func:`_applies`)."""
+    rows = _reason_rows(entry)
+    if rows is None:
+        return entry.reasons_for_control
+    return tuple(
+        [reason for reason, scopes in rows if any(_applies(scope, ref) for scope in scopes)]
+    )
+
+
+@cache
+def _reason_rows(entry: ECCN) -> tuple[tuple[str, tuple[ControlScope, ...]], ...] | None:
+    """Each reason of the entry's Reason for Control line with the scopes of its rows; None
+    when every reason applies to every paragraph (a reason without rows, or with a row read as
+    prose or covering the entire entry without exceptions: :func:`_applies` is True for any
+    paragraph), which most entries are.  A reason that applies to every paragraph is given
+    with the scope of a row read as prose."""
+    scopes = _scopes(entry)
+    rows: list[tuple[str, tuple[ControlScope, ...]]] = []
+    varies = False
+    for reason in entry.reasons_for_control:
+        own = tuple(scope for scope in scopes if scope.reason == reason)
+        if not own or any(
+            scope.kind == "unread" or (scope.kind == "entire" and not scope.spans)
+            for scope in own
+        ):
+            rows.append((reason, (_ALWAYS,)))
+        else:
+            rows.append((reason, own))
+            varies = True
+    return tuple(rows) if varies else None
+
+
+#: A scope that applies to every paragraph (:func:`_reason_rows`).
+_ALWAYS = ControlScope(None, "unread")
+
+
+def _applies(scope: ControlScope, ref: ECCNRef) -> bool:
+    """Whether :func:`_status` gives a status in :data:`APPLYING`: a row read as prose
+    applies; an entire entry applies unless one of its exceptions holds the paragraph; a list
+    of paragraphs applies to one it holds or one above a paragraph it names, and to any other
+    when it ends with a note (open-ended)."""
+    if scope.kind == "unread":
+        return True
+    if scope.kind == "entire":
+        return not any(s.holds(ref) for s in scope.spans)
+    return any(s.holds(ref) or s.beneath(ref) for s in scope.spans) or scope.open_ended
 
 
 @lru_cache(maxsize=65536)

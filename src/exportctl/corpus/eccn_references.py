@@ -25,6 +25,9 @@ _ECCN_BODY = re.compile(
     r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z]|\.[0-9]+|\.[A-Z])*)$",
 )
 
+#: The ECCN itself (an ECCNRef's ``eccn``), compiled once: every reference made checks it.
+_ECCN_CODE = re.compile(r"[0-9][A-E][0-9]{3}")
+
 
 @attrs.frozen
 class ECCNRef:
@@ -36,7 +39,7 @@ class ECCNRef:
     path: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        if not re.fullmatch(r"[0-9][A-E][0-9]{3}", self.eccn):
+        if not _ECCN_CODE.fullmatch(self.eccn):
             raise ReferenceSyntaxError(
                 f"{self.eccn!r} is not an ECCN; expected a digit (category 0-9), a letter A-E "
                 f"(product group) and three digits, e.g. '3A001'"

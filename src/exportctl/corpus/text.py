@@ -90,6 +90,10 @@ def specially_designed_scope(text: str) -> Literal["none", "parts", "item"]:
     lead-ins above the paragraph into account).
     """
     plain = without_mt_annotations(text).translate(_QUOTES)
+    if "therefor" not in plain.lower():
+        # The clause ends with the word "therefor" (its letters match only themselves in either
+        # case): without the word, it is nowhere, and the text is read whole.
+        return "item" if _sd().search(plain) else "none"
     therefor = _therefor()
     main = therefor.sub("", plain)
     if _sd().search(main):

@@ -529,47 +529,44 @@ def _facts_key(facts: ItemFacts) -> str:
     """Canonical JSON of the facts a decision depends on, besides the item id: the same text as
     ``canonical_json(facts.known())`` (a property test states it).
 
-    Written from pieces kept between calls: every question id seen so far and the structured
-    fields' names, in sorted order, each question with the text of ``"id":true`` and
-    ``"id":false``, and each list of candidates as JSON.  Anything else (an answer that is not
-    yes or no, a key that is no question id) is written by the generic encoder."""
-    known: dict[str, Any] = dict(facts.answers) if facts.answers else {}
-    size = len(known)
-    if size and not _STRUCTURED_NAMES.isdisjoint(known):
-        return _generic_facts_key(facts)  # an answer under a field's name (facts built in code)
+    Written from pieces kept between calls: each question id seen so far with the text of
+    ``"id":true`` and ``"id":false``, each list of candidates as JSON; the pieces are sorted as
+    texts, which sorts them by their keys (a key is learnt only when its characters all sort
+    after the closing quote and need no escape, so a key that begins another sorts first as it
+    does in ``sort_keys``).  Anything else (an answer that is not yes or no, a key that is no
+    such text) is written by the generic encoder."""
+    answers = facts.answers
+    if answers:
+        if not _BOOL_ONLY.issuperset(map(type, answers.values())):
+            return _generic_facts_key(facts)  # 1, 0 or None are no yes/no (facts built in code)
+        try:
+            parts = list(map(_PIECES.__getitem__, answers.items()))
+        except (KeyError, TypeError):
+            # A question not seen before (learn it), or keys the pieces cannot write (a
+            # structured field's name, a key with a character that sorts before the quote).
+            if not _learn(answers):
+                return _generic_facts_key(facts)
+            parts = list(map(_PIECES.__getitem__, answers.items()))
+        add = parts.append
+    else:
+        parts = []
+        add = parts.append
     value: Any = facts.item_kind
     if value is not None:
-        known["item_kind"] = '"item_kind":' + _value_json(value)
+        add('"item_kind":' + _value_json(value))
     if (value := facts.usml_candidates) is not None:
-        known["usml_candidates"] = '"usml_candidates":' + _refs_json(value)
+        add('"usml_candidates":' + _refs_json(value))
     if (value := facts.eccn_candidates) is not None:
-        known["eccn_candidates"] = '"eccn_candidates":' + _refs_json(value)
+        add('"eccn_candidates":' + _refs_json(value))
     if (value := facts.cj_jurisdiction) is not None:
-        known["cj_jurisdiction"] = '"cj_jurisdiction":' + _value_json(value)
+        add('"cj_jurisdiction":' + _value_json(value))
     if (value := facts.cj_classification) is not None:
-        known["cj_classification"] = '"cj_classification":' + _value_json(value)
+        add('"cj_classification":' + _value_json(value))
     if (value := facts.cj_reference) is not None:
-        known["cj_reference"] = '"cj_reference":' + _value_json(value)
+        add('"cj_reference":' + _value_json(value))
     if (value := facts.ccats_classification) is not None:
-        known["ccats_classification"] = '"ccats_classification":' + _value_json(value)
-    parts: list[str] = []
-    add = parts.append
-    get = known.get
-    for k, t, f in _KEYS:
-        v = get(k)
-        if v is None:
-            continue
-        if not t:  # a structured field, written above
-            add(v)
-        elif v is True:
-            add(t)
-        elif v is False:
-            add(f)
-    if len(parts) != len(known):
-        # A question not seen before (learn it), or facts the pieces cannot write.
-        if size != len(facts.answers) or not _learn(facts.answers):
-            return _generic_facts_key(facts)
-        return _facts_key(facts)
+        add('"ccats_classification":' + _value_json(value))
+    parts.sort()
     return "{" + ",".join(parts) + "}"
 
 
@@ -607,32 +604,33 @@ _STRUCTURED = (
 )
 _STRUCTURED_NAMES = frozenset(_STRUCTURED)
 
-#: Every question id answered so far and the structured fields' names, sorted; each question
-#: with the JSON of a yes and a no answer (a structured field: empty texts).
-_KEYS: tuple[tuple[str, str, str], ...] = tuple((name, "", "") for name in _STRUCTURED)
+#: The JSON of each question id answered so far with a yes and with a no answer, by the pair
+#: (id, answer): ``("fastener_class", True)`` gives ``'"fastener_class":true'``.
+_PIECES: dict[tuple[str, bool], str] = {}
 
 
 def _learn(answers: Any) -> bool:
-    """Add the keys of ``answers`` to :data:`_KEYS`; False when they cannot be written from it
-    (a key that is no plain question id, an answer that is not True or False)."""
-    global _KEYS
+    """Add the keys of ``answers`` to :data:`_PIECES`; False when they cannot be written from
+    it (a key that is no text, a structured field's name, a key with a character that sorts
+    before the closing quote or is escaped, an answer that is not True or False)."""
     if not all(
-        type(k) is str and (v is True or v is False)
+        type(k) is str and _PLAIN_KEY.fullmatch(k) and k not in _STRUCTURED_NAMES
+        and (v is True or v is False)
         for k, v in answers.items()
     ):
         return False
-    known = {k for k, t, _ in _KEYS if t}
-    if not set(answers) - known:
-        return False  # pragma: no cover - every key was there, and every answer is a bool
-    if len(known) > 1024:  # facts built in code with many made-up keys: start again
-        known = set()
-    _KEYS = tuple(
-        (k, "", "")
-        if k in _STRUCTURED
-        else (k, _CANONICAL(k) + ":true", _CANONICAL(k) + ":false")
-        for k in sorted(known | set(answers) | set(_STRUCTURED))
-    )
+    if len(_PIECES) > 2048:  # facts built in code with many made-up keys: start again
+        _PIECES.clear()
+    for k in answers:
+        text = _CANONICAL(k)
+        _PIECES[(k, True)] = text + ":true"
+        _PIECES[(k, False)] = text + ":false"
     return True
+
+
+#: A key whose piece sorts as the key does: every character after the quote (U+0022) and no
+#: backslash (the only characters from there on that the encoder escapes).
+_PLAIN_KEY = re.compile(r"[^\x00-\x22\\]+")
 
 
 def _value_json(value: Any) -> str:
