@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -585,6 +585,18 @@ def main() -> int:
         help="rows of the authorize inputs (default: --rows; a distinct transfer costs ms)",
     )
     parser.add_argument("--big", type=int, default=1_000_000, help="rows of the memory input")
+    parser.add_argument(
+        "--diff-rows",
+        type=int,
+        metavar="N",
+        help="parts of the diff --jobs input (default: --rows, at most 20,000)",
+    )
+    parser.add_argument(
+        "--diff-transfers",
+        type=int,
+        metavar="N",
+        help="transfers of the diff --jobs input (default: --transfers, at most 2,000)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per ratio (the minimum)")
     parser.add_argument("--skip-big", action="store_true", help="no 1M-row memory figure")
     parser.add_argument(
@@ -648,6 +660,17 @@ def main() -> int:
             machine_figure(args.repeat)
             for name in ("screen distinct", "authorize distinct"):
                 jobs_figure(name, files[name], args.repeat, tmp)
+            diff_inputs = {
+                "items": (files["screen distinct"], args.diff_rows or min(args.rows, 20_000)),
+                "transfers": (
+                    files["authorize distinct"],
+                    args.diff_transfers or min(transfers, 2_000),
+                ),
+            }
+            for kind, (source, n) in diff_inputs.items():
+                path = tmp / f"diff-{kind}.csv"
+                head_rows(source, path, n)
+                diff_jobs_figure(kind, path, args.repeat, tmp)
         else:
             print(f"{'jobs':<26} {'n/a':>10}  (no --jobs option)")
         if not args.skip_big:
@@ -696,6 +719,82 @@ def jobs_figure(name: str, path: Path, repeat: int, tmp: Path) -> None:
         f"{'jobs ' + name:<26} {walls[2] / walls[1]:>10.2f}  goal <= 0.6  (--jobs 2 "
         f"{walls[2]:.2f} s vs --jobs 1 {walls[1]:.2f} s, jsonl out, same bytes: "
         f"{'yes' if same else 'NO'})",
+        flush=True,
+    )
+
+
+#: The reform each kind of diff input is decided under (bundled scenarios that change some of
+#: the bench's distinct rows: parts moved to the CCL, ETL rows removed).
+DIFF_REFORMS = {"items": "xix-engine-parts-to-ccl", "transfers": "etl-eliminated"}
+
+#: The command line that writes, when it exits, its own CPU seconds and those of its children
+#: (the --jobs workers, which it waits for) to the file named first (then the command's
+#: arguments).  Forked workers leave with os._exit, so they never write it.
+_CLI_CPU = (
+    "import atexit, resource, sys\n"
+    "cpu_file = sys.argv.pop(1)\n"
+    "def _cpu():\n"
+    "    own = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    with open(cpu_file, 'w') as f:\n"
+    "        f.write(f'{own.ru_utime + own.ru_stime} {kids.ru_utime + kids.ru_stime}')\n"
+    "atexit.register(_cpu)\n"
+    "from exportctl.cli import main\n"
+    "sys.exit(main())\n"
+)
+
+
+class JobsRun(NamedTuple):
+    """One run of a command: wall seconds, its own CPU seconds and its workers' (children's)."""
+
+    wall: float
+    own_cpu: float
+    workers_cpu: float
+
+
+def jobs_run(args: Sequence[str], jobs: int, out: Path, tmp: Path) -> JobsRun:
+    """``exportctl ARGS --jobs JOBS`` in a fresh process (stdout to ``out``): its wall time and
+    CPU time, split between the command's own process and its workers."""
+    cpu = tmp / "cpu.txt"
+    cpu.unlink(missing_ok=True)
+    argv = [sys.executable, "-c", _CLI_CPU, str(cpu), *args, "--jobs", str(jobs)]
+    wall, _, _ = measure(argv, out)
+    own, workers = (float(v) for v in cpu.read_text().split())
+    return JobsRun(wall, own, workers)
+
+
+def head_rows(source: Path, target: Path, n: int) -> None:
+    """The header and the first ``n`` rows of a CSV file written by :func:`write_csv` (one
+    line a row)."""
+    with source.open(encoding="utf-8", newline="") as fh, target.open(
+        "w", encoding="utf-8", newline=""
+    ) as out:
+        out.writelines(itertools.islice(fh, n + 1))
+
+
+def diff_jobs_figure(kind: str, path: Path, repeat: int, tmp: Path) -> None:
+    """``exportctl diff --jobs 2`` over ``--jobs 1`` on distinct rows (wall time, the minimum of
+    ``repeat`` runs of each, the two alternated), whether the outputs are the same bytes, and
+    the CPU time of each (with two jobs: the command's own process and its workers), which a
+    shared machine moves less than the wall time."""
+    args = [
+        "diff", str(path), "--reform", DIFF_REFORMS[kind], "--format", "jsonl", "--as-of",
+        AS_OF, "--quiet", "--exit-zero",
+    ]  # fmt: skip
+    runs: dict[int, list[JobsRun]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for n in (1, 2):
+            runs[n].append(jobs_run(args, n, tmp / f"diff-jobs{n}.out", tmp))
+    same = (tmp / "diff-jobs1.out").read_bytes() == (tmp / "diff-jobs2.out").read_bytes()
+    one = min(runs[1], key=lambda r: r.wall)
+    two = min(runs[2], key=lambda r: r.wall)
+    rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
+    print(
+        f"{f'jobs diff {kind} distinct':<26} {two.wall / one.wall:>10.2f}  goal <= 0.6  "
+        f"(--jobs 2 {two.wall:.2f} s vs --jobs 1 {one.wall:.2f} s, {rows:,} rows, "
+        f"--reform {DIFF_REFORMS[kind]}, jsonl out, same bytes: {'yes' if same else 'NO'}; "
+        f"CPU --jobs 1 {one.own_cpu:.2f} s, --jobs 2 {two.own_cpu:.2f} s in its own process "
+        f"+ {two.workers_cpu:.2f} s in workers)",
         flush=True,
     )
 

@@ -430,6 +430,10 @@ class BatchLayout:
     #: Records a worker decides at a time under ``--jobs`` (a transfer costs milliseconds, a
     #: part tens of microseconds: chunks of like cost keep both workers busy to the end).
     chunk: int = 1000
+    #: What a worker under ``--jobs`` sends back of each result for ``on_result`` (None:
+    #: :func:`~exportctl.engine.batch.tally`): a command whose ``on_result`` reads less of a
+    #: result may send less.
+    tally_of: Callable[[Any], Any] | None = None
 
     @property
     def header(self) -> list[str]:
@@ -722,21 +726,35 @@ class ChunkWriter:
         return self._lane.written if self._lane is not None else 0
 
     def __call__(self, records: list[Any]) -> tuple[Any, list[Any]]:
+        tally_of = self.layout.tally_of or tally
+        text: list[str] = []
+        tallies: list[Any] = []
         if self._make_lane is not None:
             # Entries of a CSV file (cells or records): repeated rows written from their cells.
             if self._lane is None:
                 self._lane = self._make_lane()
-            text: list[str] = []
-            tallies: list[Any] = []
-            self._lane.write(records, text.append, tallies.append, tally)
+            self._lane.write(records, text.append, tallies.append, tally_of)
             return "".join(text), tallies
-        results = list(self.decide(records))
-        tallies = [tally(r) for r in results]
+        # Each result is written and tallied as it is decided, then let go: a chunk's results
+        # are never all held at once (a diff row holds two decisions, an authorization hundreds
+        # of conditions; holding a chunk of them made the worker's memory and its collector's
+        # passes grow with the chunk).
+        keep = tallies.append
         if self.fmt not in ("csv", "jsonl"):
-            return [self.layout.row_of(r) for r in results], tallies
+            row_of = self.layout.row_of
+            rows: list[dict[str, Any]] = []
+            for r in self.decide(records):
+                keep(tally_of(r))
+                rows.append(row_of(r))
+            return rows, tallies
         if self._lines is None:
             self._lines = LineMaker(self.layout, self.fmt)
-        return "".join([self._lines(r) for r in results]), tallies
+        line_of = self._lines
+        add = text.append
+        for r in self.decide(records):
+            keep(tally_of(r))
+            add(line_of(r))
+        return "".join(text), tallies
 
 
 # --- rows of one fact pattern, written from their cells -----------------------------------------

@@ -24,7 +24,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -46,6 +46,7 @@ from exportctl.inputs.readers import Record
 __all__ = [
     "DiffRow",
     "LawChange",
+    "Outcomes",
     "Transitions",
     "diff_items",
     "diff_transfers",
@@ -79,6 +80,11 @@ class DiffRow:
         the row itself when it changed (the report shows it), else without its two results."""
         return self if self.changed else attrs.evolve(self, before=None, after=None)
 
+    def outcomes(self) -> Outcomes:
+        """What the transition matrix reads of this row (:meth:`Transitions.add`), for a row
+        decided in a worker process when nothing else reads it (no report)."""
+        return Outcomes(self.row, self.from_outcome, self.to_outcome, self.changed)
+
     @property
     def from_decision(self) -> Any:
         return _decision(self.before)
@@ -86,6 +92,16 @@ class DiffRow:
     @property
     def to_decision(self) -> Any:
         return _decision(self.after)
+
+
+class Outcomes(NamedTuple):
+    """A row's two outcomes and whether it changed: what :class:`Transitions` counts (a tuple,
+    so that a worker's rows cost little to send)."""
+
+    row: int
+    from_outcome: str
+    to_outcome: str
+    changed: bool
 
 
 def _decision(result: Any) -> Any:
@@ -381,7 +397,7 @@ class Transitions:
     changed: int = 0
     errors: int = 0
 
-    def add(self, row: DiffRow) -> None:
+    def add(self, row: DiffRow | Outcomes) -> None:
         self.rows += 1
         self.changed += row.changed
         self.errors += "error" in (row.from_outcome, row.to_outcome)
