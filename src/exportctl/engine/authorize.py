@@ -30,6 +30,7 @@ party both debarred and eligible, is an error.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -62,6 +63,7 @@ __all__ = [
     "check_canada",
     "check_exemption",
     "proscribed",
+    "record_text",
 ]
 
 Outcome = Literal["exempt", "license_required", "prohibited", "undetermined"]
@@ -260,6 +262,157 @@ def record(a: Authorization) -> dict[str, Any]:
         found: dict[str, Any] = jsonable(a)
         return found
     return _authorization(a)
+
+
+# --------------------------------------------------------------------------------------------
+# The record as JSON text, from pieces
+#
+# A JSON line of an authorization is about 200 KB, and most of it is the conditions of its
+# exemptions: about 200 rows a transfer, of which very few differ between transfers (300
+# generated transfers gave 1,726 different rows of 61,052).  ``record_text`` writes the record's
+# JSON text as ``encode`` writes ``record(a)`` — JSON is written piece by piece, a dict as
+# ``{"key": value, …}`` and a list as ``[value, …]`` with the encoder's separators — and keeps
+# the text of each condition and requirement row by its content (every field, each fact's value
+# with its type), so a row met before is not encoded again.  A row whose values are not plain
+# text, numbers, yes/no or lists of text is encoded each time.
+
+
+class _Uncached(Exception):
+    """A value the row texts are not kept for (encoded each time)."""
+
+
+def _fact_key(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return kind, value
+    if (kind is list or kind is tuple) and all(type(v) is str for v in value):
+        return kind, tuple(value)
+    raise _Uncached
+
+
+def _facts_key(facts: Any) -> Any:
+    if type(facts) is not dict:
+        raise _Uncached
+    out = []
+    for k, v in facts.items():
+        if type(k) is not str:
+            raise _Uncached
+        out.append((k, _fact_key(v)))
+    return tuple(out)
+
+
+def _strs(values: Any) -> Any:
+    if type(values) is tuple and all(type(v) is str for v in values):
+        return values
+    raise _Uncached
+
+
+#: Row texts by content (and encoder): a cache of text, not of any decision; cleared when full.
+_ROW_TEXT: dict[Any, str] = {}
+_ROW_TEXT_LIMIT = 65536
+
+
+def _kept_text(key: Any, encode: Callable[[Any], str], value: Callable[[], Any]) -> str:
+    found = _ROW_TEXT.get(key)
+    if found is None:
+        found = encode(value())
+        if len(_ROW_TEXT) >= _ROW_TEXT_LIMIT:
+            _ROW_TEXT.clear()
+        _ROW_TEXT[key] = found
+    return found
+
+
+def _condition_text(c: ConditionResult, encode: Callable[[Any], str]) -> str:
+    texts = (
+        c.name, c.paragraph, c.status, c.detail, c.test, c.quote, c.source, c.confirmed_by,
+        c.group, c.branch, c.exception,
+    )  # fmt: skip
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("condition", encode, texts, _facts_key(c.facts), _strs(c.missing), _strs(c.reads))
+    except _Uncached:
+        return encode(_condition(c))
+    return _kept_text(key, encode, lambda: _condition(c))
+
+
+def _requirement_text(r: Requirement, encode: Callable[[Any], str]) -> str:
+    texts = (r.id, r.status, r.detail)
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("requirement", encode, texts, _facts_key(r.facts))
+    except _Uncached:
+        return encode(_requirement(r))
+    return _kept_text(key, encode, lambda: _requirement(r))
+
+
+def _listed(items: Any, text: Callable[[Any, Callable[[Any], str]], str], encode: Any) -> str:
+    return "[" + ", ".join([text(x, encode) for x in items]) + "]"
+
+
+def _object_text(pairs: list[tuple[str, str]], encode: Callable[[Any], str]) -> str:
+    """``{"key": value, …}`` of encoded values (the keys encoded here)."""
+    return "{" + ", ".join([f"{_key_text(k, encode)}: {v}" for k, v in pairs]) + "}"
+
+
+_KEY_TEXT: dict[tuple[str, Any], str] = {}
+
+
+def _key_text(key: str, encode: Callable[[Any], str]) -> str:
+    found = _KEY_TEXT.get((key, encode))
+    if found is None:
+        if len(_KEY_TEXT) >= 4096:
+            _KEY_TEXT.clear()
+        found = _KEY_TEXT[(key, encode)] = encode(key)
+    return found
+
+
+def _exemption_text(e: ExemptionResult, encode: Callable[[Any], str]) -> str:
+    return _object_text(
+        [
+            ("exemption", encode(_value(e.exemption))),
+            ("citation", encode(_value(e.citation))),
+            ("version", encode(_value(e.version))),
+            ("status", encode(_value(e.status))),
+            ("requirements", _listed(e.requirements, _requirement_text, encode)),
+            ("excluded_rows", encode(_texts(e.excluded_rows))),
+            ("open_questions", encode([_question(q) for q in e.open_questions])),
+            ("note", encode(_value(e.note))),
+            ("branch", encode(_value(e.branch))),
+            ("branches", encode(jsonable(e.branches))),
+            ("conditions", _listed(e.conditions, _condition_text, encode)),
+            ("marking", encode(_value(e.marking))),
+            ("obligations", encode([_obligation(o) for o in e.obligations])),
+            ("carried", encode(_texts(e.carried))),
+            ("guidelines", encode(jsonable(e.guidelines))),
+        ],
+        encode,
+    )
+
+
+def record_text(a: Authorization, encode: Callable[[Any], str]) -> str:
+    """``encode(record(a))``: the record's JSON text as ``encode`` (a JSON encoder with the
+    default separators, and escapes made character by character) writes it, from the texts of
+    its pieces, each condition and requirement row kept by its content."""
+    if not _FIELD_BY_FIELD:
+        return encode(record(a))
+    return _object_text(
+        [
+            ("decision_id", encode(_value(a.decision_id))),
+            ("transfer_id", encode(_value(a.transfer_id))),
+            ("outcome", encode(_value(a.outcome))),
+            ("exemption", encode(_value(a.exemption))),
+            ("proscribed", _listed(a.proscribed, _requirement_text, encode)),
+            ("exemptions", _listed(a.exemptions, _exemption_text, encode)),
+            ("open_questions", encode([_question(q) for q in a.open_questions])),
+            ("as_of", encode(jsonable(a.as_of))),
+            ("law_id", encode(_value(a.law_id))),
+            ("warnings", encode(_texts(a.warnings))),
+            ("eligible", encode(_texts(a.eligible))),
+        ],
+        encode,
+    )
 
 
 def check_exemption(key: str, transfer: Transfer, law: Law) -> ExemptionResult:
