@@ -42,6 +42,7 @@ from exportctl.corpus.exemptions import Obligation
 from exportctl.corpus.law import Law
 from exportctl.engine.decision import _PLAIN, jsonable
 from exportctl.engine.exemptions import (
+    BranchResult,
     ConditionResult,
     ExemptionResult,
     evaluate,
@@ -285,24 +286,30 @@ def _fact_key(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is bool or kind is int or value is None:
         return kind, value
-    if (kind is list or kind is tuple) and all(type(v) is str for v in value):
+    if (kind is list or kind is tuple) and _STR.issuperset(map(type, value)):
         return kind, tuple(value)
     raise _Uncached
 
 
+#: The types of a fact's value a row's text is kept by as they are (with their types).
+_SIMPLE = frozenset({str, bool, int, type(None)})
+_STR = frozenset({str})
+
+
 def _facts_key(facts: Any) -> Any:
-    if type(facts) is not dict:
+    """A row's facts as a key: each name with its value and the value's type (a list of texts
+    as a tuple of them, tagged as a list)."""
+    if type(facts) is not dict or not _STR.issuperset(map(type, facts)):
         raise _Uncached
-    out = []
-    for k, v in facts.items():
-        if type(k) is not str:
-            raise _Uncached
-        out.append((k, _fact_key(v)))
-    return tuple(out)
+    types = tuple(map(type, facts.values()))
+    if _SIMPLE.issuperset(types):
+        return "plain", tuple(facts.items()), types
+    pairs = zip(facts.items(), types, strict=True)
+    return "typed", tuple([(k, v if t in _SIMPLE else _fact_key(v)) for (k, v), t in pairs]), types
 
 
 def _strs(values: Any) -> Any:
-    if type(values) is tuple and all(type(v) is str for v in values):
+    if type(values) is tuple and _STR.issuperset(map(type, values)):
         return values
     raise _Uncached
 
@@ -368,24 +375,83 @@ def _key_text(key: str, encode: Callable[[Any], str]) -> str:
     return found
 
 
+def _value_text(value: Any, encode: Callable[[Any], str]) -> str:
+    """``encode(_value(value))``: a text kept by its content, None as ``null``."""
+    if value is None:
+        return "null"
+    if type(value) is not str:
+        return encode(jsonable(value))
+    return _kept_text(("text", encode, value), encode, lambda: value)
+
+
+def _texts_text(values: Any, encode: Callable[[Any], str]) -> str:
+    """``encode(_texts(values))``: a tuple of texts kept by its content."""
+    if not values and type(values) is tuple:
+        return "[]"
+    try:
+        key = ("texts", encode, _strs(values))
+    except _Uncached:
+        return encode(_texts(values))
+    return _kept_text(key, encode, lambda: list(values))
+
+
+def _question_text(q: Question, encode: Callable[[Any], str]) -> str:
+    texts = (q.id, q.text, q.citation, q.type)
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("question", encode, texts, _strs(q.values))
+    except _Uncached:
+        return encode(_question(q))
+    return _kept_text(key, encode, lambda: _question(q))
+
+
+def _obligation_text(o: Obligation, encode: Callable[[Any], str]) -> str:
+    texts = (o.name, o.id, o.quote, o.source, o.confirmed_by, o.note)
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("obligation", encode, texts, _strs(o.applies_to_kinds))
+    except _Uncached:
+        return encode(_obligation(o))
+    return _kept_text(key, encode, lambda: _obligation(o))
+
+
+def _branch_text(b: BranchResult, encode: Callable[[Any], str]) -> str:
+    texts = (b.key, b.paragraph, b.title, b.status, b.marking)
+    try:
+        if not _BRANCH_FIELDS or not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("branch", encode, texts, _strs(b.missing))
+    except _Uncached:
+        return encode(jsonable(b))
+    return _kept_text(key, encode, lambda: jsonable(b))
+
+
+#: The fields the generic walk writes of a way's result: its text is kept by these.
+_BRANCH_FIELDS = written_fields(BranchResult) == (
+    "key", "paragraph", "title", "status", "missing", "marking",
+)  # fmt: skip
+
+
 def _exemption_text(e: ExemptionResult, encode: Callable[[Any], str]) -> str:
     return _object_text(
         [
-            ("exemption", encode(_value(e.exemption))),
-            ("citation", encode(_value(e.citation))),
-            ("version", encode(_value(e.version))),
-            ("status", encode(_value(e.status))),
+            ("exemption", _value_text(e.exemption, encode)),
+            ("citation", _value_text(e.citation, encode)),
+            ("version", _value_text(e.version, encode)),
+            ("status", _value_text(e.status, encode)),
             ("requirements", _listed(e.requirements, _requirement_text, encode)),
-            ("excluded_rows", encode(_texts(e.excluded_rows))),
-            ("open_questions", encode([_question(q) for q in e.open_questions])),
-            ("note", encode(_value(e.note))),
-            ("branch", encode(_value(e.branch))),
-            ("branches", encode(jsonable(e.branches))),
+            ("excluded_rows", _texts_text(e.excluded_rows, encode)),
+            ("open_questions", _listed(e.open_questions, _question_text, encode)),
+            ("note", _value_text(e.note, encode)),
+            ("branch", _value_text(e.branch, encode)),
+            ("branches", _listed(e.branches, _branch_text, encode)),
             ("conditions", _listed(e.conditions, _condition_text, encode)),
-            ("marking", encode(_value(e.marking))),
-            ("obligations", encode([_obligation(o) for o in e.obligations])),
-            ("carried", encode(_texts(e.carried))),
-            ("guidelines", encode(jsonable(e.guidelines))),
+            ("marking", _value_text(e.marking, encode)),
+            ("obligations", _listed(e.obligations, _obligation_text, encode)),
+            ("carried", _texts_text(e.carried, encode)),
+            ("guidelines", "null" if e.guidelines is None else encode(jsonable(e.guidelines))),
         ],
         encode,
     )
@@ -394,22 +460,22 @@ def _exemption_text(e: ExemptionResult, encode: Callable[[Any], str]) -> str:
 def record_text(a: Authorization, encode: Callable[[Any], str]) -> str:
     """``encode(record(a))``: the record's JSON text as ``encode`` (a JSON encoder with the
     default separators, and escapes made character by character) writes it, from the texts of
-    its pieces, each condition and requirement row kept by its content."""
-    if not _FIELD_BY_FIELD:
+    its pieces, each row, question, text and way kept by its content."""
+    if not _FIELD_BY_FIELD or type(a.exemptions) is not tuple:
         return encode(record(a))
     return _object_text(
         [
             ("decision_id", encode(_value(a.decision_id))),
             ("transfer_id", encode(_value(a.transfer_id))),
-            ("outcome", encode(_value(a.outcome))),
-            ("exemption", encode(_value(a.exemption))),
+            ("outcome", _value_text(a.outcome, encode)),
+            ("exemption", _value_text(a.exemption, encode)),
             ("proscribed", _listed(a.proscribed, _requirement_text, encode)),
             ("exemptions", _listed(a.exemptions, _exemption_text, encode)),
-            ("open_questions", encode([_question(q) for q in a.open_questions])),
+            ("open_questions", _listed(a.open_questions, _question_text, encode)),
             ("as_of", encode(jsonable(a.as_of))),
-            ("law_id", encode(_value(a.law_id))),
-            ("warnings", encode(_texts(a.warnings))),
-            ("eligible", encode(_texts(a.eligible))),
+            ("law_id", _value_text(a.law_id, encode)),
+            ("warnings", _texts_text(a.warnings, encode)),
+            ("eligible", _texts_text(a.eligible, encode)),
         ],
         encode,
     )
