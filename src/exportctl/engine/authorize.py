@@ -395,37 +395,36 @@ def _texts_text(values: Any, encode: Callable[[Any], str]) -> str:
     return _kept_text(key, encode, lambda: list(values))
 
 
-def _question_text(q: Question, encode: Callable[[Any], str]) -> str:
-    texts = (q.id, q.text, q.citation, q.type)
+def _piece_text(
+    kind: str, texts: tuple[Any, ...], listed: Any, encode: Callable[[Any], str], build: Any
+) -> str:
+    """``encode(build())``, kept by the piece's texts (each a text or None) and its tuple of
+    texts."""
     try:
         if not _AS_IS.issuperset(map(type, texts)):
             raise _Uncached
-        key = ("question", encode, texts, _strs(q.values))
+        key = (kind, encode, texts, _strs(listed))
     except _Uncached:
-        return encode(_question(q))
-    return _kept_text(key, encode, lambda: _question(q))
+        return encode(build())
+    return _kept_text(key, encode, build)
+
+
+def _question_text(q: Question, encode: Callable[[Any], str]) -> str:
+    return _piece_text(
+        "question", (q.id, q.text, q.citation, q.type), q.values, encode, lambda: _question(q)
+    )
 
 
 def _obligation_text(o: Obligation, encode: Callable[[Any], str]) -> str:
     texts = (o.name, o.id, o.quote, o.source, o.confirmed_by, o.note)
-    try:
-        if not _AS_IS.issuperset(map(type, texts)):
-            raise _Uncached
-        key = ("obligation", encode, texts, _strs(o.applies_to_kinds))
-    except _Uncached:
-        return encode(_obligation(o))
-    return _kept_text(key, encode, lambda: _obligation(o))
+    return _piece_text("obligation", texts, o.applies_to_kinds, encode, lambda: _obligation(o))
 
 
 def _branch_text(b: BranchResult, encode: Callable[[Any], str]) -> str:
-    texts = (b.key, b.paragraph, b.title, b.status, b.marking)
-    try:
-        if not _BRANCH_FIELDS or not _AS_IS.issuperset(map(type, texts)):
-            raise _Uncached
-        key = ("branch", encode, texts, _strs(b.missing))
-    except _Uncached:
+    if not _BRANCH_FIELDS:
         return encode(jsonable(b))
-    return _kept_text(key, encode, lambda: jsonable(b))
+    texts = (b.key, b.paragraph, b.title, b.status, b.marking)
+    return _piece_text("branch", texts, b.missing, encode, lambda: jsonable(b))
 
 
 #: The fields the generic walk writes of a way's result: its text is kept by these.
