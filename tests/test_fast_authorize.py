@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from tools import bench
 
 import exportctl
+from exportctl.cli.batch import json_text_fast
 from exportctl.core.facts import ContradictoryFacts, FactError, Question
 from exportctl.core.jsonable import to_jsonable
 from exportctl.corpus.guidelines import apply_guidelines, load_guidelines
@@ -312,6 +313,10 @@ def _same_record(a: Any) -> None:
     assert again == fast and again is not fast
     if fast["exemptions"]:
         assert again["exemptions"][0] is not fast["exemptions"][0]
+    # The record's JSON text written from pieces (rows kept by content) is the encoder's text
+    # of the generic walk's record, the first time and again (from the kept rows).
+    for _ in range(2):
+        assert authorize_module.record_text(a, json_text_fast) == json_text_fast(generic)
 
 
 def _bench_transfers(n: int, as_of: str, seed: int) -> list[Transfer]:
@@ -398,3 +403,69 @@ def test_the_builders_write_the_fields_of_each_class() -> None:
     assert authorize_module._FIELD_BY_FIELD
     for cls, keys in authorize_module._KEYS.items():
         assert authorize_module.written_fields(cls) == keys
+
+
+def test_a_row_kept_as_text_is_the_row_of_its_content() -> None:
+    """Rows are kept by their content, each fact's value with its type: a row that differs in a
+    fact's value or its type (yes/no against a number, a list against a text), in a control
+    character or a bad byte, gets its own text."""
+    transfer = _examples(LAW)[0]
+    a = exportctl.authorize(transfer, LAW)
+    e = a.exemptions[0]
+    first = e.conditions[0]
+    variants: list[Any] = [
+        {"x": True},
+        {"x": 1},
+        {"x": 1.0},
+        {"x": "1"},
+        {"x": ["1"]},
+        {"x": ("1",)},
+        {"x": None},
+        {"x": "\x85 \ud800"},
+        {"x": [1]},
+    ]
+    seen = set()
+    for facts in variants:
+        odd = attrs.evolve(
+            a,
+            exemptions=(
+                attrs.evolve(
+                    e,
+                    conditions=(attrs.evolve(first, facts=facts), *e.conditions[1:]),
+                    requirements=tuple(attrs.evolve(r, facts=facts) for r in e.requirements),
+                ),
+            ),
+        )
+        text = authorize_module.record_text(odd, json_text_fast)
+        assert text == json_text_fast(to_jsonable(odd))
+        seen.add(text)
+    # {"x": ["1"]} and {"x": ("1",)} are the same JSON; every other variant differs.
+    assert len(seen) == len(variants) - 1
+
+
+def test_the_json_lines_of_authorize_are_the_generic_writers() -> None:
+    """``exportctl authorize --format jsonl`` writes a record from its pieces' texts, a fact
+    pattern's first row whole and its later rows from a template made at its second: every line
+    is the line the generic writer makes of the row and the record (``json_line``)."""
+    from exportctl.cli.batch import LineMaker, authorization_record, batch_layout, json_line
+    from exportctl.engine.batch import authorize_transfers
+
+    law = exportctl.law("2025-06-01")
+    rows = list(bench.distinct_transfers(40, seed=11, as_of="2025-06-01"))
+    # Each of the first rows again under other ids: their fact patterns repeat (the template).
+    again = [dict(r, transfer_id=f"{r['transfer_id']}-{n}") for n in (2, 3) for r in rows[:6]]
+    layout = batch_layout("transfers", law)
+    assert layout.record_of is authorization_record
+    fast = LineMaker(layout, "jsonl")
+    generic = LineMaker(attrs.evolve(layout, record_of=lambda r: authorization_record(r)), "jsonl")
+    numbered = [(n, r, None) for n, r in enumerate(rows + again, start=1)]
+    results = list(authorize_transfers(numbered, law, csv_form=True))
+    patterned = 0
+    for result in results:
+        line = fast(result)
+        assert line == generic(result)
+        row = layout.row_of(result)
+        row["authorization"] = authorization_record(result)
+        assert line == json_line({**row, **dict(layout.stamp)})
+        patterned += getattr(result, "pattern", None) is not None
+    assert patterned > len(again)

@@ -1021,7 +1021,7 @@ def batch_layout(kind: str, law: Any) -> BatchLayout:
         table_columns=columns,
         row_of=partial(screening.authorize_row, law=law),
         record_key="authorization",
-        record_of=_authorization_record,
+        record_of=authorization_record,
         stamp=stamp,
         chunk=TRANSFER_CHUNK,
     )
@@ -1033,7 +1033,7 @@ def batch_layout(kind: str, law: Any) -> BatchLayout:
 TRANSFER_CHUNK = 50
 
 
-def _authorization_record(result: Any) -> dict[str, Any] | None:
+def authorization_record(result: Any) -> dict[str, Any] | None:
     record: dict[str, Any] | None = (
         result.authorization.to_dict() if result.authorization is not None else None
     )
@@ -1093,6 +1093,16 @@ class LineMaker:
                 return line
         row = layout.row_of(result)
         if self.fmt == "jsonl":
+            if layout.record_of is authorization_record and row and layout.record_key not in row:
+                # An authorization's record is written from the texts of its pieces (the same
+                # text: engine.authorize.record_text), after the row's own fields.
+                a = result.authorization
+                if a is not None:
+                    from exportctl.engine.authorize import record_text
+
+                    key = json_text_fast(layout.record_key)
+                    text = record_text(a, json_text_fast)
+                    return f"{json_text_fast(row)[:-1]}, {key}: {text}}}\n"
             record = layout.record_of(result)
             if record is not None:
                 row[layout.record_key] = record
@@ -1113,6 +1123,13 @@ class LineMaker:
             )
         template = self._templates.get(pattern, _NO_TEMPLATE)
         if template is _NO_TEMPLATE:
+            # A pattern's first row is written whole; its template is made at its second.
+            if len(self._templates) >= 1024:
+                self._templates.clear()
+                self._template_chars = 0
+            self._templates[pattern] = _SEEN_ONCE
+            return None
+        if template is _SEEN_ONCE:
             template = self._template(result)
             size = template.size if template is not None else 0
             # At most 1,024 templates and about 32 million characters of them (an
@@ -1142,6 +1159,7 @@ class LineMaker:
 
 
 _NO_TEMPLATE: Any = object()
+_SEEN_ONCE: Any = object()
 
 
 # --- the text of one line: the same as the generic writers (CsvWriter, json_text), faster ------

@@ -33,6 +33,7 @@ from exportctl.cli.base import (
 from exportctl.cli.batch import (
     TRANSFER_CHUNK,
     BatchLayout,
+    authorization_record,
     open_input,
     read_records,
     with_progress,
@@ -393,7 +394,7 @@ def authorize_command(
         table_columns=_authorize_table(regs),
         row_of=row_of,
         record_key="authorization",
-        record_of=lambda r: r.authorization.to_dict() if r.authorization is not None else None,
+        record_of=authorization_record,
         stamp=screening.record_stamp(regs),
         chunk=TRANSFER_CHUNK,
     )

@@ -30,6 +30,7 @@ party both debarred and eligible, is an error.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -41,6 +42,7 @@ from exportctl.corpus.exemptions import Obligation
 from exportctl.corpus.law import Law
 from exportctl.engine.decision import _PLAIN, jsonable
 from exportctl.engine.exemptions import (
+    BranchResult,
     ConditionResult,
     ExemptionResult,
     evaluate,
@@ -62,6 +64,7 @@ __all__ = [
     "check_canada",
     "check_exemption",
     "proscribed",
+    "record_text",
 ]
 
 Outcome = Literal["exempt", "license_required", "prohibited", "undetermined"]
@@ -260,6 +263,221 @@ def record(a: Authorization) -> dict[str, Any]:
         found: dict[str, Any] = jsonable(a)
         return found
     return _authorization(a)
+
+
+# --------------------------------------------------------------------------------------------
+# The record as JSON text, from pieces
+#
+# A JSON line of an authorization is about 200 KB, and most of it is the conditions of its
+# exemptions: about 200 rows a transfer, of which very few differ between transfers (300
+# generated transfers gave 1,726 different rows of 61,052).  ``record_text`` writes the record's
+# JSON text as ``encode`` writes ``record(a)`` — JSON is written piece by piece, a dict as
+# ``{"key": value, …}`` and a list as ``[value, …]`` with the encoder's separators — and keeps
+# the text of each condition and requirement row by its content (every field, each fact's value
+# with its type), so a row met before is not encoded again.  A row whose values are not plain
+# text, numbers, yes/no or lists of text is encoded each time.
+
+
+class _Uncached(Exception):
+    """A value the row texts are not kept for (encoded each time)."""
+
+
+def _fact_key(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return kind, value
+    if (kind is list or kind is tuple) and _STR.issuperset(map(type, value)):
+        return kind, tuple(value)
+    raise _Uncached
+
+
+#: The types of a fact's value a row's text is kept by as they are (with their types).
+_SIMPLE = frozenset({str, bool, int, type(None)})
+_STR = frozenset({str})
+
+
+def _facts_key(facts: Any) -> Any:
+    """A row's facts as a key: each name with its value and the value's type (a list of texts
+    as a tuple of them, tagged as a list)."""
+    if type(facts) is not dict or not _STR.issuperset(map(type, facts)):
+        raise _Uncached
+    types = tuple(map(type, facts.values()))
+    if _SIMPLE.issuperset(types):
+        return "plain", tuple(facts.items()), types
+    pairs = zip(facts.items(), types, strict=True)
+    return "typed", tuple([(k, v if t in _SIMPLE else _fact_key(v)) for (k, v), t in pairs]), types
+
+
+def _strs(values: Any) -> Any:
+    if type(values) is tuple and _STR.issuperset(map(type, values)):
+        return values
+    raise _Uncached
+
+
+#: Row texts by content (and encoder): a cache of text, not of any decision; cleared when full.
+_ROW_TEXT: dict[Any, str] = {}
+_ROW_TEXT_LIMIT = 65536
+
+
+def _kept_text(key: Any, encode: Callable[[Any], str], value: Callable[[], Any]) -> str:
+    found = _ROW_TEXT.get(key)
+    if found is None:
+        found = encode(value())
+        if len(_ROW_TEXT) >= _ROW_TEXT_LIMIT:
+            _ROW_TEXT.clear()
+        _ROW_TEXT[key] = found
+    return found
+
+
+def _condition_text(c: ConditionResult, encode: Callable[[Any], str]) -> str:
+    texts = (
+        c.name, c.paragraph, c.status, c.detail, c.test, c.quote, c.source, c.confirmed_by,
+        c.group, c.branch, c.exception,
+    )  # fmt: skip
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("condition", encode, texts, _facts_key(c.facts), _strs(c.missing), _strs(c.reads))
+    except _Uncached:
+        return encode(_condition(c))
+    return _kept_text(key, encode, lambda: _condition(c))
+
+
+def _requirement_text(r: Requirement, encode: Callable[[Any], str]) -> str:
+    texts = (r.id, r.status, r.detail)
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = ("requirement", encode, texts, _facts_key(r.facts))
+    except _Uncached:
+        return encode(_requirement(r))
+    return _kept_text(key, encode, lambda: _requirement(r))
+
+
+def _listed(items: Any, text: Callable[[Any, Callable[[Any], str]], str], encode: Any) -> str:
+    return "[" + ", ".join([text(x, encode) for x in items]) + "]"
+
+
+def _object_text(pairs: list[tuple[str, str]], encode: Callable[[Any], str]) -> str:
+    """``{"key": value, …}`` of encoded values (the keys encoded here)."""
+    return "{" + ", ".join([f"{_key_text(k, encode)}: {v}" for k, v in pairs]) + "}"
+
+
+_KEY_TEXT: dict[tuple[str, Any], str] = {}
+
+
+def _key_text(key: str, encode: Callable[[Any], str]) -> str:
+    found = _KEY_TEXT.get((key, encode))
+    if found is None:
+        if len(_KEY_TEXT) >= 4096:
+            _KEY_TEXT.clear()
+        found = _KEY_TEXT[(key, encode)] = encode(key)
+    return found
+
+
+def _value_text(value: Any, encode: Callable[[Any], str]) -> str:
+    """``encode(_value(value))``: a text kept by its content, None as ``null``."""
+    if value is None:
+        return "null"
+    if type(value) is not str:
+        return encode(jsonable(value))
+    return _kept_text(("text", encode, value), encode, lambda: value)
+
+
+def _texts_text(values: Any, encode: Callable[[Any], str]) -> str:
+    """``encode(_texts(values))``: a tuple of texts kept by its content."""
+    if not values and type(values) is tuple:
+        return "[]"
+    try:
+        key = ("texts", encode, _strs(values))
+    except _Uncached:
+        return encode(_texts(values))
+    return _kept_text(key, encode, lambda: list(values))
+
+
+def _piece_text(
+    kind: str, texts: tuple[Any, ...], listed: Any, encode: Callable[[Any], str], build: Any
+) -> str:
+    """``encode(build())``, kept by the piece's texts (each a text or None) and its tuple of
+    texts."""
+    try:
+        if not _AS_IS.issuperset(map(type, texts)):
+            raise _Uncached
+        key = (kind, encode, texts, _strs(listed))
+    except _Uncached:
+        return encode(build())
+    return _kept_text(key, encode, build)
+
+
+def _question_text(q: Question, encode: Callable[[Any], str]) -> str:
+    return _piece_text(
+        "question", (q.id, q.text, q.citation, q.type), q.values, encode, lambda: _question(q)
+    )
+
+
+def _obligation_text(o: Obligation, encode: Callable[[Any], str]) -> str:
+    texts = (o.name, o.id, o.quote, o.source, o.confirmed_by, o.note)
+    return _piece_text("obligation", texts, o.applies_to_kinds, encode, lambda: _obligation(o))
+
+
+def _branch_text(b: BranchResult, encode: Callable[[Any], str]) -> str:
+    if not _BRANCH_FIELDS:
+        return encode(jsonable(b))
+    texts = (b.key, b.paragraph, b.title, b.status, b.marking)
+    return _piece_text("branch", texts, b.missing, encode, lambda: jsonable(b))
+
+
+#: The fields the generic walk writes of a way's result: its text is kept by these.
+_BRANCH_FIELDS = written_fields(BranchResult) == (
+    "key", "paragraph", "title", "status", "missing", "marking",
+)  # fmt: skip
+
+
+def _exemption_text(e: ExemptionResult, encode: Callable[[Any], str]) -> str:
+    return _object_text(
+        [
+            ("exemption", _value_text(e.exemption, encode)),
+            ("citation", _value_text(e.citation, encode)),
+            ("version", _value_text(e.version, encode)),
+            ("status", _value_text(e.status, encode)),
+            ("requirements", _listed(e.requirements, _requirement_text, encode)),
+            ("excluded_rows", _texts_text(e.excluded_rows, encode)),
+            ("open_questions", _listed(e.open_questions, _question_text, encode)),
+            ("note", _value_text(e.note, encode)),
+            ("branch", _value_text(e.branch, encode)),
+            ("branches", _listed(e.branches, _branch_text, encode)),
+            ("conditions", _listed(e.conditions, _condition_text, encode)),
+            ("marking", _value_text(e.marking, encode)),
+            ("obligations", _listed(e.obligations, _obligation_text, encode)),
+            ("carried", _texts_text(e.carried, encode)),
+            ("guidelines", "null" if e.guidelines is None else encode(jsonable(e.guidelines))),
+        ],
+        encode,
+    )
+
+
+def record_text(a: Authorization, encode: Callable[[Any], str]) -> str:
+    """``encode(record(a))``: the record's JSON text as ``encode`` (a JSON encoder with the
+    default separators, and escapes made character by character) writes it, from the texts of
+    its pieces, each row, question, text and way kept by its content."""
+    if not _FIELD_BY_FIELD or type(a.exemptions) is not tuple:
+        return encode(record(a))
+    return _object_text(
+        [
+            ("decision_id", encode(_value(a.decision_id))),
+            ("transfer_id", encode(_value(a.transfer_id))),
+            ("outcome", _value_text(a.outcome, encode)),
+            ("exemption", _value_text(a.exemption, encode)),
+            ("proscribed", _listed(a.proscribed, _requirement_text, encode)),
+            ("exemptions", _listed(a.exemptions, _exemption_text, encode)),
+            ("open_questions", _listed(a.open_questions, _question_text, encode)),
+            ("as_of", encode(jsonable(a.as_of))),
+            ("law_id", _value_text(a.law_id, encode)),
+            ("warnings", _texts_text(a.warnings, encode)),
+            ("eligible", _texts_text(a.eligible, encode)),
+        ],
+        encode,
+    )
 
 
 def check_exemption(key: str, transfer: Transfer, law: Law) -> ExemptionResult:

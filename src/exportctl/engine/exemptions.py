@@ -298,6 +298,12 @@ class _Way:
         )
 
 
+def _status(entries: Iterable[_Entry]) -> Status:
+    """:func:`~exportctl.core.results.combine` of the entries' checks (one set, no generator)."""
+    seen = {e.check.status for e in entries}
+    return "fail" if "fail" in seen else "unknown" if "unknown" in seen else "pass"
+
+
 def _entry(req: RequirementSpec, evaluated: Evaluated) -> _Entry:
     return _Entry(req.id, evaluated.check, lambda: evaluated.rows)
 
@@ -727,17 +733,21 @@ def evaluate(
         (after if later else before).append(entry)
     guidelines: Guidelines | None = plan.guidelines
     decided: list[_Way] = []
-    for way, blocks in zip(plan.ways, plan.blocks, strict=True):
+    for way, blocks, label, way_requirements in zip(
+        plan.ways, plan.blocks, plan.labels, plan.way_requirements, strict=True
+    ):
         if branch is not None and (way is None or way.key != branch):
             continue
-        label = way.label if way is not None else ""
         entries = list(before)
-        if way is not None:
-            entries.extend(
-                _requirement_entry(r, transfer, law, ctx, own, label) for r in way.requirements
-            )
+        for req, key in way_requirements:
+            if key is None:
+                entries.append(_requirement_entry(req, transfer, law, ctx, own, label))
+            else:
+                kept = checks.get(key)
+                check = kept if kept is not None else decide_leaf(req, transfer, law, ctx, own, key)
+                entries.append(_Entry(req.id, check, partial(leaf_rows, req, check, own, label)))
         entries.extend(after)
-        status = combine(e.check.status for e in entries)
+        status = _status(entries)
         for block in blocks:
             found, found_status = block.decide(label, transfer, law, ctx)
             entries.extend(found)
@@ -807,7 +817,7 @@ class _Block:
                 _carried(r, self.group, exc, self.scope, label, transfer, law, ctx)
                 for r, exc in self.requirements
             )
-            found = ctx.carried[key] = (entries, combine(e.check.status for e in entries))
+            found = ctx.carried[key] = (entries, _status(entries))
         return found
 
 
@@ -822,20 +832,32 @@ class _Plan:
         "groups",
         "guidelines",
         "guidelines_ref",
+        "labels",
         "obligations",
         "own",
         "own_guidelines",
         "own_requirements",
         "refs",
+        "way_requirements",
         "ways",
         "ways_req",
     )
 
     def __init__(self, exemption: Exemption, version: ExemptionVersion, law: Law) -> None:
         held = law.exemptions
-        self.refs = (held, exemption, version)
+        self.refs = (law, exemption, version)
         self.own = Scope(exemption.key, version.shared, None)
         self.ways_req, self.ways = _ways(version)
+        self.labels = tuple(way.label if way is not None else "" for way in self.ways)
+        #: Each way's own requirements, with the key a leaf's check is kept under (None: one
+        #: that combines others).
+        self.way_requirements = tuple(
+            tuple(
+                (req, None if req.test in _COMPOSITE else content_key(req))
+                for req in (way.requirements if way is not None else ())
+            )
+            for way in self.ways
+        )
         #: Each requirement before or after the ways (True: after), with the key its check is
         #: kept under for a transfer (None: one that combines others).
         self.own_requirements = tuple(
@@ -887,19 +909,24 @@ class _Plan:
 
 
 def _plan(exemption: Exemption, version: ExemptionVersion, law: Law) -> _Plan:
-    """The plan of ``exemption`` under ``law`` on its date (kept with the objects it reads, so an
-    id is never reused while it is here)."""
-    held = law.exemptions
-    key = (id(held), id(exemption), id(version), law.as_of)
+    """The plan of ``exemption`` under ``law`` on its date: everything it reads is the law's (its
+    exemptions, its date, its guidelines), so it is kept by the law's identity (with the objects
+    it reads, so an id is never reused while it is here)."""
+    key = (id(law), id(exemption), id(version))
     found = _PLANS.get(key)
-    if found is None or found.refs != (held, exemption, version):
+    if (
+        found is None
+        or found.refs[0] is not law
+        or found.refs[1] is not exemption
+        or found.refs[2] is not version
+    ):
         if len(_PLANS) >= 1024:
             _PLANS.clear()
         found = _PLANS[key] = _Plan(exemption, version, law)
     return found
 
 
-_PLANS: dict[tuple[int, int, int, Any], _Plan] = {}
+_PLANS: dict[tuple[int, int, int], _Plan] = {}
 
 
 def _decided(

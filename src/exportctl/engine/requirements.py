@@ -193,13 +193,13 @@ def member(field: str, value: str | None, allowed: list[str], known: str) -> Che
 @requirement_test("activity")
 def _activity(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """The activity is one the paragraph names (e.g. § 126.7(a): export, reexport, …)."""
-    return member("activity", t.activity, req["activities"], "activity")
+    return member("activity", t.activity, req.params["activities"], "activity")
 
 
 @requirement_test("destination")
 def _destination(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """The destination is one the paragraph names (e.g. § 126.5(b): Canada)."""
-    return member("to_country", t.to_country, req["countries"], "destination")
+    return member("to_country", t.to_country, req.params["countries"], "destination")
 
 
 @requirement_test("origin")
@@ -263,31 +263,35 @@ def _not_on_supplement(req: RequirementSpec, t: Transfer, law: Law, ctx: Context
 @requirement_test("fact")
 def _fact(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """A yes/no (or named) fact has the value the paragraph requires."""
-    value = t.answer(req["fact"])
-    facts = {req["fact"]: value}
+    params = req.params
+    fact = params["fact"]
+    value = t.answers.get(fact)  # Transfer.answer
+    facts = {fact: value}
     if value is None:
-        return Check("unknown", "not known", facts, (req["fact"],))
-    return Check("pass" if value == req["equals"] else "fail", f"{req['fact']} = {value}", facts)
+        return Check("unknown", "not known", facts, (fact,))
+    return Check("pass" if value == params["equals"] else "fail", f"{fact} = {value}", facts)
 
 
 @requirement_test("fact_in")
 def _fact_in(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """A fact's value is one of several the paragraph allows (e.g. § 126.4(a): made by a
     department or agency)."""
-    value = t.value(req["fact"])
-    facts = {req["fact"]: value}
+    params = req.params
+    fact, allowed = params["fact"], params["in"]
+    value = t.value(fact)
+    facts = {fact: value}
     if value is None:
-        return Check("unknown", "not known", facts, (req["fact"],))
-    if value in req["in"]:
-        return Check("pass", f"{req['fact']} = {value}", facts)
-    return Check("fail", f"{req['fact']} = {value}, not {' or '.join(req['in'])}", facts)
+        return Check("unknown", "not known", facts, (fact,))
+    if value in allowed:
+        return Check("pass", f"{fact} = {value}", facts)
+    return Check("fail", f"{fact} = {value}, not {' or '.join(allowed)}", facts)
 
 
 @requirement_test("transfer_kind")
 def _transfer_kind(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """What is transferred (article, technical data, defense service) is one the paragraph names
     (§ 125.4: technical data)."""
-    return member("transfer_kind", t.transfer_kind, req["kinds"], "kind of transfer")
+    return member("transfer_kind", t.transfer_kind, req.params["kinds"], "kind of transfer")
 
 
 def _matches(value: Any, cond: Mapping[str, Any]) -> bool:
@@ -308,7 +312,8 @@ def _fact_if(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check
     NISPOM requires").  The 'if' known and not matching: passes (does not apply); matching: the
     'then' decides; the 'if' unknown: passes only when the 'then' already holds — never on an
     unknown fact alone."""
-    when, then = req["if"], req["then"]
+    params = req.params
+    when, then = params["if"], params["then"]
     condition, consequence = t.value(when["fact"]), t.value(then["fact"])
     facts = {when["fact"]: condition, then["fact"]: consequence}
     if consequence is not None and _matches(consequence, then):
@@ -444,7 +449,13 @@ def requirement_check(
     (its check does not depend on the branch its rows are labelled with)."""
     if req.test != "any_of" and req.test != "shared":
         return decide_leaf(req, t, law, ctx, scope)
-    key = ("combined", id(req), id(scope.shared))
+    # A ``shared`` group is the same check wherever the version names it (§ 126.4(b)(2) reads
+    # (a)(1)-(4)'s groups again): kept by its name in the version's groups.
+    key = (
+        ("shared", req["ref"], id(scope.shared))
+        if req.test == "shared"
+        else ("combined", id(req), id(scope.shared))
+    )
     found = ctx.decided.get(key)
     if found is None:
         if req.test == "shared":
