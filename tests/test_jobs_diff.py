@@ -260,3 +260,66 @@ def test_a_chunk_writer_writes_each_result_before_the_next_is_decided() -> None:
     own = attrs.evolve(layout, tally_of=lambda r: ("own", r.n))
     assert ChunkWriter(decide, own, "csv")([4])[1] == [("own", 4)]
     assert "tally 4" not in events
+
+
+# --- a worker's chunks share the patterns already decided ---------------------------------------
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("kind", "example", "reform"),
+    [
+        ("transfers", "transfers.csv", "etl-eliminated"),
+        ("items", "parts_list.csv", "xix-engine-parts-to-ccl"),
+    ],
+)
+def test_a_pattern_decided_in_one_chunk_is_not_decided_again_in_the_next(
+    monkeypatch: pytest.MonkeyPatch, kind: str, example: str, reform: str
+) -> None:
+    """``diff --jobs`` hands each worker chunk after chunk of one ``BatchRun``: a row whose
+    facts an earlier chunk decided is not decided again (as in one call over the whole file),
+    and the rows are the rows of one call.  (With a table per chunk, a file of a few patterns in
+    chunks of 50 transfers was decided about four times over.)"""
+    from exportctl.engine import authorize as authorizing
+    from exportctl.engine import batch as engine_batch
+
+    before = exportctl.law(DAY)
+    after = bundled_reform(reform).apply(before)
+    data = (EXAMPLES / example).read_bytes()
+    records = list(read_csv_rows(data, id_column=ID_COLUMNS[kind]))
+    # The same rows again, with new ids and row numbers: the second chunk repeats the first.
+    id_column = ID_COLUMNS[kind]
+    again = [
+        attrs.evolve(r, row=r.row + len(records), raw={**r.raw, id_column: f"{r.raw[id_column]}-2"})
+        for r in records
+        if r.raw is not None
+    ]
+    run = diffing.diff_transfers if kind == "transfers" else diffing.diff_items
+    whole = [_line(row) for row in run(records + again, before, after, csv_form=True)]
+    if kind == "transfers":
+        calls = _counted(monkeypatch, authorizing, "authorize_checked")
+    else:
+        calls = _counted(monkeypatch, engine_batch, "classify_keyed")
+    chunked = run(records + again, before, after, csv_form=True)
+    first = [_line(row) for row in chunked.decide(records)]
+    decided = len(calls)
+    second = [_line(row) for row in chunked.decide(again)]
+    assert decided > 0
+    assert len(calls) == decided  # nothing of the second chunk decided again
+    assert first + second == whole
+
+
+def _line(row: DiffRow) -> tuple[Any, ...]:
+    """The row's output line (its cells, decision ids included) and its row number."""
+    return row.row, cli_diff.layout(row.kind).row_of(row)

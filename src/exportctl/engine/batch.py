@@ -212,6 +212,7 @@ def screen(
     *,
     csv_form: bool,
     trace: bool = False,
+    patterns: PatternTable | None = None,
 ) -> BatchRun[ScreenResult]:
     """Decide each record; a bad record becomes an error result naming the row and the field.
 
@@ -224,7 +225,12 @@ def screen(
     """
     return BatchRun(
         partial(
-            _screen, regs=regs, ruleset=ruleset, csv_form=csv_form, trace=trace
+            _screen,
+            regs=regs,
+            ruleset=ruleset,
+            csv_form=csv_form,
+            trace=trace,
+            table=patterns,
         ),
         rows,
         repeats=Repeats(_ID_FIELDS, _screen_ids) if csv_form else None,
@@ -257,10 +263,11 @@ def _screen(
     ruleset: RuleSet,
     csv_form: bool,
     trace: bool,
+    table: PatternTable | None = None,
 ) -> Iterator[ScreenResult]:
     law = regs.with_ruleset(ruleset)
     parse = facts_from_csv_row if csv_form else facts_from_mapping
-    patterns: _Patterns[_Pattern] = _Patterns()
+    patterns: _Patterns[_Pattern] = _Patterns() if table is None else table.items
     for rec in _records(rows):
         n, raw = rec.row, rec.raw
         if raw is None:
@@ -391,6 +398,20 @@ class _Patterns(Generic[P]):
         self._found[key] = pattern
 
 
+class PatternTable:
+    """The fact patterns already decided, kept from one call of :func:`screen` /
+    :func:`authorize_transfers` to the next under one law: a caller that decides a file in
+    chunks (``diff --jobs``, whose worker decides chunk after chunk) passes the same table to
+    each call, and a pattern met in an earlier chunk is not decided again, as in one call over
+    the whole file.  The results are the same with or without it."""
+
+    def __init__(self) -> None:
+        self.items: _Patterns[_Pattern] = _Patterns()
+        self.transfers: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = _Patterns(
+            AUTHORIZE_PATTERNS
+        )
+
+
 def _internal(exc: Exception) -> str:
     """An unexpected failure on one row: reported on that row, never a lost row."""
     detail = escape_surrogates(str(exc))
@@ -482,7 +503,11 @@ class AuthorizeResult:
 
 
 def authorize_transfers(
-    rows: Iterable[Record | RawRow], regs: Regulations, *, csv_form: bool
+    rows: Iterable[Record | RawRow],
+    regs: Regulations,
+    *,
+    csv_form: bool,
+    patterns: PatternTable | None = None,
 ) -> BatchRun[AuthorizeResult]:
     """Decide each transfer record (§ 126.1, § 126.7, § 126.5); bad records become error results.
 
@@ -490,19 +515,25 @@ def authorize_transfers(
     that differ only in transfer_id and description are parsed and decided once (each gets
     its own transfer id and decision id).  Decided as they are read (a :class:`BatchRun`).
     """
-    return BatchRun(partial(_authorize_transfers, regs=regs, csv_form=csv_form), rows)
+    return BatchRun(
+        partial(_authorize_transfers, regs=regs, csv_form=csv_form, table=patterns), rows
+    )
 
 
 def _authorize_transfers(
-    rows: Iterable[Record | RawRow], *, regs: Regulations, csv_form: bool
+    rows: Iterable[Record | RawRow],
+    *,
+    regs: Regulations,
+    csv_form: bool,
+    table: PatternTable | None = None,
 ) -> Iterator[AuthorizeResult]:
     from exportctl.engine.authorize import authorize_checked, transfer_key
     from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
 
     # An authorization holds every condition of every exemption (hundreds of rows): keep
     # fewer of them than of classifications, so memory stays flat in the input size.
-    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = _Patterns(
-        AUTHORIZE_PATTERNS
+    patterns: _Patterns[tuple[Transfer, Any, AuthorizeResult | None, int]] = (
+        _Patterns(AUTHORIZE_PATTERNS) if table is None else table.transfers
     )
     for rec in _records(rows):
         n, raw = rec.row, rec.raw

@@ -36,6 +36,7 @@ from exportctl.corpus.supplements import Supplement
 from exportctl.engine.batch import (
     AuthorizeResult,
     BatchRun,
+    PatternTable,
     RawRow,
     ScreenResult,
     authorize_transfers,
@@ -223,15 +224,25 @@ def diff_items(
     """Each item record screened under ``before`` and under ``after`` (each law's own rule set),
     one :class:`DiffRow` per record, in order, streaming (a :class:`BatchRun`: ``--jobs`` may
     decide chunks of the records in worker processes)."""
-    return BatchRun(partial(_diff_items, before=before, after=after, csv_form=csv_form), records)
+    tables = (PatternTable(), PatternTable())  # kept from chunk to chunk (--jobs)
+    return BatchRun(
+        partial(_diff_items, before=before, after=after, csv_form=csv_form, tables=tables),
+        records,
+    )
 
 
 def _diff_items(
-    records: Iterable[Record | RawRow], *, before: Law, after: Law, csv_form: bool
+    records: Iterable[Record | RawRow],
+    *,
+    before: Law,
+    after: Law,
+    csv_form: bool,
+    tables: tuple[PatternTable, PatternTable] | None = None,
 ) -> Iterator[DiffRow]:
     first, second = _sides(records)
-    left = screen(first, before, before.ruleset, csv_form=csv_form)
-    right = screen(second, after, after.ruleset, csv_form=csv_form)
+    ta, tb = tables or (None, None)
+    left = screen(first, before, before.ruleset, csv_form=csv_form, patterns=ta)
+    right = screen(second, after, after.ruleset, csv_form=csv_form, patterns=tb)
     for a, b in zip(left, right, strict=True):
         fa, fb = item_outcome(a), item_outcome(b)
         why = item_why(a, b)
@@ -348,20 +359,28 @@ def diff_transfers(
     """Each transfer record authorized under ``before`` and under ``after``, one
     :class:`DiffRow` per record, in order, streaming (a :class:`BatchRun`, as
     :func:`diff_items`)."""
+    tables = (PatternTable(), PatternTable())  # kept from chunk to chunk (--jobs)
     return BatchRun(
-        partial(_diff_transfers, before=before, after=after, csv_form=csv_form), records
+        partial(_diff_transfers, before=before, after=after, csv_form=csv_form, tables=tables),
+        records,
     )
 
 
 def _diff_transfers(
-    records: Iterable[Record | RawRow], *, before: Law, after: Law, csv_form: bool
+    records: Iterable[Record | RawRow],
+    *,
+    before: Law,
+    after: Law,
+    csv_form: bool,
+    tables: tuple[PatternTable, PatternTable] | None = None,
 ) -> Iterator[DiffRow]:
     first, second = _sides(records)
     moves = bool(after.relocations) or bool(before.relocations)
     if moves:
         first, kept = itertools.tee(first, 2)
-    left = authorize_transfers(first, before, csv_form=csv_form)
-    right = authorize_transfers(second, after, csv_form=csv_form)
+    ta, tb = tables or (None, None)
+    left = authorize_transfers(first, before, csv_form=csv_form, patterns=ta)
+    right = authorize_transfers(second, after, csv_form=csv_form, patterns=tb)
     for a, b in zip(left, right, strict=True):
         why = list(transfer_why(a, b))
         if moves:
