@@ -39,7 +39,7 @@ def _results(n: int) -> list[batch.ScreenResult]:
 
 
 def _same(result: batch.ScreenResult) -> bool:
-    assert result.decision is not None
+    assert result.decision is not None and result.decision.item_id == result.item_id
     middle = screen_cli._middle_csv(result, result.decision)
     generic = _generic(result)
     if type(middle) is str:
@@ -69,7 +69,7 @@ def test_cells_to_neutralise_or_quote_are_the_generic_cells() -> None:
     seen = 0
     for result in results[:20]:
         d = result.decision
-        assert d is not None and d.classification is not None
+        assert d is not None and d.classification is not None and d.item_id == result.item_id
         for text in ("=1+2", '+a"b', "-x,y", "@z", "é\udcff", " =q"):
             c = attrs.evolve(d.classification, reference=text, reasons_for_control=(text,))
             odd = attrs.evolve(result, decision=attrs.evolve(d, classification=c))
