@@ -40,7 +40,7 @@ def _results(n: int) -> list[batch.ScreenResult]:
 
 def _same(result: batch.ScreenResult) -> bool:
     assert result.decision is not None and result.decision.item_id == result.item_id
-    middle = screen_cli._middle_csv(result, result.decision)
+    middle = screen_cli._middle_csv(result.status, result.decision)
     generic = _generic(result)
     if type(middle) is str:
         assert middle.split(",") == generic  # a plain text: no cell holds a comma

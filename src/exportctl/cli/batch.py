@@ -35,6 +35,7 @@ from exportctl.cli.output import (
     table_cell,
     to_jsonable,
 )
+from exportctl.core.provenance import decision_ids
 from exportctl.engine.batch import BatchRun, Tally, run_parallel, tally
 from exportctl.inputs import readers
 from exportctl.inputs.readers import (
@@ -434,6 +435,11 @@ class BatchLayout:
     #: :func:`~exportctl.engine.batch.tally`): a command whose ``on_result`` reads less of a
     #: result may send less.
     tally_of: Callable[[Any], Any] | None = None
+    #: Writes the line of a CSV row decided from its cells (``decided_of(row, decision,
+    #: facts_key, fmt)``: the line without the stamp and the row's tally, or None), the same
+    #: text ``line_of``/``row_of`` write for the result :func:`~exportctl.engine.batch.screen`
+    #: gives that row (tests compare the two); None: every row goes through its result.
+    decided_of: Callable[[int, Any, str, str], tuple[str, Any] | None] | None = None
 
     @property
     def header(self) -> list[str]:
@@ -874,6 +880,10 @@ class PatternLane:
         self._written = 0
         self._feed: deque[Record] = deque()
         self._decided = batch.decide(_fed(self._feed))
+        #: Decides a row from its cells, when the batch and the layout can write its line from
+        #: the decision alone (no record, no result): see :meth:`LineMaker.decided`.
+        cells = getattr(batch, "cells", None)
+        self._cells = cells if lines.layout.decided_of is not None else None
 
     def write(
         self,
@@ -895,6 +905,8 @@ class PatternLane:
         feed = self._feed
         decided = self._decided
         lines = self.lines
+        cells_decider = self._cells
+        header = self.rows.header
         for entry in entries:
             rows += 1
             key = None
@@ -919,13 +931,32 @@ class PatternLane:
                             on_result(Tally(entry[0], known.status, known.decision))
                             self.hits += 1
                             continue
+                if cells_decider is not None:
+                    # Decided from its cells and written from its decision: the line and the
+                    # tally its result would give (no record, no result object).
+                    found = cells_decider(header, entry[2])
+                    made = lines.decided(entry[0], *found) if found is not None else None
+                    if made is not None:
+                        line, row_tally = made
+                        write(line)
+                        on_result(row_tally)
+                        if key is not None:
+                            d = found[0]
+                            self._learn(
+                                key, entry[0], d.item_id, d.decision_id, line, row_tally,
+                                partial(_ids_of, found),
+                            )
+                        continue
             feed.append(to_record(entry))
             result = next(decided)
             line = lines(result)
             write(line)
             on_result(tally_of(result) if tally_of is not None else result)
             if key is not None:
-                self._learn(key, result, line)
+                self._learn(
+                    key, result.row, result.subject_id, result.decision_id, line, result,
+                    partial(self.ids, result),
+                )
         return rows
 
     @property
@@ -933,12 +964,23 @@ class PatternLane:
         """The rows written from a pattern's line so far."""
         return self._written + self.hits
 
-    def _learn(self, key: Any, result: Any, line: str) -> None:
+    def _learn(
+        self,
+        key: Any,
+        row: int,
+        item: str | None,
+        did: str | None,
+        line: str,
+        result: Any,
+        ids_of: Callable[[], Callable[[str], str] | None],
+    ) -> None:
+        """Learns a pattern's line from a row decided by the general path (``result``: its
+        result, of which the tally is made) or from its cells (``result``: its tally);
+        ``ids_of()`` gives the decision id of any other id with the row's facts."""
         table = self.table
         found = table.get(key)
         if found is _NEVER or type(found) is _Known:
             return
-        item = result.subject_id
         if item is None or not safe_id(item):
             return  # about this row's id: the next row of the pattern may tell
         if found is None:
@@ -950,24 +992,30 @@ class PatternLane:
                     self.rest = 4 * self.SIZE
                 self._written += self.hits
                 self.hits = 0
-            table[key] = (result.row, item, result.decision_id, line)
+            table[key] = (row, item, did, line)
             return
-        row, first, first_did, first_line = found
+        first_row, first, first_did, first_line = found
         if first == item:
             return  # the same id again: another id is needed to tell where ids go
-        ids = self.ids(result)
-        did = result.decision_id
-        pieces = line_pieces(self.fmt, result.row, item, did, line) if ids is not None else None
+        ids = ids_of()
+        pieces = line_pieces(self.fmt, row, item, did, line) if ids is not None and did else None
         if (
             ids is None
             or pieces is None
             or ids(item) != did
             or ids(first) != first_did
-            or fill(pieces, row, first, first_did) != first_line
+            or fill(pieces, first_row, first, first_did) != first_line
         ):
             table[key] = _NEVER
         else:
-            table[key] = _Known(pieces, ids, tally(result))
+            table[key] = _Known(pieces, ids, result if type(result) is Tally else tally(result))
+
+
+def _ids_of(found: tuple[Any, str]) -> Callable[[str], str] | None:
+    """The decision id of any id with the facts of a row decided from its cells (its decision
+    and the canonical JSON of its facts)."""
+    decision, facts_key = found
+    return decision_ids(facts_key, decision.law_id, decision.as_of) if facts_key else None
 
 
 def _fed(feed: deque[Record]) -> Iterator[Record]:
@@ -1070,8 +1118,22 @@ class LineMaker:
             and self.columns[-1] == "decision_id"
         )
 
+    def decided(self, row: int, decision: Any, facts_key: str) -> tuple[str, Any] | None:
+        """The line (with the stamp) and the tally of a CSV row decided from its cells
+        (:class:`~exportctl.engine.batch.CellsDecider`), or None when the layout writes no such
+        line (then the row's result is written by :meth:`__call__`)."""
+        decided_of = self.layout.decided_of
+        if decided_of is None:
+            return None
+        made = decided_of(row, decision, facts_key, self.fmt)
+        if made is None:
+            return None
+        return self._stamped(made[0]), made[1]
+
     def __call__(self, result: Any) -> str:
-        line = self._line(result)
+        return self._stamped(self._line(result))
+
+    def _stamped(self, line: str) -> str:
         if self._csv_stamp is not None and self.fmt == "csv":
             # Every CSV line starts with its row number: quoted only when the writer quoted
             # every cell (a cell held a carriage return), and so must the stamp's be.
@@ -1239,13 +1301,33 @@ def _jsonable_default(value: Any) -> Any:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, default=_jsonable_default).encode
+#: The encoder ``_JSON`` makes for each value (the C one of the json module, with the same
+#: separators, escapes and ``default``), made once: without the circular-reference check,
+#: which a record (plain values, no cycle) never needs.  None without the C module.
+_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_C_JSON: Any = (
+    _C_MAKE_ENCODER(
+        None, _jsonable_default, json.encoder.encode_basestring, None, ": ", ", ", False,
+        False, True,
+    )
+    if _C_MAKE_ENCODER is not None
+    else None
+)
+
+
+def _encode(value: Any) -> str:
+    """``_JSON(value)``: the same text (a test compares them)."""
+    if _C_JSON is None or type(value) is str:
+        text: str = _JSON(value)
+        return text
+    return "".join(_C_JSON(value, 0))
 
 
 def json_text_fast(value: Any) -> str:
     """:func:`~exportctl.cli.output.json_text` (no indent) of plain JSON values, without its
     generic walk: values json cannot write go through ``to_jsonable``; the escapes of bad bytes
     and of controls a terminal acts on are made only where there may be any."""
-    text: str = _JSON(value)
+    text: str = _encode(value)
     if text.isascii():
         if "\x7f" not in text:
             return text

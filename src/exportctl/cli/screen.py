@@ -171,40 +171,65 @@ class _ScreenLines:
         if d is None or result.item_id is None:
             return None  # errors: the generic path
         if fmt == "csv":
-            middle = self._csv.get(result.pattern) if result.pattern is not None else None
-            if middle is None:
-                middle = _middle_csv(result, d)
-                if result.pattern is not None:
-                    if len(self._csv) >= 4096:
-                        self._csv.clear()
-                    self._csv[result.pattern] = middle
-            item = result.item_id
-            if type(middle) is str and safe_id(item):
-                return f"{result.row},{item},{middle},{d.decision_id}\n"
-            if type(middle) is str:
-                middle = middle.split(",")
-            return csv_line([result.row, text_cell(item), *middle, d.decision_id])
+            return self._csv_line(result.row, result.item_id, result.status, d, result.pattern)
         if fmt != "jsonl":
             return None
         if result.pattern is None:
             return None
-        template = self._jsonl.get(result.pattern, _MISSING)
+        return self._jsonl_line(result.row, result.item_id, result.status, d, result.pattern)
+
+    def decided(
+        self, row: int, d: Decision, facts_key: str, fmt: str
+    ) -> tuple[str, screening.Tally] | None:
+        """The line and the tally of a row decided from its cells (``BatchLayout.decided_of``):
+        the line :meth:`__call__` writes for its result, ``ScreenResult(row, d.item_id,
+        status, d, pattern=facts_key)``, without making that result."""
+        status = screening.decision_status(d)
+        line: str | None
+        if fmt == "csv":
+            line = self._csv_line(row, d.item_id, status, d, facts_key)
+        elif fmt == "jsonl" and facts_key:
+            line = self._jsonl_line(row, d.item_id, status, d, facts_key)
+        else:
+            return None
+        if line is None:
+            return None
+        return line, screening.Tally(row, status, screening.decision_tally(d))
+
+    def _csv_line(
+        self, row: int, item: str, status: str, d: Decision, pattern: str | None
+    ) -> str:
+        middle = self._csv.get(pattern) if pattern is not None else None
+        if middle is None:
+            middle = _middle_csv(status, d)
+            if pattern is not None:
+                if len(self._csv) >= 4096:
+                    self._csv.clear()
+                self._csv[pattern] = middle
+        if type(middle) is str and safe_id(item):
+            return f"{row},{item},{middle},{d.decision_id}\n"
+        if type(middle) is str:
+            middle = middle.split(",")
+        return csv_line([row, text_cell(item), *middle, d.decision_id])
+
+    def _jsonl_line(
+        self, row: int, item: str, status: str, d: Decision, pattern: str
+    ) -> str | None:
+        template = self._jsonl.get(pattern, _MISSING)
         if template is _MISSING:
             # The first row of a pattern is written whole; the second makes the template (most
             # rows of a file of distinct facts have a pattern of their own).
             if len(self._jsonl) >= 1024:
                 self._jsonl.clear()
-            self._jsonl[result.pattern] = _ONCE
-            return json_line(_jsonl_row(result))
+            self._jsonl[pattern] = _ONCE
+            return json_line(_decided_row(row, item, status, d))
         if template is _ONCE:
-            row = _jsonl_row(result)
-            row.update(row=ROW_SLOT, item_id=ITEM_SLOT, decision_id=ID_SLOT)
-            row["decision"].update(decision_id=ID_SLOT, item_id=ITEM_SLOT)
-            template = JsonTemplate.of(row, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
-            self._jsonl[result.pattern] = template
+            record = _decided_row(ROW_SLOT, ITEM_SLOT, status, d, ID_SLOT)  # type: ignore[arg-type]
+            template = JsonTemplate.of(record, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
+            self._jsonl[pattern] = template
         if template is None:
             return None
-        line: str = template.fill(result.row, result.item_id, d.decision_id)
+        line: str = template.fill(row, item, d.decision_id)
         return line
 
 
@@ -212,7 +237,7 @@ _MISSING: Any = object()
 _ONCE: Any = JsonTemplate((), ())
 
 
-def _middle_csv(result: screening.ScreenResult, d: Decision) -> str | list[Any]:
+def _middle_csv(status: str, d: Decision) -> str | list[Any]:
     """The CSV cells of a decided row between the item id and the decision id: their text
     when no cell needs quotes or neutralising (:func:`plain_csv_text`), else the cells."""
     c = d.classification
@@ -224,7 +249,7 @@ def _middle_csv(result: screening.ScreenResult, d: Decision) -> str | list[Any]:
         mt = "" if c.mt is None else "yes" if c.mt == "yes" else "conditional"
         reasons = "; ".join(c.reasons_for_control)
     questions = "; ".join([q.id for q in d.open_questions])
-    cells = [result.status, d.jurisdiction, ref, sme, mt, reasons, questions]
+    cells = [status, d.jurisdiction, ref, sme, mt, reasons, questions]
     cells += ["; ".join(d.rules_fired), "", ""]  # no error on a decided row
     text = plain_csv_text(cells)
     # Else each cell as csv_cell writes its value (these texts are what fast_csv_cell writes
@@ -245,6 +270,34 @@ def _jsonl_row(result: screening.ScreenResult) -> dict[str, Any]:
     if record is not None:
         row["decision"] = record
     return row
+
+
+def _decided_row(
+    row: int, item: str, status: str, d: Decision, did: str | None = None
+) -> dict[str, Any]:
+    """:func:`_jsonl_row` of a decided row's result (``result_row`` and the decision's record,
+    the decision id ``did`` in both when given), from the decision alone."""
+    c = d.classification
+    decision_id = d.decision_id if did is None else did
+    record = d.to_dict()
+    if did is not None:
+        record.update(decision_id=did, item_id=item)
+    return {
+        "row": row,
+        "item_id": item,
+        "status": status,
+        "jurisdiction": d.jurisdiction,
+        "classification": c.reference if c else None,
+        "sme": c.significant_military_equipment if c and c.regime == "USML" else None,
+        "mt": (c.mt if c.mt in (None, "yes") else "conditional") if c else None,
+        "reasons_for_control": list(c.reasons_for_control) if c else [],
+        "open_questions": [q.id for q in d.open_questions],
+        "rules_fired": list(d.rules_fired),
+        "error_field": None,
+        "error": None,
+        "decision_id": decision_id,
+        "decision": record,
+    }
 
 
 SCREEN_LAYOUT = BatchLayout(
@@ -328,4 +381,5 @@ class _Suggester:
 def screen_layout() -> BatchLayout:
     """The screen command's layout, with its direct line writer (one per run: it keeps the
     lines of the fact patterns it has seen)."""
-    return attrs.evolve(SCREEN_LAYOUT, line_of=_ScreenLines())
+    lines = _ScreenLines()
+    return attrs.evolve(SCREEN_LAYOUT, line_of=lines, decided_of=lines.decided)

@@ -234,7 +234,35 @@ def screen(
         ),
         rows,
         repeats=Repeats(_ID_FIELDS, _screen_ids) if csv_form else None,
+        cells=CellsDecider(regs, ruleset, trace) if csv_form else None,
     )
+
+
+class CellsDecider:
+    """Decides a CSV row given as its cells, for a writer that writes a decided row's line
+    from its decision alone (no :class:`Record`, no :class:`ScreenResult`): ``decider(header,
+    cells)`` is the decision and the canonical JSON of its facts that :func:`screen` gives a
+    record of those cells (its ``decision`` and ``pattern``), or None when the row is not
+    decided (an error in its facts, or anything raised): the writer then gives the record to
+    the batch's own function, which reports the error as it always does."""
+
+    def __init__(self, regs: Regulations, ruleset: RuleSet, trace: bool) -> None:
+        self.regs = regs
+        self.ruleset = ruleset
+        self.trace = trace
+        self._law: Law | None = None
+
+    def __call__(self, header: Iterable[str], cells: Iterable[str]) -> tuple[Decision, str] | None:
+        law = self._law
+        if law is None:
+            law = self._law = self.regs.with_ruleset(self.ruleset)
+        try:
+            facts = facts_from_csv_row(dict(zip(header, cells, strict=True)), self.ruleset)
+            return classify_keyed(facts, law, self.trace)
+        except DataIntegrityError:
+            raise  # no row is decided on unverified data: the whole run stops
+        except Exception:
+            return None
 
 
 @attrs.frozen
@@ -711,11 +739,14 @@ class BatchRun(Iterator[R], Generic[R]):
         records: Iterable[Any],
         *,
         repeats: Repeats | None = None,
+        cells: CellsDecider | None = None,
     ) -> None:
         self.decide = decide
         self.records = records
         #: How rows of one fact pattern share their results (None: not known).
         self.repeats = repeats
+        #: How a CSV row given as its cells is decided without its record (None: not so).
+        self.cells = cells
         self._results: Iterator[R] | None = None
 
     def __iter__(self) -> BatchRun[R]:
@@ -852,6 +883,11 @@ def tally(result: Any) -> Any:
     decision = getattr(result, "decision", None)
     if decision is None:
         return Tally(result.row, result.status)
+    return Tally(result.row, result.status, decision_tally(decision))
+
+
+def decision_tally(decision: Decision) -> DecisionTally:
+    """What a summary reads of a decision (one object per outcome)."""
     c = decision.classification
     key = (decision.jurisdiction, c.regime if c else None, c.reference if c else None)
     found = _DECISION_TALLIES.get(key)
@@ -862,7 +898,7 @@ def tally(result: Any) -> Any:
         found = _DECISION_TALLIES[key] = DecisionTally(
             decision.jurisdiction, ClassificationTally(c.regime, c.reference) if c else None
         )
-    return Tally(result.row, result.status, found)
+    return found
 
 
 # --- deciding rows anywhere ----------------------------------------------------------------------
