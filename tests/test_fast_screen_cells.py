@@ -1,0 +1,157 @@
+"""A screened CSV row decided from its cells is written as its result is (issue 13).
+
+``exportctl screen`` (CSV or JSON lines out of a CSV file) decides a checked row from its cells
+(``engine.batch.CellsDecider``) and writes its line from the decision alone
+(``BatchLayout.decided_of``: ``cli/screen._ScreenLines.decided``), without the record, the
+result and the writer's pass over the result.  The line and the tally must be those the batch's
+own function and the line writer give the row's result; a row the decider leaves (an error in
+its facts) must be one the batch's function reports as an error.  The commands' output is
+compared with the slow reference writer in tests/test_fast_batch.py; here each row is compared
+with its result's line, and the command is checked to take the path.  Nothing here measures
+speed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tools import bench
+
+import exportctl
+from exportctl.cli import main
+from exportctl.cli import screen as screen_cli
+from exportctl.cli.batch import _JSON, LineMaker, _encode, batch_layout
+from exportctl.engine import batch
+from exportctl.inputs.readers import Record
+
+ROOT = Path(__file__).resolve().parents[1]
+LAW = exportctl.law("2025-06-01")
+
+
+def _rows() -> Iterator[dict[str, str]]:
+    """Generated distinct rows, the example parts list, and rows of the same facts under other
+    ids (the second and later rows of a pattern: a JSON line is then a template's)."""
+    yield from bench.distinct_parts(300, seed=29)
+    examples = list(bench.example_rows(bench.PARTS))
+    yield from examples
+    yield from bench.repeated(examples, 3 * len(examples), "item_id")
+    # rows whose facts are in error (the decider leaves them to the batch's function)
+    first = examples[0]
+    yield {**first, "item_id": "  "}
+    yield {**first, "item_kind": "spaceship"}
+    yield {**first, "usml_candidates": "XXII(z)"}
+    yield {**first, "itar_peculiarly_responsible": "perhaps"}
+    yield {**first, "cj_jurisdiction": "UN"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_row_decided_from_its_cells_is_written_as_its_result(fmt: str) -> None:
+    rows = list(_rows())
+    header = list(rows[0])
+    decider = batch.CellsDecider(LAW, LAW.ruleset, trace=fmt == "jsonl")
+    layout = batch_layout("items", LAW)
+    direct = LineMaker(layout, fmt)  # its own pattern memory, as a lane's
+    general = LineMaker(batch_layout("items", LAW), fmt)
+    decided = errors = 0
+    for n, row in enumerate(rows, 1):
+        assert list(row) == header
+        cells = [row[c] for c in header]
+        record = Record(n, dict(row), (n + 1, n + 1), item_id=row["item_id"].strip() or None)
+        (result,) = batch.screen([record], LAW, LAW.ruleset, csv_form=True, trace=fmt == "jsonl")
+        found = decider(header, cells)
+        if found is None:
+            assert result.status == "error"  # left to the batch's function, which reports it
+            errors += 1
+            continue
+        decision, facts_key = found
+        assert decision == result.decision and facts_key == result.pattern
+        made = direct.decided(n, decision, facts_key)
+        assert made is not None
+        line, tally = made
+        assert line == general(result)
+        assert tally == batch.tally(result)
+        decided += 1
+    assert decided > 300 and errors > 0  # both ways taken
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_screen_writes_decided_rows_from_their_cells(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command takes the path: every decided row of a file of distinct facts is written by
+    ``_ScreenLines.decided`` (and the output and summary are those of the slow reference,
+    tests/test_fast_batch.py)."""
+    path = tmp_path / "parts.csv"
+    bench.write_csv(path, bench.header_of(bench.PARTS), bench.distinct_parts(120, seed=5))
+    calls: list[int] = []
+    real = screen_cli._ScreenLines.decided
+
+    def counted(self: Any, row: int, *args: Any) -> Any:
+        calls.append(row)
+        return real(self, row, *args)
+
+    args = ["screen", str(path), "--format", fmt, "--as-of", "2025-06-01", "--jobs", "1"]
+    with monkeypatch.context() as m:
+        # The general path: every row through its record, its result and the line writer.
+        m.setattr(screen_cli, "screen_layout", lambda: screen_cli.SCREEN_LAYOUT)
+        m.setattr(screen_cli._ScreenLines, "decided", counted)
+        slow = CliRunner().invoke(main, args)
+    assert calls == []
+    monkeypatch.setattr(screen_cli._ScreenLines, "decided", counted)
+    result = CliRunner().invoke(main, args)
+    assert (result.stdout, result.stderr, result.exit_code) == (
+        slow.stdout,
+        slow.stderr,
+        slow.exit_code,
+    )
+    lines = result.stdout.splitlines()
+    if fmt == "jsonl":
+        statuses = [json.loads(line)["status"] for line in lines]
+    else:
+        statuses = [line.split(",")[2] for line in lines[1:]]
+    assert len(statuses) == 120
+    assert calls == [n for n, s in enumerate(statuses, 1) if s != "error"]
+    assert len(calls) > 100
+    counts = {s: statuses.count(s) for s in set(statuses)}
+    assert "screened 120 rows" in result.stderr
+    assert (f"error {counts['error']}" in result.stderr) == ("error" in counts)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | st.dates()
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES)
+def test_the_encoder_made_once_writes_the_json_modules_text(value: Any) -> None:
+    """``json_text_fast`` encodes with one C encoder made once (no per-line encoder): the text
+    ``json.JSONEncoder(ensure_ascii=False, default=…).encode`` writes, for any JSON value and
+    for values only ``to_jsonable`` can write (a date, a tuple)."""
+    assert _encode(value) == _JSON(value)
+
+
+def test_the_encoder_made_once_on_a_record() -> None:
+    record = {"a": [1, 2.5, None, True, "é\u2028"], "b": {"c": dt.date(2025, 6, 1)}, "d": ()}
+    assert _encode(record) == _JSON(record)
+    assert _encode("x\n") == _JSON("x\n") == '"x\\n"'
