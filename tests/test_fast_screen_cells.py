@@ -155,3 +155,62 @@ def test_the_encoder_made_once_on_a_record() -> None:
     record = {"a": [1, 2.5, None, True, "é\u2028"], "b": {"c": dt.date(2025, 6, 1)}, "d": ()}
     assert _encode(record) == _JSON(record)
     assert _encode("x\n") == _JSON("x\n") == '"x\\n"'
+
+
+# --- facts read from the cells ---------------------------------------------------------------
+
+from exportctl.core.facts import ContradictoryFacts, FactError  # noqa: E402
+from exportctl.inputs.items import facts_from_cells, facts_from_csv_row  # noqa: E402
+
+
+def _read(read: Any, *args: Any) -> Any:
+    try:
+        return read(*args)
+    except (FactError, ContradictoryFacts) as exc:
+        return type(exc), getattr(exc, "field", None), str(exc)
+
+
+def _same_facts(header: list[str], cells: list[str]) -> Any:
+    rules = LAW.ruleset
+    fast = _read(facts_from_cells, header, cells, rules)
+    slow = _read(facts_from_csv_row, dict(zip(header, cells, strict=True)), rules)
+    assert fast == slow
+    return fast
+
+
+def test_facts_from_cells_are_the_rows_facts() -> None:
+    rows = list(_rows())
+    header = list(rows[0])
+    read = [_same_facts(header, [row[c] for c in header]) for row in rows]
+    assert sum(type(f) is tuple for f in read) == 5  # the rows in error, with their errors
+    # every cell with spaces around it (the parser strips them)
+    padded = [_same_facts(header, [f" {row[c]} " for c in header]) for row in rows]
+    assert [f for f in padded if type(f) is not tuple] == [f for f in read if type(f) is not tuple]
+    assert any(type(f) is not tuple and f.cj_jurisdiction for f in read)
+    # the same header in another order, without some fields, with a column no rule set knows
+    for columns in (
+        header[::-1],
+        [c for c in header if c not in ("description", "cj_reference", "eccn_candidates")],
+        [c for c in header if c != "item_id"],
+        [*header, "not_a_question"],
+        header[:5],
+    ):
+        for row in rows[:60]:
+            _same_facts(columns, [row.get(c, "yes") for c in columns])
+
+
+_CELL = st.sampled_from(
+    ["", " ", "yes", "No", "TRUE", "0", "y", "perhaps", "none", "NONE", " part ", "Part",
+     "end-item", "software", "XI(a)(10)", "XI(a)(10); VIII(h)(1)", "3A001.a", "EAR", "itar",
+     "UN", "bad(ref", "é", "\udcff", " ITAR ", " a part ", "\tEAR"]
+) | st.text(max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_facts_from_any_cells_are_the_rows_facts(data: st.DataObject) -> None:
+    header = list(bench.header_of(bench.PARTS))
+    header = data.draw(st.permutations(header))
+    header = header[: data.draw(st.integers(len(header) - 3, len(header)))]
+    cells = data.draw(st.lists(_CELL, min_size=len(header), max_size=len(header)))
+    _same_facts(header, cells)

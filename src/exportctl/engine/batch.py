@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
@@ -41,6 +41,7 @@ from exportctl.inputs.items import (
     ContradictoryFacts,
     FactError,
     ItemFacts,
+    facts_from_cells,
     facts_from_csv_row,
     facts_from_mapping,
     parse_text,
@@ -252,12 +253,14 @@ class CellsDecider:
         self.trace = trace
         self._law: Law | None = None
 
-    def __call__(self, header: Iterable[str], cells: Iterable[str]) -> tuple[Decision, str] | None:
+    def __call__(
+        self, header: Sequence[str], cells: Sequence[str]
+    ) -> tuple[Decision, str] | None:
         law = self._law
         if law is None:
             law = self._law = self.regs.with_ruleset(self.ruleset)
         try:
-            facts = facts_from_csv_row(dict(zip(header, cells, strict=True)), self.ruleset)
+            facts = facts_from_cells(header, cells, self.ruleset)
             return classify_keyed(facts, law, self.trace)
         except DataIntegrityError:
             raise  # no row is decided on unverified data: the whole run stops

@@ -20,7 +20,8 @@ lists separated by ``;``, booleans ``yes``/``no`` (or true/false, y/n, 1/0), bla
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from typing import Any, Literal
 
@@ -41,6 +42,7 @@ __all__ = [
     "ContradictoryFacts",
     "FactError",
     "ItemFacts",
+    "facts_from_cells",
     "facts_from_csv_row",
     "facts_from_mapping",
 ]
@@ -236,6 +238,97 @@ def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemF
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
     return _build(flat, answers, ruleset)
+
+
+def facts_from_cells(
+    header: Sequence[str], cells: Sequence[str], ruleset: RuleSet
+) -> ItemFacts:
+    """:func:`facts_from_csv_row` of the row ``dict(zip(header, cells))`` (``cells``: the text
+    of each column of ``header``, whose columns differ), without making that mapping: the same
+    facts, or the same error.  What the header gives (where each field is, which columns are
+    answers) is worked out once for a header object and rule set: the header must not change
+    while rows are read with it (a reader's header does not)."""
+    plan = _CELLS_PLAN[0]
+    if plan is None or plan.header is not header or plan.ruleset is not ruleset:
+        plan = _CELLS_PLAN[0] = _CellsPlan(header, ruleset)
+    if plan.answers is None or len(cells) != plan.width:
+        return facts_from_csv_row(dict(zip(header, cells, strict=True)), ruleset)
+    padded = [*cells, None]  # a field without a column reads the None at the end
+    (
+        item_cell,
+        description_cell,
+        kind_cell,
+        usml_cell,
+        eccn_cell,
+        cj_cell,
+        cj_classification_cell,
+        cj_reference_cell,
+        ccats_cell,
+    ) = plan.fields(padded)
+    item_id = item_cell.strip() or None if item_cell is not None else None
+    if item_id is None:
+        raise FactError("item_id", "is required (a part number or other identifier)")
+    kind = kind_cell.strip() or None if kind_cell is not None else None
+    if kind is not None:
+        kind = kind.lower().replace("-", "_").replace(" ", "_")
+        if kind not in ruleset.item_kinds:
+            raise FactError(
+                "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
+            )
+    cj = cj_cell.strip() or None if cj_cell is not None else None
+    if cj is not None:
+        cj = cj.upper()
+        if cj == "NONE":
+            cj = None
+        elif cj not in ("ITAR", "EAR"):
+            raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
+    names = plan.answers
+    values = plan.answer_cells(cells)
+    read = list(map(_WORDS.get, values, _ALWAYS_OTHER))
+    answers: dict[str, bool] = {}
+    if _OTHER not in read:
+        answers = {k: v for k, v in zip(names, read, strict=True) if v is not None}
+    else:
+        _read_answers(answers, list(zip(names, values, strict=True)), None)
+    return _new_facts(
+        item_id,
+        description_cell.strip() if description_cell is not None else "",
+        kind,
+        parse_refs("usml_candidates", usml_cell, parse_usml),
+        parse_refs("eccn_candidates", eccn_cell, parse_eccn),
+        cj,
+        cj_classification_cell.strip() or None if cj_classification_cell is not None else None,
+        cj_reference_cell.strip() or None if cj_reference_cell is not None else None,
+        ccats_cell.strip() or None if ccats_cell is not None else None,
+        answers,
+    )
+
+
+class _CellsPlan:
+    """What a header gives :func:`facts_from_cells`: where each field's cell is (the padding
+    ``None`` after the cells for a field without a column), and the answer columns with their
+    cells when every column is a field or a question of the rule set (else None: such rows are
+    read by :func:`facts_from_csv_row`)."""
+
+    def __init__(self, header: Sequence[str], ruleset: RuleSet) -> None:
+        self.header = header
+        self.ruleset = ruleset
+        columns = tuple(header)
+        self.width = len(columns)
+        where = {name: i for i, name in enumerate(columns)}
+        at = [where.get(name, len(columns)) for name in FIELDS]
+        self.fields: Callable[[list[Any]], tuple[Any, ...]] = operator.itemgetter(*at)
+        plan = _csv_plan(columns, ruleset)
+        self.answers: tuple[str, ...] | None = plan[2]
+        spots = [where[name] for name in self.answers or ()]
+        self.answer_cells: Callable[[Sequence[str]], Sequence[str]]
+        if len(spots) >= 2:
+            self.answer_cells = operator.itemgetter(*spots)
+        else:
+            self.answer_cells = lambda cells: [cells[i] for i in spots]
+
+
+_CELLS_PLAN: list[_CellsPlan | None] = [None]
 
 
 #: The columns of the last CSV row read, its rule set, and its answer columns when every column
