@@ -214,3 +214,75 @@ def test_facts_from_any_cells_are_the_rows_facts(data: st.DataObject) -> None:
     header = header[: data.draw(st.integers(len(header) - 3, len(header)))]
     cells = data.draw(st.lists(_CELL, min_size=len(header), max_size=len(header)))
     _same_facts(header, cells)
+
+
+# --- a decided row's JSON line written as text ----------------------------------------------
+
+import attrs  # noqa: E402
+
+from exportctl.cli.batch import json_line  # noqa: E402
+from exportctl.cli.output import json_text  # noqa: E402
+
+
+def _decisions() -> list[tuple[int, str, Any]]:
+    rows = list(_rows())
+    header = list(rows[0])
+    decider = batch.CellsDecider(LAW, LAW.ruleset, trace=True)
+    out = []
+    for n, row in enumerate(rows, 1):
+        found = decider(header, [row[c] for c in header])
+        if found is not None:
+            out.append((n, batch.decision_status(found[0]), found[0]))
+    return out
+
+
+def _reference_line(n: int, status: str, d: Any) -> str:
+    """The slow reference: the result's flat row and the decision's record through the generic
+    writer (json_text over to_jsonable), as tests/test_fast_batch.py writes it."""
+    result = batch.ScreenResult(n, d.item_id, status, d)
+    row = batch.result_row(result)
+    row["decision"] = d.to_dict()
+    return json_text(row) + "\n"
+
+
+def test_a_decided_rows_json_line_written_as_text_is_the_writers_line() -> None:
+    assert screen_cli._RowText.fits()
+    text = screen_cli._RowText()
+    decisions = _decisions()
+    for n, status, d in decisions:
+        line = text._line(n, d.item_id, status, d)
+        assert line == json_line(screen_cli._decided_row(n, d.item_id, status, d))
+        assert line == _reference_line(n, status, d)
+    assert len(decisions) > 300
+    # texts to escape (bad bytes, controls a terminal acts on), quotes, non-ASCII, in every
+    # piece the writer keeps between rows
+    odd = ('q"\\\n', "é\udcff", "\x7f\u202e", "\x85 x", "\u2028")
+    seen = 0
+    for n, status, d in decisions[:40]:
+        for s in odd:
+            c = d.classification
+            if c is not None:
+                c = attrs.evolve(c, reference=s, citation=s, reasons_for_control=(s,))
+            steps = tuple(
+                attrs.evolve(step, rule=s + step.rule, detail=s, facts={**step.facts, s: [s]})
+                for step in d.trace
+            )
+            other = attrs.evolve(
+                d, item_id=d.item_id + s, classification=c, trace=steps, warnings=(s,)
+            )
+            line = text._line(n, other.item_id, status, other)
+            assert line == _reference_line(n, status, other)
+            seen += 1
+    assert seen == 200
+
+
+def test_the_text_writer_is_used_and_checks_its_first_lines() -> None:
+    lines = screen_cli._ScreenLines()
+    assert lines._text is not None and lines._text.on
+    n, status, d = _decisions()[0]
+    # a writer whose text differs from the general writer's is turned off at its first line
+    broken = screen_cli._RowText()
+    broken._line = lambda *args: "{}\n"  # type: ignore[method-assign]
+    assert broken(n, d.item_id, status, d) is None and not broken.on
+    right = screen_cli._RowText()
+    assert right(n, d.item_id, status, d) == _reference_line(n, status, d) and right.on

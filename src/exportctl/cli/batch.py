@@ -1323,11 +1323,24 @@ def _encode(value: Any) -> str:
     return "".join(_C_JSON(value, 0))
 
 
+#: The JSON text of a string, as the encoder writes it (no escape of non-ASCII characters).
+string_json: Callable[[str], str] = json.encoder.encode_basestring
+#: The JSON module's text of a value before :func:`escaped_json` (``json_text_fast`` is the
+#: two): the text of a dict or list is its pieces' texts joined, so a line may be written piece
+#: by piece and escaped once.
+raw_json = _encode
+
+
 def json_text_fast(value: Any) -> str:
     """:func:`~exportctl.cli.output.json_text` (no indent) of plain JSON values, without its
     generic walk: values json cannot write go through ``to_jsonable``; the escapes of bad bytes
     and of controls a terminal acts on are made only where there may be any."""
-    text: str = _encode(value)
+    return escaped_json(_encode(value))
+
+
+def escaped_json(text: str) -> str:
+    """JSON text with the escapes :func:`~exportctl.cli.output.json_text` makes after the
+    encoder (bad bytes, controls a terminal acts on), looked for only where there may be any."""
     if text.isascii():
         if "\x7f" not in text:
             return text

@@ -28,11 +28,14 @@ from exportctl.cli.batch import (
     BatchLayout,
     JsonTemplate,
     csv_line,
+    escaped_json,
     json_line,
     open_input,
     plain_csv_text,
+    raw_json,
     read_records,
     safe_id,
+    string_json,
     text_cell,
     with_progress,
     write_results,
@@ -165,6 +168,8 @@ class _ScreenLines:
     def __init__(self) -> None:
         self._csv: dict[str, str | list[Any]] = {}
         self._jsonl: dict[str, JsonTemplate | None] = {}  # _ONCE: one row seen
+        #: The JSON line of a decided row written from texts kept between rows (None: off).
+        self._text: _RowText | None = _RowText() if _RowText.fits() else None
 
     def __call__(self, result: screening.ScreenResult, fmt: str) -> str | None:
         d = result.decision
@@ -222,6 +227,9 @@ class _ScreenLines:
             if len(self._jsonl) >= 1024:
                 self._jsonl.clear()
             self._jsonl[pattern] = _ONCE
+            text = self._text(row, item, status, d) if self._text is not None else None
+            if text is not None:
+                return text
             return json_line(_decided_row(row, item, status, d))
         if template is _ONCE:
             record = _decided_row(ROW_SLOT, ITEM_SLOT, status, d, ID_SLOT)  # type: ignore[arg-type]
@@ -270,6 +278,181 @@ def _jsonl_row(result: screening.ScreenResult) -> dict[str, Any]:
     if record is not None:
         row["decision"] = record
     return row
+
+
+class _RowText:
+    """The JSON line of a decided row (:func:`_decided_row` as :func:`json_line` writes it)
+    written as text: the JSON module's text of each piece, joined as the encoder joins a dict's
+    items (``{"key": value, …}``) and a list's (``[value, …]``), with the escapes
+    :func:`json_text_fast` makes on the whole line.  The texts of what many decisions share are
+    kept between rows: a classification's (by its fields), a trace step's rule, outcome and
+    detail, a question's (by the object), the rules fired, the law's part of the record (date,
+    law id, rule set, warnings).  Used only while the record is the one it writes: the fields
+    of the decision and its parts are those it names (:meth:`fits`), and the first lines it
+    writes are checked against the general writer's (a difference turns it off for the run)."""
+
+    SIZE = 4096
+    CHECKS = 16
+
+    def __init__(self) -> None:
+        self._classifications: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._steps: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._questions: dict[int, tuple[Any, str, str]] = {}
+        self._rules: dict[tuple[str, ...], str] = {}
+        self._tails: dict[tuple[Any, ...], str] = {}
+        self._checks = self.CHECKS
+        self.on = True
+
+    @staticmethod
+    def fits() -> bool:
+        """Whether the classes a record is written from have the fields this writer reads."""
+        from exportctl.engine.decision import Classification, TraceStep
+
+        names = (
+            tuple(f.name for f in attrs.fields(Decision)),
+            tuple(f.name for f in attrs.fields(Classification)),
+            tuple(f.name for f in attrs.fields(TraceStep)),
+        )
+        return names == _RECORD_FIELDS
+
+    def __call__(self, row: int, item: str, status: str, d: Decision) -> str | None:
+        if not self.on:
+            return None
+        line = self._line(row, item, status, d)
+        if self._checks:
+            # The first lines: the general writer's text, or this writer stays off.
+            self._checks -= 1
+            if line != json_line(_decided_row(row, item, status, d)):
+                self.on = False
+                return None
+        return line
+
+    def _line(self, row: int, item: str, status: str, d: Decision) -> str:
+        c = d.classification
+        row_cls, record_cls = self._classification(c)
+        questions = [self._question(q) for q in d.open_questions]
+        rules = self._rules.get(d.rules_fired)
+        if rules is None:
+            rules = raw_json(list(d.rules_fired))
+            self._keep(self._rules, d.rules_fired, rules)
+        tail_key = (d.as_of, d.law_id, d.ruleset, d.warnings)
+        tail = self._tails.get(tail_key)
+        if tail is None:
+            tail = (
+                f', "as_of": {raw_json(d.as_of.isoformat())}, "law_id": {raw_json(d.law_id)}'
+                f', "ruleset": {raw_json(d.ruleset)}, "warnings": {raw_json(list(d.warnings))}'
+            )
+            self._keep(self._tails, tail_key, tail)
+        steps = []
+        for s in d.trace:
+            key = (s.rule, s.outcome, s.detail)
+            around = self._steps.get(key)
+            if around is None:
+                around = (
+                    f'{{"rule": {string_json(s.rule)}, "outcome": {string_json(s.outcome)}, '
+                    '"facts": ',
+                    f', "detail": {string_json(s.detail)}}}',
+                )
+                self._keep(self._steps, key, around)
+            steps.append(around[0] + raw_json(s.facts) + around[1])
+        item_text = string_json(item)
+        did = string_json(d.decision_id)
+        jurisdiction = string_json(d.jurisdiction)
+        text = (
+            f'{{"row": {row}, "item_id": {item_text}, "status": {string_json(status)}, '
+            f'"jurisdiction": {jurisdiction}, {row_cls}, "open_questions": '
+            f'[{", ".join([q[1] for q in questions])}], "rules_fired": {rules}, '
+            f'"error_field": null, "error": null, "decision_id": {did}, "decision": '
+            f'{{"decision_id": {did}, "item_id": {string_json(d.item_id)}, "jurisdiction": '
+            f'{jurisdiction}, "classification": {record_cls}, "trace": [{", ".join(steps)}], '
+            f'"open_questions": [{", ".join([q[2] for q in questions])}], "rules_fired": '
+            f'{rules}{tail}, "summary": {string_json(d.summary)}}}}}'
+        )
+        return escaped_json(text) + "\n"
+
+    def _classification(self, c: Any) -> tuple[str, str]:
+        if c is None:
+            return _NO_CLASSIFICATION
+        key = (
+            c.regime,
+            c.reference,
+            c.citation,
+            c.significant_military_equipment,
+            c.mt,
+            c.reasons_for_control,
+            c.also_described_in,
+        )
+        found = self._classifications.get(key)
+        if found is None:
+            row = raw_json(
+                {
+                    "classification": c.reference,
+                    "sme": c.significant_military_equipment if c.regime == "USML" else None,
+                    "mt": c.mt if c.mt in (None, "yes") else "conditional",
+                    "reasons_for_control": list(c.reasons_for_control),
+                }
+            )
+            record = raw_json(
+                {
+                    "regime": c.regime,
+                    "reference": c.reference,
+                    "citation": c.citation,
+                    "significant_military_equipment": c.significant_military_equipment,
+                    "mt": c.mt,
+                    "reasons_for_control": list(c.reasons_for_control),
+                    "also_described_in": list(c.also_described_in),
+                }
+            )
+            found = (row[1:-1], record)
+            self._keep(self._classifications, key, found)
+        return found
+
+    def _question(self, q: Any) -> tuple[Any, str, str]:
+        found = self._questions.get(id(q))
+        if found is None or found[0] is not q:
+            record = {"id": q.id, "text": q.text, "citation": q.citation, "type": q.type}
+            found = (q, raw_json(q.id), raw_json(record))
+            self._keep(self._questions, id(q), found)
+        return found
+
+    def _keep(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(table) >= self.SIZE:
+            table.clear()
+        table[key] = value
+
+
+#: The fields of Decision, Classification and TraceStep that _RowText writes a record from.
+_RECORD_FIELDS = (
+    (
+        "decision_id",
+        "item_id",
+        "jurisdiction",
+        "classification",
+        "trace",
+        "open_questions",
+        "rules_fired",
+        "as_of",
+        "law_id",
+        "ruleset",
+        "warnings",
+        "retrace",
+        "reid",
+    ),
+    (
+        "regime",
+        "reference",
+        "citation",
+        "significant_military_equipment",
+        "mt",
+        "reasons_for_control",
+        "also_described_in",
+    ),
+    ("rule", "outcome", "facts", "detail"),
+)
+_NO_CLASSIFICATION = (
+    '"classification": null, "sme": null, "mt": null, "reasons_for_control": []',
+    "null",
+)
 
 
 def _decided_row(
