@@ -479,3 +479,23 @@ def _outcome_under(decide: Any, facts: ItemFacts, law: Any) -> Any:
         return decide(facts, law)
     except (FactError, ContradictoryFacts) as exc:
         return (type(exc).__name__, str(exc))
+
+
+def test_classify_while_the_memo_rests_is_the_tracing_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Distinct facts fill the memo without a repeat, and it rests: ``classify`` then decides
+    each item without it, by a shorter way in (the law's tables found at once).  The benchmark's
+    distinct rows decided that way, each as the tracing run decides it, and one call in
+    :data:`engine._PROBE` still through the memo."""
+    monkeypatch.setattr(engine._MEMO_STATS, "rest", 10**6)
+    kept = dict(engine._MEMO)
+    seen = 0
+    for row in bench.distinct_parts(400, seed=43, as_of=str(LAW.as_of)):
+        facts = facts_of(row)
+        if facts is None:
+            continue
+        seen += 1
+        same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts))
+    assert seen > 300
+    assert engine._MEMO_STATS.rest == 10**6 - seen
+    probed = {k for k in engine._MEMO if k not in kept}
+    assert 0 < len(probed) <= seen // engine._PROBE + 1
