@@ -208,6 +208,7 @@ class _Tables:
 
     __slots__ = (
         "as_of",
+        "ear_steps",
         "law",
         "law_id",
         "moves",
@@ -216,6 +217,9 @@ class _Tables:
         "question",
         "rules",
         "rules_id",
+        "subject_fact",
+        "subject_id",
+        "subject_plain",
         "warnings",
     )
 
@@ -229,6 +233,13 @@ class _Tables:
         self.warnings = law.warnings
         self.question = rules.questions.__getitem__
         self.moves = bool(law.relocations)
+        ear = rules.ear
+        #: Whether an item is subject to the EAR (§ 734.3(b)): the fact, whether it is an
+        #: answer (read as ``facts.answer`` reads one), the rule; steps 3-6 of Supp. No. 4.
+        self.subject_fact = ear.subject_fact
+        self.subject_plain = ear.subject_fact not in (*FIELDS, "cj_jurisdiction")
+        self.subject_id = ear.subject_id
+        self.ear_steps: tuple[str, str, str, str] | None = None  # when first read
         #: One USML candidate, by the reference's identity (:func:`_one_usml`).
         self.one: dict[int, tuple[Any, USMLParagraph, frozenset[Any], Any]] = {}
 
@@ -1322,6 +1333,8 @@ def _itar_review(run: _Run) -> Decision | None:
             }.values(),
             key=_kept_order,
         )
+        if not run.tables.moves:
+            return _usml_several(run, paragraphs)
     if len(f.usml_candidates) != 1 or run.tracing:
         status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
@@ -1365,6 +1378,45 @@ def _itar_review(run: _Run) -> Decision | None:
                 if not chosen[0].is_catch_all:
                     run.fire("22 CFR 120.11(b)(2)")
             return run.decision("ITAR", _usml_classification(run, chosen[0], described))
+    raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None:
+    """The general steps of :func:`_itar_review` for several candidates (fast mode) when no
+    reform moved a paragraph off the USML (nothing is then split off): each candidate reviewed
+    in the regulation's order, then the enumerated entry rather than a catch-all (22 CFR
+    120.11(b)(2)), without the lists and dictionaries the general steps build."""
+    status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
+    described = [p for p in paragraphs if status[p.designation] == "described"]
+    if not described:
+        if "unknown" in status.values():
+            return run.decision("undetermined", None)
+        run.fire("22 CFR 120.11(a)")
+        return None
+    for catch_all in (False, True):
+        chosen = None
+        for p in paragraphs:
+            if (not p.is_catch_all) is catch_all:  # in the other group
+                continue
+            found = status[p.designation]
+            if found == "unknown":
+                run.warnings.append(
+                    "the item is described on the USML, but which paragraph classifies it "
+                    "depends on the open questions for "
+                    + ", ".join(
+                        q.designation
+                        for q in paragraphs
+                        if (not q.is_catch_all) is not catch_all
+                        and status[q.designation] == "unknown"
+                    )
+                )
+                return run.decision("ITAR", None)
+            if found == "described" and chosen is None:
+                chosen = p
+        if chosen is not None:
+            if len(described) > 1 and not catch_all:
+                run.fire("22 CFR 120.11(b)(2)")
+            return run.decision("ITAR", _usml_classification(run, chosen, described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
@@ -1739,7 +1791,36 @@ def _determined(run: _Run, text: str, field: str, rule: str) -> Decision:
     return run.decision("EAR", _ear_classification(run, entry, ref, []))
 
 
+def _fast_ear(run: _Run) -> Decision:
+    """:func:`_ear` in the fast mode for an item without a CJ and no paragraph moved off the
+    USML: whether it is subject to the EAR (§ 734.3), read with what the law's tables hold,
+    then the CCL's order of review (:func:`_ear_review`)."""
+    f = run.facts
+    t = run.tables
+    fact = t.subject_fact
+    if not fact:
+        excluded = None
+    elif t.subject_plain:  # an answer: what f.answer reads for it
+        excluded = f.answers.get(fact)
+    else:
+        excluded = f.answer(fact)
+    if excluded is None:
+        run.ask(fact or "")
+        return run.decision("undetermined", None)
+    fired = run.fired
+    if excluded:
+        rule = t.subject_id or ""
+        if rule not in fired:
+            fired.append(rule)
+        return run.decision("not_subject", None)
+    if "15 CFR 734.3(a)" not in fired:
+        fired.append("15 CFR 734.3(a)")
+    return _ear_review(run)
+
+
 def _ear(run: _Run) -> Decision:
+    if not (run.tracing or run.moved) and run.facts.cj_jurisdiction is None:
+        return _fast_ear(run)
     f, ear = run.facts, run.rules.ear
     if f.cj_jurisdiction == "EAR" and f.cj_classification is not None:
         return _determined(
@@ -1781,6 +1862,18 @@ def _ear(run: _Run) -> Decision:
                 "not described on the USML and not excluded by § 734.3(b)",
             )
         run.fire("15 CFR 734.3(a)")
+    return _ear_review(run)
+
+
+def _ear_steps(tables: _Tables) -> tuple[str, str, str, str]:
+    found = tables.ear_steps = _steps(tables.rules.ear)
+    return found
+
+
+def _ear_review(run: _Run) -> Decision:
+    """The CCL's order of review for an item subject to the EAR: a CCATS, then steps 3-6 of
+    Supp. No. 4 to part 774."""
+    f, ear = run.facts, run.rules.ear
     if f.ccats_classification is not None:
         return _determined(
             run, f.ccats_classification, "ccats_classification", ear.determination_id
@@ -1789,7 +1882,7 @@ def _ear(run: _Run) -> Decision:
     step3, step4, step5, step6 = (
         [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
         if run.tracing
-        else _steps(ear)
+        else run.tables.ear_steps or _ear_steps(run.tables)
     )
     if f.eccn_candidates is None:
         if run.tracing:
