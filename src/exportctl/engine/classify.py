@@ -289,7 +289,11 @@ def classify(
         tables = _TABLES.get(id(law))
         if tables is None or tables.law is not law:
             tables = _tables(law)
-        return _fast_review(_Run(facts, tables, False))
+        run = _Run(facts, tables, False)
+        _fast_checks(run)  # then what _fast_review gives
+        if facts.cj_jurisdiction is None:
+            return _itar_review(run) or _ear(run)
+        return _itar(run) or _ear(run)
     return _classify(facts, law, trace, False)[0]
 
 
@@ -1699,7 +1703,10 @@ def _ear_classification(
             f"{run.regs.as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
             f"ECCN it points to before relying on this classification [{entry.citation}]"
         )
-    also = tuple(str(o) for o in others if o != ref) if others else ()
+    if not others or (len(others) == 1 and others[0] is ref):  # described in it alone
+        also: tuple[str, ...] = ()
+    else:
+        also = tuple(str(o) for o in others if o != ref)
     if run.tracing:
         return _make_ear_classification(entry, ref, also, entry.reasons_for_control_for(ref))
     key = (id(entry), id(ref), also)
