@@ -1389,8 +1389,24 @@ def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None
     """The general steps of :func:`_itar_review` for several candidates (fast mode) when no
     reform moved a paragraph off the USML (nothing is then split off): each candidate reviewed
     in the regulation's order, then the enumerated entry rather than a catch-all (22 CFR
-    120.11(b)(2)), without the lists and dictionaries the general steps build."""
-    status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
+    120.11(b)(2)), without the lists and dictionaries the general steps build; a paragraph
+    that describes an item of the kind without "specially designed" (:func:`_one_usml`, kept
+    by the paragraph's own reference) is described at once."""
+    kind = run.facts.item_kind
+    table = run.tables.one
+    fired = run.fired
+    status: dict[str, Status] = {}
+    for p in paragraphs:
+        ref = p.ref
+        one = table.get(id(ref))
+        if one is None or one[0] is not ref:
+            one = _one_usml(run, ref)
+        if one[1] is p and kind in one[2]:
+            if "22 CFR 120.11(a)(1)" not in fired:
+                fired.append("22 CFR 120.11(a)(1)")
+            status[p.designation] = "described"
+        else:
+            status[p.designation] = _usml_candidate(run, p)
     described = [p for p in paragraphs if status[p.designation] == "described"]
     if not described:
         if "unknown" in status.values():
