@@ -479,3 +479,61 @@ def _outcome_under(decide: Any, facts: ItemFacts, law: Any) -> Any:
         return decide(facts, law)
     except (FactError, ContradictoryFacts) as exc:
         return (type(exc).__name__, str(exc))
+
+
+def test_classify_while_the_memo_rests_is_the_tracing_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Distinct facts fill the memo without a repeat, and it rests: ``classify`` then decides
+    each item without it, by a shorter way in (the law's tables found at once).  The benchmark's
+    distinct rows decided that way, each as the tracing run decides it, and one call in
+    :data:`engine._PROBE` still through the memo."""
+    monkeypatch.setattr(engine._MEMO_STATS, "rest", 10**6)
+    kept = dict(engine._MEMO)
+    seen = 0
+    for row in bench.distinct_parts(400, seed=43, as_of=str(LAW.as_of)):
+        facts = facts_of(row)
+        if facts is None:
+            continue
+        seen += 1
+        same(outcome(exportctl.classify, facts), outcome(engine.classify_traced, facts))
+    assert seen > 300
+    assert engine._MEMO_STATS.rest == 10**6 - seen
+    probed = {k for k in engine._MEMO if k not in kept}
+    assert 0 < len(probed) <= seen // engine._PROBE + 1
+
+
+def test_several_usml_candidates_are_decided_as_the_tracing_run() -> None:
+    """Two or three USML candidates (fast mode: each reviewed, then an enumerated entry rather
+    than a catch-all, 22 CFR 120.11(b)(2)): catch-alls and enumerated paragraphs together, every
+    item kind, the item caught, released or open, as the tracing run decides them."""
+    usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
+    catch = [p for p in usable if p.is_catch_all][:: 3]
+    sd = [p for p in usable if not p.is_catch_all and p.specially_designed_scope != "none"]
+    plain = [p for p in usable if p.specially_designed_scope == "none"][:: 50][:4]
+    pool = [*catch, *sd[:: 20][:4], *plain]
+    assert len(catch) >= 4 and len(pool) >= 10
+    answers: list[dict[str, bool]] = [
+        {},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": False},
+        {"itar_for_use_in_defense_article": True, "fastener_class": True},
+        {"itar_for_use_in_defense_article": True, "fastener_class": False},
+    ]
+    seen = 0
+    kinds: list[str | None] = [None, *RULES.item_kinds]
+    for i, a in enumerate(pool):
+        for b in pool[i + 1 :]:
+            for n, kind in enumerate(kinds):
+                for told in answers[(i + n) % 3 :: 2]:
+                    third = [pool[(i + n) % len(pool)].ref] if n % 4 == 0 else []
+                    facts = ItemFacts(
+                        item_id="P-1",
+                        item_kind=kind,
+                        usml_candidates=(a.ref, b.ref, *third),
+                        eccn_candidates=(),
+                        answers={"excluded_by_734_3_b": False, **told},
+                    )
+                    fast = outcome(engine.classify_uncached, facts)
+                    same(fast, outcome(engine.classify_traced, facts))
+                    seen += isinstance(fast, Decision)
+    assert seen > 1000

@@ -97,6 +97,7 @@ class _Run:
         "regs",
         "rules",
         "steps",
+        "tables",
         "tracing",
         "warnings",
     )
@@ -104,23 +105,26 @@ class _Run:
     def __init__(
         self,
         facts: ItemFacts,
-        regs: Law,
-        rules: RuleSet,
+        tables: _Tables,
         tracing: bool = True,
         facts_key: str = "",
     ) -> None:
         self.facts = facts
-        self.regs = regs
-        self.rules = rules
+        #: What the law holds, worked out once per law (:func:`_tables`).
+        self.tables = tables
+        self.regs = tables.law
+        self.rules = tables.rules
         self.tracing = tracing
         #: Canonical JSON of the facts (what the decision id hashes with the item id).
         self.facts_key = facts_key
-        self.steps: list[TraceStep] = []
+        #: The trace's steps (tracing mode; the fast mode never writes one).
+        self.steps: list[TraceStep] = [] if tracing else _NO_STEPS
         self.fired: list[str] = []
         self.questions: list[str] = []
         self.warnings: list[str] = []
-        #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py).
-        self.moved: list[Moved] = []
+        #: Candidate USML paragraphs a reform moved to the CCL (engine/relocation.py); only
+        #: ever replaced (by the list :func:`split_relocated` gives), never appended to.
+        self.moved: list[Moved] = _NO_MOVES
 
     def step(
         self,
@@ -143,16 +147,13 @@ class _Run:
                 self.questions.append(fid)
 
     def decision(self, outcome: Outcome, classification: Classification | None) -> Decision:
-        law = self.regs
+        t = self.tables
         facts = self.facts
-        rules = self.rules
-        questions = (
-            tuple(map(rules.questions.__getitem__, self.questions)) if self.questions else ()
-        )
-        warnings = (*law.warnings, *self.warnings) if self.warnings else law.warnings
+        questions = tuple(map(t.question, self.questions)) if self.questions else ()
+        warnings = (*t.warnings, *self.warnings) if self.warnings else t.warnings
         facts_key = self.facts_key
         if not (facts_key or self.tracing):  # the fast mode: the id is computed when read
-            later = _Later(facts, law)
+            later = _Later(facts, t.law)
             return make_decision(
                 LAZY_ID,
                 facts.item_id,
@@ -161,13 +162,15 @@ class _Run:
                 LAZY_TRACE,
                 questions,
                 tuple(self.fired),
-                law.as_of,
-                law.id,
-                rules.id,
+                t.as_of,
+                t.law_id,
+                t.rules_id,
                 warnings,
                 later,
                 later.ident,
             )
+        law = self.regs
+        rules = self.rules
         if facts_key is _TRACE_ONLY:
             ident = ""
         else:
@@ -188,6 +191,69 @@ class _Run:
             warnings,
             None if self.tracing else _Later(facts, law),
         )
+
+
+#: The fast mode's steps and moves: never written (a step is written only when tracing; the
+#: moves are replaced, not appended to).
+_NO_STEPS: list[TraceStep] = []
+_NO_MOVES: list[Moved] = []
+
+
+class _Tables:
+    """What a decision reads of one law that does not depend on the item, worked out once per
+    law (kept by the law's identity, with the law itself, so an id is never reused while it is
+    there; the law is a frozen value): its rule set and the plan of it, its date, id and
+    warnings, whether a reform moved USML paragraphs, and what one USML candidate gives for an
+    item kind (:meth:`one_usml`)."""
+
+    __slots__ = (
+        "as_of",
+        "ear_steps",
+        "law",
+        "law_id",
+        "moves",
+        "one",
+        "plan",
+        "question",
+        "rules",
+        "rules_id",
+        "subject_fact",
+        "subject_id",
+        "subject_plain",
+        "warnings",
+    )
+
+    def __init__(self, law: Law) -> None:
+        self.law = law
+        rules = self.rules = law.ruleset
+        self.plan = _plan(rules)
+        self.as_of = law.as_of
+        self.law_id = law.id
+        self.rules_id = rules.id
+        self.warnings = law.warnings
+        self.question = rules.questions.__getitem__
+        self.moves = bool(law.relocations)
+        ear = rules.ear
+        #: Whether an item is subject to the EAR (§ 734.3(b)): the fact, whether it is an
+        #: answer (read as ``facts.answer`` reads one), the rule; steps 3-6 of Supp. No. 4.
+        self.subject_fact = ear.subject_fact
+        self.subject_plain = ear.subject_fact not in (*FIELDS, "cj_jurisdiction")
+        self.subject_id = ear.subject_id
+        self.ear_steps: tuple[str, str, str, str] | None = None  # when first read
+        #: One USML candidate, by the reference's identity (:func:`_one_usml`).
+        self.one: dict[int, tuple[Any, USMLParagraph, frozenset[Any], Any]] = {}
+
+
+_TABLES: dict[int, _Tables] = {}
+
+
+def _tables(law: Law) -> _Tables:
+    found = _TABLES.get(id(law))
+    if found is None or found.law is not law:
+        if len(_TABLES) >= 64:
+            _TABLES.clear()
+        found = _TABLES[id(law)] = _Tables(law)
+    return found
 
 
 def _law(law: Law, ruleset: RuleSet | None) -> Law:
@@ -214,7 +280,21 @@ def classify(
     canonical JSON of the facts hashed then: the same id).  ``trace=True`` builds both at once
     instead (for output that prints every trace: one run rather than two); nothing else differs.
     """
-    return _classify(facts, law if ruleset is None else law.with_ruleset(ruleset), trace, False)[0]
+    if ruleset is not None:
+        law = law.with_ruleset(ruleset)
+    rest = _MEMO_STATS.rest
+    if rest and (rest - 1) % _PROBE and not trace:
+        # The memo rests (:meth:`_MemoStats.resting`, inlined): decided without it.
+        _MEMO_STATS.rest = rest - 1
+        tables = _TABLES.get(id(law))
+        if tables is None or tables.law is not law:
+            tables = _tables(law)
+        run = _Run(facts, tables, False)
+        _fast_checks(run)  # then what _fast_review gives
+        if facts.cj_jurisdiction is None:
+            return _itar_review(run) or _ear(run)
+        return _itar(run) or _ear(run)
+    return _classify(facts, law, trace, False)[0]
 
 
 def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Decision, str]:
@@ -230,15 +310,15 @@ def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Dec
     key = None if not _MEMO_ON or _MEMO_STATS.resting() else _memo_key(facts, law)
     if key is None:
         facts_key = _facts_key(facts) if keyed else ""
-        return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
+        return _review(_Run(facts, _tables(law), trace, facts_key)), facts_key
     try:
         memo = _MEMO.get(key)
     except TypeError:  # a field that cannot be hashed (facts built in code): no memo
         facts_key = _facts_key(facts) if keyed else ""
-        return _review(_Run(facts, law, law.ruleset, trace, facts_key)), facts_key
+        return _review(_Run(facts, _tables(law), trace, facts_key)), facts_key
     if memo is None or memo[2] is not facts.usml_candidates or memo[3] is not facts.eccn_candidates:
         facts_key = _facts_key(facts) if keyed else ""
-        core = _review(_Run(facts, law, law.ruleset, trace, facts_key))
+        core = _review(_Run(facts, _tables(law), trace, facts_key))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
             _MEMO_STATS.full()
@@ -370,15 +450,22 @@ def classify_traced(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) 
 
 
 def _decide(facts: ItemFacts, law: Law, tracing: bool) -> Decision:
-    return _review(_Run(facts, law, law.ruleset, tracing))
+    return _review(_Run(facts, _tables(law), tracing))
 
 
 def _review(run: _Run) -> Decision:
-    if run.tracing:
-        _check_conflicts(run)
-        _note_inapplicable_releases(run)
-    else:
-        _fast_checks(run)
+    if not run.tracing:
+        return _fast_review(run)
+    _check_conflicts(run)
+    _note_inapplicable_releases(run)
+    return _itar(run) or _ear(run)
+
+
+def _fast_review(run: _Run) -> Decision:
+    """:func:`_review` in the fast mode."""
+    _fast_checks(run)
+    if run.facts.cj_jurisdiction is None:  # what _itar gives without a CJ
+        return _itar_review(run) or _ear(run)
     return _itar(run) or _ear(run)
 
 
@@ -388,43 +475,81 @@ def _fast_checks(run: _Run) -> None:
     the item's kind, the answers the conflicts that can hold for it read and, for each regime
     whose releases do not apply to it, the answers that claim a release; which of those are
     yes decides whether a conflict holds (then the slow check raises, with its words) and which
-    warning each regime gives (each kept by the kind and the yes answers)."""
+    warnings the regimes give (kept by the kind and the yes answers: :class:`_KindChecks`)."""
     f = run.facts
+    plan = run.tables.plan
+    if not plan.plain:
+        _general_checks(run, plan)
+        return
     answers = f.answers
-    if not answers:
-        plan = _plan(run.rules)
-        if not plan.plain:
-            _general_checks(run, plan)
-            return
-    else:
-        plan = _plan(run.rules)
-        if not plan.plain:
-            _general_checks(run, plan)
-            return
+    if answers:
         kind = f.item_kind
+        reading = plan.kinds.get(kind)
+        if reading is None:
+            reading = plan.kinds_for(kind)
+        if reading.facts:
+            yes = tuple(map(is_, map(answers.get, reading.facts), repeat(True)))
+            found = reading.found.get(yes)
+            if found is None:
+                found = reading.find(yes)
+            if found is not _NOTHING:
+                holds, warnings = found
+                if holds:
+                    _check_conflicts(run)  # raises, with the words of the slow path
+                if warnings:
+                    run.warnings.extend(warnings)
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
+#: What :meth:`_KindChecks.find` gives when no conflict holds and no release is claimed.
+_NOTHING: Any = (False, ())
+
+
+class _KindChecks:
+    """What :func:`_fast_checks` reads for one item kind of a plain plan: the answers the
+    conflicts that can hold for the kind read, then (a kind given) the claimable answers of each
+    regime whose releases do not apply to it, in one tuple; and by which of those are yes,
+    whether a conflict holds and the warnings (the same as :meth:`_Plan.holds_for` and
+    :meth:`_Plan.warned_for` give)."""
+
+    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan")
+
+    def __init__(self, plan: _Plan, kind: str | None) -> None:
+        self.plan = plan
+        self.kind = kind
         reads = plan.reads.get(kind)
         if reads is None:
             reads = plan.reads_for(kind)
-        conflict_facts, claims = reads
-        get = answers.get
-        if conflict_facts:
-            key = (kind, tuple(map(is_, map(get, conflict_facts), repeat(True))))
-            holds = plan.holds.get(key)
-            if holds is None:
-                holds = plan.holds_for(key)
-            if holds:
-                _check_conflicts(run)  # raises, with the words of the slow path
-        if kind is not None:
-            for index, claimable in claims:
-                yes = tuple(map(is_, map(get, claimable), repeat(True)))
-                if True in yes:
-                    claim = (kind, index, yes)
-                    warning = plan.warned.get(claim)
-                    if warning is None:
-                        warning = plan.warned_for(claim)
-                    run.warnings.append(warning)
-    if f.cj_classification is not None:
-        _check_cj(run)
+        self.conflict_facts, claims = reads
+        self.claims = claims if kind is not None else ()
+        self.facts = self.conflict_facts + tuple(
+            fact for _, claimable in self.claims for fact in claimable
+        )
+        self.found: dict[tuple[bool, ...], tuple[bool, tuple[str, ...]]] = {}
+
+    def find(self, yes: tuple[bool, ...]) -> tuple[bool, tuple[str, ...]]:
+        plan, kind = self.plan, self.kind
+        n = len(self.conflict_facts)
+        holds = False
+        if n:
+            key = (kind, yes[:n])
+            found = plan.holds.get(key)
+            holds = plan.holds_for(key) if found is None else found
+        warnings = []
+        at = n
+        for index, claimable in self.claims:
+            part = yes[at : at + len(claimable)]
+            at += len(claimable)
+            if True in part:
+                claim = (kind, index, part)
+                warning = plan.warned.get(claim)
+                warnings.append(plan.warned_for(claim) if warning is None else warning)
+        result = (holds, tuple(warnings)) if holds or warnings else _NOTHING
+        if len(self.found) >= 65536:
+            self.found.clear()
+        self.found[yes] = result
+        return result
 
 
 def _general_checks(run: _Run, plan: _Plan) -> None:
@@ -458,7 +583,7 @@ def _general_checks(run: _Run, plan: _Plan) -> None:
 def _trace_of(facts: ItemFacts, law: Law) -> tuple[TraceStep, ...]:
     """The trace of a decision made in the fast mode: the same run, in tracing mode (its
     decision id, which the decision read has, is not computed again)."""
-    return _review(_Run(facts, law, law.ruleset, True, _TRACE_ONLY)).trace
+    return _review(_Run(facts, _tables(law), True, _TRACE_ONLY)).trace
 
 
 #: The facts key of a run made for its trace alone: its decision gets no id.
@@ -785,7 +910,17 @@ class _Plan:
     claims read is an answer (no structured field), so that ``facts.answers.get`` reads it as
     ``facts.answer`` does."""
 
-    __slots__ = ("claimable", "claims", "conflicts", "holds", "plain", "reads", "rules", "warned")
+    __slots__ = (
+        "claimable",
+        "claims",
+        "conflicts",
+        "holds",
+        "kinds",
+        "plain",
+        "reads",
+        "rules",
+        "warned",
+    )
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -828,6 +963,8 @@ class _Plan:
         #: The warning of a regime's claimed releases, by the kind, the regime's index and which
         #: of its claimable answers are yes.
         self.warned: dict[tuple[Any, ...], str] = {}
+        #: By item kind (plain plans, :func:`_fast_checks`): what is read, in one tuple.
+        self.kinds: dict[str | None, _KindChecks] = {}
 
     def conflicts_for(self, kind: str | None) -> tuple[Conflict, ...]:
         found = self.conflicts[kind] = tuple(
@@ -859,6 +996,10 @@ class _Plan:
             if kind not in regime.release_kinds
         )
         found = self.reads[kind] = (facts, claims)
+        return found
+
+    def kinds_for(self, kind: str | None) -> _KindChecks:
+        found = self.kinds[kind] = _KindChecks(self, kind)
         return found
 
     def holds_for(self, key: tuple[Any, ...]) -> bool:
@@ -1158,9 +1299,18 @@ def _itar_review(run: _Run) -> Decision | None:
         # One candidate (fast mode): what the general steps below give for it when no reform
         # moved a paragraph off the USML, without their lists (the tracing run takes the
         # general steps, and tests compare the two).
-        p = _usml_paragraph(run, f.usml_candidates[0], "usml_candidates")
+        ref = f.usml_candidates[0]
+        one = run.tables.one.get(id(ref))
+        if one is None or one[0] is not ref:
+            one = _one_usml(run, ref)
+        p = one[1]
+        if f.item_kind in one[2]:  # described without "specially designed"
+            fired = run.fired
+            if "22 CFR 120.11(a)(1)" not in fired:
+                fired.append("22 CFR 120.11(a)(1)")
+            return run.decision("ITAR", one[3])
         found = _usml_candidate(run, p)
-        if not run.regs.relocations:
+        if not run.tables.moves:
             if found == "described":
                 return run.decision("ITAR", _usml_classification(run, p, [p]))
             if found == "unknown":
@@ -1187,6 +1337,8 @@ def _itar_review(run: _Run) -> Decision | None:
             }.values(),
             key=_kept_order,
         )
+        if not run.tables.moves:
+            return _usml_several(run, paragraphs)
     if len(f.usml_candidates) != 1 or run.tracing:
         status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
@@ -1231,6 +1383,92 @@ def _itar_review(run: _Run) -> Decision | None:
                     run.fire("22 CFR 120.11(b)(2)")
             return run.decision("ITAR", _usml_classification(run, chosen[0], described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None:
+    """The general steps of :func:`_itar_review` for several candidates (fast mode) when no
+    reform moved a paragraph off the USML (nothing is then split off): each candidate reviewed
+    in the regulation's order, then the enumerated entry rather than a catch-all (22 CFR
+    120.11(b)(2)), without the lists and dictionaries the general steps build; a paragraph
+    that describes an item of the kind without "specially designed" (:func:`_one_usml`, kept
+    by the paragraph's own reference) is described at once."""
+    kind = run.facts.item_kind
+    table = run.tables.one
+    fired = run.fired
+    status: dict[str, Status] = {}
+    for p in paragraphs:
+        ref = p.ref
+        one = table.get(id(ref))
+        if one is None or one[0] is not ref:
+            one = _one_usml(run, ref)
+        if one[1] is p and kind in one[2]:
+            if "22 CFR 120.11(a)(1)" not in fired:
+                fired.append("22 CFR 120.11(a)(1)")
+            status[p.designation] = "described"
+        else:
+            status[p.designation] = _usml_candidate(run, p)
+    described = [p for p in paragraphs if status[p.designation] == "described"]
+    if not described:
+        if "unknown" in status.values():
+            return run.decision("undetermined", None)
+        run.fire("22 CFR 120.11(a)")
+        return None
+    for catch_all in (False, True):
+        chosen = None
+        for p in paragraphs:
+            if (not p.is_catch_all) is catch_all:  # in the other group
+                continue
+            found = status[p.designation]
+            if found == "unknown":
+                run.warnings.append(
+                    "the item is described on the USML, but which paragraph classifies it "
+                    "depends on the open questions for "
+                    + ", ".join(
+                        q.designation
+                        for q in paragraphs
+                        if (not q.is_catch_all) is not catch_all
+                        and status[q.designation] == "unknown"
+                    )
+                )
+                return run.decision("ITAR", None)
+            if found == "described" and chosen is None:
+                chosen = p
+        if chosen is not None:
+            if len(described) > 1 and not catch_all:
+                run.fire("22 CFR 120.11(b)(2)")
+            return run.decision("ITAR", _usml_classification(run, chosen, described))
+    raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+def _one_usml(run: _Run, ref: Any) -> tuple[Any, USMLParagraph, frozenset[Any], Any]:
+    """What one USML candidate gives (fast mode), kept in the law's tables by the reference's
+    identity: the reference, its paragraph, the item kinds of the rule set it describes without
+    "specially designed" (what :func:`_usml_candidate` then gives, firing 22 CFR 120.11(a)(1)
+    and reading no answer; none when a reform moved a paragraph) and the classification it
+    then gives.  A reference that names no paragraph an item may be described in raises as
+    before, and is not kept."""
+    p = _usml_paragraph(run, ref, "usml_candidates")
+    scope = p.specially_designed_scope
+    release_kinds = run.rules.itar.release_kinds
+    kinds = frozenset(
+        kind
+        for kind in run.rules.item_kinds
+        if not run.tables.moves
+        and p.admits_kind(kind)
+        and (
+            scope == "none"
+            or p.is_technical_data
+            or kind == "technical_data"
+            or (scope == "parts" and kind not in release_kinds)
+        )
+    )
+    one = (ref, p, kinds, _usml_classification(run, p, [p]) if kinds else None)
+    if type(ref) is USMLRef:
+        table = run.tables.one
+        if len(table) >= 16384:
+            table.clear()
+        table[id(ref)] = one
+    return one
 
 
 def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
@@ -1481,7 +1719,10 @@ def _ear_classification(
             f"{run.regs.as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
             f"ECCN it points to before relying on this classification [{entry.citation}]"
         )
-    also = tuple(str(o) for o in others if o != ref) if others else ()
+    if not others or (len(others) == 1 and others[0] is ref):  # described in it alone
+        also: tuple[str, ...] = ()
+    else:
+        also = tuple(str(o) for o in others if o != ref)
     if run.tracing:
         return _make_ear_classification(entry, ref, also, entry.reasons_for_control_for(ref))
     key = (id(entry), id(ref), also)
@@ -1573,7 +1814,36 @@ def _determined(run: _Run, text: str, field: str, rule: str) -> Decision:
     return run.decision("EAR", _ear_classification(run, entry, ref, []))
 
 
+def _fast_ear(run: _Run) -> Decision:
+    """:func:`_ear` in the fast mode for an item without a CJ and no paragraph moved off the
+    USML: whether it is subject to the EAR (§ 734.3), read with what the law's tables hold,
+    then the CCL's order of review (:func:`_ear_review`)."""
+    f = run.facts
+    t = run.tables
+    fact = t.subject_fact
+    if not fact:
+        excluded = None
+    elif t.subject_plain:  # an answer: what f.answer reads for it
+        excluded = f.answers.get(fact)
+    else:
+        excluded = f.answer(fact)
+    if excluded is None:
+        run.ask(fact or "")
+        return run.decision("undetermined", None)
+    fired = run.fired
+    if excluded:
+        rule = t.subject_id or ""
+        if rule not in fired:
+            fired.append(rule)
+        return run.decision("not_subject", None)
+    if "15 CFR 734.3(a)" not in fired:
+        fired.append("15 CFR 734.3(a)")
+    return _ear_review(run)
+
+
 def _ear(run: _Run) -> Decision:
+    if not (run.tracing or run.moved) and run.facts.cj_jurisdiction is None:
+        return _fast_ear(run)
     f, ear = run.facts, run.rules.ear
     if f.cj_jurisdiction == "EAR" and f.cj_classification is not None:
         return _determined(
@@ -1615,6 +1885,18 @@ def _ear(run: _Run) -> Decision:
                 "not described on the USML and not excluded by § 734.3(b)",
             )
         run.fire("15 CFR 734.3(a)")
+    return _ear_review(run)
+
+
+def _ear_steps(tables: _Tables) -> tuple[str, str, str, str]:
+    found = tables.ear_steps = _steps(tables.rules.ear)
+    return found
+
+
+def _ear_review(run: _Run) -> Decision:
+    """The CCL's order of review for an item subject to the EAR: a CCATS, then steps 3-6 of
+    Supp. No. 4 to part 774."""
+    f, ear = run.facts, run.rules.ear
     if f.ccats_classification is not None:
         return _determined(
             run, f.ccats_classification, "ccats_classification", ear.determination_id
@@ -1623,7 +1905,7 @@ def _ear(run: _Run) -> Decision:
     step3, step4, step5, step6 = (
         [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
         if run.tracing
-        else _steps(ear)
+        else run.tables.ear_steps or _ear_steps(run.tables)
     )
     if f.eccn_candidates is None:
         if run.tracing:
