@@ -213,3 +213,36 @@ def test_a_broken_pipe_is_raised_and_the_chunk_removed(
         with pytest.raises(BrokenPipeError):
             out.write(chunk)
     assert not os.path.exists(chunk.path)
+
+
+def test_a_chunk_the_spool_cannot_hold_goes_through_the_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk (or a folder gone) while a worker writes its chunk: the chunk's bytes are
+    given back as they are, and no file is left."""
+    folder = tmp_path / "spool"
+    folder.mkdir()
+
+    class Piece:
+        def __call__(self, piece: Any) -> tuple[bytes, list[int]]:
+            return b"x" * cli_batch.SPOOL_MIN, [1]
+
+    spooler = cli_batch._Spooler(Piece(), str(folder))  # type: ignore[arg-type]
+    payload, tallies = spooler(("", 0, 0, 1))
+    assert type(payload) is Spooled and tallies == [1]
+    assert Path(payload.path).read_bytes() == b"x" * cli_batch.SPOOL_MIN
+    small = cli_batch._Spooler(lambda piece: (b"y", [2]), str(folder))  # type: ignore[arg-type]
+    assert small(("", 0, 0, 1)) == (b"y", [2])  # under SPOOL_MIN: through the pipe
+    real_open = open
+
+    def full(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        fh = real_open(path, mode, *args, **kwargs)
+        if "w" in mode:
+            fh.close()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return fh
+
+    monkeypatch.setattr("builtins.open", full)
+    assert spooler(("", 0, 0, 1)) == (b"x" * cli_batch.SPOOL_MIN, [1])
+    monkeypatch.undo()
+    assert sorted(p.name for p in folder.iterdir()) == [Path(payload.path).name]

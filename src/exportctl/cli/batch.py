@@ -650,8 +650,13 @@ class _Spooler:
             return payload, tallies
         # A worker's own name (its pid) and number: workers never write the same file.
         path = os.path.join(self.folder, f"{os.getpid()}-{next(self._numbers)}")
-        with open(path, "wb") as fh:
-            fh.write(payload)
+        try:
+            with open(path, "wb") as fh:
+                fh.write(payload)
+        except OSError:  # a full disk, a folder removed: the bytes go through the pipe
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            return payload, tallies
         return Spooled(path, len(payload)), tallies
 
 
@@ -744,7 +749,11 @@ def _write_pieces(
     import shutil
     import tempfile
 
-    folder = tempfile.mkdtemp(prefix="exportctl-jobs-")
+    try:
+        folder = tempfile.mkdtemp(prefix="exportctl-jobs-")
+    except OSError:  # no temporary directory to write to: the bytes go through the pipe
+        yield from in_workers(itertools.chain(ahead, pieces), work, jobs)
+        return
     try:
         yield from in_workers(itertools.chain(ahead, pieces), _Spooler(work, folder), jobs)
     finally:
