@@ -671,7 +671,7 @@ class _BytesOut:
         with contextlib.suppress(AttributeError, OSError, ValueError):
             fd = buffer.fileno()
             os.fstat(fd)
-            self.fd = fd
+            self.fd = fd if hasattr(os, "sendfile") else None
 
     def write(self, payload: bytes | Spooled) -> None:
         if type(payload) is not Spooled:
@@ -692,10 +692,14 @@ class _BytesOut:
 
 
 #: What ``os.sendfile`` fails with for a file it cannot write to (a file opened to append, a
-#: terminal, a non-blocking pipe that is full): the bytes not sent are then written.
+#: terminal, a non-blocking pipe that is full; on macOS anything but a socket): the bytes not
+#: sent are then written.
 _NO_SENDFILE = frozenset(
-    {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EAGAIN, errno.EXDEV}
-)
+    {
+        errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EAGAIN, errno.EXDEV,
+        errno.ENOTSOCK,
+    }
+)  # fmt: skip
 
 
 def _send(out_fd: int, in_fd: int, size: int) -> int:
