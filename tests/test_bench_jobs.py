@@ -44,3 +44,26 @@ def test_the_diff_jobs_figure_runs_both_and_splits_the_cpu(
     assert "110 rows, --reform etl-eliminated, jsonl out, same bytes: yes" in line
     cpu = re.search(r"--jobs 2 ([\d.]+) s in its own process \+ ([\d.]+) s in workers", line)
     assert cpu is not None and float(cpu[2]) > 0
+
+
+@forked
+def test_the_jobs_figure_alternates_both_and_splits_the_cpu(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``jobs authorize distinct``: both runs' outputs compared, and the CPU time of the command's
+    own process and of its workers printed (workers' CPU near one process's, the own process's
+    small, is what gives about 0.5 on two free cores)."""
+    path = tmp_path / "transfers.csv"
+    bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(110, seed=4))
+    bench.jobs_figure("authorize distinct", path, 1, tmp_path)
+    line = capsys.readouterr().out
+    assert line.startswith("jobs authorize distinct")
+    assert "jsonl out, same bytes: yes" in line
+    cpu = re.search(
+        r"CPU --jobs 1 ([\d.]+) s, --jobs 2 ([\d.]+) s in its own process \+ ([\d.]+) s in workers",
+        line,
+    )
+    assert cpu is not None
+    assert float(cpu[1]) > 0 and float(cpu[3]) > 0  # 110 transfers: workers decide most
+    assert (tmp_path / "jobs1.out").read_bytes() == (tmp_path / "jobs2.out").read_bytes()
+    assert len((tmp_path / "jobs1.out").read_text("utf-8").splitlines()) == 110
