@@ -46,6 +46,7 @@ from exportctl.engine.exemptions import (
     ConditionResult,
     ExemptionResult,
     evaluate,
+    evaluate_status,
     question,
     usable_despite_126_1,
 )
@@ -533,7 +534,9 @@ def authorize_checked(transfer: Transfer, law: Law) -> Authorization:
         # nevertheless: decide those; any other is unavailable (issue 11).
         ctx = Context(transfer, law)
         excepted = tuple(
-            evaluate(e, transfer, law, ctx) for e in law.exemptions if usable_despite_126_1(e, law)
+            evaluate_status(e, transfer, law, ctx)
+            for e in law.exemptions
+            if usable_despite_126_1(e, law)
         )
         allowed = tuple(r.exemption for r in excepted if r.status == "eligible")
         unknown = unknown_countries(transfer)
@@ -579,7 +582,7 @@ def authorize_checked(transfer: Transfer, law: Law) -> Authorization:
             warnings,
         )
     ctx = Context(transfer, law)
-    results = tuple(evaluate(e, transfer, law, ctx) for e in law.exemptions)
+    results = tuple(evaluate_status(e, transfer, law, ctx) for e in law.exemptions)
     eligible = [r for r in results if r.status == "eligible"]
     questions: list[Question] = []
     seen: set[str] = set()
