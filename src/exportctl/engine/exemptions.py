@@ -776,11 +776,15 @@ def evaluate_status(
     status is then known and nothing else of it is shown), the first reads on only the entries
     that may exclude a supplement row (it is the way shown when every way fails).  The
     requirements and checklist rows are written when read, by :func:`evaluate` with the same
-    context (the tests already run are not run again).  An exemption with paragraphs of its
-    own an activity leads to, or under organisation guidelines, is decided by
-    :func:`evaluate`."""
+    context (the tests already run are not run again).  A paragraph of the exemption's own an
+    activity leads to (§ 126.5(a), (d)) is read first, as :func:`evaluate` reads it; an
+    exemption under organisation guidelines is decided by :func:`evaluate`."""
     version = _version_on(exemption, law.as_of)
-    if version is None or not version.in_force:
+    if (
+        version is None
+        or not version.in_force
+        or (transfer.activity is None and any(p.unless_fact for p in exemption.paths))
+    ):
         return evaluate(exemption, transfer, law, ctx)
     plan = _plan(exemption, version, law)
     if not plan.fast:
@@ -790,9 +794,18 @@ def evaluate_status(
     statuses: list[Status] = []
     missings: list[tuple[str, ...]] = []
     excluded: tuple[str, ...] = ()
-    for n, steps in enumerate(plan.steps):
-        found: list[Check] = []
-        failed = False
+    every_way = plan.steps
+    paths: tuple[Check, ...] = ()
+    if exemption.paths:
+        path_entries, own_path = _paths(exemption, transfer, law, ctx)
+        paths = tuple(e.check for e in path_entries)
+        if own_path:
+            every_way = plan.steps_own_path
+        elif any(c.status == "pass" for c in paths):
+            every_way = plan.steps_activity_passed
+    for n, steps in enumerate(every_way):
+        found: list[Check] = list(paths)
+        failed = any(c.status == "fail" for c in paths)
         for kind, what, key, may_exclude in steps:
             if failed and (n or not may_exclude):
                 if n:
@@ -822,7 +835,14 @@ def evaluate_status(
     chosen = statuses.index(best)
     if chosen:
         # The way shown: every entry of it was read (it did not fail).
-        excluded = _chosen_excluded(plan.steps[chosen], transfer, law, ctx, own)
+        excluded = tuple(
+            dict.fromkeys(
+                (
+                    *(x for c in paths for x in c.excluded),
+                    *_chosen_excluded(every_way[chosen], transfer, law, ctx, own),
+                )
+            )
+        )
     status = _STATUS[best]
     questions: tuple[Question, ...] = ()
     if status == "undetermined":
@@ -1008,6 +1028,8 @@ class _Plan:
         "own_requirements",
         "refs",
         "steps",
+        "steps_activity_passed",
+        "steps_own_path",
         "way_requirements",
         "ways",
         "ways_req",
@@ -1087,11 +1109,28 @@ class _Plan:
         #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows) —
         #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
         #: 2 a carried block.
-        self.steps: tuple[tuple[tuple[int, Any, Any, bool], ...], ...] = tuple(
+        self.steps = self._steps(own_steps)
+        #: The same when a paragraph of the exemption's own an activity leads to decides
+        #: instead of its own requirements, and when one passed (its activity test is covered).
+        self.steps_own_path = self._steps(()) if exemption.paths else self.steps
+        self.steps_activity_passed = (
+            self._steps(tuple(s for s in own_steps if s[1][1].test != "activity"))
+            if exemption.paths
+            else self.steps
+        )
+        #: Whether :func:`evaluate_status` decides the exemption (no guidelines: :func:`evaluate`
+        #: decides it then).
+        self.fast = self.guidelines is None
+
+    def _steps(
+        self, own_steps: Sequence[tuple[bool, tuple[int, Any, Any, bool]]]
+    ) -> tuple[tuple[tuple[int, Any, Any, bool], ...], ...]:
+        shared = self.refs[2].shared
+        return tuple(
             (
                 *(step for later, step in own_steps if not later),
                 *(
-                    (1 if key is None else 0, req, key, _may_exclude(req, version.shared))
+                    (1 if key is None else 0, req, key, _may_exclude(req, shared))
                     for req, key in way_requirements
                 ),
                 *(step for later, step in own_steps if later),
@@ -1099,9 +1138,6 @@ class _Plan:
             )
             for way_requirements, blocks in zip(self.way_requirements, self.blocks, strict=True)
         )
-        #: Whether :func:`evaluate_status` decides the exemption (no paragraph of its own an
-        #: activity leads to, no guidelines: :func:`evaluate` decides those).
-        self.fast = not exemption.paths and self.guidelines is None
 
 
 #: The tests whose check never names an excluded supplement row (every registered test but
