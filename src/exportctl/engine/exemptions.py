@@ -984,11 +984,48 @@ class _Block:
             checks = [
                 requirement_check(r, transfer, law, ctx, self.scope)
                 if not exc
-                else _carried(r, self.group, exc, self.scope, "", transfer, law, ctx).check
+                else _carried_check(r, exc, self.scope, transfer, law, ctx)
                 for r, exc in self.requirements
             ]
             found = ctx.carried[key] = _summed(checks)
         return found
+
+
+def _carried_check(
+    req: RequirementSpec,
+    exceptions: Sequence[GroupException],
+    scope: Scope,
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> Check:
+    """The status, the facts still needed and the rows excluded of :func:`_carried`'s entry
+    for a requirement the group's exceptions may lift (its detail and facts aside): lifted
+    outright or when an exception's own requirements pass, else the requirement's check, kept
+    open (never passed) while an exception may still apply."""
+    if any(not e.when for e in exceptions):
+        return _LIFTED_CHECK
+    check = requirement_check(req, transfer, law, ctx, scope)
+    if check.status == "pass":
+        return check
+    needed: list[tuple[str, ...]] = []
+    for exc in exceptions:
+        parts = [requirement_check(w, transfer, law, ctx, scope) for w in exc.when]
+        status = _joined_status(parts)
+        if status == "pass":
+            return _LIFTED_CHECK
+        if status == "unknown":
+            needed.append(tuple(dict.fromkeys(f for p in parts for f in p.missing)))
+    if not needed:
+        return check
+    missing = list(check.missing if check.status == "unknown" else ())
+    for facts in needed:
+        missing.extend(f for f in facts if f not in missing)
+    return Check("unknown", "", {}, tuple(missing), check.excluded)
+
+
+#: What a way reads of a lifted requirement's entry (:func:`_lifted`: a pass, nothing needed).
+_LIFTED_CHECK = Check("pass")
 
 
 def _summed(checks: Sequence[Check]) -> Check:
