@@ -805,7 +805,7 @@ def evaluate_status(
             every_way = plan.steps_activity_passed
     for n, steps in enumerate(every_way):
         found: list[Check] = list(paths)
-        failed = any(c.status == "fail" for c in paths)
+        failed = bool(paths) and any(c.status == "fail" for c in paths)
         for kind, what, key, may_exclude in steps:
             if failed and (n or not may_exclude):
                 if n:
@@ -826,11 +826,12 @@ def evaluate_status(
             statuses.append("fail")
             missings.append(())
         else:
-            summed = _summed(found)
-            statuses.append(summed.status)
-            missings.append(summed.missing)
+            unknown = [c.missing for c in found if c.status == "unknown"]
+            statuses.append("unknown" if unknown else "pass")
+            missings.append(tuple(dict.fromkeys(f for m in unknown for f in m)) if unknown else ())
         if n == 0:
-            excluded = tuple(dict.fromkeys(x for c in found for x in c.excluded))
+            rows = [c.excluded for c in found if c.excluded]
+            excluded = tuple(dict.fromkeys(x for r in rows for x in r)) if rows else ()
     best: Status = "pass" if "pass" in statuses else "unknown" if "unknown" in statuses else "fail"
     chosen = statuses.index(best)
     if chosen:
@@ -874,7 +875,7 @@ def evaluate_status(
         version.modelled,
         branch=way.key if way is not None and best == "pass" else None,
         branches=tuple(
-            _branch_result(w, s, m)
+            plan.branch_result(w, s, m)
             for w, s, m in zip(plan.ways, statuses, missings, strict=True)
             if w is not None
         )
@@ -908,10 +909,6 @@ def _chosen_excluded(
         else:
             found.append(what.summary(transfer, law, ctx))
     return tuple(dict.fromkeys(x for c in found for x in c.excluded))
-
-
-def _branch_result(way: Branch, status: Status, missing: tuple[str, ...]) -> BranchResult:
-    return BranchResult(way.label, way.id, way.title, status, missing, way.marking)
 
 
 class _Block:
@@ -1053,6 +1050,7 @@ class _Plan:
 
     __slots__ = (
         "blocks",
+        "branch_results",
         "carried",
         "fast",
         "groups",
@@ -1147,6 +1145,8 @@ class _Plan:
         #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
         #: 2 a carried block.
         self.steps = self._steps(own_steps)
+        #: The ways' results met so far, by way (one of :attr:`ways`), status and facts needed.
+        self.branch_results: dict[tuple[int, str, tuple[str, ...]], BranchResult] = {}
         #: The same when a paragraph of the exemption's own an activity leads to decides
         #: instead of its own requirements, and when one passed (its activity test is covered).
         self.steps_own_path = self._steps(()) if exemption.paths else self.steps
@@ -1158,6 +1158,19 @@ class _Plan:
         #: Whether :func:`evaluate_status` decides the exemption (no guidelines: :func:`evaluate`
         #: decides it then).
         self.fast = self.guidelines is None
+
+    def branch_result(self, way: Branch, status: Status, missing: tuple[str, ...]) -> BranchResult:
+        """A way's result (a value: the same way, status and facts needed give an equal one,
+        kept by them and shared between transfers)."""
+        key = (id(way), status, missing)
+        found = self.branch_results.get(key)
+        if found is None:
+            if len(self.branch_results) >= 4096:
+                self.branch_results.clear()
+            found = self.branch_results[key] = BranchResult(
+                way.label, way.id, way.title, status, missing, way.marking
+            )
+        return found
 
     def _steps(
         self, own_steps: Sequence[tuple[bool, tuple[int, Any, Any, bool]]]
