@@ -406,7 +406,9 @@ def authorize_command(
         records = read_records(source, file, kind, "transfer_id")
         if log is not None:
             records = log.keep(records)
-        results = screening.authorize_transfers(records, regs, csv_form=kind == "csv")
+        results = screening.authorize_transfers(
+            records, regs, csv_form=kind == "csv", rows_read=fmt == "jsonl"
+        )
         count = with_log(
             log,
             lambda r: counts.update([r.status]),

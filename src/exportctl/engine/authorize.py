@@ -46,6 +46,7 @@ from exportctl.engine.exemptions import (
     ConditionResult,
     ExemptionResult,
     evaluate,
+    evaluate_status,
     question,
     usable_despite_126_1,
 )
@@ -520,9 +521,16 @@ def transfer_key(transfer: Transfer) -> str:
     return provenance.canonical_json(jsonable(transfer))
 
 
-def authorize_checked(transfer: Transfer, law: Law) -> Authorization:
+def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Authorization:
     """:func:`authorize` for a transfer the parsers have checked against ``law`` already
-    (:func:`~exportctl.inputs.transfers.validate_transfer`): the batch reads each row once."""
+    (:func:`~exportctl.inputs.transfers.validate_transfer`): the batch reads each row once.
+
+    Each exemption is decided by the status pass
+    (:func:`~exportctl.engine.exemptions.evaluate_status`), its rows written when read;
+    ``rows=True`` (for a caller that reads every row, as the JSON lines record does) decides
+    each in full at once (:func:`~exportctl.engine.exemptions.evaluate`).  The same
+    authorization either way."""
+    decide = evaluate if rows else evaluate_status
     denied = proscribed(transfer, law)
     warnings = (*law.warnings, *country_warnings(transfer, law))
     decision_id = provenance.decision_id(
@@ -533,7 +541,9 @@ def authorize_checked(transfer: Transfer, law: Law) -> Authorization:
         # nevertheless: decide those; any other is unavailable (issue 11).
         ctx = Context(transfer, law)
         excepted = tuple(
-            evaluate(e, transfer, law, ctx) for e in law.exemptions if usable_despite_126_1(e, law)
+            decide(e, transfer, law, ctx)
+            for e in law.exemptions
+            if usable_despite_126_1(e, law)
         )
         allowed = tuple(r.exemption for r in excepted if r.status == "eligible")
         unknown = unknown_countries(transfer)
@@ -579,7 +589,7 @@ def authorize_checked(transfer: Transfer, law: Law) -> Authorization:
             warnings,
         )
     ctx = Context(transfer, law)
-    results = tuple(evaluate(e, transfer, law, ctx) for e in law.exemptions)
+    results = tuple(decide(e, transfer, law, ctx) for e in law.exemptions)
     eligible = [r for r in results if r.status == "eligible"]
     questions: list[Question] = []
     seen: set[str] = set()

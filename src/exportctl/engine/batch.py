@@ -539,15 +539,21 @@ def authorize_transfers(
     *,
     csv_form: bool,
     patterns: PatternTable | None = None,
+    rows_read: bool = False,
 ) -> BatchRun[AuthorizeResult]:
     """Decide each transfer record (§ 126.1, § 126.7, § 126.5); bad records become error results.
 
     Exactly one result per record, in order: nothing is merged, split or dropped.  CSV rows
     that differ only in transfer_id and description are parsed and decided once (each gets
     its own transfer id and decision id).  Decided as they are read (a :class:`BatchRun`).
+    ``rows_read``: the caller reads every exemption's rows (a JSON lines record), so each is
+    decided in full at once (``authorize_checked(..., rows=True)``; the same results).
     """
     return BatchRun(
-        partial(_authorize_transfers, regs=regs, csv_form=csv_form, table=patterns), rows
+        partial(
+            _authorize_transfers, regs=regs, csv_form=csv_form, table=patterns, rows_read=rows_read
+        ),
+        rows,
     )
 
 
@@ -557,6 +563,7 @@ def _authorize_transfers(
     regs: Regulations,
     csv_form: bool,
     table: PatternTable | None = None,
+    rows_read: bool = False,
 ) -> Iterator[AuthorizeResult]:
     from exportctl.engine.authorize import authorize_checked, transfer_key
     from exportctl.inputs.transfers import transfer_from_csv_row, transfer_from_mapping
@@ -589,7 +596,7 @@ def _authorize_transfers(
             transfer = (
                 transfer_from_csv_row(raw, regs) if csv_form else transfer_from_mapping(raw, regs)
             )
-            result = authorize_checked(transfer, regs)
+            result = authorize_checked(transfer, regs, rows=rows_read)
         except FactError as exc:
             error = AuthorizeResult(n, transfer_id, "error", error_field=exc.field, error=str(exc))
             _keep(patterns, key, transfer, None, error)

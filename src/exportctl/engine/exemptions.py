@@ -77,6 +77,7 @@ __all__ = [
     "checklist",
     "decide",
     "evaluate",
+    "evaluate_status",
     "load_exemption",
     "question",
     "restricted",
@@ -765,6 +766,151 @@ def evaluate(
     return _decided(exemption, version, decided, ways_req is not None, branch, plan, law)
 
 
+def evaluate_status(
+    exemption: Exemption, transfer: Transfer, law: Law, ctx: Context
+) -> ExemptionResult:
+    """:func:`evaluate` of every way of ``exemption`` (the result :func:`evaluate` gives, equal
+    field for field), deciding only what the result's summary reads: each way's entries are
+    read for their status, the facts the open ones need and the supplement rows they exclude
+    (no entry, no row); a way other than the first stops at its first failing entry (its
+    status is then known and nothing else of it is shown), the first reads on only the entries
+    that may exclude a supplement row (it is the way shown when every way fails).  The
+    requirements and checklist rows are written when read, by :func:`evaluate` with the same
+    context (the tests already run are not run again).  A paragraph of the exemption's own an
+    activity leads to (§ 126.5(a), (d)) is read first, as :func:`evaluate` reads it; an
+    exemption under organisation guidelines is decided by :func:`evaluate`."""
+    version = _version_on(exemption, law.as_of)
+    if (
+        version is None
+        or not version.in_force
+        or (transfer.activity is None and any(p.unless_fact for p in exemption.paths))
+    ):
+        return evaluate(exemption, transfer, law, ctx)
+    plan = _plan(exemption, version, law)
+    if not plan.fast:
+        return evaluate(exemption, transfer, law, ctx)
+    checks = ctx.decided
+    own = plan.own
+    statuses: list[Status] = []
+    missings: list[tuple[str, ...]] = []
+    excluded: tuple[str, ...] = ()
+    every_way = plan.steps
+    paths: tuple[Check, ...] = ()
+    if exemption.paths:
+        path_entries, own_path = _paths(exemption, transfer, law, ctx)
+        paths = tuple(e.check for e in path_entries)
+        if own_path:
+            every_way = plan.steps_own_path
+        elif any(c.status == "pass" for c in paths):
+            every_way = plan.steps_activity_passed
+    for n, steps in enumerate(every_way):
+        found: list[Check] = list(paths)
+        failed = bool(paths) and any(c.status == "fail" for c in paths)
+        for kind, what, key, may_exclude in steps:
+            if failed and (n or not may_exclude):
+                if n:
+                    break
+                continue
+            if kind == 0:
+                check = checks.get(key)
+                if check is None:
+                    check = decide_leaf(what, transfer, law, ctx, own, key)
+            elif kind == 1:
+                check = requirement_check(what, transfer, law, ctx, own)
+            else:
+                check = what.summary(transfer, law, ctx)
+            if check.status == "fail":
+                failed = True
+            found.append(check)
+        if failed:
+            statuses.append("fail")
+            missings.append(())
+        else:
+            unknown = [c.missing for c in found if c.status == "unknown"]
+            statuses.append("unknown" if unknown else "pass")
+            missings.append(tuple(dict.fromkeys(f for m in unknown for f in m)) if unknown else ())
+        if n == 0:
+            rows = [c.excluded for c in found if c.excluded]
+            excluded = tuple(dict.fromkeys(x for r in rows for x in r)) if rows else ()
+    best: Status = "pass" if "pass" in statuses else "unknown" if "unknown" in statuses else "fail"
+    chosen = statuses.index(best)
+    if chosen:
+        # The way shown: every entry of it was read (it did not fail).
+        excluded = tuple(
+            dict.fromkeys(
+                (
+                    *(x for c in paths for x in c.excluded),
+                    *_chosen_excluded(every_way[chosen], transfer, law, ctx, own),
+                )
+            )
+        )
+    status = _STATUS[best]
+    questions: tuple[Question, ...] = ()
+    if status == "undetermined":
+        missing: list[str] = []
+        for way_status, way_missing in zip(statuses, missings, strict=True):
+            if way_status == "unknown":
+                missing.extend(f for f in way_missing if f not in missing)
+        questions = tuple(question(f, law) for f in missing)
+    way = plan.ways[chosen]
+    marking = None
+    if exemption.marking is not None:
+        if exemption.marking.text:
+            marking = exemption.marking.text
+        elif way is not None and best == "pass":
+            marking = way.marking
+
+    def fill() -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
+        full = evaluate(exemption, transfer, law, ctx)
+        return full.requirements, full.conditions
+
+    return ExemptionResult(
+        exemption.key,
+        exemption.citation,
+        version.id,
+        status,
+        LAZY_ROWS,
+        excluded,
+        questions,
+        version.modelled,
+        branch=way.key if way is not None and best == "pass" else None,
+        branches=tuple(
+            plan.branch_result(w, s, m)
+            for w, s, m in zip(plan.ways, statuses, missings, strict=True)
+            if w is not None
+        )
+        if plan.ways_req is not None
+        else (),
+        conditions=LAZY_ROWS,
+        marking=marking,
+        obligations=plan.obligations,
+        carried=plan.carried,
+        guidelines=plan.guidelines_ref,
+        fill=fill,
+    )
+
+
+def _chosen_excluded(
+    steps: Sequence[tuple[int, Any, Any, bool]],
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+    own: Scope,
+) -> tuple[str, ...]:
+    """The supplement rows the entries of a way exclude (their checks decided already)."""
+    found: list[Check] = []
+    for kind, what, key, may_exclude in steps:
+        if not may_exclude:
+            continue
+        if kind == 0:
+            found.append(decide_leaf(what, transfer, law, ctx, own, key))
+        elif kind == 1:
+            found.append(requirement_check(what, transfer, law, ctx, own))
+        else:
+            found.append(what.summary(transfer, law, ctx))
+    return tuple(dict.fromkeys(x for c in found for x in c.excluded))
+
+
 class _Block:
     """The requirements of one carried group for one exemption (or way of it): the group's
     version in force, where they are read, and the exceptions that may lift each for the
@@ -772,7 +918,7 @@ class _Block:
     that carries the group with the same exceptions under the same branch label (§ 125.4(a),
     § 120.15 and § 125.1(b) are carried by most of them)."""
 
-    __slots__ = ("absent", "group", "gv", "key", "requirements", "scope")
+    __slots__ = ("absent", "group", "gv", "key", "may_exclude", "requirements", "scope")
 
     def __init__(
         self, group: ConditionGroup, gv: ExemptionVersion | None, for_keys: frozenset[str], law: Law
@@ -783,6 +929,7 @@ class _Block:
         self.key: tuple[Any, ...] = ()
         self.requirements: tuple[tuple[RequirementSpec, list[GroupException]], ...] = ()
         self.scope = Scope()
+        self.may_exclude = False
         if gv is None or not gv.in_force:
             note = (
                 f"the data holds no reading of {group.citation} in force on {law.as_of}: "
@@ -795,6 +942,7 @@ class _Block:
             return
         self.scope = Scope(f"group {group.key}", gv.shared, group.key)
         self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
+        self.may_exclude = any(_may_exclude(r, gv.shared) for r in gv.requirements)
         # The same requirements read in the same place with the same exceptions (the objects
         # the law holds) are the same entries: every exemption and way that has them shares
         # them, one transfer at a time.
@@ -820,6 +968,80 @@ class _Block:
             found = ctx.carried[key] = (entries, _status(entries))
         return found
 
+    def summary(self, transfer: Transfer, law: Law, ctx: Context) -> Check:
+        """What a way reads of the block's entries (their rows aside): the status they join to,
+        the facts the open ones still need and the supplement rows they exclude, in the order of
+        :meth:`decide`'s entries.  The checks do not depend on the branch label (it names
+        rows only): one summary per transfer for every exemption and way with the same block."""
+        if self.absent is not None:
+            return self.absent.check
+        key = ("summary", self.key)
+        found: Check | None = ctx.carried.get(key)
+        if found is None:
+            checks = [
+                requirement_check(r, transfer, law, ctx, self.scope)
+                if not exc
+                else _carried_check(r, exc, self.scope, transfer, law, ctx)
+                for r, exc in self.requirements
+            ]
+            found = ctx.carried[key] = _summed(checks)
+        return found
+
+
+def _carried_check(
+    req: RequirementSpec,
+    exceptions: Sequence[GroupException],
+    scope: Scope,
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> Check:
+    """The status, the facts still needed and the rows excluded of :func:`_carried`'s entry
+    for a requirement the group's exceptions may lift (its detail and facts aside): lifted
+    outright or when an exception's own requirements pass, else the requirement's check, kept
+    open (never passed) while an exception may still apply."""
+    if any(not e.when for e in exceptions):
+        return _LIFTED_CHECK
+    check = requirement_check(req, transfer, law, ctx, scope)
+    if check.status == "pass":
+        return check
+    needed: list[tuple[str, ...]] = []
+    for exc in exceptions:
+        parts = [requirement_check(w, transfer, law, ctx, scope) for w in exc.when]
+        status = _joined_status(parts)
+        if status == "pass":
+            return _LIFTED_CHECK
+        if status == "unknown":
+            needed.append(tuple(dict.fromkeys(f for p in parts for f in p.missing)))
+    if not needed:
+        return check
+    missing = list(check.missing if check.status == "unknown" else ())
+    for facts in needed:
+        missing.extend(f for f in facts if f not in missing)
+    return Check("unknown", "", {}, tuple(missing), check.excluded)
+
+
+#: What a way reads of a lifted requirement's entry (:func:`_lifted`: a pass, nothing needed).
+_LIFTED_CHECK = Check("pass")
+
+
+def _summed(checks: Sequence[Check]) -> Check:
+    """The checks of consecutive entries as one: their joined status, the facts the open ones
+    need and the rows excluded (each once, in order); no detail, no facts (never a row)."""
+    status = _joined_status(checks)
+    missing = (
+        tuple(dict.fromkeys(f for c in checks if c.status == "unknown" for f in c.missing))
+        if status == "unknown"
+        else ()
+    )
+    excluded = tuple(dict.fromkeys(x for c in checks for x in c.excluded))
+    return Check(status, "", {}, missing, excluded)
+
+
+def _joined_status(checks: Iterable[Check]) -> Status:
+    seen = {c.status for c in checks}
+    return "fail" if "fail" in seen else "unknown" if "unknown" in seen else "pass"
+
 
 class _Plan:
     """What deciding an exemption reads of the law, worked out once per law and date: its
@@ -828,7 +1050,9 @@ class _Plan:
 
     __slots__ = (
         "blocks",
+        "branch_results",
         "carried",
+        "fast",
         "groups",
         "guidelines",
         "guidelines_ref",
@@ -838,6 +1062,9 @@ class _Plan:
         "own_guidelines",
         "own_requirements",
         "refs",
+        "steps",
+        "steps_activity_passed",
+        "steps_own_path",
         "way_requirements",
         "ways",
         "ways_req",
@@ -906,6 +1133,83 @@ class _Plan:
             f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
         )
         self.guidelines_ref = guidelines_ref(law)
+        own_steps = tuple(
+            (
+                later,
+                (1 if key is None else 0, req, key, _may_exclude(req, version.shared)),
+            )
+            for req, later, key in self.own_requirements
+        )
+        #: Each way's entries as :func:`evaluate_status` reads them, in the order of
+        #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows) —
+        #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
+        #: 2 a carried block.
+        self.steps = self._steps(own_steps)
+        #: The ways' results met so far, by way (one of :attr:`ways`), status and facts needed.
+        self.branch_results: dict[tuple[int, str, tuple[str, ...]], BranchResult] = {}
+        #: The same when a paragraph of the exemption's own an activity leads to decides
+        #: instead of its own requirements, and when one passed (its activity test is covered).
+        self.steps_own_path = self._steps(()) if exemption.paths else self.steps
+        self.steps_activity_passed = (
+            self._steps(tuple(s for s in own_steps if s[1][1].test != "activity"))
+            if exemption.paths
+            else self.steps
+        )
+        #: Whether :func:`evaluate_status` decides the exemption (no guidelines: :func:`evaluate`
+        #: decides it then).
+        self.fast = self.guidelines is None
+
+    def branch_result(self, way: Branch, status: Status, missing: tuple[str, ...]) -> BranchResult:
+        """A way's result (a value: the same way, status and facts needed give an equal one,
+        kept by them and shared between transfers)."""
+        key = (id(way), status, missing)
+        found = self.branch_results.get(key)
+        if found is None:
+            if len(self.branch_results) >= 4096:
+                self.branch_results.clear()
+            found = self.branch_results[key] = BranchResult(
+                way.label, way.id, way.title, status, missing, way.marking
+            )
+        return found
+
+    def _steps(
+        self, own_steps: Sequence[tuple[bool, tuple[int, Any, Any, bool]]]
+    ) -> tuple[tuple[tuple[int, Any, Any, bool], ...], ...]:
+        shared = self.refs[2].shared
+        return tuple(
+            (
+                *(step for later, step in own_steps if not later),
+                *(
+                    (1 if key is None else 0, req, key, _may_exclude(req, shared))
+                    for req, key in way_requirements
+                ),
+                *(step for later, step in own_steps if later),
+                *((2, block, None, block.may_exclude) for block in blocks),
+            )
+            for way_requirements, blocks in zip(self.way_requirements, self.blocks, strict=True)
+        )
+
+
+#: The tests whose check never names an excluded supplement row (every registered test but
+#: ``not_on_supplement``, which does, and those that combine others); a test not listed here
+#: is taken to name some (:func:`_may_exclude`).
+_NEVER_EXCLUDES = frozenset(
+    {
+        "activity", "destination", "origin", "territory", "no_transit", "fact", "fact_in",
+        "transfer_kind", "fact_if", "subset_of", "disjoint_from", "not_proscribed",
+        "parties_not_ineligible", "registered", "nationals_of", "end_users", "sme_assurances",
+        "parties", "value_and_sme_manufacturing", "no_ineligible_party",
+    }
+)  # fmt: skip
+
+
+def _may_exclude(req: RequirementSpec, shared: Mapping[str, tuple[RequirementSpec, ...]]) -> bool:
+    """Whether the check of ``req`` may name a supplement row that excludes the transfer."""
+    if req.test == "any_of":
+        return any(_may_exclude(r, shared) for b in req.branches for r in b.requirements)
+    if req.test == "shared":
+        return any(_may_exclude(r, shared) for r in shared.get(req["ref"], ()))
+    return req.test not in _NEVER_EXCLUDES
 
 
 def _plan(exemption: Exemption, version: ExemptionVersion, law: Law) -> _Plan:
