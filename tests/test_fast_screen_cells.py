@@ -74,7 +74,7 @@ def test_a_row_decided_from_its_cells_is_written_as_its_result(fmt: str) -> None
         decision, facts_key = found
         assert decision == result.decision and facts_key == result.pattern
         made = direct.decided(n, decision, facts_key)
-        assert made is not None
+        assert made is not None and made[1] == batch.tally(result)
         line, tally = made
         assert line == general(result)
         assert tally == batch.tally(result)
