@@ -146,6 +146,19 @@ def parse_bool(field: str, value: Any) -> bool | None:
     raise FactError(field, f"{value!r} is not yes/no; use yes, no, or leave it blank if unknown")
 
 
+def _cj_jurisdiction(text: str | None) -> str | None:
+    """A commodity jurisdiction determination's answer as given (stripped; None when blank):
+    ITAR or EAR, or None for none."""
+    if text is None:
+        return None
+    cj = text.upper()
+    if cj == "NONE":
+        return None
+    if cj not in ("ITAR", "EAR"):
+        raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
+    return cj
+
+
 def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
     if type(value) is str:
         # A parts list names the same candidates on many rows: read each text once (the refs are
@@ -275,13 +288,7 @@ def facts_from_cells(
             raise FactError(
                 "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
             )
-    cj = cj_cell.strip() or None if cj_cell is not None else None
-    if cj is not None:
-        cj = cj.upper()
-        if cj == "NONE":
-            cj = None
-        elif cj not in ("ITAR", "EAR"):
-            raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
+    cj = _cj_jurisdiction(cj_cell.strip() or None if cj_cell is not None else None)
     names = plan.answers
     values = plan.answer_cells(cells)
     read = list(map(_WORDS.get, values, _ALWAYS_OTHER))
@@ -362,13 +369,7 @@ def _build(
                 "item_kind",
                 f"{flat.get('item_kind')!r} is not one of {', '.join(ruleset.item_kinds)}",
             )
-    cj = _text("cj_jurisdiction", flat.get("cj_jurisdiction"))
-    if cj is not None:
-        cj = cj.upper()
-        if cj == "NONE":
-            cj = None
-        elif cj not in ("ITAR", "EAR"):
-            raise FactError("cj_jurisdiction", f"{cj!r} is not ITAR, EAR or none (blank: no CJ)")
+    cj = _cj_jurisdiction(_text("cj_jurisdiction", flat.get("cj_jurisdiction")))
     answers: dict[str, bool] = {}
     words = _WORDS
     if answer_columns is not None:
