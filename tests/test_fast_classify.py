@@ -537,3 +537,110 @@ def test_several_usml_candidates_are_decided_as_the_tracing_run() -> None:
                     same(fast, outcome(engine.classify_traced, facts))
                     seen += isinstance(fast, Decision)
     assert seen > 1000
+
+
+def _plain_facts() -> list[ItemFacts]:
+    """Facts for every route :func:`engine._plain` reads from the law's tables and for the
+    steps where it leaves them: USML candidates unknown, none, one described without
+    "specially designed" (or one to analyse, or two); then subject to the EAR unknown, no or
+    yes; then ECCN candidates unknown, none, one of each tier (or two), a CCATS now and then;
+    every item kind and none; release claims that do not apply to the kind, a conflict."""
+    enumerated = [
+        p.ref for p in LAW.usml.paragraphs if p.specially_designed_scope == "none"
+    ][::40][:3]
+    analysed = [p.ref for p in LAW.usml.paragraphs if p.is_catch_all][:1]
+    eccns = [exportctl.parse_eccn(TIERS[t][0]) for t in sorted(TIERS)]
+    usmls: list[Any] = [None, (), *((r,) for r in enumerated + analysed), tuple(enumerated[:2])]
+    eccn_lists: list[Any] = [None, (), *((r,) for r in eccns), tuple(eccns[:2])]
+    said: list[dict[str, bool]] = [
+        {},
+        {"excluded_by_734_3_b": True},
+        {"excluded_by_734_3_b": False},
+        {"excluded_by_734_3_b": False, "itar_peculiarly_responsible": True},
+        {"excluded_by_734_3_b": False, **dict.fromkeys(RULES.conflicts[0].any_true, True)},
+        {"excluded_by_734_3_b": False, "itar_for_use_in_defense_article": False},
+    ]
+    kinds: list[str | None] = [None, *RULES.item_kinds]
+    found = []
+    n = 0
+    for usml in usmls:
+        for eccn in eccn_lists:
+            for kind in kinds:
+                n += 1
+                found.append(
+                    ItemFacts(
+                        item_id=f"P-{n}",
+                        item_kind=kind,
+                        usml_candidates=usml,
+                        eccn_candidates=eccn,
+                        ccats_classification="EAR99" if n % 13 == 0 else None,
+                        answers=said[n % len(said)],
+                    )
+                )
+    return found
+
+
+def test_the_routes_read_from_the_tables_are_the_tracing_run() -> None:
+    """``_plain`` (classify's fast mode for an item without a CJ): every route it reads from
+    the law's tables and every step where it leaves them for the run, each decided twice (the
+    first time fills the tables, the second reads them), as the tracing run decides it; and the
+    benchmark's distinct rows.  Most items are decided without a run."""
+    tables = engine._tables(LAW)
+    runs = 0
+    made = engine._Run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal runs
+        runs += 1
+        return made(*args, **kwargs)
+
+    rows = (facts_of(r) for r in bench.distinct_parts(300, seed=47, as_of=str(LAW.as_of)))
+    items = [*_plain_facts(), *(f for f in rows if f is not None and f.cj_jurisdiction is None)]
+    decided = 0
+    for facts in items:
+        eager = outcome(engine.classify_traced, facts)
+        for _ in range(2):
+            engine._Run = counted  # type: ignore[misc]
+            try:
+                fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+            finally:
+                engine._Run = made  # type: ignore[misc]
+            same(fast, eager)
+        decided += isinstance(eager, Decision)
+    assert decided > 800
+    assert runs < decided  # the tables decide most of them (the second time at least)
+
+
+def test_make_decision_is_the_classs_own_init() -> None:
+    """A decision made field by field (the engine's constructor) is the Decision its attrs
+    ``__init__`` makes: the same class, every field, equality, repr, pickling; both ways of
+    filling the slots."""
+    import datetime as dt
+    import pickle
+
+    from exportctl.engine import decision as module
+
+    q = RULES.questions["usml_candidates"]
+    values: tuple[Any, ...] = (
+        "d-1",
+        "P-1",
+        "EAR",
+        engine._EAR99,
+        (module.TraceStep("r", "o", {"a": 1}, "d"),),
+        (q,),
+        ("15 CFR 734.3(a)",),
+        dt.date(2025, 6, 1),
+        "law-1",
+        "rules-1",
+        ("w",),
+    )
+    init = Decision(*values)
+    assert module.make_decision is module._filled  # this Python assigns the layout
+    for make in (module._filled, module._set_slots):
+        made = make(*values, None, None)
+        assert type(made) is Decision
+        assert attrs.astuple(made, recurse=False) == attrs.astuple(init, recurse=False)
+        assert made == init and repr(made) == repr(init) and hash(made) == hash(init)
+        assert pickle.loads(pickle.dumps(made)) == init
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            made.item_id = "P-2"  # type: ignore[misc]

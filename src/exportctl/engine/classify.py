@@ -31,6 +31,7 @@ from itertools import compress, repeat
 from operator import is_
 from typing import Any, Literal
 
+from exportctl.core.facts import Question
 from exportctl.core.provenance import decision_id
 from exportctl.corpus.ccl import ECCN
 from exportctl.corpus.law import Law
@@ -150,24 +151,10 @@ class _Run:
         t = self.tables
         facts = self.facts
         questions = tuple(map(t.question, self.questions)) if self.questions else ()
-        warnings = (*t.warnings, *self.warnings) if self.warnings else t.warnings
         facts_key = self.facts_key
         if not (facts_key or self.tracing):  # the fast mode: the id is computed when read
-            later = _Later(facts, t.law)
-            return make_decision(
-                LAZY_ID,
-                facts.item_id,
-                outcome,
-                classification,
-                LAZY_TRACE,
-                questions,
-                tuple(self.fired),
-                t.as_of,
-                t.law_id,
-                t.rules_id,
-                warnings,
-                later,
-                later.ident,
+            return _lazy(
+                facts, t, outcome, classification, questions, tuple(self.fired), self.warnings
             )
         law = self.regs
         rules = self.rules
@@ -188,7 +175,7 @@ class _Run:
             law.as_of,
             law.id,
             rules.id,
-            warnings,
+            (*t.warnings, *self.warnings) if self.warnings else t.warnings,
             None if self.tracing else _Later(facts, law),
         )
 
@@ -208,7 +195,10 @@ class _Tables:
 
     __slots__ = (
         "as_of",
+        "ear99_fired",
         "ear_steps",
+        "eone",
+        "excluded_fired",
         "law",
         "law_id",
         "moves",
@@ -242,6 +232,12 @@ class _Tables:
         self.ear_steps: tuple[str, str, str, str] | None = None  # when first read
         #: One USML candidate, by the reference's identity (:func:`_one_usml`).
         self.one: dict[int, tuple[Any, USMLParagraph, frozenset[Any], Any]] = {}
+        #: One ECCN candidate, by the reference's identity (:func:`_eccn_one`).
+        self.eone: dict[int, tuple[Any, frozenset[Any], tuple[str, ...], Any, Any]] = {}
+        #: The rules :func:`_plain` fires for an item excluded by § 734.3(b) and for EAR99
+        #: without ECCN candidates (when first read).
+        self.excluded_fired: tuple[str, ...] = ()
+        self.ear99_fired: tuple[str, ...] = ()
 
 
 _TABLES: dict[int, _Tables] = {}
@@ -289,10 +285,10 @@ def classify(
         tables = _TABLES.get(id(law))
         if tables is None or tables.law is not law:
             tables = _tables(law)
+        if facts.cj_jurisdiction is None:
+            return _plain(facts, tables)
         run = _Run(facts, tables, False)
         _fast_checks(run)  # then what _fast_review gives
-        if facts.cj_jurisdiction is None:
-            return _itar_review(run) or _ear(run)
         return _itar(run) or _ear(run)
     return _classify(facts, law, trace, False)[0]
 
@@ -310,15 +306,15 @@ def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Dec
     key = None if not _MEMO_ON or _MEMO_STATS.resting() else _memo_key(facts, law)
     if key is None:
         facts_key = _facts_key(facts) if keyed else ""
-        return _review(_Run(facts, _tables(law), trace, facts_key)), facts_key
+        return _fresh(facts, law, trace, facts_key), facts_key
     try:
         memo = _MEMO.get(key)
     except TypeError:  # a field that cannot be hashed (facts built in code): no memo
         facts_key = _facts_key(facts) if keyed else ""
-        return _review(_Run(facts, _tables(law), trace, facts_key)), facts_key
+        return _fresh(facts, law, trace, facts_key), facts_key
     if memo is None or memo[2] is not facts.usml_candidates or memo[3] is not facts.eccn_candidates:
         facts_key = _facts_key(facts) if keyed else ""
-        core = _review(_Run(facts, _tables(law), trace, facts_key))
+        core = _fresh(facts, law, trace, facts_key)
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
             _MEMO_STATS.full()
@@ -336,6 +332,13 @@ def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Dec
     if not facts_key:
         return _repeat(core, LAZY_ID, facts.item_id, facts, law), facts_key
     return repeat_decision(core, facts_key, facts.item_id, facts, law), facts_key
+
+
+def _fresh(facts: ItemFacts, law: Law, trace: bool, facts_key: str) -> Decision:
+    """The order of review for facts the memo does not hold (:func:`_plain` when it can)."""
+    if not (trace or facts_key) and facts.cj_jurisdiction is None:
+        return _plain(facts, _tables(law))
+    return _review(_Run(facts, _tables(law), trace, facts_key))
 
 
 def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
@@ -450,6 +453,8 @@ def classify_traced(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) 
 
 
 def _decide(facts: ItemFacts, law: Law, tracing: bool) -> Decision:
+    if not tracing and facts.cj_jurisdiction is None:
+        return _plain(facts, _tables(law))
     return _review(_Run(facts, _tables(law), tracing))
 
 
@@ -481,6 +486,18 @@ def _fast_checks(run: _Run) -> None:
     if not plan.plain:
         _general_checks(run, plan)
         return
+    holds, warnings = _claimed(f, plan)
+    if holds:
+        _check_conflicts(run)  # raises, with the words of the slow path
+    if warnings:
+        run.warnings.extend(warnings)
+    if f.cj_classification is not None:
+        _check_cj(run)
+
+
+def _claimed(f: ItemFacts, plan: _Plan) -> tuple[bool, tuple[str, ...]]:
+    """What :func:`_fast_checks` reads of a plain plan: whether a conflict holds for the item
+    and the warnings of the releases it claims that do not apply to its kind."""
     answers = f.answers
     if answers:
         kind = f.item_kind
@@ -488,18 +505,175 @@ def _fast_checks(run: _Run) -> None:
         if reading is None:
             reading = plan.kinds_for(kind)
         if reading.facts:
+            # The facts answered yes, as the facts answered with a true value (any of those
+            # not True, from facts built in code, is read one by one).
+            said = tuple(filter(answers.get, reading.facts))
+            if not said or all(map(is_, map(answers.get, said), repeat(True))):
+                found = reading.said.get(said)
+                if found is None:
+                    return reading.said_yes(said)
+                return found
             yes = tuple(map(is_, map(answers.get, reading.facts), repeat(True)))
             found = reading.found.get(yes)
             if found is None:
-                found = reading.find(yes)
-            if found is not _NOTHING:
-                holds, warnings = found
-                if holds:
-                    _check_conflicts(run)  # raises, with the words of the slow path
-                if warnings:
-                    run.warnings.extend(warnings)
-    if f.cj_classification is not None:
-        _check_cj(run)
+                return reading.find(yes)
+            return found
+    result: tuple[bool, tuple[str, ...]] = _NOTHING
+    return result
+
+
+def _plain(facts: ItemFacts, t: _Tables) -> Decision:
+    """:func:`_fast_review` for an item without a CJ determination, its commonest routes read
+    from what the law's tables hold, without the working state of a run: the USML candidates
+    unknown, none, or one that describes the item's kind without "specially designed"
+    (:func:`_one_usml`); then (none) whether the item is subject to the EAR (§ 734.3) and the
+    ECCN candidates unknown, none, or one that describes the item's kind without "specially
+    designed" (:func:`_eccn_one`).  The same decision, field for field: any other route (a
+    conflict, a CJ classification, several candidates, "specially designed" to analyse, a
+    CCATS, a plan that reads structured fields, a paragraph not met yet) is the run's, from
+    the step where it leaves these routes (tests compare both with the tracing run)."""
+    plan = t.plan
+    if not plan.plain or facts.cj_classification is not None:
+        return _fast_review(_Run(facts, t, False))
+    holds, warned = _claimed(facts, plan)
+    if holds:
+        return _fast_review(_Run(facts, t, False))  # raises, with the words of the slow path
+    usml = facts.usml_candidates
+    if usml is None:  # 22 CFR 120.11(a): which paragraphs may describe it is not known
+        return _lazy(facts, t, "undetermined", None, (t.question("usml_candidates"),), (), warned)
+    kind = facts.item_kind
+    if usml:
+        if len(usml) == 1:  # described in it without "specially designed" (22 CFR 120.11(a)(1))
+            ref = usml[0]
+            one = t.one.get(id(ref))
+            if one is not None and one[0] is ref and kind in one[2]:
+                return _lazy(facts, t, "ITAR", one[3], (), _ENUMERATED, warned)
+        run = _resumed(facts, t, warned, ())
+        return _itar_review(run) or _ear(run)
+    # No USML paragraph describes it (22 CFR 120.11(a)): is it subject to the EAR (_fast_ear)?
+    fact = t.subject_fact
+    if not (fact and t.subject_plain):
+        return _ear(_resumed(facts, t, warned, _NOT_USML))
+    excluded = facts.answers.get(fact)
+    if excluded is None:
+        return _lazy(facts, t, "undetermined", None, (t.question(fact),), _NOT_USML, warned)
+    if excluded:
+        fired = t.excluded_fired or _excluded_fired(t)
+        return _lazy(facts, t, "not_subject", None, (), fired, warned)
+    # Subject to the EAR (15 CFR 734.3(a)): the CCL's order of review (_ear_review).
+    eccn = facts.eccn_candidates
+    if eccn is None and facts.ccats_classification is None:
+        question = (t.question("eccn_candidates"),)
+        return _lazy(facts, t, "EAR", None, question, _SUBJECT, warned)
+    if eccn is not None and not eccn and facts.ccats_classification is None:
+        fired = t.ear99_fired or _ear99_fired(t)  # Step 6: no ECCN describes the item
+        return _lazy(facts, t, "EAR", _EAR99, (), fired, warned)
+    if eccn is not None and len(eccn) == 1 and facts.ccats_classification is None:
+        eref = eccn[0]
+        paragraph = t.eone.get(id(eref))
+        if paragraph is None or paragraph[0] is not eref:
+            paragraph = _eccn_one(t, eref)
+        if kind in paragraph[1]:
+            warnings = (*warned, *paragraph[4]) if paragraph[4] else warned
+            return _lazy(facts, t, "EAR", paragraph[3], (), paragraph[2], warnings)
+    return _ear_review(_resumed(facts, t, warned, _SUBJECT))
+
+
+#: The rules fired on the routes of :func:`_plain`.
+_ENUMERATED = ("22 CFR 120.11(a)(1)",)
+_NOT_USML = ("22 CFR 120.11(a)",)
+_SUBJECT = ("22 CFR 120.11(a)", "15 CFR 734.3(a)")
+
+
+def _excluded_fired(t: _Tables) -> tuple[str, ...]:
+    """The rules fired for an item on no USML paragraph and excluded by § 734.3(b)."""
+    found = t.excluded_fired = tuple(dict.fromkeys((*_NOT_USML, t.subject_id or "")))
+    return found
+
+
+def _ear99_fired(t: _Tables) -> tuple[str, ...]:
+    """The rules fired for an item subject to the EAR without ECCN candidates (EAR99)."""
+    step6 = (t.ear_steps or _ear_steps(t))[3]
+    found = t.ear99_fired = tuple(dict.fromkeys((*_SUBJECT, step6)))
+    return found
+
+
+def _resumed(
+    facts: ItemFacts, t: _Tables, warned: tuple[str, ...], fired: tuple[str, ...]
+) -> _Run:
+    """The run of :func:`_plain`'s item at the step where it leaves the routes read from the
+    tables: the warnings and the rules fired so far."""
+    run = _Run(facts, t, False)
+    if warned:
+        run.warnings.extend(warned)
+    if fired:
+        run.fired.extend(fired)
+    return run
+
+
+def _lazy(
+    facts: ItemFacts,
+    t: _Tables,
+    outcome: Outcome,
+    classification: Classification | None,
+    questions: tuple[Question, ...],
+    fired: tuple[str, ...],
+    warned: tuple[str, ...] | list[str],
+) -> Decision:
+    """A decision of the fast mode: its trace and its id computed when read."""
+    later = _Later(facts, t.law)
+    return make_decision(
+        LAZY_ID,
+        facts.item_id,
+        outcome,
+        classification,
+        LAZY_TRACE,
+        questions,
+        fired,
+        t.as_of,
+        t.law_id,
+        t.rules_id,
+        (*t.warnings, *warned) if warned else t.warnings,
+        later,
+        later.ident,
+    )
+
+
+_ANY_KIND: frozenset[Any] = frozenset()
+
+
+def _eccn_one(t: _Tables, ref: Any) -> tuple[Any, frozenset[Any], tuple[str, ...], Any, Any]:
+    """What one ECCN candidate gives in :func:`_plain` (what :func:`_one_eccn` gives with
+    :func:`_eccn_candidate`), kept in the law's tables by the reference's identity: the
+    reference, the item kinds (None for no kind) it describes without "specially designed",
+    the rules then fired, the classification and the warning of an entry that lists no reason
+    for control.  Built from the paragraph the run found (:data:`_ECCNS`): until then, and for
+    a reference that names no paragraph an item may be described in, no kind."""
+    found = _ECCNS.get(id(ref))
+    if found is None or found[0] is not ref or found[1] is not t.law:
+        return (ref, _ANY_KIND, (), None, ())
+    entry, text = found[2], found[3]
+    scope = "none" if ref.product_group == "E" else _text_scope(text)
+    release_kinds = t.rules.ear.release_kinds
+    kinds = frozenset(
+        kind
+        for kind in (None, *t.rules.item_kinds)
+        if (kind is None or entry.admits_kind(kind))
+        and (
+            scope == "none"
+            or (scope == "parts" and kind is not None and kind not in release_kinds)
+        )
+    )
+    rule = _eccn_rule(entry, ref, *(t.ear_steps or _ear_steps(t)))
+    fired = tuple(dict.fromkeys((*_SUBJECT, rule)))
+    reasons = _reasons(entry, ref)
+    warning = () if entry.reasons_for_control else (_no_reasons(entry, t.as_of),)
+    one = (ref, kinds, fired, _make_ear_classification(entry, ref, (), reasons), warning)
+    if type(ref) is ECCNRef:
+        if len(t.eone) >= 16384:
+            t.eone.clear()
+        t.eone[id(ref)] = one
+    return one
 
 
 #: What :meth:`_KindChecks.find` gives when no conflict holds and no release is claimed.
@@ -513,7 +687,7 @@ class _KindChecks:
     whether a conflict holds and the warnings (the same as :meth:`_Plan.holds_for` and
     :meth:`_Plan.warned_for` give)."""
 
-    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan")
+    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan", "said")
 
     def __init__(self, plan: _Plan, kind: str | None) -> None:
         self.plan = plan
@@ -527,6 +701,19 @@ class _KindChecks:
             fact for _, claimable in self.claims for fact in claimable
         )
         self.found: dict[tuple[bool, ...], tuple[bool, tuple[str, ...]]] = {}
+        #: The same, by the facts (of :attr:`facts`, in order) answered yes.
+        self.said: dict[tuple[str, ...], tuple[bool, tuple[str, ...]]] = {}
+
+    def said_yes(self, said: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
+        """What :meth:`find` gives when the facts ``said`` are yes and no other."""
+        yes = tuple([fact in said for fact in self.facts])
+        found = self.found.get(yes)
+        if found is None:
+            found = self.find(yes)
+        if len(self.said) >= 65536:
+            self.said.clear()
+        self.said[said] = found
+        return found
 
     def find(self, yes: tuple[bool, ...]) -> tuple[bool, tuple[str, ...]]:
         plan, kind = self.plan, self.kind
@@ -1714,11 +1901,7 @@ def _ear_classification(
     if not entry.reasons_for_control:
         # A data gap or a pointer entry (4A611: "... are controlled by ECCN 3A611."): never let
         # an empty list read as "controlled for no reason".
-        run.warnings.append(
-            f"ECCN {entry.eccn} lists no Reason for Control in the CCL in force on "
-            f"{run.regs.as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
-            f"ECCN it points to before relying on this classification [{entry.citation}]"
-        )
+        run.warnings.append(_no_reasons(entry, run.regs.as_of))
     if not others or (len(others) == 1 and others[0] is ref):  # described in it alone
         also: tuple[str, ...] = ()
     else:
@@ -1740,6 +1923,15 @@ def _ear_classification(
 #: (both kept with it, so an id is never reused while it is here) and the other paragraphs.
 _EAR_CLASSIFICATIONS: dict[tuple[int, int, tuple[str, ...]], tuple[ECCN, ECCNRef, Classification]]
 _EAR_CLASSIFICATIONS = {}
+
+
+def _no_reasons(entry: ECCN, as_of: Any) -> str:
+    """The warning of a classification in an entry that lists no Reason for Control."""
+    return (
+        f"ECCN {entry.eccn} lists no Reason for Control in the CCL in force on "
+        f"{as_of} (its heading: {entry.heading[:120]!r}); read the entry and the "
+        f"ECCN it points to before relying on this classification [{entry.citation}]"
+    )
 
 
 def _make_ear_classification(
@@ -2011,11 +2203,7 @@ def _one_eccn(
     for it — classified in it when described (a lone .x paragraph is never set aside: no .y
     paragraph is described with it), open when its review is, else EAR99 (Step 6)."""
     entry, text = _eccn(run, ref, "eccn_candidates")
-    if entry.is_600_series or entry.is_9x515:
-        head = ref.path[0] if ref.path else None
-        rule = step4 if head == "x" else step5 if head == "y" else step3
-    else:
-        rule = step5
+    rule = _eccn_rule(entry, ref, step3, step4, step5, step6)
     status = _eccn_candidate(run, ref, text, rule)
     if status == "described":
         run.fire(rule)
@@ -2023,6 +2211,18 @@ def _one_eccn(
     if status == "unknown":
         return run.decision("EAR", None)
     return _ear99(run, step6, "every candidate ECCN was reviewed and none describes the item", {})
+
+
+def _eccn_rule(
+    entry: ECCN, ref: ECCNRef, step3: str, step4: str, step5: str, step6: str
+) -> str:
+    """The step of Supp. No. 4 to part 774 that reviews a lone candidate: a 600-series or
+    9x515 paragraph other than a catch-all (Step 3), its .x catch-all (Step 4), its .y
+    paragraph or any other ECCN (Step 5)."""
+    if entry.is_600_series or entry.is_9x515:
+        head = ref.path[0] if ref.path else None
+        return step4 if head == "x" else step5 if head == "y" else step3
+    return step5
 
 
 def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:

@@ -78,7 +78,7 @@ LAZY_TRACE: Any = _Lazy()
 LAZY_ID: Any = _Lazy()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak references: see make_decision
 class Decision:
     """The outcome for one item, and why.
 
@@ -256,7 +256,45 @@ if tuple(f.name for f in attrs.fields(Decision)) != (
 _NEW = object.__new__
 
 
-def make_decision(
+class _Filled:
+    """The slots of a :class:`Decision`, written as a plain class writes its own
+    (``make_decision`` then makes the object the Decision it is laid out as)."""
+
+    __slots__ = Decision.__slots__  # type: ignore[attr-defined]
+
+    def __init__(
+        self,
+        decision_id: str,
+        item_id: str,
+        jurisdiction: Outcome,
+        classification: Classification | None,
+        trace: tuple[TraceStep, ...],
+        open_questions: tuple[Question, ...],
+        rules_fired: tuple[str, ...],
+        as_of: dt.date,
+        law_id: str,
+        ruleset: str,
+        warnings: tuple[str, ...],
+        retrace: Callable[[], tuple[TraceStep, ...]] | None,
+        reid: Callable[[], str] | None = None,
+    ) -> None:
+        self.decision_id = decision_id
+        self.item_id = item_id
+        self.jurisdiction = jurisdiction
+        self.classification = classification
+        self.trace = trace
+        self.open_questions = open_questions
+        self.rules_fired = rules_fired
+        self.as_of = as_of
+        self.law_id = law_id
+        self.ruleset = ruleset
+        self.warnings = warnings
+        self.retrace = retrace
+        self.reid = reid
+
+
+def _set_slots(
+
     decision_id: str,
     item_id: str,
     jurisdiction: Outcome,
@@ -271,9 +309,7 @@ def make_decision(
     retrace: Callable[[], tuple[TraceStep, ...]] | None,
     reid: Callable[[], str] | None = None,
 ) -> Decision:
-    """``Decision(…)`` with every field given (the engine's values, already of the right types):
-    the same object, its slots written directly rather than through the generated
-    ``__init__`` of a frozen class (which goes through ``object.__setattr__`` field by field)."""
+    """:func:`make_decision` by each slot's setter."""
     d: Decision = _NEW(Decision)
     _SET_ID(d, decision_id)
     _SET_ITEM(d, item_id)
@@ -289,6 +325,62 @@ def make_decision(
     _SET_RETRACE(d, retrace)
     _SET_REID(d, reid)
     return d
+
+
+def _filled(
+    decision_id: str,
+    item_id: str,
+    jurisdiction: Outcome,
+    classification: Classification | None,
+    trace: tuple[TraceStep, ...],
+    open_questions: tuple[Question, ...],
+    rules_fired: tuple[str, ...],
+    as_of: dt.date,
+    law_id: str,
+    ruleset: str,
+    warnings: tuple[str, ...],
+    retrace: Callable[[], tuple[TraceStep, ...]] | None,
+    reid: Callable[[], str] | None = None,
+) -> Decision:
+    """:func:`make_decision` by a :class:`_Filled` made a Decision (the same layout)."""
+    d: Any = _Filled(
+        decision_id,
+        item_id,
+        jurisdiction,
+        classification,
+        trace,
+        open_questions,
+        rules_fired,
+        as_of,
+        law_id,
+        ruleset,
+        warnings,
+        retrace,
+        reid,
+    )
+    d.__class__ = Decision
+    made: Decision = d
+    return made
+
+
+def _fills_slots() -> bool:
+    """Whether :func:`_filled` gives the Decision :func:`_set_slots` gives (a Python where
+    ``__class__`` may not be assigned between the two layouts takes the setters)."""
+    values: tuple[Any, ...] = tuple(object() for _ in _SLOTS)
+    try:
+        made = _filled(*values)
+    except TypeError:  # pragma: no cover - the layouts differ on this Python
+        return False
+    return type(made) is Decision and all(
+        slot.__get__(made, Decision) is value for slot, value in zip(_SLOTS, values, strict=True)
+    )
+
+
+#: ``Decision(…)`` with every field given (the engine's values, already of the right types):
+#: the same object, its slots written as a plain class writes its own (a :class:`_Filled` made
+#: a Decision: a frozen class's generated ``__init__`` goes through ``object.__setattr__``
+#: field by field, and each slot's setter is a call too); checked once at import.
+make_decision = _filled if _fills_slots() else _set_slots
 
 
 # --------------------------------------------------------------------------------------------
