@@ -550,6 +550,12 @@ def _plain_facts() -> list[ItemFacts]:
     ][::40][:3]
     analysed = [p.ref for p in LAW.usml.paragraphs if p.is_catch_all][:1]
     eccns = [exportctl.parse_eccn(TIERS[t][0]) for t in sorted(TIERS)]
+    # entries that list no Reason for Control (a warning with the classification)
+    eccns += [
+        exportctl.parse_eccn(e.eccn)
+        for e in LAW.ccl.eccns
+        if not e.reasons_for_control and not e.subject_to_itar_placeholder and not e.items
+    ][:3]
     usmls: list[Any] = [None, (), *((r,) for r in enumerated + analysed), tuple(enumerated[:2])]
     eccn_lists: list[Any] = [None, (), *((r,) for r in eccns), tuple(eccns[:2])]
     said: list[dict[str, bool]] = [
