@@ -267,13 +267,27 @@ def test_a_decided_rows_json_line_written_as_text_is_the_writers_line() -> None:
                 attrs.evolve(step, rule=s + step.rule, detail=s, facts={**step.facts, s: [s]})
                 for step in d.trace
             )
+            questions = tuple(attrs.evolve(q, text=s + q.text) for q in d.open_questions)
             other = attrs.evolve(
-                d, item_id=d.item_id + s, classification=c, trace=steps, warnings=(s,)
+                d,
+                item_id=d.item_id + s,
+                classification=c,
+                trace=steps,
+                warnings=(*d.warnings, s) if n % 2 else (s,),
+                open_questions=questions,
+                jurisdiction=s + d.jurisdiction,
             )
-            line = text._line(n, other.item_id, status, other)
-            assert line == _reference_line(n, status, other)
+            line = text._line(n, other.item_id, status + s, other)
+            assert line == _reference_line(n, status + s, other)
+            # the row's id as read, other than the decision's (a result's item_id)
+            assert text._line(n, s, status, d) == _reference_line(n, status, d).replace(
+                json_text(d.item_id), json_text(s), 1
+            )
             seen += 1
     assert seen == 200
+    # the same texts again, kept between rows: the same lines
+    for n, status, d in decisions[:60]:
+        assert text._line(n, d.item_id, status, d) == _reference_line(n, status, d)
 
 
 def test_the_text_writer_is_used_and_checks_its_first_lines() -> None:
