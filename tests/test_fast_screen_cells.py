@@ -335,7 +335,10 @@ _REF_TEXT = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(_REF_TEXT, st.sampled_from([("usml_candidates", parse_usml), ("eccn_candidates", parse_eccn)]))
+@given(
+    _REF_TEXT,
+    st.sampled_from([("usml_candidates", parse_usml), ("eccn_candidates", parse_eccn)]),
+)
 def test_a_cell_of_one_reference_is_read_as_a_list_of_references(
     text: str, field_parse: tuple[str, Any]
 ) -> None:
