@@ -573,6 +573,46 @@ def test_plain_csv_text_is_the_writers_text(cells: list[str]) -> None:
         assert text + "\n" == buffer.getvalue()
 
 
+#: Cells of the characters plain_csv_text looks at: commas, quotes, spaces, formula characters
+#: at a cell's start or inside it, controls, DEL, non-ASCII, a bad byte.
+_PLAIN_CELL = st.lists(
+    st.sampled_from(
+        ["a", "Z", "1", " ", ",", '"', "=", "+", "-", "@", "\t", "\r", "\n", "\x7f", "\x00",
+         "\x1f", "~", "!", "#", "é", "\u2028", "\udcff", "XI(a)(10)", "15 CFR part 774"]
+    ),
+    max_size=5,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PLAIN_CELL, min_size=1, max_size=6))
+def test_plain_csv_text_is_its_regular_expressions_reading(cells: list[str]) -> None:
+    """plain_csv_text reads a line by string methods: it gives a text exactly when the
+    regular expression of plain text (``_NOT_PLAIN``: printable ASCII without a quote, no
+    cell starting with a formula character) finds nothing, and that text is the writer's."""
+    from exportctl.cli.batch import _NOT_PLAIN, plain_csv_text
+
+    text = ",".join(cells)
+    plain = text.count(",") == len(cells) - 1 and _NOT_PLAIN.search(text) is None and text
+    assert plain_csv_text(cells) == (text if plain else None)
+    if plain:
+        buffer = io.StringIO()
+        CsvWriter(buffer).writerow([csv_cell(c) for c in cells])
+        assert text + "\n" == buffer.getvalue()
+
+
+def test_plain_csv_text_on_cells_that_need_writing() -> None:
+    from exportctl.cli.batch import plain_csv_text
+
+    assert plain_csv_text(["classified", "ITAR", "XI(a)(10)", "yes"]) == (
+        "classified,ITAR,XI(a)(10),yes"
+    )
+    assert plain_csv_text(["a-b", "x@y", "1+1", "a=b"]) == "a-b,x@y,1+1,a=b"  # not at a start
+    for cells in (["a", "-1"], ["a", "  =1"], ["@x"], ["a", '"'], ["a\x7f"], ["é"], ["a\tb"],
+                  ["a,b", "c"], [""]):
+        assert plain_csv_text(cells) is None, cells
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
 def test_a_file_of_repeated_rows_is_written_by_one_process(
     tmp_path: Path, lane_file: Path, monkeypatch: pytest.MonkeyPatch

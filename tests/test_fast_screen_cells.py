@@ -267,13 +267,27 @@ def test_a_decided_rows_json_line_written_as_text_is_the_writers_line() -> None:
                 attrs.evolve(step, rule=s + step.rule, detail=s, facts={**step.facts, s: [s]})
                 for step in d.trace
             )
+            questions = tuple(attrs.evolve(q, text=s + q.text) for q in d.open_questions)
             other = attrs.evolve(
-                d, item_id=d.item_id + s, classification=c, trace=steps, warnings=(s,)
+                d,
+                item_id=d.item_id + s,
+                classification=c,
+                trace=steps,
+                warnings=(*d.warnings, s) if n % 2 else (s,),
+                open_questions=questions,
+                jurisdiction=s + d.jurisdiction,
             )
-            line = text._line(n, other.item_id, status, other)
-            assert line == _reference_line(n, status, other)
+            line = text._line(n, other.item_id, status + s, other)
+            assert line == _reference_line(n, status + s, other)
+            # the row's id as read, other than the decision's (a result's item_id)
+            assert text._line(n, s, status, d) == _reference_line(n, status, d).replace(
+                json_text(d.item_id), json_text(s), 1
+            )
             seen += 1
     assert seen == 200
+    # the same texts again, kept between rows: the same lines
+    for n, status, d in decisions[:60]:
+        assert text._line(n, d.item_id, status, d) == _reference_line(n, status, d)
 
 
 def test_the_text_writer_is_used_and_checks_its_first_lines() -> None:
@@ -286,3 +300,49 @@ def test_the_text_writer_is_used_and_checks_its_first_lines() -> None:
     assert broken(n, d.item_id, status, d) is None and not broken.on
     right = screen_cli._RowText()
     assert right(n, d.item_id, status, d) == _reference_line(n, status, d) and right.on
+
+
+# --- a cell of references read ---------------------------------------------------------------
+
+from exportctl.corpus.eccn_references import parse_eccn  # noqa: E402
+from exportctl.corpus.references import ReferenceSyntaxError, parse_usml  # noqa: E402
+from exportctl.inputs.items import _parse_refs  # noqa: E402
+
+
+def _refs_as_listed(field: str, text: str, parse: Any) -> Any:
+    """The general reading of a cell of references: each text between semicolons, stripped,
+    blanks dropped, parsed, repeats dropped (the first kept)."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.lower() == "none":
+        return ()
+    try:
+        refs = [parse(t) for t in (p.strip() for p in text.split(";")) if t]
+    except ReferenceSyntaxError as exc:
+        return FactError, field, str(FactError(field, str(exc)))
+    return tuple(dict.fromkeys(refs))
+
+
+_REF_TEXT = st.lists(
+    st.sampled_from(
+        ["XI(a)(10)", " VIII(h)(1) ", "XI(a)(10)", "XXII(z)", "bad(ref", "", " ", "none", "NONE",
+         "3A001.a", "0A999.a", " 6A995.d.2.a.2", "3A001", "é", "\udcff", "XI", "XI(a)", "EAR99"]
+    ),
+    min_size=1,
+    max_size=3,
+).map(";".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _REF_TEXT,
+    st.sampled_from([("usml_candidates", parse_usml), ("eccn_candidates", parse_eccn)]),
+)
+def test_a_cell_of_one_reference_is_read_as_a_list_of_references(
+    text: str, field_parse: tuple[str, Any]
+) -> None:
+    """A cell without a semicolon (one reference) is read at once; the same references, or the
+    same error, as the general reading of a list."""
+    field, parse = field_parse
+    assert _read(_parse_refs, field, text, parse) == _refs_as_listed(field, text, parse)

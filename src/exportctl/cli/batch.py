@@ -1372,13 +1372,26 @@ def csv_line(cells: Sequence[Any]) -> str:
 #: Text a CSV writer writes as it is and csv_cell leaves alone: printable ASCII without a quote
 #: (commas are counted by the caller), no cell starting with a formula character.
 _NOT_PLAIN = re.compile(r'[^\x20\x21\x23-\x7e]|(?:^|,) *[=+\-@]')
+#: The second half of ``_NOT_PLAIN``: a cell starting (after spaces) with a formula character.
+_FORMULA_CELL = re.compile(r"(?:^|,) *[=+\-@]")
 
 
 def plain_csv_text(cells: list[str]) -> str | None:
     """The text of text cells as :func:`csv_line` writes their :func:`csv_cell` (without the
     line end), when no cell needs quotes or neutralising (else None)."""
     text = ",".join(cells)
-    if text.count(",") != len(cells) - 1 or _NOT_PLAIN.search(text) is not None:
+    if text.count(",") != len(cells) - 1:
+        return None
+    # _NOT_PLAIN.search(text) is None, by the string methods: printable ASCII (for ASCII,
+    # isprintable() is exactly \x20-\x7e) without a quote, and a formula character looked for
+    # at a cell's start only when there is one (a regular expression trying both halves at
+    # every character costs more than the rest of the line; tests/test_fast_batch.py compares).
+    if not (text.isascii() and text.isprintable()) or '"' in text:
+        return None
+    if (
+        ("=" in text or "+" in text or "-" in text or "@" in text)
+        and _FORMULA_CELL.search(text) is not None
+    ):
         return None
     return text if text else None  # a row of one empty cell is written '""'
 

@@ -284,10 +284,12 @@ class _RowText:
     """The JSON line of a decided row (:func:`_decided_row` as :func:`json_line` writes it)
     written as text: the JSON module's text of each piece, joined as the encoder joins a dict's
     items (``{"key": value, …}``) and a list's (``[value, …]``), with the escapes
-    :func:`json_text_fast` makes on the whole line.  The texts of what many decisions share are
-    kept between rows: a classification's (by its fields), a trace step's rule, outcome and
-    detail, a question's (by the object), the rules fired, the law's part of the record (date,
-    law id, rule set, warnings).  Used only while the record is the one it writes: the fields
+    :func:`json_text_fast` makes on the whole line made piece by piece (they are made character
+    by character).  The texts of what many decisions share are kept between rows, escaped: a
+    classification's (by its fields), a trace step's rule, outcome and detail, a question's (by
+    the object), the rules fired, the law's part of the record (date, law id, rule set) and each
+    warning (the law's own warnings are on every row, a row's own on some), a status, a
+    jurisdiction and a summary.  Used only while the record is the one it writes: the fields
     of the decision and its parts are those it names (:meth:`fits`), and the first lines it
     writes are checked against the general writer's (a difference turns it off for the run)."""
 
@@ -300,6 +302,9 @@ class _RowText:
         self._questions: dict[int, tuple[Any, str, str]] = {}
         self._rules: dict[tuple[str, ...], str] = {}
         self._tails: dict[tuple[Any, ...], str] = {}
+        self._heads: dict[tuple[Any, ...], str] = {}
+        self._warnings: dict[str, str] = {}
+        self._words: dict[str, str] = {}
         self._checks = self.CHECKS
         self.on = True
 
@@ -328,47 +333,90 @@ class _RowText:
         return line
 
     def _line(self, row: int, item: str, status: str, d: Decision) -> str:
+        # Every piece is escaped on its own (the escapes are made character by character, so
+        # the pieces' escaped texts joined are the whole line's): a piece kept between rows is
+        # escaped once, when kept; a row's own piece (its id, a trace step's facts) is looked
+        # at alone, most often found plain ASCII at once.
         c = d.classification
         row_cls, record_cls = self._classification(c)
         questions = [self._question(q) for q in d.open_questions]
         rules = self._rules.get(d.rules_fired)
         if rules is None:
-            rules = raw_json(list(d.rules_fired))
+            rules = escaped_json(raw_json(list(d.rules_fired)))
             self._keep(self._rules, d.rules_fired, rules)
-        tail_key = (d.as_of, d.law_id, d.ruleset, d.warnings)
-        tail = self._tails.get(tail_key)
-        if tail is None:
-            tail = (
-                f', "as_of": {raw_json(d.as_of.isoformat())}, "law_id": {raw_json(d.law_id)}'
-                f', "ruleset": {raw_json(d.ruleset)}, "warnings": {raw_json(list(d.warnings))}'
-            )
-            self._keep(self._tails, tail_key, tail)
+        tail = self._tail(d)
+        words = self._words
         steps = []
         for s in d.trace:
             key = (s.rule, s.outcome, s.detail)
             around = self._steps.get(key)
             if around is None:
                 around = (
-                    f'{{"rule": {string_json(s.rule)}, "outcome": {string_json(s.outcome)}, '
-                    '"facts": ',
-                    f', "detail": {string_json(s.detail)}}}',
+                    escaped_json(
+                        f'{{"rule": {string_json(s.rule)}, "outcome": {string_json(s.outcome)}, '
+                        '"facts": '
+                    ),
+                    escaped_json(f', "detail": {string_json(s.detail)}}}'),
                 )
                 self._keep(self._steps, key, around)
-            steps.append(around[0] + raw_json(s.facts) + around[1])
-        item_text = string_json(item)
-        did = string_json(d.decision_id)
-        jurisdiction = string_json(d.jurisdiction)
-        text = (
-            f'{{"row": {row}, "item_id": {item_text}, "status": {string_json(status)}, '
+            steps.append(around[0] + escaped_json(raw_json(s.facts)) + around[1])
+        item_text = escaped_json(string_json(item))
+        record_item = (
+            item_text if d.item_id is item else escaped_json(string_json(d.item_id))
+        )
+        did = escaped_json(string_json(d.decision_id))
+        jurisdiction = words.get(d.jurisdiction)
+        if jurisdiction is None:
+            jurisdiction = self._word(d.jurisdiction)
+        status_text = words.get(status)
+        if status_text is None:
+            status_text = self._word(status)
+        summary = words.get(d.summary)
+        if summary is None:
+            summary = self._word(d.summary)
+        return (
+            f'{{"row": {row}, "item_id": {item_text}, "status": {status_text}, '
             f'"jurisdiction": {jurisdiction}, {row_cls}, "open_questions": '
             f'[{", ".join([q[1] for q in questions])}], "rules_fired": {rules}, '
             f'"error_field": null, "error": null, "decision_id": {did}, "decision": '
-            f'{{"decision_id": {did}, "item_id": {string_json(d.item_id)}, "jurisdiction": '
+            f'{{"decision_id": {did}, "item_id": {record_item}, "jurisdiction": '
             f'{jurisdiction}, "classification": {record_cls}, "trace": [{", ".join(steps)}], '
             f'"open_questions": [{", ".join([q[2] for q in questions])}], "rules_fired": '
-            f'{rules}{tail}, "summary": {string_json(d.summary)}}}}}'
+            f'{rules}{tail}, "summary": {summary}}}}}\n'
         )
-        return escaped_json(text) + "\n"
+
+    def _word(self, text: str) -> str:
+        """A short text many rows share (a status, a jurisdiction, a summary) as JSON."""
+        found = escaped_json(string_json(text))
+        self._keep(self._words, text, found)
+        return found
+
+    def _tail(self, d: Decision) -> str:
+        """The record's law part: its date, law id, rule set and warnings (the law's own
+        warnings, on every row, and the row's), each warning's text kept by its text."""
+        key = (d.as_of, d.law_id, d.ruleset, d.warnings)
+        tail = self._tails.get(key)
+        if tail is not None:
+            return tail
+        head_key = key[:3]
+        head = self._heads.get(head_key)
+        if head is None:
+            head = escaped_json(
+                f', "as_of": {raw_json(d.as_of.isoformat())}, "law_id": {raw_json(d.law_id)}'
+                f', "ruleset": {raw_json(d.ruleset)}, "warnings": '
+            )
+            self._keep(self._heads, head_key, head)
+        texts = self._warnings
+        shown = []
+        for w in d.warnings:
+            text = texts.get(w)
+            if text is None:
+                text = escaped_json(raw_json(w))
+                self._keep(texts, w, text)
+            shown.append(text)
+        tail = f"{head}[{', '.join(shown)}]"
+        self._keep(self._tails, key, tail)
+        return tail
 
     def _classification(self, c: Any) -> tuple[str, str]:
         if c is None:
@@ -403,7 +451,7 @@ class _RowText:
                     "also_described_in": list(c.also_described_in),
                 }
             )
-            found = (row[1:-1], record)
+            found = (escaped_json(row[1:-1]), escaped_json(record))
             self._keep(self._classifications, key, found)
         return found
 
@@ -411,7 +459,7 @@ class _RowText:
         found = self._questions.get(id(q))
         if found is None or found[0] is not q:
             record = {"id": q.id, "text": q.text, "citation": q.citation, "type": q.type}
-            found = (q, raw_json(q.id), raw_json(record))
+            found = (q, escaped_json(raw_json(q.id)), escaped_json(raw_json(record)))
             self._keep(self._questions, id(q), found)
         return found
 

@@ -188,6 +188,13 @@ def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
             return None
         if text.lower() == "none":
             return ()
+        if ";" not in text:
+            # One reference (most cells): its text as stripped, one value (nothing to drop
+            # as a repeat, so no hashing of the reference).
+            try:
+                return (parse(text),)
+            except ReferenceSyntaxError as exc:
+                raise FactError(field, str(exc)) from exc
         items = [t for t in (p.strip() for p in text.split(";")) if t]
     elif isinstance(value, (list, tuple)):
         items = [str(v) for v in value]
