@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tools import bench
 
 import exportctl
 from exportctl.corpus.reforms import bundled_reform
@@ -19,7 +20,6 @@ from exportctl.engine import diff as diffing
 from exportctl.engine.batch import ScreenResult, screen
 from exportctl.inputs import items as item_inputs
 from exportctl.inputs.readers import Record, read_csv_rows
-from tools import bench
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TODAY = exportctl.law("2026-01-15")
