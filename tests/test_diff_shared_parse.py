@@ -69,7 +69,11 @@ def _shown(result: ScreenResult) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize("source", _sources(), ids=["parts", "relocation", "distinct", "bad"])
-@pytest.mark.parametrize(("before", "after"), [(TODAY, MOVED), (exportctl.law("2025-09-14"), exportctl.law("2025-09-15"))], ids=["reform", "dates"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(TODAY, MOVED), (exportctl.law("2025-09-14"), exportctl.law("2025-09-15"))],
+    ids=["reform", "dates"],
+)
 def test_the_rows_of_each_law_decided_on_its_own(
     source: bytes, before: exportctl.Law, after: exportctl.Law
 ) -> None:
