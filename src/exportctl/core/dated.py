@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
+from exportctl.core.lazy import fields_repr
+
 if TYPE_CHECKING:
     import datetime as dt
 else:  # the C types ``datetime`` re-exports, without first running its Python twin (start-up;
@@ -55,6 +57,8 @@ class Version(Generic[T]):
     """One value of a dated value, in force from ``effective_from`` (``None``: from the start of
     the value's coverage)."""
 
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
+
     effective_from: dt.date | None
     value: T
     reference: str = ""
@@ -77,6 +81,8 @@ def _check_order(
 @attr.frozen
 class Dated(Generic[T]):
     """A value keyed by the dates its versions take effect, with one resolver (:meth:`at`)."""
+
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
 
     name: str
     versions: tuple[Version[T], ...] = attr.field(validator=_check_order)

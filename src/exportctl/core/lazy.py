@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-__all__ = ["lazy_names"]
+__all__ = ["fields_repr", "lazy_names"]
 
 
 def lazy_names(
@@ -39,3 +39,42 @@ def lazy_names(
         return sorted({*vars(sys.modules[module]), *homes, *also})
 
     return __getattr__, __dir__
+
+
+def fields_repr(self: Any) -> str:
+    """The ``__repr__`` attrs writes for a class, written once for every class that names it
+    (``__repr__ = fields_repr`` in the class body: attrs then leaves the class's own): a repr
+    compiled for each class a first look-up creates was about 1 M instructions a class.  The
+    same text: the class's name, then each field shown in the repr as ``name=repr(value)`` (or
+    its own repr function; a field not set by ``__init__`` and never set shows ``NOTHING``),
+    and ``...`` for an object already being written on this thread
+    (``tests/test_start_up_repr.py`` compares it with attrs' own).  The objects being written
+    are attrs' own per-thread set, so that reprs it compiled and this one nest as attrs' do."""
+    from attr import _compat  # imported with attrs, by the class that calls this
+
+    try:
+        already: set[int] = _compat.repr_context.already_repring
+    except AttributeError:
+        already = _compat.repr_context.already_repring = {id(self)}
+    else:
+        if id(self) in already:
+            return "..."
+        already.add(id(self))
+    try:
+        parts = []
+        for a in type(self).__attrs_attrs__:
+            if a.repr is False:
+                continue
+            value = getattr(self, a.name) if a.init else getattr(self, a.name, _nothing())
+            shown = repr(value) if a.repr is True else f"{a.repr(value)}"
+            parts.append(f"{a.name}={shown}")
+        name = self.__class__.__qualname__.rsplit(">.", 1)[-1]
+        return f"{name}({', '.join(parts)})"
+    finally:
+        already.remove(id(self))
+
+
+def _nothing() -> Any:
+    from attr import NOTHING
+
+    return NOTHING

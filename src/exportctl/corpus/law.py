@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
 from exportctl.core.dated import Dated, OutsideCoverage, Version
-from exportctl.core.lazy import lazy_names
+from exportctl.core.lazy import fields_repr, lazy_names
 from exportctl.corpus import bundle
 
 if TYPE_CHECKING:  # each part of the law is imported when it is first built (start-up)
@@ -111,6 +111,8 @@ class Component(Generic[T]):
     once per digest in a process.
     """
 
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
+
     name: str
     digest: str
     build: Callable[[], T] = attr.field(repr=False)
@@ -164,6 +166,8 @@ class Statutes:
     that carry their own dates inside (memberships, suspensions, rule and exemption versions);
     ``reforms`` name what changed this body of law from the bundled one, in order.
     """
+
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
 
     editions: Mapping[str, Dated[Component[Any]]]
     edition_info: Mapping[str, Dated[_values.Edition]]

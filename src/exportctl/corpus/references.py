@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
-from exportctl.core.lazy import lazy_names
+from exportctl.core.lazy import fields_repr, lazy_names
 
 if TYPE_CHECKING:  # imported when first used (start-up: a USML look-up reads no ECCN)
     from exportctl.corpus.eccn_references import ECCNRef, parse_eccn
@@ -89,19 +89,21 @@ def to_roman(number: int) -> str:
     return "".join(out)
 
 
-_ROMAN_RE = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
-
-
 def from_roman(text: str) -> int:
-    """Return the value of a lower-case roman numeral; raise ValueError if it is not one."""
-    if not text or not _ROMAN_RE.match(text):
-        raise ValueError(f"{text!r} is not a lower-case roman numeral")
+    """Return the value of a lower-case roman numeral; raise ValueError if it is not one.
+
+    A numeral is one as :func:`to_roman` writes it, 1 to 3,999: the strings
+    ``^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$`` matches but the empty one,
+    checked without compiling that expression at start-up (``tests/test_start_up_repr.py``
+    compares the two on every string of the seven letters up to six long)."""
     total = 0
     rest = text
     for value, letters in _ROMAN_VALUES:
         while rest.startswith(letters):
             total += value
             rest = rest[len(letters) :]
+    if rest or not 0 < total < 4000 or to_roman(total) != text:
+        raise ValueError(f"{text!r} is not a lower-case roman numeral")
     return total
 
 
@@ -225,6 +227,7 @@ class USMLRef:
     """A USML category, or a paragraph of one, e.g. ``XI(a)(3)(xviii)``."""
 
     as_string: ClassVar[bool] = True  # to_jsonable writes the canonical string
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
 
     category: str
     path: tuple[str, ...] = ()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attr  # attrs' frozen and field, without importing the attrs package (start-up)
 
-from exportctl.core.lazy import lazy_names
+from exportctl.core.lazy import fields_repr, lazy_names
 from exportctl.corpus.references import (
     LEVEL_KINDS,
     ReferenceSyntaxError,
@@ -87,6 +87,8 @@ __getattr__, __dir__ = lazy_names(
 @attr.frozen
 class USMLParagraph:
     """One paragraph of a USML category, e.g. ``XI(a)(3)(xviii)`` (or a reserved range)."""
+
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
 
     ref: USMLRef
     designation: str
@@ -349,6 +351,8 @@ class UnitedStatesMunitionsList:
     Built from the bundled data (:func:`usml_from_data`), a paragraph is made when first looked
     up, and every paragraph the first time :attr:`paragraphs` is read (the same objects).
     """
+
+    __repr__ = fields_repr  # attrs' repr, not compiled for this class (start-up)
 
     categories: tuple[_values.USMLCategory, ...]
     paragraphs: tuple[USMLParagraph, ...]

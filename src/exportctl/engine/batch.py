@@ -214,6 +214,7 @@ def screen(
     csv_form: bool,
     trace: bool = False,
     patterns: PatternTable | None = None,
+    parse: Callable[[Any, RuleSet], ItemFacts] | None = None,
 ) -> BatchRun[ScreenResult]:
     """Decide each record; a bad record becomes an error result naming the row and the field.
 
@@ -232,6 +233,7 @@ def screen(
             csv_form=csv_form,
             trace=trace,
             table=patterns,
+            parse=parse,
         ),
         rows,
         repeats=Repeats(_ID_FIELDS, _screen_ids) if csv_form else None,
@@ -295,9 +297,11 @@ def _screen(
     csv_form: bool,
     trace: bool,
     table: PatternTable | None = None,
+    parse: Callable[[Any, RuleSet], ItemFacts] | None = None,
 ) -> Iterator[ScreenResult]:
     law = regs.with_ruleset(ruleset)
-    parse = facts_from_csv_row if csv_form else facts_from_mapping
+    if parse is None:  # a diff gives both sides one parse (engine/diff.py, _ParsedOnce)
+        parse = facts_from_csv_row if csv_form else facts_from_mapping
     patterns: _Patterns[_Pattern] = _Patterns() if table is None else table.items
     for rec in _records(rows):
         n, raw = rec.row, rec.raw

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import Any, Literal, NamedTuple
 
@@ -32,6 +32,7 @@ from exportctl.core.dated import OutsideCoverage
 from exportctl.core.provenance import canonical_json
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import parse_usml
+from exportctl.corpus.rulesets import RuleSet
 from exportctl.corpus.supplements import Supplement
 from exportctl.engine.batch import (
     AuthorizeResult,
@@ -42,6 +43,7 @@ from exportctl.engine.batch import (
     authorize_transfers,
     screen,
 )
+from exportctl.inputs.items import ItemFacts, facts_from_csv_row, facts_from_mapping
 from exportctl.inputs.readers import Record
 
 __all__ = [
@@ -231,6 +233,37 @@ def diff_items(
     )
 
 
+class _ParsedOnce:
+    """The facts of a record for both sides of a diff whose laws read one rule set: the side
+    decided second gets what the first side's parse of the same row gave (the facts, or the
+    error raised again), instead of parsing the row again.  ``zip`` advances the first side,
+    then the second, and both read the very same row (``itertools.tee``); a parse reads only
+    the row and the rule set, and facts are frozen."""
+
+    def __init__(self, parse: Callable[[Any, RuleSet], ItemFacts]) -> None:
+        self.parse = parse
+        self._raw: Any = None
+        self._ruleset: RuleSet | None = None
+        self._facts: ItemFacts | None = None
+        self._error: Exception | None = None
+
+    def __call__(self, raw: Any, ruleset: RuleSet) -> ItemFacts:
+        if raw is self._raw and ruleset is self._ruleset:
+            facts, error = self._facts, self._error
+            self._raw = self._facts = self._error = None  # once: the other side's row
+            if error is not None:
+                raise error
+            assert facts is not None
+            return facts
+        self._raw, self._ruleset = raw, ruleset
+        try:
+            self._facts, self._error = self.parse(raw, ruleset), None
+        except Exception as exc:
+            self._facts, self._error = None, exc
+            raise
+        return self._facts
+
+
 def _diff_items(
     records: Iterable[Record | RawRow],
     *,
@@ -241,8 +274,14 @@ def _diff_items(
 ) -> Iterator[DiffRow]:
     first, second = _sides(records)
     ta, tb = tables or (None, None)
-    left = screen(first, before, before.ruleset, csv_form=csv_form, patterns=ta)
-    right = screen(second, after, after.ruleset, csv_form=csv_form, patterns=tb)
+    rules_a, rules_b = before.ruleset, after.ruleset
+    parse = (
+        _ParsedOnce(facts_from_csv_row if csv_form else facts_from_mapping)
+        if rules_a is rules_b
+        else None
+    )
+    left = screen(first, before, rules_a, csv_form=csv_form, patterns=ta, parse=parse)
+    right = screen(second, after, rules_b, csv_form=csv_form, patterns=tb, parse=parse)
     for a, b in zip(left, right, strict=True):
         fa, fb = item_outcome(a), item_outcome(b)
         why = item_why(a, b)
