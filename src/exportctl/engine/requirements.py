@@ -32,7 +32,13 @@ import attrs
 from exportctl.core.results import Check, Status, combine
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
-from exportctl.engine.exclusions import RowMatch, applicable_matches, match_rows
+from exportctl.engine.exclusions import (
+    Catch,
+    RowMatch,
+    applicable_catches,
+    applicable_matches,
+    match_rows,
+)
 from exportctl.inputs.transfers import Transfer
 
 __all__ = [
@@ -125,6 +131,7 @@ class Context:
     #: A carried group's requirements as decided for every exemption that carries them
     #: unexcepted (engine/exemptions.py keeps them here, one transfer at a time).
     carried: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
+    _catches: dict[tuple[str, str | None], tuple[Catch, ...]] = attrs.Factory(dict)
 
     def rows(self, supplement: str, column: str | None = None) -> tuple[RowMatch, ...]:
         key = (supplement, column)
@@ -141,6 +148,20 @@ class Context:
             table = {"etl": self.law.etl, "supp1": self.law.supp1}[supplement]
             self._rows[key] = applicable_matches(table, self.transfer, self.law.usml, column)
         return self._rows[key]
+
+    def catches(self, supplement: str, column: str | None = None) -> tuple[Catch, ...]:
+        """:meth:`catching_rows` as what ``not_on_supplement`` reads of each row (the row,
+        caught or unknown, the facts still needed: :func:`applicable_catches`), read once."""
+        key = (supplement, column)
+        found = self._catches.get(key)
+        if found is None:
+            if supplement not in ("etl", "supp1"):
+                raise KeyError(supplement)
+            table = self.law.etl if supplement == "etl" else self.law.supp1
+            found = self._catches[key] = applicable_catches(
+                table, self.transfer, self.law.usml, column
+            )
+        return found
 
 
 RequirementTest = Callable[[RequirementSpec, Transfer, Law, Context], Check]
@@ -241,21 +262,23 @@ def _no_transit(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Ch
 def _not_on_supplement(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """No row of the supplement (the ETL, Supp. No. 1's column of the exemption) catches the
     article, data or service; a row that may catch it keeps the requirement open."""
-    matches = ctx.catching_rows(req["supplement"], req.get("column"))
-    caught = [m for m in matches if m.caught is True]
-    unknown = [m for m in matches if m.caught is None]
+    matches = ctx.catches(req["supplement"], req.get("column"))
     facts = {"usml_classification": str(t.usml_classification)}
+    caught = [row for row, value, _ in matches if value is True]
     if caught:
         return Check(
             "fail",
-            "caught by " + ", ".join(m.row.citation for m in caught),
+            "caught by " + ", ".join(row.citation for row in caught),
             facts,
-            excluded=tuple(m.row.id for m in caught),
+            excluded=tuple(row.id for row in caught),
         )
-    if unknown:
-        missing = tuple(dict.fromkeys(f for m in unknown for f in m.missing))
+    if matches:
+        missing = tuple(dict.fromkeys(f for _, _, needed in matches for f in needed))
         return Check(
-            "unknown", "open for " + ", ".join(m.row.citation for m in unknown), facts, missing
+            "unknown",
+            "open for " + ", ".join(row.citation for row, _, _ in matches),
+            facts,
+            missing,
         )
     return Check("pass", "no row catches the transfer", facts)
 
