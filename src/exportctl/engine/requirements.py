@@ -55,6 +55,7 @@ __all__ = [
     "leaf_rows",
     "member",
     "requirement_check",
+    "requirement_status",
     "requirement_test",
     "unknown_countries",
 ]
@@ -494,6 +495,62 @@ def requirement_check(
             )
         ctx.decided[key] = found
     return found
+
+
+def requirement_status(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope
+) -> Check:
+    """What :func:`requirement_check` gives that a status is read for — its status, the facts
+    it still needs and the supplement rows it excludes — without the detail and the facts read
+    of a requirement that combines others (they name rows only; a leaf's check is the leaf's).
+    Kept once per transfer and place it is read, apart from :func:`requirement_check`'s."""
+    if req.test != "any_of" and req.test != "shared":
+        return decide_leaf(req, t, law, ctx, scope)
+    key = (
+        ("shared status", req["ref"], id(scope.shared))
+        if req.test == "shared"
+        else ("combined status", id(req), id(scope.shared))
+    )
+    found = ctx.decided.get(key)
+    if found is None:
+        if req.test == "shared":
+            parts = [requirement_status(r, t, law, ctx, scope) for r in scope.shared[req["ref"]]]
+            found = _summed_check(parts, combine(p.status for p in parts))
+        else:
+            outcomes = [
+                [requirement_status(r, t, law, ctx, scope) for r in b.requirements]
+                for b in req.branches
+            ]
+            statuses = [combine(p.status for p in parts) for parts in outcomes]
+            if "pass" in statuses:
+                status: Status = "pass"
+            elif statuses and all(s == "fail" for s in statuses):
+                status = "fail"
+            else:
+                status = "unknown"
+            found = _summed_check(
+                [
+                    p
+                    for parts, s in zip(outcomes, statuses, strict=True)
+                    if status == "fail" or s != "fail"
+                    for p in parts
+                ],
+                status,
+            )
+        ctx.decided[key] = found
+    return found
+
+
+def _summed_check(found: list[Check], status: Status) -> Check:
+    """:func:`_joined` without the detail and the facts read."""
+    missing: list[str] = []
+    excluded: list[str] = []
+    for c in found:
+        if c.excluded:
+            excluded.extend(x for x in c.excluded if x not in excluded)
+        if status == "unknown" and c.status == "unknown":
+            missing.extend(f for f in c.missing if f not in missing)
+    return Check(status, "", {}, tuple(missing), tuple(excluded))
 
 
 def _shared_check(parts: list[Check]) -> Check:
