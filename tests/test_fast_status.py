@@ -120,3 +120,20 @@ def test_distinct_transfers_read_alike(tmp_path: Path) -> None:
 def test_generated_transfers_read_alike(pair: tuple[exportctl.Law, Transfer]) -> None:
     law, transfer = pair
     _compare(transfer, law)
+
+
+def test_a_question_kept_per_law_is_the_question_worked_out_again() -> None:
+    """``question`` (kept by the law's identity and the fact) gives what working it out gives:
+    a question of the law's facts, a party's flag asked by its flag, for each law apart."""
+    from exportctl.engine.exemptions import _question, question
+
+    flags = [f.removeprefix("party.") for f in LAW.facts.questions if f.startswith("party.")]
+    assert flags
+    for law in (LAW, FINAL):
+        for fact in [*LAW.facts.questions, *flags, "not_a_question_of_the_law"]:
+            if fact.startswith("party."):
+                continue
+            assert question(fact, law) == _question(fact, law)
+            assert question(fact, law) is question(fact, law)
+        for flag in flags:
+            assert question(flag, law).id == flag
