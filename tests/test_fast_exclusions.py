@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from tests.test_status_authorize import _csv_transfers
 from tools import bench
 
 import exportctl
@@ -116,14 +117,7 @@ def _mt_by_each_leaf(transfer: Transfer, law: exportctl.Law) -> tuple[bool | Non
 def _bench_transfers(tmp_path: Path, law: exportctl.Law, n: int) -> list[Transfer]:
     path = tmp_path / "transfers.csv"
     bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(n))
-    found = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            try:
-                found.append(transfer_from_csv_row(row, law))
-            except (FactError, ContradictoryFacts):
-                continue
-    return found
+    return _csv_transfers(path, law)
 
 
 def test_the_examples_read_the_rows_alike() -> None:
