@@ -30,7 +30,7 @@ from exportctl.inputs.transfers import (
     precise_paragraphs,
 )
 
-__all__ = ["RowMatch", "applicable_matches", "match_row", "match_rows"]
+__all__ = ["RowMatch", "applicable_catches", "applicable_matches", "match_row", "match_rows"]
 
 Tri = bool | None
 
@@ -78,21 +78,73 @@ def _mt(transfer: Transfer, usml: UnitedStatesMunitionsList) -> tuple[Tri, list[
     refs, fact = _subjects(transfer)
     if refs is None:
         return None, [fact]
+    return _mt_of(refs, transfer, usml)
+
+
+def _mt_of(
+    refs: tuple[USMLRef, ...], transfer: Transfer, usml: UnitedStatesMunitionsList
+) -> tuple[Tri, list[str]]:
+    """:func:`_mt` of the paragraphs ``refs`` (the transfer's subjects, or one leaf beneath
+    them): MT when one is, open on ``mt_condition_met`` when one is conditionally, else not."""
     # The paragraph's effective MT designation (USMLParagraph.mt, § 120.10(d)): the one
     # definition classify() and `usml show` use too.
-    designations = []
-    for ref in refs:
-        if not usml.exists(ref):
-            continue
-        mt = usml.get(ref).mt
-        if mt is not None:
-            designations.append(mt.designated)
+    table = _mt_table(usml)
+    designations = [table.designation(ref) for ref in refs]
     if "yes" in designations:
         return True, []
     if "conditional" in designations:
         value = transfer.answer("mt_condition_met")
         return (None, ["mt_condition_met"]) if value is None else (bool(value), [])
     return False, []
+
+
+class _MTTable:
+    """What :func:`_mt_designated` reads of one USML edition, by reference: a paragraph's
+    effective MT designation (None when it names no paragraph or has none) and the precise
+    paragraphs beneath it (:func:`~exportctl.inputs.transfers.precise_paragraphs`), each
+    worked out once per edition (the edition's text decides them)."""
+
+    __slots__ = ("designations", "leaves", "usml")
+
+    def __init__(self, usml: UnitedStatesMunitionsList) -> None:
+        self.usml = usml
+        self.designations: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self.leaves: dict[tuple[str, tuple[str, ...]], tuple[USMLRef, ...]] = {}
+
+    def designation(self, ref: USMLRef) -> str | None:
+        key = (ref.category, ref.path)
+        try:
+            return self.designations[key]
+        except KeyError:
+            pass
+        found: str | None = None
+        if self.usml.exists(ref):
+            mt = self.usml.get(ref).mt
+            if mt is not None:
+                found = mt.designated
+        self.designations[key] = found
+        return found
+
+    def precise(self, ref: USMLRef) -> tuple[USMLRef, ...]:
+        key = (ref.category, ref.path)
+        found = self.leaves.get(key)
+        if found is None:
+            found = self.leaves[key] = precise_paragraphs(self.usml, ref)
+        return found
+
+
+def _mt_table(usml: UnitedStatesMunitionsList) -> _MTTable:
+    """The :class:`_MTTable` of ``usml``, kept by the edition's identity (with the edition, so
+    an id is never reused while it is here)."""
+    found = _MT_TABLES.get(id(usml))
+    if found is None or found.usml is not usml:
+        if len(_MT_TABLES) >= 16:
+            _MT_TABLES.clear()
+        found = _MT_TABLES[id(usml)] = _MTTable(usml)
+    return found
+
+
+_MT_TABLES: dict[int, _MTTable] = {}
 
 
 def _condition(
@@ -132,19 +184,19 @@ def _mt_designated(transfer: Transfer, usml: UnitedStatesMunitionsList) -> tuple
     """:func:`_mt`, with a reference above the leaf read as each paragraph beneath it: MT when
     every one is, not when none is, unknown (which paragraph?) otherwise."""
     refs, fact = _subjects(transfer)
-    if refs is None or all(precise_paragraphs(usml, r) == (r,) for r in refs):
-        return _mt(transfer, usml)
+    if refs is None:
+        return None, [fact]
+    table = _mt_table(usml)
+    if all(table.precise(r) == (r,) for r in refs):
+        return _mt_of(refs, transfer, usml)
     values: set[Tri] = set()
     missing: list[str] = []
     for ref in refs:  # any of the subjects MT-designated (as _mt reads several)
         readings: set[Tri] = set()
-        for leaf in precise_paragraphs(usml, ref):
-            one = (
-                attrs.evolve(transfer, usml_classification=leaf)
-                if fact == "usml_classification"
-                else attrs.evolve(transfer, related_to=(leaf,))
-            )
-            value, needed = _mt(one, usml)
+        for leaf in table.precise(ref):
+            # The transfer with this one paragraph as its subject (its USML classification,
+            # or the one paragraph its data or service is related to).
+            value, needed = _mt_of((leaf,), transfer, usml)
             readings.add(value)
             missing.extend(f for f in needed if f not in missing)
         if len(readings) == 1:
@@ -191,35 +243,46 @@ def _entry(
     return result, missing
 
 
+def _reading(
+    row: ExclusionRow, ref: USMLRef, transfer: Transfer, usml: UnitedStatesMunitionsList
+) -> tuple[Tri, Tri, list[str], int]:
+    """How ``row`` reads against a transfer of USML paragraph ``ref``: whether the paragraph
+    lies in the row's column, whether an entry holds (caught), the facts the open entries need,
+    and which entry holds (its number; 0 when none does).  Not read further when outside."""
+    in_scope = _within_any((ref,), row.usml_refs)
+    if in_scope is False:
+        return False, False, [], 0
+    missing: list[str] = []
+    caught: Tri = False
+    for n, entry in enumerate(row.entries, start=1):
+        value, needed = _entry(entry, transfer, usml)
+        if value is True:
+            return in_scope, True, missing, n
+        if value is None:
+            caught = None
+            missing.extend(f for f in needed if f not in missing)
+    return in_scope, caught, missing, 0
+
+
 def match_row(row: ExclusionRow, transfer: Transfer, usml: UnitedStatesMunitionsList) -> RowMatch:
-    if transfer.usml_classification is None:
+    ref = transfer.usml_classification
+    if ref is None:
         return RowMatch(
             row,
             None,
             ("usml_classification",),
             detail="the row's scope is given by USML paragraphs",
         )
-    in_scope = _within_any((transfer.usml_classification,), row.usml_refs)
+    in_scope, caught, missing, n = _reading(row, ref, transfer, usml)
     if in_scope is False:
         return RowMatch(
             row,
             False,
             (),
-            {"usml_classification": str(transfer.usml_classification)},
+            {"usml_classification": str(ref)},
             f"outside the row's USML column ({row.usml_column})",
         )
-    missing: list[str] = []
-    caught: Tri = False
-    holds = ""
-    for n, entry in enumerate(row.entries, start=1):
-        value, needed = _entry(entry, transfer, usml)
-        if value is True:
-            holds = f"entry {n} holds" if len(row.entries) > 1 else "the row holds"
-            caught = True
-            break
-        if value is None:
-            caught = None
-            missing.extend(f for f in needed if f not in missing)
+    holds = "" if not n else f"entry {n} holds" if len(row.entries) > 1 else "the row holds"
     if caught is not False and in_scope is None:
         # Some paragraphs beneath the reference lie in the row's column, others do not.
         return RowMatch(
@@ -227,7 +290,7 @@ def match_row(row: ExclusionRow, transfer: Transfer, usml: UnitedStatesMunitions
             None,
             tuple(dict.fromkeys(("usml_classification", *([] if holds else missing)))),
             _facts_read(row, transfer),
-            f"{transfer.usml_classification} stands for some paragraph beneath it, and the "
+            f"{ref} stands for some paragraph beneath it, and the "
             f"row's column ({row.usml_column}) holds only some of them: which paragraph?",
         )
     if caught is True:
@@ -366,4 +429,39 @@ def applicable_matches(
         match = match_row(row, transfer, usml)
         if match.caught is not False:
             out.append(match)
+    return tuple(out)
+
+
+#: A row that catches a transfer or may, as :func:`applicable_catches` gives it: the row,
+#: caught (True) or unknown (None), and the facts still needed (:class:`RowMatch`'s fields,
+#: without the facts read and the detail).
+Catch = tuple[ExclusionRow, Tri, tuple[str, ...]]
+
+
+def applicable_catches(
+    supplement: Supplement,
+    transfer: Transfer,
+    usml: UnitedStatesMunitionsList,
+    column: str | None = None,
+) -> tuple[Catch, ...]:
+    """:func:`applicable_matches` as ``(row, caught, missing)``: what the requirement that no
+    row catches the transfer reads of each (``not_on_supplement``), read as :func:`match_row`
+    reads it, without the facts read and the detail a :class:`RowMatch` writes."""
+    index = _index(supplement, column)
+    ref = transfer.usml_classification
+    if ref is None:
+        return tuple((row, None, ("usml_classification",)) for row in index.rows)
+    out: list[Catch] = []
+    for row in index.rows_for(ref):
+        in_scope, caught, missing, n = _reading(row, ref, transfer, usml)
+        if caught is False:
+            continue
+        if in_scope is None:
+            out.append(
+                (row, None, tuple(dict.fromkeys(("usml_classification", *([] if n else missing)))))
+            )
+        elif caught is True:
+            out.append((row, True, ()))
+        else:
+            out.append((row, None, tuple(missing)))
     return tuple(out)

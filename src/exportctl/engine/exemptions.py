@@ -64,6 +64,7 @@ from exportctl.engine.requirements import (
     evaluate_requirement,
     leaf_rows,
     requirement_check,
+    requirement_status,
 )
 from exportctl.inputs.transfers import Transfer
 
@@ -242,12 +243,28 @@ setattr(  # noqa: B010
 
 def question(fact: str, law: Law) -> Question:
     """The question for a fact the requirements need (a party's flag is asked as ``party.<flag>``
-    in the data, and named by its flag)."""
+    in the data, and named by its flag): worked out once per law and fact (kept by the law's
+    identity, with the law, so an id is never reused while it is here)."""
+    kept = _QUESTIONS.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_QUESTIONS) >= 64:
+            _QUESTIONS.clear()
+        kept = _QUESTIONS[id(law)] = (law, {})
+    found = kept[1].get(fact)
+    if found is None:
+        found = kept[1][fact] = _question(fact, law)
+    return found
+
+
+def _question(fact: str, law: Law) -> Question:
     found = law.facts.get(fact)
     if found is not None:
         return found
     party = law.facts.get(f"party.{fact}")
     return attrs.evolve(party, id=fact) if party is not None else law.facts.question(fact)
+
+
+_QUESTIONS: dict[int, tuple[Law, dict[str, Question]]] = {}
 
 
 def _run(req: RequirementSpec, transfer: Transfer, law: Law, ctx: Context) -> Check:
@@ -779,16 +796,14 @@ def evaluate_status(
     context (the tests already run are not run again).  A paragraph of the exemption's own an
     activity leads to (§ 126.5(a), (d)) is read first, as :func:`evaluate` reads it; an
     exemption under organisation guidelines is decided by :func:`evaluate`."""
-    version = _version_on(exemption, law.as_of)
-    if (
-        version is None
-        or not version.in_force
-        or (transfer.activity is None and any(p.unless_fact for p in exemption.paths))
+    plan = _status_plan(exemption, law)
+    if plan is None or (
+        transfer.activity is None
+        and exemption.paths
+        and any(p.unless_fact for p in exemption.paths)
     ):
         return evaluate(exemption, transfer, law, ctx)
-    plan = _plan(exemption, version, law)
-    if not plan.fast:
-        return evaluate(exemption, transfer, law, ctx)
+    version = plan.refs[2]
     checks = ctx.decided
     own = plan.own
     statuses: list[Status] = []
@@ -816,7 +831,7 @@ def evaluate_status(
                 if check is None:
                     check = decide_leaf(what, transfer, law, ctx, own, key)
             elif kind == 1:
-                check = requirement_check(what, transfer, law, ctx, own)
+                check = requirement_status(what, transfer, law, ctx, own)
             else:
                 check = what.summary(transfer, law, ctx)
             if check.status == "fail":
@@ -905,7 +920,7 @@ def _chosen_excluded(
         if kind == 0:
             found.append(decide_leaf(what, transfer, law, ctx, own, key))
         elif kind == 1:
-            found.append(requirement_check(what, transfer, law, ctx, own))
+            found.append(requirement_status(what, transfer, law, ctx, own))
         else:
             found.append(what.summary(transfer, law, ctx))
     return tuple(dict.fromkeys(x for c in found for x in c.excluded))
@@ -918,7 +933,16 @@ class _Block:
     that carries the group with the same exceptions under the same branch label (§ 125.4(a),
     § 120.15 and § 125.1(b) are carried by most of them)."""
 
-    __slots__ = ("absent", "group", "gv", "key", "may_exclude", "requirements", "scope")
+    __slots__ = (
+        "absent",
+        "group",
+        "gv",
+        "key",
+        "leaf_keys",
+        "may_exclude",
+        "requirements",
+        "scope",
+    )
 
     def __init__(
         self, group: ConditionGroup, gv: ExemptionVersion | None, for_keys: frozenset[str], law: Law
@@ -928,6 +952,9 @@ class _Block:
         self.absent: _Entry | None = None
         self.key: tuple[Any, ...] = ()
         self.requirements: tuple[tuple[RequirementSpec, list[GroupException]], ...] = ()
+        #: Each requirement's check key when it is a leaf read without exceptions (None: one
+        #: that combines others, or that an exception may lift).
+        self.leaf_keys: tuple[Any, ...] = ()
         self.scope = Scope()
         self.may_exclude = False
         if gv is None or not gv.in_force:
@@ -942,6 +969,9 @@ class _Block:
             return
         self.scope = Scope(f"group {group.key}", gv.shared, group.key)
         self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
+        self.leaf_keys = tuple(
+            None if exc or r.test in _COMPOSITE else content_key(r) for r, exc in self.requirements
+        )
         self.may_exclude = any(_may_exclude(r, gv.shared) for r in gv.requirements)
         # The same requirements read in the same place with the same exceptions (the objects
         # the law holds) are the same entries: every exemption and way that has them shares
@@ -978,11 +1008,16 @@ class _Block:
         key = ("summary", self.key)
         found: Check | None = ctx.carried.get(key)
         if found is None:
+            decided = ctx.decided
             checks = [
-                requirement_check(r, transfer, law, ctx, self.scope)
-                if not exc
-                else _carried_check(r, exc, self.scope, transfer, law, ctx)
-                for r, exc in self.requirements
+                (
+                    decided.get(key) or decide_leaf(r, transfer, law, ctx, self.scope, key)
+                    if key is not None
+                    else requirement_status(r, transfer, law, ctx, self.scope)
+                    if not exc
+                    else _carried_check(r, exc, self.scope, transfer, law, ctx)
+                )
+                for (r, exc), key in zip(self.requirements, self.leaf_keys, strict=True)
             ]
             found = ctx.carried[key] = _summed(checks)
         return found
@@ -1002,12 +1037,12 @@ def _carried_check(
     open (never passed) while an exception may still apply."""
     if any(not e.when for e in exceptions):
         return _LIFTED_CHECK
-    check = requirement_check(req, transfer, law, ctx, scope)
+    check = requirement_status(req, transfer, law, ctx, scope)
     if check.status == "pass":
         return check
     needed: list[tuple[str, ...]] = []
     for exc in exceptions:
-        parts = [requirement_check(w, transfer, law, ctx, scope) for w in exc.when]
+        parts = [requirement_status(w, transfer, law, ctx, scope) for w in exc.when]
         status = _joined_status(parts)
         if status == "pass":
             return _LIFTED_CHECK
@@ -1231,6 +1266,28 @@ def _plan(exemption: Exemption, version: ExemptionVersion, law: Law) -> _Plan:
 
 
 _PLANS: dict[tuple[int, int, int], _Plan] = {}
+
+
+def _status_plan(exemption: Exemption, law: Law) -> _Plan | None:
+    """The plan :func:`evaluate_status` decides ``exemption`` by under ``law`` (its version on
+    the law's date in force, no guidelines), or None when :func:`evaluate` decides it: one
+    look-up by the law's and the exemption's identity (kept with them)."""
+    key = (id(law), id(exemption))
+    found = _STATUS_PLANS.get(key)
+    if found is None or found[0] is not law or found[1] is not exemption:
+        version = _version_on(exemption, law.as_of)
+        plan = _plan(exemption, version, law) if version is not None and version.in_force else None
+        if len(_STATUS_PLANS) >= 1024:
+            _STATUS_PLANS.clear()
+        found = _STATUS_PLANS[key] = (
+            law,
+            exemption,
+            plan if plan is not None and plan.fast else None,
+        )
+    return found[2]
+
+
+_STATUS_PLANS: dict[tuple[int, int], tuple[Law, Exemption, _Plan | None]] = {}
 
 
 def _decided(

@@ -32,7 +32,13 @@ import attrs
 from exportctl.core.results import Check, Status, combine
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
-from exportctl.engine.exclusions import RowMatch, applicable_matches, match_rows
+from exportctl.engine.exclusions import (
+    Catch,
+    RowMatch,
+    applicable_catches,
+    applicable_matches,
+    match_rows,
+)
 from exportctl.inputs.transfers import Transfer
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "leaf_rows",
     "member",
     "requirement_check",
+    "requirement_status",
     "requirement_test",
     "unknown_countries",
 ]
@@ -125,6 +132,7 @@ class Context:
     #: A carried group's requirements as decided for every exemption that carries them
     #: unexcepted (engine/exemptions.py keeps them here, one transfer at a time).
     carried: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
+    _catches: dict[tuple[str, str | None], tuple[Catch, ...]] = attrs.Factory(dict)
 
     def rows(self, supplement: str, column: str | None = None) -> tuple[RowMatch, ...]:
         key = (supplement, column)
@@ -141,6 +149,20 @@ class Context:
             table = {"etl": self.law.etl, "supp1": self.law.supp1}[supplement]
             self._rows[key] = applicable_matches(table, self.transfer, self.law.usml, column)
         return self._rows[key]
+
+    def catches(self, supplement: str, column: str | None = None) -> tuple[Catch, ...]:
+        """:meth:`catching_rows` as what ``not_on_supplement`` reads of each row (the row,
+        caught or unknown, the facts still needed: :func:`applicable_catches`), read once."""
+        key = (supplement, column)
+        found = self._catches.get(key)
+        if found is None:
+            if supplement not in ("etl", "supp1"):
+                raise KeyError(supplement)
+            table = self.law.etl if supplement == "etl" else self.law.supp1
+            found = self._catches[key] = applicable_catches(
+                table, self.transfer, self.law.usml, column
+            )
+        return found
 
 
 RequirementTest = Callable[[RequirementSpec, Transfer, Law, Context], Check]
@@ -241,21 +263,23 @@ def _no_transit(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Ch
 def _not_on_supplement(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """No row of the supplement (the ETL, Supp. No. 1's column of the exemption) catches the
     article, data or service; a row that may catch it keeps the requirement open."""
-    matches = ctx.catching_rows(req["supplement"], req.get("column"))
-    caught = [m for m in matches if m.caught is True]
-    unknown = [m for m in matches if m.caught is None]
+    matches = ctx.catches(req["supplement"], req.get("column"))
     facts = {"usml_classification": str(t.usml_classification)}
+    caught = [row for row, value, _ in matches if value is True]
     if caught:
         return Check(
             "fail",
-            "caught by " + ", ".join(m.row.citation for m in caught),
+            "caught by " + ", ".join(row.citation for row in caught),
             facts,
-            excluded=tuple(m.row.id for m in caught),
+            excluded=tuple(row.id for row in caught),
         )
-    if unknown:
-        missing = tuple(dict.fromkeys(f for m in unknown for f in m.missing))
+    if matches:
+        missing = tuple(dict.fromkeys(f for _, _, needed in matches for f in needed))
         return Check(
-            "unknown", "open for " + ", ".join(m.row.citation for m in unknown), facts, missing
+            "unknown",
+            "open for " + ", ".join(row.citation for row, _, _ in matches),
+            facts,
+            missing,
         )
     return Check("pass", "no row catches the transfer", facts)
 
@@ -471,6 +495,62 @@ def requirement_check(
             )
         ctx.decided[key] = found
     return found
+
+
+def requirement_status(
+    req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope
+) -> Check:
+    """What :func:`requirement_check` gives that a status is read for — its status, the facts
+    it still needs and the supplement rows it excludes — without the detail and the facts read
+    of a requirement that combines others (they name rows only; a leaf's check is the leaf's).
+    Kept once per transfer and place it is read, apart from :func:`requirement_check`'s."""
+    if req.test != "any_of" and req.test != "shared":
+        return decide_leaf(req, t, law, ctx, scope)
+    key = (
+        ("shared status", req["ref"], id(scope.shared))
+        if req.test == "shared"
+        else ("combined status", id(req), id(scope.shared))
+    )
+    found = ctx.decided.get(key)
+    if found is None:
+        if req.test == "shared":
+            parts = [requirement_status(r, t, law, ctx, scope) for r in scope.shared[req["ref"]]]
+            found = _summed_check(parts, combine(p.status for p in parts))
+        else:
+            outcomes = [
+                [requirement_status(r, t, law, ctx, scope) for r in b.requirements]
+                for b in req.branches
+            ]
+            statuses = [combine(p.status for p in parts) for parts in outcomes]
+            if "pass" in statuses:
+                status: Status = "pass"
+            elif statuses and all(s == "fail" for s in statuses):
+                status = "fail"
+            else:
+                status = "unknown"
+            found = _summed_check(
+                [
+                    p
+                    for parts, s in zip(outcomes, statuses, strict=True)
+                    if status == "fail" or s != "fail"
+                    for p in parts
+                ],
+                status,
+            )
+        ctx.decided[key] = found
+    return found
+
+
+def _summed_check(found: list[Check], status: Status) -> Check:
+    """:func:`_joined` without the detail and the facts read."""
+    missing: list[str] = []
+    excluded: list[str] = []
+    for c in found:
+        if c.excluded:
+            excluded.extend(x for x in c.excluded if x not in excluded)
+        if status == "unknown" and c.status == "unknown":
+            missing.extend(f for f in c.missing if f not in missing)
+    return Check(status, "", {}, tuple(missing), tuple(excluded))
 
 
 def _shared_check(parts: list[Check]) -> Check:
