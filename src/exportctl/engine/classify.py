@@ -968,7 +968,7 @@ def _ref_text(ref: Any) -> str:
     one = _REF_JSON.get(id(ref))
     if one is None or one[0] is not ref:
         one = (ref, _STRING_JSON(str(ref)))
-        if len(_REF_JSON) >= 65536:
+        if len(_REF_JSON) >= 16384:
             _REF_JSON.clear()
         _REF_JSON[id(ref)] = one
     return one[1]
@@ -980,7 +980,7 @@ def _refs_json(refs: tuple[Any, ...]) -> str:
         return found[1]
     text = "[" + ",".join(map(_ref_text, refs)) + "]"
     if type(refs) is tuple:
-        if len(_REFS_JSON) >= 65536:
+        if len(_REFS_JSON) >= 16384:
             _REFS_JSON.clear()
         _REFS_JSON[id(refs)] = (refs, text)
     return text

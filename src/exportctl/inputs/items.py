@@ -169,7 +169,7 @@ def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
         except KeyError:
             pass
         found = _parse_refs(field, value, parse)
-        if len(_REFS) >= 65536:
+        if len(_REFS) >= 16384:
             _REFS.clear()
         _REFS[key] = found
         return found
