@@ -465,6 +465,16 @@ def evaluate_requirement(
     return Evaluated(check, ((req, check, scope, branch),))
 
 
+def _combined_key(req: RequirementSpec, scope: Scope, reading: str) -> tuple[Any, ...]:
+    """Where a combined requirement's check is kept in ``ctx.decided`` for one transfer: a
+    ``shared`` group by its name in the version's groups (§ 126.4(b)(2) reads (a)(1)-(4)'s groups
+    again), an ``any_of`` by its identity; ``reading`` keeps the full check (``""``) apart from
+    the status alone (``" status"``)."""
+    if req.test == "shared":
+        return ("shared" + reading, req["ref"], id(scope.shared))
+    return ("combined" + reading, id(req), id(scope.shared))
+
+
 def requirement_check(
     req: RequirementSpec, t: Transfer, law: Law, ctx: Context, scope: Scope
 ) -> Check:
@@ -473,13 +483,7 @@ def requirement_check(
     (its check does not depend on the branch its rows are labelled with)."""
     if req.test != "any_of" and req.test != "shared":
         return decide_leaf(req, t, law, ctx, scope)
-    # A ``shared`` group is the same check wherever the version names it (§ 126.4(b)(2) reads
-    # (a)(1)-(4)'s groups again): kept by its name in the version's groups.
-    key = (
-        ("shared", req["ref"], id(scope.shared))
-        if req.test == "shared"
-        else ("combined", id(req), id(scope.shared))
-    )
+    key = _combined_key(req, scope, "")
     found = ctx.decided.get(key)
     if found is None:
         if req.test == "shared":
@@ -506,11 +510,7 @@ def requirement_status(
     Kept once per transfer and place it is read, apart from :func:`requirement_check`'s."""
     if req.test != "any_of" and req.test != "shared":
         return decide_leaf(req, t, law, ctx, scope)
-    key = (
-        ("shared status", req["ref"], id(scope.shared))
-        if req.test == "shared"
-        else ("combined status", id(req), id(scope.shared))
-    )
+    key = _combined_key(req, scope, " status")
     found = ctx.decided.get(key)
     if found is None:
         if req.test == "shared":
