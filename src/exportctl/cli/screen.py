@@ -42,6 +42,7 @@ from exportctl.cli.batch import (
 )
 from exportctl.cli.output import decision_record
 from exportctl.cli.search import suggestion_cell, suggestion_record, suggestions_for
+from exportctl.core.bounded import SecondSight
 from exportctl.corpus.law import Law
 from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.engine import batch as screening
@@ -167,6 +168,8 @@ class _ScreenLines:
 
     def __init__(self) -> None:
         self._csv: dict[str, str | list[Any]] = {}
+        #: A pattern's CSV cells are kept from its second row on (:mod:`exportctl.core.bounded`).
+        self._csv_seen = SecondSight(4096)
         self._jsonl: dict[str, JsonTemplate | None] = {}  # _ONCE: one row seen
         #: The JSON line of a decided row written from texts kept between rows (None: off).
         self._text: _RowText | None = _RowText() if _RowText.fits() else None
@@ -207,7 +210,7 @@ class _ScreenLines:
         middle = self._csv.get(pattern) if pattern is not None else None
         if middle is None:
             middle = _middle_csv(status, d)
-            if pattern is not None:
+            if pattern is not None and self._csv_seen.again(pattern):
                 if len(self._csv) >= 4096:
                     self._csv.clear()
                 self._csv[pattern] = middle

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 import attrs
 
+from exportctl.core.bounded import SecondSight
 from exportctl.core.provenance import decision_id, decision_ids
 from exportctl.corpus.bundle import DataIntegrityError
 from exportctl.corpus.law import Law
@@ -401,14 +402,18 @@ AUTHORIZE_PATTERNS = 128
 
 class _Patterns(Generic[P]):
     """The fact patterns of a batch's CSV rows, by the row's cells but the id and description
-    (at most 4,096).  A batch whose rows do not repeat stops looking for a while when the
-    table fills up without a repeat, and tries again later: the same results either way."""
+    (at most 4,096, each kept from the second row that has it on).  A batch whose rows do not
+    repeat stops looking for a while when the table fills up without a repeat, and tries again
+    later: the same results either way."""
 
     SIZE = 4096
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
         self._found: dict[tuple[Any, ...], P] = {}
+        #: A pattern is kept the second time it is met (a file of distinct rows keeps none, and
+        #: its memory stays flat in the number of rows: :mod:`exportctl.core.bounded`).
+        self._seen = SecondSight(size)
         self._hits = 0
         self._rest = 0
 
@@ -425,6 +430,8 @@ class _Patterns(Generic[P]):
         return found
 
     def keep(self, key: tuple[Any, ...], pattern: P) -> None:
+        if not self._seen.again(key):
+            return
         if len(self._found) >= self.size:
             self._found.clear()
             if self._hits * 100 < self.size:

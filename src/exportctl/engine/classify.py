@@ -31,6 +31,7 @@ from itertools import compress, repeat
 from operator import is_
 from typing import Any, Literal
 
+from exportctl.core.bounded import SecondSight
 from exportctl.core.facts import Question
 from exportctl.core.provenance import decision_id
 from exportctl.corpus.ccl import ECCN
@@ -1299,6 +1300,8 @@ def _usml_classification(
     if found is not None and found[0] is p:
         return found[1]
     made = _make_usml_classification(p, others)
+    if not _CLASSIFICATIONS_SEEN.again(key):
+        return made
     if len(_CLASSIFICATIONS) >= 16384:
         _CLASSIFICATIONS.clear()
     _CLASSIFICATIONS[key] = (p, made)
@@ -1306,6 +1309,9 @@ def _usml_classification(
 
 
 _CLASSIFICATIONS: dict[tuple[int, tuple[str, ...]], tuple[USMLParagraph, Classification]] = {}
+#: The other candidates are a row's: a classification is kept from the second time its key is
+#: met (:mod:`exportctl.core.bounded`), so distinct rows do not fill the cache.
+_CLASSIFICATIONS_SEEN = SecondSight(16384)
 
 
 def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
@@ -1913,6 +1919,8 @@ def _ear_classification(
     if found is not None and found[0] is entry and found[1] is ref:
         return found[2]
     made = _make_ear_classification(entry, ref, also, _reasons(entry, ref))
+    if not _EAR_CLASSIFICATIONS_SEEN.again(key):
+        return made
     if len(_EAR_CLASSIFICATIONS) >= 16384:
         _EAR_CLASSIFICATIONS.clear()
     _EAR_CLASSIFICATIONS[key] = (entry, ref, made)
@@ -1923,6 +1931,7 @@ def _ear_classification(
 #: (both kept with it, so an id is never reused while it is here) and the other paragraphs.
 _EAR_CLASSIFICATIONS: dict[tuple[int, int, tuple[str, ...]], tuple[ECCN, ECCNRef, Classification]]
 _EAR_CLASSIFICATIONS = {}
+_EAR_CLASSIFICATIONS_SEEN = SecondSight(16384)
 
 
 def _no_reasons(entry: ECCN, as_of: Any) -> str:
