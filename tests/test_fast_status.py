@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from tools import bench
@@ -137,3 +138,28 @@ def test_a_question_kept_per_law_is_the_question_worked_out_again() -> None:
             assert question(fact, law) is question(fact, law)
         for flag in flags:
             assert question(flag, law).id == flag
+
+
+def _fields(result: Any) -> dict[str, Any]:
+    """Every field of an exemption's result as its slot holds it (the rows not written)."""
+    from exportctl.engine import exemptions as ex
+
+    slots = {"requirements": ex._REQUIREMENTS_SLOT, "conditions": ex._CONDITIONS_SLOT}
+    return {
+        f.name: slots[f.name].__get__(result) if f.name in slots else getattr(result, f.name)
+        for f in attrs.fields(type(result))
+    }
+
+
+def test_a_result_made_slot_by_slot_is_the_attrs_one() -> None:
+    """``_made`` (the status pass's results, their slots filled in field order without attrs'
+    frozen ``__init__``) holds what ``ExemptionResult(...)`` holds, field by field."""
+    from exportctl.engine import exemptions as ex
+
+    assert ex._RESULT_SLOTS is not None  # the fast path is the one used
+    assert tuple(f.name for f in attrs.fields(ex.ExemptionResult)) == ex._RESULT_FIELDS
+    values = tuple(f"value of {name}" for name in ex._RESULT_FIELDS)
+    made = ex._made(*values)
+    want = ex.ExemptionResult(*values[:-1], fill=values[-1])  # type: ignore[arg-type]
+    assert type(made) is ex.ExemptionResult
+    assert _fields(made) == _fields(want) == dict(zip(ex._RESULT_FIELDS, values, strict=True))

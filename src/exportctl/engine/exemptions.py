@@ -240,6 +240,41 @@ setattr(  # noqa: B010
     property(_get_conditions, _set_conditions, doc="The checklist: every condition as decided."),
 )
 
+#: :class:`ExemptionResult`'s fields in order, as :func:`_made` fills them.
+_RESULT_FIELDS = (
+    "exemption", "citation", "version", "status", "requirements", "excluded_rows",
+    "open_questions", "note", "branch", "branches", "conditions", "marking", "obligations",
+    "carried", "guidelines", "fill",
+)  # fmt: skip
+#: Each field's slot, or None while the class has other fields (then :func:`_made` calls
+#: attrs' ``__init__``: a field added to the class is never left unset).
+_RESULT_SLOTS: tuple[Any, ...] | None = (
+    tuple(
+        _REQUIREMENTS_SLOT
+        if name == "requirements"
+        else _CONDITIONS_SLOT
+        if name == "conditions"
+        else ExemptionResult.__dict__[name]
+        for name in _RESULT_FIELDS
+    )
+    if tuple(f.name for f in attrs.fields(ExemptionResult)) == _RESULT_FIELDS
+    and all(hasattr(ExemptionResult.__dict__.get(n), "__set__") for n in _RESULT_FIELDS)
+    else None
+)
+_SET_SLOT: Any = type(_FILL_SLOT).__set__
+
+
+def _made(*values: Any) -> ExemptionResult:
+    """``ExemptionResult(*values)`` with every field given in order (the status pass makes one
+    for every exemption of every transfer): the same object, its slots filled without attrs'
+    frozen ``__init__`` (a call per field)."""
+    if _RESULT_SLOTS is None or len(values) != len(_RESULT_FIELDS):
+        *given, fill = values
+        return ExemptionResult(*given, fill=fill)
+    made: ExemptionResult = object.__new__(ExemptionResult)
+    any(map(_SET_SLOT, _RESULT_SLOTS, (made,) * len(values), values))
+    return made
+
 
 def question(fact: str, law: Law) -> Question:
     """The question for a fact the requirements need (a party's flag is asked as ``party.<flag>``
@@ -879,7 +914,7 @@ def evaluate_status(
         full = evaluate(exemption, transfer, law, ctx)
         return full.requirements, full.conditions
 
-    return ExemptionResult(
+    return _made(
         exemption.key,
         exemption.citation,
         version.id,
@@ -888,20 +923,20 @@ def evaluate_status(
         excluded,
         questions,
         version.modelled,
-        branch=way.key if way is not None and best == "pass" else None,
-        branches=tuple(
+        way.key if way is not None and best == "pass" else None,
+        tuple(
             plan.branch_result(w, s, m)
             for w, s, m in zip(plan.ways, statuses, missings, strict=True)
             if w is not None
         )
         if plan.ways_req is not None
         else (),
-        conditions=LAZY_ROWS,
-        marking=marking,
-        obligations=plan.obligations,
-        carried=plan.carried,
-        guidelines=plan.guidelines_ref,
-        fill=fill,
+        LAZY_ROWS,
+        marking,
+        plan.obligations,
+        plan.carried,
+        plan.guidelines_ref,
+        fill,
     )
 
 

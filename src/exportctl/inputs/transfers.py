@@ -458,10 +458,25 @@ def _party(raw: Any, where: str, law: Law) -> Party:
         country=_country(named("country"), raw.get("country"), law),
         kind=_choice(named("kind"), raw.get("kind"), PARTY_KINDS),
         name=parse_text(named("name"), raw.get("name")) or "",
-        **{f: parse_bool(named(f), raw.get(f)) for f in PARTY_FLAGS},
+        **{f: _yes_no(raw.get(f), f, named) for f in PARTY_FLAGS},
     )
     _check_party(party, named, law)
     return party
+
+
+#: The commonest cells of a yes/no field (a blank, yes, no) as :func:`parse_bool` reads them;
+#: any other value is read by :func:`parse_bool` (a constant of the code, not a cache).
+_YES_NO: dict[str | None, bool | None] = {None: None, "": None, "yes": True, "no": False}
+_NOT_KNOWN: Any = object()
+
+
+def _yes_no(value: Any, field: str, named: Callable[[str], str] | None = None) -> bool | None:
+    """``parse_bool(named(field), value)``, the name written only for a value it must read."""
+    if value is None or type(value) is str:
+        found = _YES_NO.get(value, _NOT_KNOWN)
+        if found is not _NOT_KNOWN:
+            return found  # type: ignore[no-any-return]
+    return parse_bool(named(field) if named is not None else field, value)
 
 
 def _value(field: str, value: Any) -> int | None:
@@ -537,7 +552,7 @@ def _answers(raw: Mapping[str, Any], law: Law) -> dict[str, Any]:
             )
             raise FactError(key, f"is not a transfer field or a question (see docs/aukus.md){hint}")
         if spec["type"] == "bool":
-            parsed = parse_bool(key, value)
+            parsed = _yes_no(value, key)
         elif spec["type"] == "number":
             parsed = _value(key, value)
         elif spec["type"] == "enum":
@@ -588,10 +603,13 @@ def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
     parties = []
-    for role, cols in _CSV_PARTY_COLUMNS:
-        values = {f: row.get(c) for f, c in cols}
-        if any(v not in (None, "") for v in values.values()):
-            parties.append(_party({"role": role, **values}, role, law))
+    get = row.get
+    for role, fields, columns in _CSV_PARTIES:
+        cells = list(map(get, columns))
+        # A role is a party when one of its cells is neither missing nor blank.
+        if cells.count(None) + cells.count("") < len(cells):
+            raw = {"role": role, **dict(zip(fields, cells, strict=True))}
+            parties.append(_party(raw, role, law))
     answers = {k: v for k, v in row.items() if k not in _NOT_ANSWERS}
     has_party_columns = any(c in row for c in _CSV_PARTY_FIELDS)
     return _transfer(row, tuple(parties) if has_party_columns else None, answers, law)
@@ -603,6 +621,11 @@ _CSV_PARTY_COLUMNS = tuple(
     for role in CSV_ROLES
 )
 _CSV_PARTY_FIELDS = tuple(c for _, cols in _CSV_PARTY_COLUMNS for _, c in cols)
+#: The same as (role, its fields, their columns).
+_CSV_PARTIES = tuple(
+    (role, tuple(f for f, _ in cols), tuple(c for _, c in cols))
+    for role, cols in _CSV_PARTY_COLUMNS
+)
 #: The columns of a CSV row that are not answers to questions.
 _NOT_ANSWERS = frozenset((*SCALARS, *_CSV_PARTY_FIELDS))
 
