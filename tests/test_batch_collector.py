@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 from tools import bench
 
-from exportctl.cli import main
 from exportctl.cli import batch as cli_batch
+from exportctl.cli import main
 from exportctl.engine import batch as screening
 
 ROWS = cli_batch.SETTLED_AFTER + 150
@@ -61,7 +61,7 @@ def test_screen_freezes_after_the_first_rows_and_restores(
     # N-th is written: up to row N nothing is frozen, from row N+1 the law is.
     assert all(frozen == 0 for row, frozen, _ in seen if row <= settled)
     assert all(frozen > 1000 for row, frozen, _ in seen if row > settled)
-    older = tuple(max(t, b) for t, b in zip(before[1:], cli_batch.BATCH_GC_THRESHOLDS))
+    older = tuple(max(t, b) for t, b in zip(before[1:], cli_batch.BATCH_GC_THRESHOLDS, strict=True))
     assert all(t == (before[0], *older) for _, _, t in seen)
     assert older != before[1:]  # the defaults are 10 and 10
     # and on the way out, as it was
