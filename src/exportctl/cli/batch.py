@@ -439,10 +439,12 @@ class BatchLayout:
     #: result may send less.
     tally_of: Callable[[Any], Any] | None = None
     #: Writes the line of a CSV row decided from its cells (``decided_of(row, decision,
-    #: facts_key, fmt)``: the line without the stamp and the row's tally, or None), the same
-    #: text ``line_of``/``row_of`` write for the result :func:`~exportctl.engine.batch.screen`
-    #: gives that row (tests compare the two); None: every row goes through its result.
-    decided_of: Callable[[int, Any, str, str], tuple[str, Any] | None] | None = None
+    #: facts_key, fmt, end)``: the line and the row's tally, or None), the same text
+    #: ``line_of``/``row_of`` write for the result :func:`~exportctl.engine.batch.screen` gives
+    #: that row (tests compare the two); a JSON line ends with ``end`` in place of its closing
+    #: ``}`` and line end (the stamp's fields, ``}`` and the line end), a CSV line with ``end``
+    #: (without the stamp); None: every row goes through its result.
+    decided_of: Callable[[int, Any, str, str, str], tuple[str, Any] | None] | None = None
 
     @property
     def header(self) -> list[str]:
@@ -1273,6 +1275,8 @@ class LineMaker:
         self._json_stamp = (
             ", " + json_text_fast(dict(layout.stamp))[1:] + "\n" if layout.stamp else None
         )
+        #: What ends a JSON line after the record's own fields (the stamp's, the closing "}").
+        self._json_end = self._json_stamp if self._json_stamp is not None else "}\n"
         self._middles: dict[Any, list[Any]] = {}
         self._templates: dict[Any, JsonTemplate | None] = {}
         self._template_chars = 0
@@ -1292,7 +1296,11 @@ class LineMaker:
         decided_of = self.layout.decided_of
         if decided_of is None:
             return None
-        made = decided_of(row, decision, facts_key, self.fmt)
+        if self.fmt == "jsonl":
+            # The line is written with the stamp's fields at its end (not copied twice more
+            # to put them there).
+            return decided_of(row, decision, facts_key, "jsonl", self._json_end)
+        made = decided_of(row, decision, facts_key, self.fmt, "\n")
         if made is None:
             return None
         return self._stamped(made[0]), made[1]
