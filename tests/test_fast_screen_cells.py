@@ -346,3 +346,31 @@ def test_a_cell_of_one_reference_is_read_as_a_list_of_references(
     same error, as the general reading of a list."""
     field, parse = field_parse
     assert _read(_parse_refs, field, text, parse) == _refs_as_listed(field, text, parse)
+
+
+def test_a_decided_rows_json_line_ends_with_the_stamp_written_in_it() -> None:
+    """``LineMaker.decided`` has the line written with the stamp's fields at its end (``end``)
+    instead of adding them to a copy: the text writer's lines, a template's and the general
+    writer's end so, equal to the stamped line of the row's result, and the text writer stays
+    on (its checks of the first lines pass with the stamp)."""
+    layout = batch_layout("items", LAW)
+    maker = LineMaker(layout, "jsonl")
+    general = LineMaker(batch_layout("items", LAW), "jsonl")
+    screen_lines = layout.decided_of.__self__  # type: ignore[union-attr]
+    end = maker._json_end
+    assert end.startswith(', "as_of": "2025-06-01", "law_id": ') and end.endswith("}\n")
+    decisions = _decisions()
+    for n, status, d in decisions:
+        line = screen_lines._text._line(n, d.item_id, status, d, end)
+        assert line == json_line(screen_cli._decided_row(n, d.item_id, status, d))[:-2] + end
+        made = maker.decided(n, d, f"{n}:{d.decision_id}")  # a pattern of its own
+        assert made is not None
+        result = batch.ScreenResult(n, d.item_id, status, d, pattern=f"{n}:{d.decision_id}")
+        assert made[0] == general(result)
+        assert made[0] == line
+    assert screen_lines._text.on
+    # a pattern's second row (a template's line) and the general writer's line end so too
+    n, status, d = decisions[0]
+    again = maker.decided(n + 1, d, f"{n}:{d.decision_id}")
+    assert again is not None and again[0].endswith(end)
+    assert again[0] == general(batch.ScreenResult(n + 1, d.item_id, status, d, pattern="p"))

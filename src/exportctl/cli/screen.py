@@ -187,17 +187,19 @@ class _ScreenLines:
         return self._jsonl_line(result.row, result.item_id, result.status, d, result.pattern)
 
     def decided(
-        self, row: int, d: Decision, facts_key: str, fmt: str
+        self, row: int, d: Decision, facts_key: str, fmt: str, end: str = "}\n"
     ) -> tuple[str, screening.Tally] | None:
         """The line and the tally of a row decided from its cells (``BatchLayout.decided_of``):
         the line :meth:`__call__` writes for its result, ``ScreenResult(row, d.item_id,
-        status, d, pattern=facts_key)``, without making that result."""
+        status, d, pattern=facts_key)``, without making that result; a JSON line ends with
+        ``end`` in place of its closing ``}`` and line end (the stamp's fields written in the
+        line, not added to a copy of it)."""
         status = screening.decision_status(d)
         line: str | None
         if fmt == "csv":
             line = self._csv_line(row, d.item_id, status, d, facts_key)
         elif fmt == "jsonl" and facts_key:
-            line = self._jsonl_line(row, d.item_id, status, d, facts_key)
+            line = self._jsonl_line(row, d.item_id, status, d, facts_key, end)
         else:
             return None
         if line is None:
@@ -221,7 +223,7 @@ class _ScreenLines:
         return csv_line([row, text_cell(item), *middle, d.decision_id])
 
     def _jsonl_line(
-        self, row: int, item: str, status: str, d: Decision, pattern: str
+        self, row: int, item: str, status: str, d: Decision, pattern: str, end: str = "}\n"
     ) -> str | None:
         template = self._jsonl.get(pattern, _MISSING)
         if template is _MISSING:
@@ -230,18 +232,22 @@ class _ScreenLines:
             if len(self._jsonl) >= 1024:
                 self._jsonl.clear()
             self._jsonl[pattern] = _ONCE
-            text = self._text(row, item, status, d) if self._text is not None else None
+            text = self._text(row, item, status, d, end) if self._text is not None else None
             if text is not None:
                 return text
-            return json_line(_decided_row(row, item, status, d))
+            return _ended(json_line(_decided_row(row, item, status, d)), end)
         if template is _ONCE:
             record = _decided_row(ROW_SLOT, ITEM_SLOT, status, d, ID_SLOT)  # type: ignore[arg-type]
             template = JsonTemplate.of(record, {ROW_SLOT: 1, ITEM_SLOT: 2, ID_SLOT: 2})
             self._jsonl[pattern] = template
         if template is None:
             return None
-        line: str = template.fill(row, item, d.decision_id)
-        return line
+        return _ended(template.fill(row, item, d.decision_id), end)
+
+
+def _ended(line: str, end: str) -> str:
+    """A JSON line ending with ``end`` in place of its closing ``}`` and line end."""
+    return line if end == "}\n" else line[:-2] + end
 
 
 _MISSING: Any = object()
@@ -323,19 +329,25 @@ class _RowText:
         )
         return names == _RECORD_FIELDS
 
-    def __call__(self, row: int, item: str, status: str, d: Decision) -> str | None:
+    def __call__(
+        self, row: int, item: str, status: str, d: Decision, end: str = "}\n"
+    ) -> str | None:
+        """The line (ending with ``end`` in place of the record's closing ``}`` and line
+        end), or None while this writer is off."""
         if not self.on:
             return None
-        line = self._line(row, item, status, d)
+        line = self._line(row, item, status, d, end)
         if self._checks:
             # The first lines: the general writer's text, or this writer stays off.
             self._checks -= 1
-            if line != json_line(_decided_row(row, item, status, d)):
+            if line != _ended(json_line(_decided_row(row, item, status, d)), end):
                 self.on = False
                 return None
         return line
 
-    def _line(self, row: int, item: str, status: str, d: Decision) -> str:
+    def _line(
+        self, row: int, item: str, status: str, d: Decision, end: str = "}\n"
+    ) -> str:
         # Every piece is escaped on its own (the escapes are made character by character, so
         # the pieces' escaped texts joined are the whole line's): a piece kept between rows is
         # escaped once, when kept; a row's own piece (its id, a trace step's facts) is looked
@@ -385,7 +397,7 @@ class _RowText:
             f'{{"decision_id": {did}, "item_id": {record_item}, "jurisdiction": '
             f'{jurisdiction}, "classification": {record_cls}, "trace": [{", ".join(steps)}], '
             f'"open_questions": [{", ".join([q[2] for q in questions])}], "rules_fired": '
-            f'{rules}{tail}, "summary": {summary}}}}}\n'
+            f'{rules}{tail}, "summary": {summary}}}{end}'
         )
 
     def _word(self, text: str) -> str:
