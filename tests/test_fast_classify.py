@@ -650,3 +650,67 @@ def test_make_decision_is_the_classs_own_init() -> None:
         assert pickle.loads(pickle.dumps(made)) == init
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             made.item_id = "P-2"  # type: ignore[misc]
+
+
+def test_several_candidates_read_from_the_tables_are_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several USML candidates that each describe the item's kind without "specially
+    designed" are read from the law's tables (``_several``): enumerated entries and catch-alls
+    together or alone, two or three, in either order, one paragraph named twice, every item
+    kind and none, a release claim that warns; each decided three times by ``_plain`` (the
+    first fills the tables) as the tracing run decides it.  Once the tables hold them,
+    enumerated entries alone (classified in the first of the regulation's order, 22 CFR
+    120.11(b)(2)) are decided without a run, and every other way leaves for it (a catch-all
+    describes no item without "specially designed" in the bundled editions)."""
+    tables = engine._tables(LAW)
+    usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
+    enumerated = [p.ref for p in usable if p.specially_designed_scope == "none"][::45][:4]
+    catch = [p.ref for p in usable if p.is_catch_all][::7][:4]
+    data = [p.ref for p in usable if p.is_technical_data][::9][:2]
+    pool = [*enumerated, *catch, *data]
+    lists: list[tuple[Any, ...]] = []
+    for i, a in enumerate(pool):
+        for b in pool[i + 1 :]:
+            lists += [(a, b), (b, a)]
+    lists += [(catch[0], catch[1], enumerated[0]), (enumerated[0], enumerated[0])]
+    lists += [(enumerated[1], exportctl.parse_usml(str(enumerated[1])))]
+    said: list[dict[str, bool]] = [
+        {"excluded_by_734_3_b": False},
+        {"excluded_by_734_3_b": False, "itar_peculiarly_responsible": True},
+        {"itar_for_use_in_defense_article": False},
+    ]
+    runs = 0
+    made = engine._Run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal runs
+        runs += 1
+        return made(*args, **kwargs)
+
+    read: dict[tuple[str, ...], int] = {}
+    left = 0
+    kinds: list[str | None] = [None, *RULES.item_kinds]
+    for n, usml in enumerate(lists):
+        for m, kind in enumerate(kinds):
+            facts = ItemFacts(
+                item_id=f"P-{n}",
+                item_kind=kind,
+                usml_candidates=usml,
+                eccn_candidates=(),
+                answers=said[(n + m) % len(said)],
+            )
+            eager = outcome(engine.classify_traced, facts)
+            for _ in range(3):
+                runs = 0
+                monkeypatch.setattr(engine, "_Run", counted)
+                fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+                monkeypatch.setattr(engine, "_Run", made)
+                same(fast, eager)
+            if isinstance(fast, Decision) and not runs:
+                read[fast.rules_fired] = read.get(fast.rules_fired, 0) + 1
+            else:
+                left += 1
+    assert set(read) == {("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")}
+    assert read[("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")] > 100
+    assert left > 100  # "specially designed" to analyse, no kind, one paragraph twice

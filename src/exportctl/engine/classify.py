@@ -548,6 +548,10 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
             one = t.one.get(id(ref))
             if one is not None and one[0] is ref and kind in one[2]:
                 return _lazy(facts, t, "ITAR", one[3], (), _ENUMERATED, warned)
+        else:  # several, each described without "specially designed" (22 CFR 120.11(b)(2))
+            found = _several(facts, t, usml, kind, warned)
+            if found is not None:
+                return found
         run = _resumed(facts, t, warned, ())
         return _itar_review(run) or _ear(run)
     # No USML paragraph describes it (22 CFR 120.11(a)): is it subject to the EAR (_fast_ear)?
@@ -581,8 +585,41 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
 
 #: The rules fired on the routes of :func:`_plain`.
 _ENUMERATED = ("22 CFR 120.11(a)(1)",)
+_PREFERRED = ("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")
 _NOT_USML = ("22 CFR 120.11(a)",)
 _SUBJECT = ("22 CFR 120.11(a)", "15 CFR 734.3(a)")
+
+
+def _several(
+    facts: ItemFacts, t: _Tables, usml: Any, kind: str | None, warned: tuple[str, ...]
+) -> Decision | None:
+    """:func:`_usml_several` read from the law's tables for several USML candidates that each
+    describe the item's kind without "specially designed" (:func:`_one_usml`; none when a
+    reform moved a paragraph) in as many distinct paragraphs: all described (22 CFR
+    120.11(a)(1)), classified in the first enumerated entry of the regulation's order rather
+    than a catch-all (22 CFR 120.11(b)(2)), with the others as the paragraphs it is also
+    described in.  None (the run decides) for any other candidates (catch-alls alone among
+    them), and while the classification is not kept yet (:func:`_usml_classification` keeps
+    it)."""
+    table = t.one
+    paragraphs = []
+    for ref in usml:
+        one = table.get(id(ref))
+        if one is None or one[0] is not ref or kind not in one[2]:
+            return None
+        paragraphs.append(one[1])
+    if len(set(map(id, paragraphs))) != len(paragraphs):
+        return None  # one paragraph named twice: the run's lists count it as the run does
+    paragraphs.sort(key=_kept_order)
+    chosen = next((p for p in paragraphs if not p.is_catch_all), None)
+    if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
+        return None
+    found = _CLASSIFICATIONS.get(
+        (id(chosen), tuple([p.designation for p in paragraphs if p is not chosen]))
+    )
+    if found is None or found[0] is not chosen:
+        return None
+    return _lazy(facts, t, "ITAR", found[1], (), _PREFERRED, warned)
 
 
 def _excluded_fired(t: _Tables) -> tuple[str, ...]:
