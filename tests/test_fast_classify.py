@@ -714,3 +714,74 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
     assert set(read) == {("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")}
     assert read[("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")] > 100
     assert left > 100  # "specially designed" to analyse, no kind, one paragraph twice
+
+
+def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One USML candidate that describes the item's kind only if it is "specially designed"
+    (``_one_analysed``): catch-alls (22 CFR 120.11(a)(2)) and paragraphs that reach parts or
+    items by it (120.11(b)(1)), every item kind and none, the item caught, released, open, or
+    told nothing; then ECCN candidates of every tier for the EAR.  Each decided three times by
+    ``_plain`` (the first fills the tables) as the tracing run decides it; once the tables hold
+    them, described and open items are decided without a run, items not described go on to
+    the EAR in one run, and a paragraph that enumerates the parts the analysis releases
+    leaves for the run."""
+    tables = engine._tables(LAW)
+    usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
+    catch = [p.ref for p in usable if p.is_catch_all][::4]
+    parts = [p for p in usable if not p.is_catch_all and p.specially_designed_scope == "parts"]
+    listed = [p.ref for p in parts if engine._enumerates_parts(p.text)][::6][:3]
+    other = [p.ref for p in parts if not engine._enumerates_parts(p.text)][::15][:3]
+    whole = [
+        p.ref
+        for p in usable
+        if not p.is_catch_all and p.specially_designed_scope == "item"
+    ][::15][:3]
+    assert listed and other and whole
+    answers: list[dict[str, bool]] = [
+        {},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": False},
+        {"itar_for_use_in_defense_article": True, "fastener_class": True},
+        {"itar_for_use_in_defense_article": True, "fastener_class": False},
+        {"itar_peculiarly_responsible": True, "itar_enumerated_article": True},
+    ]
+    eccns: list[Any] = [(), None, *((exportctl.parse_eccn(TIERS[t][0]),) for t in sorted(TIERS))]
+    runs = 0
+    made = engine._Run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal runs
+        runs += 1
+        return made(*args, **kwargs)
+
+    ways: dict[tuple[str, int], int] = {}
+    kinds: list[str | None] = [None, *RULES.item_kinds]
+    n = 0
+    for ref in [*catch, *listed, *other, *whole]:
+        for kind in kinds:
+            for told in answers:
+                n += 1
+                facts = ItemFacts(
+                    item_id=f"P-{n}",
+                    item_kind=kind,
+                    usml_candidates=(ref,),
+                    eccn_candidates=eccns[n % len(eccns)],
+                    answers={"excluded_by_734_3_b": n % 5 == 0, **told},
+                )
+                eager = outcome(engine.classify_traced, facts)
+                for _ in range(3):
+                    runs = 0
+                    monkeypatch.setattr(engine, "_Run", counted)
+                    fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+                    monkeypatch.setattr(engine, "_Run", made)
+                    same(fast, eager)
+                if isinstance(fast, Decision):
+                    key = (fast.jurisdiction, runs)
+                    ways[key] = ways.get(key, 0) + 1
+    # described (ITAR) and open (undetermined) without a run; not described: one run, the EAR's
+    assert ways.get(("ITAR", 0), 0) > 50 and ways.get(("undetermined", 0), 0) > 50
+    assert ways.get(("EAR", 1), 0) > 20 and ways.get(("not_subject", 1), 0) > 5
+    assert sum(v for (_, r), v in ways.items() if r == 1) > 30

@@ -546,8 +546,13 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
         if len(usml) == 1:  # described in it without "specially designed" (22 CFR 120.11(a)(1))
             ref = usml[0]
             one = t.one.get(id(ref))
-            if one is not None and one[0] is ref and kind in one[2]:
-                return _lazy(facts, t, "ITAR", one[3], (), _ENUMERATED, warned)
+            if one is not None and one[0] is ref:
+                if kind in one[2]:
+                    return _lazy(facts, t, "ITAR", one[3], (), _ENUMERATED, warned)
+                if kind is not None and not t.moves and one[1].admits_kind(kind):
+                    found = _one_analysed(facts, t, one[1], warned)
+                    if found is not None:
+                        return found
         else:  # several, each described without "specially designed" (22 CFR 120.11(b)(2))
             found = _several(facts, t, usml, kind, warned)
             if found is not None:
@@ -620,6 +625,35 @@ def _several(
     if found is None or found[0] is not chosen:
         return None
     return _lazy(facts, t, "ITAR", found[1], (), _PREFERRED, warned)
+
+
+def _one_analysed(
+    facts: ItemFacts, t: _Tables, p: USMLParagraph, warned: tuple[str, ...]
+) -> Decision | None:
+    """What :func:`_itar_review` gives for one USML candidate ``p`` that admits the item's
+    kind (given) but describes it only if it is "specially designed" (22 CFR 120.11(b)(1),
+    120.41; no reform moved a paragraph): the analysis without its trace
+    (:func:`~exportctl.engine.specially_designed.decide`, as :func:`_usml_candidate` reads
+    it), then described (22 CFR 120.11(a)(2) for a catch-all, else (b)(1): ITAR, classified
+    in it), open (undetermined, its questions) or not described (22 CFR 120.11(a): the run
+    goes on to the EAR from there).  None (the run decides) for a paragraph that enumerates
+    parts the analysis releases (:func:`_enumerated_itself`) and while the classification is
+    not kept yet (:func:`_usml_classification` keeps it)."""
+    sd, missing, fired = decide(t.rules.itar, facts)
+    if sd == "specially_designed":
+        found = _CLASSIFICATIONS.get((id(p), ()))
+        if found is None or found[0] is not p:
+            return None
+        rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
+        described = tuple(dict.fromkeys((*fired, rule)))
+        return _lazy(facts, t, "ITAR", found[1], (), described, warned)
+    if sd == "not_specially_designed":
+        if p.specially_designed_scope == "parts" and _enumerates_parts(p.text):
+            return None
+        run = _resumed(facts, t, warned, tuple(dict.fromkeys((*fired, "22 CFR 120.11(a)"))))
+        return _ear(run)
+    questions = tuple(map(t.question, dict.fromkeys(missing)))
+    return _lazy(facts, t, "undetermined", None, questions, tuple(dict.fromkeys(fired)), warned)
 
 
 def _excluded_fired(t: _Tables) -> tuple[str, ...]:
