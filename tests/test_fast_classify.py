@@ -655,31 +655,48 @@ def test_make_decision_is_the_classs_own_init() -> None:
 def test_several_candidates_read_from_the_tables_are_the_tracing_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Several USML candidates that each describe the item's kind without "specially
-    designed" are read from the law's tables (``_several``): enumerated entries and catch-alls
-    together or alone, two or three, in either order, one paragraph named twice, every item
-    kind and none, a release claim that warns; each decided three times by ``_plain`` (the
-    first fills the tables) as the tracing run decides it.  Once the tables hold them,
-    enumerated entries alone (classified in the first of the regulation's order, 22 CFR
-    120.11(b)(2)) are decided without a run, and every other way leaves for it (a catch-all
-    describes no item without "specially designed" in the bundled editions)."""
+    """Several USML candidates read from the law's tables (``_several``): enumerated entries,
+    paragraphs that reach parts or items by "specially designed" and catch-alls, two or three,
+    in either order, one paragraph named twice, every item kind and none, the item caught,
+    released, open or told nothing, a release claim that warns, ECCN candidates for the EAR;
+    each decided three times by ``_plain`` (the first fills the tables) as the tracing run
+    decides it.  Once the tables hold them: classified in the first enumerated entry rather
+    than a catch-all (22 CFR 120.11(b)(2)), in the one paragraph described, described but which
+    paragraph open, and open, without a run; described in none, on to the EAR in one run."""
     tables = engine._tables(LAW)
     usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
     enumerated = [p.ref for p in usable if p.specially_designed_scope == "none"][::45][:4]
-    catch = [p.ref for p in usable if p.is_catch_all][::7][:4]
+    catch = [p.ref for p in usable if p.is_catch_all][::7][:3]
+    parts = [
+        p.ref
+        for p in usable
+        if not p.is_catch_all
+        and p.specially_designed_scope != "none"
+        and not engine._enumerates_parts(p.text)
+    ][::20][:3]
+    listed = [
+        p.ref
+        for p in usable
+        if p.specially_designed_scope == "parts" and engine._enumerates_parts(p.text)
+    ][:1]
     data = [p.ref for p in usable if p.is_technical_data][::9][:2]
-    pool = [*enumerated, *catch, *data]
+    pool = [*enumerated, *catch, *parts, *listed, *data]
     lists: list[tuple[Any, ...]] = []
     for i, a in enumerate(pool):
         for b in pool[i + 1 :]:
             lists += [(a, b), (b, a)]
-    lists += [(catch[0], catch[1], enumerated[0]), (enumerated[0], enumerated[0])]
+    lists += [(catch[0], catch[1], enumerated[0]), (parts[0], catch[0], parts[1])]
+    lists += [(enumerated[0], enumerated[0])]
     lists += [(enumerated[1], exportctl.parse_usml(str(enumerated[1])))]
     said: list[dict[str, bool]] = [
-        {"excluded_by_734_3_b": False},
-        {"excluded_by_734_3_b": False, "itar_peculiarly_responsible": True},
-        {"itar_for_use_in_defense_article": False},
+        {},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": False},
+        {"itar_for_use_in_defense_article": True, "fastener_class": False},
+        {"itar_peculiarly_responsible": True, "itar_enumerated_article": True},
     ]
+    eccns: list[Any] = [(), None, *((exportctl.parse_eccn(TIERS[t][0]),) for t in sorted(TIERS))]
     runs = 0
     made = engine._Run
 
@@ -688,17 +705,19 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
         runs += 1
         return made(*args, **kwargs)
 
-    read: dict[tuple[str, ...], int] = {}
-    left = 0
+    ways: dict[tuple[str, bool, bool, int], int] = {}
+    which_open = 0
     kinds: list[str | None] = [None, *RULES.item_kinds]
-    for n, usml in enumerate(lists):
-        for m, kind in enumerate(kinds):
+    n = 0
+    for usml in lists:
+        for kind in kinds:
+            n += 1
             facts = ItemFacts(
                 item_id=f"P-{n}",
                 item_kind=kind,
                 usml_candidates=usml,
-                eccn_candidates=(),
-                answers=said[(n + m) % len(said)],
+                eccn_candidates=eccns[n % len(eccns)],
+                answers={"excluded_by_734_3_b": n % 7 == 0, **said[n % len(said)]},
             )
             eager = outcome(engine.classify_traced, facts)
             for _ in range(3):
@@ -707,13 +726,23 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
                 fast = outcome(lambda f, law: engine._plain(f, tables), facts)
                 monkeypatch.setattr(engine, "_Run", made)
                 same(fast, eager)
-            if isinstance(fast, Decision) and not runs:
-                read[fast.rules_fired] = read.get(fast.rules_fired, 0) + 1
-            else:
-                left += 1
-    assert set(read) == {("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")}
-    assert read[("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")] > 100
-    assert left > 100  # "specially designed" to analyse, no kind, one paragraph twice
+            if isinstance(fast, Decision):
+                c = fast.classification
+                key = (
+                    fast.jurisdiction,
+                    c is not None and bool(c.also_described_in),
+                    "22 CFR 120.11(b)(2)" in fast.rules_fired,
+                    runs,
+                )
+                ways[key] = ways.get(key, 0) + 1
+                # described on the USML, which paragraph open (a warning), without a run
+                which_open += c is None and fast.jurisdiction == "ITAR" and not runs
+    assert which_open > 5
+    assert ways.get(("ITAR", True, True, 0), 0) > 50  # an enumerated entry preferred
+    assert ways.get(("ITAR", False, False, 0), 0) > 50  # one described, or which one open
+    assert ways.get(("undetermined", False, False, 0), 0) > 20
+    assert sum(v for (j, _, _, r), v in ways.items() if j != "ITAR" and r == 1) > 20
+    assert sum(v for (_, _, _, r), v in ways.items() if r) > 100  # no kind, a paragraph twice
 
 
 def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(

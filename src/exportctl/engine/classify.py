@@ -590,7 +590,6 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
 
 #: The rules fired on the routes of :func:`_plain`.
 _ENUMERATED = ("22 CFR 120.11(a)(1)",)
-_PREFERRED = ("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")
 _NOT_USML = ("22 CFR 120.11(a)",)
 _SUBJECT = ("22 CFR 120.11(a)", "15 CFR 734.3(a)")
 
@@ -598,33 +597,98 @@ _SUBJECT = ("22 CFR 120.11(a)", "15 CFR 734.3(a)")
 def _several(
     facts: ItemFacts, t: _Tables, usml: Any, kind: str | None, warned: tuple[str, ...]
 ) -> Decision | None:
-    """:func:`_usml_several` read from the law's tables for several USML candidates that each
-    describe the item's kind without "specially designed" (:func:`_one_usml`; none when a
-    reform moved a paragraph) in as many distinct paragraphs: all described (22 CFR
-    120.11(a)(1)), classified in the first enumerated entry of the regulation's order rather
-    than a catch-all (22 CFR 120.11(b)(2)), with the others as the paragraphs it is also
-    described in.  None (the run decides) for any other candidates (catch-alls alone among
-    them), and while the classification is not kept yet (:func:`_usml_classification` keeps
-    it)."""
+    """:func:`_usml_several` read from the law's tables for several USML candidates in as
+    many distinct paragraphs (:func:`_one_usml`; an item kind given, no reform moved a
+    paragraph), reviewed in the regulation's order: a paragraph that describes the kind without
+    "specially designed" describes the item (22 CFR 120.11(a)(1)); any other is described,
+    open or not by the analysis without its trace (as :func:`_one_analysed` reads it, 120.41);
+    then the first enumerated entry rather than a catch-all (120.11(b)(2)), an open paragraph
+    of the group that decides (ITAR, which paragraph open), open questions (undetermined), or
+    none described (120.11(a): the run goes on to the EAR from there).  None (the run
+    decides) for any other candidates, a paragraph that enumerates parts the analysis
+    releases (:func:`_enumerated_itself`), and while the classification is not kept yet
+    (:func:`_usml_classification` keeps it)."""
     table = t.one
     paragraphs = []
     for ref in usml:
         one = table.get(id(ref))
-        if one is None or one[0] is not ref or kind not in one[2]:
+        if one is None or one[0] is not ref:
             return None
-        paragraphs.append(one[1])
-    if len(set(map(id, paragraphs))) != len(paragraphs):
+        paragraphs.append((one[1], kind in one[2]))
+    if kind is None or t.moves or len({id(p) for p, _ in paragraphs}) != len(paragraphs):
         return None  # one paragraph named twice: the run's lists count it as the run does
-    paragraphs.sort(key=_kept_order)
-    chosen = next((p for p in paragraphs if not p.is_catch_all), None)
-    if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
-        return None
-    found = _CLASSIFICATIONS.get(
-        (id(chosen), tuple([p.designation for p in paragraphs if p is not chosen]))
-    )
-    if found is None or found[0] is not chosen:
-        return None
-    return _lazy(facts, t, "ITAR", found[1], (), _PREFERRED, warned)
+    paragraphs.sort(key=_first_order)
+    fired: list[str] = []
+    asked: list[str] = []
+    status: list[Status] = []
+    analysis: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
+    for p, plain in paragraphs:
+        if plain:  # 22 CFR 120.11(a)(1)
+            if "22 CFR 120.11(a)(1)" not in fired:
+                fired.append("22 CFR 120.11(a)(1)")
+            status.append("described")
+            continue
+        if not p.admits_kind(kind):
+            return None  # the run raises, with its words
+        if analysis is None:
+            analysis = decide(t.rules.itar, facts)
+        sd, missing, rules = analysis
+        for rule in rules:
+            if rule not in fired:
+                fired.append(rule)
+        if sd == "specially_designed":
+            rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
+            if rule not in fired:
+                fired.append(rule)
+            status.append("described")
+        elif sd == "not_specially_designed":
+            if p.specially_designed_scope == "parts" and _enumerates_parts(p.text):
+                return None
+            status.append("not_described")
+        else:
+            for fact in missing:
+                if fact not in asked:
+                    asked.append(fact)
+            status.append("unknown")
+    questions = tuple(map(t.question, asked)) if asked else ()
+    described = [
+        p for (p, _), found in zip(paragraphs, status, strict=True) if found == "described"
+    ]
+    if not described:
+        if "unknown" in status:
+            return _lazy(facts, t, "undetermined", None, questions, tuple(fired), warned)
+        if "22 CFR 120.11(a)" not in fired:
+            fired.append("22 CFR 120.11(a)")
+        return _ear(_resumed(facts, t, warned, tuple(fired)))
+    for catch_all in (False, True):
+        group = [
+            (p, found)
+            for (p, _), found in zip(paragraphs, status, strict=True)
+            if bool(p.is_catch_all) is catch_all
+        ]
+        open_ = [p.designation for p, found in group if found == "unknown"]
+        if open_:
+            warning = (
+                "the item is described on the USML, but which paragraph classifies it "
+                "depends on the open questions for " + ", ".join(open_)
+            )
+            return _lazy(facts, t, "ITAR", None, questions, tuple(fired), (*warned, warning))
+        chosen = next((p for p, found in group if found == "described"), None)
+        if chosen is None:
+            continue
+        found = _CLASSIFICATIONS.get(
+            (id(chosen), tuple([p.designation for p in described if p is not chosen]))
+        )
+        if found is None or found[0] is not chosen:
+            return None
+        if len(described) > 1 and not catch_all and "22 CFR 120.11(b)(2)" not in fired:
+            fired.append("22 CFR 120.11(b)(2)")
+        return _lazy(facts, t, "ITAR", found[1], questions, tuple(fired), warned)
+    raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+def _first_order(entry: tuple[USMLParagraph, bool]) -> tuple[int, ...]:
+    return _kept_order(entry[0])
 
 
 def _one_analysed(
