@@ -814,3 +814,18 @@ def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(
     assert ways.get(("ITAR", 0), 0) > 50 and ways.get(("undetermined", 0), 0) > 50
     assert ways.get(("EAR", 1), 0) > 20 and ways.get(("not_subject", 1), 0) > 5
     assert sum(v for (_, r), v in ways.items() if r == 1) > 30
+
+
+def test_decisions_made_by_each_slots_setter_are_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where this Python could not assign a Decision's ``__class__`` (``decision.FILLED`` None),
+    the fast mode's decisions are made by ``make_decision``'s setters: the same decisions."""
+    from exportctl.engine import decision as module
+
+    assert engine._FILLED is module.FILLED is module._Filled  # this Python assigns the layout
+    items = _plain_facts()[::3]
+    monkeypatch.setattr(engine, "_FILLED", None)
+    monkeypatch.setattr(engine, "make_decision", module._set_slots)
+    for facts in items:
+        same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))

@@ -46,6 +46,9 @@ from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
 from exportctl.corpus.text import _QUOTES, _sd, enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import (
+    FILLED as _FILLED,
+)
+from exportctl.engine.decision import (
     LAZY_ID,
     LAZY_TRACE,
     Classification,
@@ -176,7 +179,7 @@ class _Run:
             law.id,
             rules.id,
             (*t.warnings, *self.warnings) if self.warnings else t.warnings,
-            None if self.tracing else _Later(facts, law),
+            None if self.tracing else _Later((facts, law)),
         )
 
 
@@ -396,7 +399,7 @@ def _repeat(core: Decision, ident: str, item_id: str, facts: ItemFacts, law: Law
     """:func:`repeat_decision` with its id (or ``LAZY_ID``: computed from ``facts``, which
     then carry ``item_id``, when read)."""
     shared = core.trace_read  # the trace, once read, is every repeat's
-    later = None if shared and ident is not LAZY_ID else _Later(facts, law)
+    later = None if shared and ident is not LAZY_ID else _Later((facts, law))
     return make_decision(
         ident,
         item_id,
@@ -414,22 +417,19 @@ def _repeat(core: Decision, ident: str, item_id: str, facts: ItemFacts, law: Law
     )
 
 
-class _Later:
+class _Later(tuple[Any, ...]):
     """What a decision made in the fast mode computes when it is read: its trace (the same run
     in tracing mode) and its id (the facts' canonical JSON hashed with the item id, the law's
-    id and the date)."""
+    id and the date).  The pair ``(facts, law)``: made as a tuple is, without a Python
+    ``__init__``."""
 
-    __slots__ = ("facts", "law")
-
-    def __init__(self, facts: ItemFacts, law: Law) -> None:
-        self.facts = facts
-        self.law = law
+    __slots__ = ()
 
     def __call__(self) -> tuple[TraceStep, ...]:
-        return _trace_of(self.facts, self.law)
+        return _trace_of(self[0], self[1])
 
     def ident(self) -> str:
-        facts, law = self.facts, self.law
+        facts, law = self
         return decision_id(facts.item_id, _facts_key(facts), law.id, law.as_of)
 
 
@@ -756,7 +756,26 @@ def _lazy(
     warned: tuple[str, ...] | list[str],
 ) -> Decision:
     """A decision of the fast mode: its trace and its id computed when read."""
-    later = _Later(facts, t.law)
+    later = _Later((facts, t.law))
+    if _FILLED is not None:  # make_decision, its call saved (engine/decision.py)
+        made: Any = _FILLED(
+            LAZY_ID,
+            facts.item_id,
+            outcome,
+            classification,
+            LAZY_TRACE,
+            questions,
+            fired,
+            t.as_of,
+            t.law_id,
+            t.rules_id,
+            (*t.warnings, *warned) if warned else t.warnings,
+            later,
+            later.ident,
+        )
+        made.__class__ = Decision
+        decision: Decision = made
+        return decision
     return make_decision(
         LAZY_ID,
         facts.item_id,
