@@ -686,6 +686,7 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
         for b in pool[i + 1 :]:
             lists += [(a, b), (b, a)]
     lists += [(catch[0], catch[1], enumerated[0]), (parts[0], catch[0], parts[1])]
+    lists += [(parts[0], enumerated[0], parts[1]), (enumerated[2], parts[2], parts[1])]
     lists += [(enumerated[0], enumerated[0])]
     lists += [(enumerated[1], exportctl.parse_usml(str(enumerated[1])))]
     said: list[dict[str, bool]] = [
@@ -706,7 +707,7 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
         return made(*args, **kwargs)
 
     ways: dict[tuple[str, bool, bool, int], int] = {}
-    which_open = 0
+    which_open = both_open = alone = 0
     kinds: list[str | None] = [None, *RULES.item_kinds]
     n = 0
     for usml in lists:
@@ -726,6 +727,11 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
                 fast = outcome(lambda f, law: engine._plain(f, tables), facts)
                 monkeypatch.setattr(engine, "_Run", made)
                 same(fast, eager)
+            one = tables.one
+            if isinstance(fast, Decision) and len(set(usml)) > 1:
+                if all(kind in one[id(r)][2] for r in usml):
+                    assert not runs  # enumerated entries alone: classified in the first
+                    alone += 1
             if isinstance(fast, Decision):
                 c = fast.classification
                 key = (
@@ -737,7 +743,9 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
                 ways[key] = ways.get(key, 0) + 1
                 # described on the USML, which paragraph open (a warning), without a run
                 which_open += c is None and fast.jurisdiction == "ITAR" and not runs
-    assert which_open > 5
+                # two paragraphs of the deciding group open, both named
+                both_open += any(w.count(", ") == 1 for w in fast.warnings) and not runs
+    assert which_open > 5 and both_open > 2 and alone > 30
     assert ways.get(("ITAR", True, True, 0), 0) > 50  # an enumerated entry preferred
     assert ways.get(("ITAR", False, False, 0), 0) > 50  # one described, or which one open
     assert ways.get(("undetermined", False, False, 0), 0) > 20
