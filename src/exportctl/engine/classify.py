@@ -590,6 +590,7 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
 
 #: The rules fired on the routes of :func:`_plain`.
 _ENUMERATED = ("22 CFR 120.11(a)(1)",)
+_PREFERRED = ("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")
 _NOT_USML = ("22 CFR 120.11(a)",)
 _SUBJECT = ("22 CFR 120.11(a)", "15 CFR 734.3(a)")
 
@@ -608,6 +609,36 @@ def _several(
     decides) for any other candidates, a paragraph that enumerates parts the analysis
     releases (:func:`_enumerated_itself`), and while the classification is not kept yet
     (:func:`_usml_classification` keeps it)."""
+    table = t.one
+    plain = []
+    for ref in usml:
+        one = table.get(id(ref))
+        if one is None or one[0] is not ref:
+            return None
+        if kind not in one[2]:
+            return _several_analysed(facts, t, usml, kind, warned)
+        plain.append(one[1])
+    if len(set(map(id, plain))) != len(plain):
+        return None  # one paragraph named twice: the run's lists count it as the run does
+    # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
+    # entry of the regulation's order rather than a catch-all (120.11(b)(2)).
+    plain.sort(key=_kept_order)
+    chosen = next((p for p in plain if not p.is_catch_all), None)
+    if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
+        return None
+    found = _CLASSIFICATIONS.get(
+        (id(chosen), tuple([p.designation for p in plain if p is not chosen]))
+    )
+    if found is None or found[0] is not chosen:
+        return None
+    return _lazy(facts, t, "ITAR", found[1], (), _PREFERRED, warned)
+
+
+def _several_analysed(
+    facts: ItemFacts, t: _Tables, usml: Any, kind: str | None, warned: tuple[str, ...]
+) -> Decision | None:
+    """:func:`_several` when a candidate does not describe the kind without "specially
+    designed" (see there)."""
     table = t.one
     paragraphs = []
     for ref in usml:
