@@ -650,3 +650,190 @@ def test_make_decision_is_the_classs_own_init() -> None:
         assert pickle.loads(pickle.dumps(made)) == init
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             made.item_id = "P-2"  # type: ignore[misc]
+
+
+def test_several_candidates_read_from_the_tables_are_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several USML candidates read from the law's tables (``_several``): enumerated entries,
+    paragraphs that reach parts or items by "specially designed" and catch-alls, two or three,
+    in either order, one paragraph named twice, every item kind and none, the item caught,
+    released, open or told nothing, a release claim that warns, ECCN candidates for the EAR;
+    each decided three times by ``_plain`` (the first fills the tables) as the tracing run
+    decides it.  Once the tables hold them: classified in the first enumerated entry rather
+    than a catch-all (22 CFR 120.11(b)(2)), in the one paragraph described, described but which
+    paragraph open, and open, without a run; described in none, on to the EAR in one run."""
+    tables = engine._tables(LAW)
+    usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
+    enumerated = [p.ref for p in usable if p.specially_designed_scope == "none"][::45][:4]
+    catch = [p.ref for p in usable if p.is_catch_all][::7][:3]
+    parts = [
+        p.ref
+        for p in usable
+        if not p.is_catch_all
+        and p.specially_designed_scope != "none"
+        and not engine._enumerates_parts(p.text)
+    ][::20][:3]
+    listed = [
+        p.ref
+        for p in usable
+        if p.specially_designed_scope == "parts" and engine._enumerates_parts(p.text)
+    ][:1]
+    data = [p.ref for p in usable if p.is_technical_data][::9][:2]
+    pool = [*enumerated, *catch, *parts, *listed, *data]
+    lists: list[tuple[Any, ...]] = []
+    for i, a in enumerate(pool):
+        for b in pool[i + 1 :]:
+            lists += [(a, b), (b, a)]
+    lists += [(catch[0], catch[1], enumerated[0]), (parts[0], catch[0], parts[1])]
+    lists += [(parts[0], enumerated[0], parts[1]), (enumerated[2], parts[2], parts[1])]
+    lists += [(enumerated[0], enumerated[0])]
+    lists += [(enumerated[1], exportctl.parse_usml(str(enumerated[1])))]
+    said: list[dict[str, bool]] = [
+        {},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": False},
+        {"itar_for_use_in_defense_article": True, "fastener_class": False},
+        {"itar_peculiarly_responsible": True, "itar_enumerated_article": True},
+    ]
+    eccns: list[Any] = [(), None, *((exportctl.parse_eccn(TIERS[t][0]),) for t in sorted(TIERS))]
+    runs = 0
+    made = engine._Run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal runs
+        runs += 1
+        return made(*args, **kwargs)
+
+    ways: dict[tuple[str, bool, bool, int], int] = {}
+    which_open = both_open = alone = 0
+    kinds: list[str | None] = [None, *RULES.item_kinds]
+    n = 0
+    for usml in lists:
+        for kind in kinds:
+            n += 1
+            facts = ItemFacts(
+                item_id=f"P-{n}",
+                item_kind=kind,
+                usml_candidates=usml,
+                eccn_candidates=eccns[n % len(eccns)],
+                answers={"excluded_by_734_3_b": n % 7 == 0, **said[n % len(said)]},
+            )
+            eager = outcome(engine.classify_traced, facts)
+            for _ in range(3):
+                runs = 0
+                monkeypatch.setattr(engine, "_Run", counted)
+                fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+                monkeypatch.setattr(engine, "_Run", made)
+                same(fast, eager)
+            one = tables.one
+            if isinstance(fast, Decision) and len(set(usml)) > 1:
+                if all(kind in one[id(r)][2] for r in usml):
+                    assert not runs  # enumerated entries alone: classified in the first
+                    alone += 1
+            if isinstance(fast, Decision):
+                c = fast.classification
+                key = (
+                    fast.jurisdiction,
+                    c is not None and bool(c.also_described_in),
+                    "22 CFR 120.11(b)(2)" in fast.rules_fired,
+                    runs,
+                )
+                ways[key] = ways.get(key, 0) + 1
+                # described on the USML, which paragraph open (a warning), without a run
+                which_open += c is None and fast.jurisdiction == "ITAR" and not runs
+                # two paragraphs of the deciding group open, both named
+                both_open += any(w.count(", ") == 1 for w in fast.warnings) and not runs
+    assert which_open > 5 and both_open > 2 and alone > 30
+    assert ways.get(("ITAR", True, True, 0), 0) > 50  # an enumerated entry preferred
+    assert ways.get(("ITAR", False, False, 0), 0) > 50  # one described, or which one open
+    assert ways.get(("undetermined", False, False, 0), 0) > 20
+    assert sum(v for (j, _, _, r), v in ways.items() if j != "ITAR" and r == 1) > 20
+    assert sum(v for (_, _, _, r), v in ways.items() if r) > 100  # no kind, a paragraph twice
+
+
+def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One USML candidate that describes the item's kind only if it is "specially designed"
+    (``_one_analysed``): catch-alls (22 CFR 120.11(a)(2)) and paragraphs that reach parts or
+    items by it (120.11(b)(1)), every item kind and none, the item caught, released, open, or
+    told nothing; then ECCN candidates of every tier for the EAR.  Each decided three times by
+    ``_plain`` (the first fills the tables) as the tracing run decides it; once the tables hold
+    them, described and open items are decided without a run, items not described go on to
+    the EAR in one run, and a paragraph that enumerates the parts the analysis releases
+    leaves for the run."""
+    tables = engine._tables(LAW)
+    usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
+    catch = [p.ref for p in usable if p.is_catch_all][::4]
+    parts = [p for p in usable if not p.is_catch_all and p.specially_designed_scope == "parts"]
+    listed = [p.ref for p in parts if engine._enumerates_parts(p.text)][::6][:3]
+    other = [p.ref for p in parts if not engine._enumerates_parts(p.text)][::15][:3]
+    whole = [
+        p.ref
+        for p in usable
+        if not p.is_catch_all and p.specially_designed_scope == "item"
+    ][::15][:3]
+    assert listed and other and whole
+    answers: list[dict[str, bool]] = [
+        {},
+        {"itar_peculiarly_responsible": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": True},
+        {"itar_peculiarly_responsible": False, "itar_for_use_in_defense_article": False},
+        {"itar_for_use_in_defense_article": True, "fastener_class": True},
+        {"itar_for_use_in_defense_article": True, "fastener_class": False},
+        {"itar_peculiarly_responsible": True, "itar_enumerated_article": True},
+    ]
+    eccns: list[Any] = [(), None, *((exportctl.parse_eccn(TIERS[t][0]),) for t in sorted(TIERS))]
+    runs = 0
+    made = engine._Run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal runs
+        runs += 1
+        return made(*args, **kwargs)
+
+    ways: dict[tuple[str, int], int] = {}
+    kinds: list[str | None] = [None, *RULES.item_kinds]
+    n = 0
+    for ref in [*catch, *listed, *other, *whole]:
+        for kind in kinds:
+            for told in answers:
+                n += 1
+                facts = ItemFacts(
+                    item_id=f"P-{n}",
+                    item_kind=kind,
+                    usml_candidates=(ref,),
+                    eccn_candidates=eccns[n % len(eccns)],
+                    answers={"excluded_by_734_3_b": n % 5 == 0, **told},
+                )
+                eager = outcome(engine.classify_traced, facts)
+                for _ in range(3):
+                    runs = 0
+                    monkeypatch.setattr(engine, "_Run", counted)
+                    fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+                    monkeypatch.setattr(engine, "_Run", made)
+                    same(fast, eager)
+                if isinstance(fast, Decision):
+                    key = (fast.jurisdiction, runs)
+                    ways[key] = ways.get(key, 0) + 1
+    # described (ITAR) and open (undetermined) without a run; not described: one run, the EAR's
+    assert ways.get(("ITAR", 0), 0) > 50 and ways.get(("undetermined", 0), 0) > 50
+    assert ways.get(("EAR", 1), 0) > 20 and ways.get(("not_subject", 1), 0) > 5
+    assert sum(v for (_, r), v in ways.items() if r == 1) > 30
+
+
+def test_decisions_made_by_each_slots_setter_are_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where this Python could not assign a Decision's ``__class__`` (``decision.FILLED`` None),
+    the fast mode's decisions are made by ``make_decision``'s setters: the same decisions."""
+    from exportctl.engine import decision as module
+
+    assert engine._FILLED is module.FILLED is module._Filled  # this Python assigns the layout
+    items = _plain_facts()[::3]
+    monkeypatch.setattr(engine, "_FILLED", None)
+    monkeypatch.setattr(engine, "make_decision", module._set_slots)
+    for facts in items:
+        same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))

@@ -47,6 +47,9 @@ from exportctl.corpus.rulesets import Conflict, RegimeRules, RuleSet
 from exportctl.corpus.text import _QUOTES, _sd, enumerates_parts, specially_designed_scope
 from exportctl.corpus.usml import UnknownReference, USMLParagraph
 from exportctl.engine.decision import (
+    FILLED as _FILLED,
+)
+from exportctl.engine.decision import (
     LAZY_ID,
     LAZY_TRACE,
     Classification,
@@ -177,7 +180,7 @@ class _Run:
             law.id,
             rules.id,
             (*t.warnings, *self.warnings) if self.warnings else t.warnings,
-            None if self.tracing else _Later(facts, law),
+            None if self.tracing else _Later((facts, law)),
         )
 
 
@@ -397,7 +400,7 @@ def _repeat(core: Decision, ident: str, item_id: str, facts: ItemFacts, law: Law
     """:func:`repeat_decision` with its id (or ``LAZY_ID``: computed from ``facts``, which
     then carry ``item_id``, when read)."""
     shared = core.trace_read  # the trace, once read, is every repeat's
-    later = None if shared and ident is not LAZY_ID else _Later(facts, law)
+    later = None if shared and ident is not LAZY_ID else _Later((facts, law))
     return make_decision(
         ident,
         item_id,
@@ -415,22 +418,19 @@ def _repeat(core: Decision, ident: str, item_id: str, facts: ItemFacts, law: Law
     )
 
 
-class _Later:
+class _Later(tuple[Any, ...]):
     """What a decision made in the fast mode computes when it is read: its trace (the same run
     in tracing mode) and its id (the facts' canonical JSON hashed with the item id, the law's
-    id and the date)."""
+    id and the date).  The pair ``(facts, law)``: made as a tuple is, without a Python
+    ``__init__``."""
 
-    __slots__ = ("facts", "law")
-
-    def __init__(self, facts: ItemFacts, law: Law) -> None:
-        self.facts = facts
-        self.law = law
+    __slots__ = ()
 
     def __call__(self) -> tuple[TraceStep, ...]:
-        return _trace_of(self.facts, self.law)
+        return _trace_of(self[0], self[1])
 
     def ident(self) -> str:
-        facts, law = self.facts, self.law
+        facts, law = self
         return decision_id(facts.item_id, _facts_key(facts), law.id, law.as_of)
 
 
@@ -547,8 +547,17 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
         if len(usml) == 1:  # described in it without "specially designed" (22 CFR 120.11(a)(1))
             ref = usml[0]
             one = t.one.get(id(ref))
-            if one is not None and one[0] is ref and kind in one[2]:
-                return _lazy(facts, t, "ITAR", one[3], (), _ENUMERATED, warned)
+            if one is not None and one[0] is ref:
+                if kind in one[2]:
+                    return _lazy(facts, t, "ITAR", one[3], (), _ENUMERATED, warned)
+                if kind is not None and not t.moves and one[1].admits_kind(kind):
+                    found = _one_analysed(facts, t, one[1], warned)
+                    if found is not None:
+                        return found
+        else:  # several, each described without "specially designed" (22 CFR 120.11(b)(2))
+            found = _several(facts, t, usml, kind, warned)
+            if found is not None:
+                return found
         run = _resumed(facts, t, warned, ())
         return _itar_review(run) or _ear(run)
     # No USML paragraph describes it (22 CFR 120.11(a)): is it subject to the EAR (_fast_ear)?
@@ -582,8 +591,165 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
 
 #: The rules fired on the routes of :func:`_plain`.
 _ENUMERATED = ("22 CFR 120.11(a)(1)",)
+_PREFERRED = ("22 CFR 120.11(a)(1)", "22 CFR 120.11(b)(2)")
 _NOT_USML = ("22 CFR 120.11(a)",)
 _SUBJECT = ("22 CFR 120.11(a)", "15 CFR 734.3(a)")
+
+
+def _several(
+    facts: ItemFacts, t: _Tables, usml: Any, kind: str | None, warned: tuple[str, ...]
+) -> Decision | None:
+    """:func:`_usml_several` read from the law's tables for several USML candidates in as
+    many distinct paragraphs (:func:`_one_usml`; an item kind given, no reform moved a
+    paragraph), reviewed in the regulation's order: a paragraph that describes the kind without
+    "specially designed" describes the item (22 CFR 120.11(a)(1)); any other is described,
+    open or not by the analysis without its trace (as :func:`_one_analysed` reads it, 120.41);
+    then the first enumerated entry rather than a catch-all (120.11(b)(2)), an open paragraph
+    of the group that decides (ITAR, which paragraph open), open questions (undetermined), or
+    none described (120.11(a): the run goes on to the EAR from there).  None (the run
+    decides) for any other candidates, a paragraph that enumerates parts the analysis
+    releases (:func:`_enumerated_itself`), and while the classification is not kept yet
+    (:func:`_usml_classification` keeps it)."""
+    table = t.one
+    plain = []
+    for ref in usml:
+        one = table.get(id(ref))
+        if one is None or one[0] is not ref:
+            return None
+        if kind not in one[2]:
+            return _several_analysed(facts, t, usml, kind, warned)
+        plain.append(one[1])
+    if len(set(map(id, plain))) != len(plain):
+        return None  # one paragraph named twice: the run's lists count it as the run does
+    # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
+    # entry of the regulation's order rather than a catch-all (120.11(b)(2)).
+    plain.sort(key=_kept_order)
+    chosen = next((p for p in plain if not p.is_catch_all), None)
+    if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
+        return None
+    found = _CLASSIFICATIONS.get(
+        (id(chosen), tuple([p.designation for p in plain if p is not chosen]))
+    )
+    if found is None or found[0] is not chosen:
+        return None
+    return _lazy(facts, t, "ITAR", found[1], (), _PREFERRED, warned)
+
+
+def _several_analysed(
+    facts: ItemFacts, t: _Tables, usml: Any, kind: str | None, warned: tuple[str, ...]
+) -> Decision | None:
+    """:func:`_several` when a candidate does not describe the kind without "specially
+    designed" (see there)."""
+    table = t.one
+    paragraphs = []
+    for ref in usml:
+        one = table.get(id(ref))
+        if one is None or one[0] is not ref:
+            return None
+        paragraphs.append((one[1], kind in one[2]))
+    if kind is None or t.moves or len({id(p) for p, _ in paragraphs}) != len(paragraphs):
+        return None  # one paragraph named twice: the run's lists count it as the run does
+    paragraphs.sort(key=_first_order)
+    fired: list[str] = []
+    asked: list[str] = []
+    status: list[Status] = []
+    analysis: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
+    for p, plain in paragraphs:
+        if plain:  # 22 CFR 120.11(a)(1)
+            if "22 CFR 120.11(a)(1)" not in fired:
+                fired.append("22 CFR 120.11(a)(1)")
+            status.append("described")
+            continue
+        if not p.admits_kind(kind):
+            return None  # the run raises, with its words
+        if analysis is None:
+            analysis = decide(t.rules.itar, facts)
+        sd, missing, rules = analysis
+        for rule in rules:
+            if rule not in fired:
+                fired.append(rule)
+        if sd == "specially_designed":
+            rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
+            if rule not in fired:
+                fired.append(rule)
+            status.append("described")
+        elif sd == "not_specially_designed":
+            if p.specially_designed_scope == "parts" and _enumerates_parts(p.text):
+                return None
+            status.append("not_described")
+        else:
+            for fact in missing:
+                if fact not in asked:
+                    asked.append(fact)
+            status.append("unknown")
+    questions = tuple(map(t.question, asked)) if asked else ()
+    described = [
+        p for (p, _), found in zip(paragraphs, status, strict=True) if found == "described"
+    ]
+    if not described:
+        if "unknown" in status:
+            return _lazy(facts, t, "undetermined", None, questions, tuple(fired), warned)
+        if "22 CFR 120.11(a)" not in fired:
+            fired.append("22 CFR 120.11(a)")
+        return _ear(_resumed(facts, t, warned, tuple(fired)))
+    for catch_all in (False, True):
+        group = [
+            (p, found)
+            for (p, _), found in zip(paragraphs, status, strict=True)
+            if bool(p.is_catch_all) is catch_all
+        ]
+        open_ = [p.designation for p, found in group if found == "unknown"]
+        if open_:
+            warning = (
+                "the item is described on the USML, but which paragraph classifies it "
+                "depends on the open questions for " + ", ".join(open_)
+            )
+            return _lazy(facts, t, "ITAR", None, questions, tuple(fired), (*warned, warning))
+        chosen = next((p for p, found in group if found == "described"), None)
+        if chosen is None:
+            continue
+        found = _CLASSIFICATIONS.get(
+            (id(chosen), tuple([p.designation for p in described if p is not chosen]))
+        )
+        if found is None or found[0] is not chosen:
+            return None
+        if len(described) > 1 and not catch_all and "22 CFR 120.11(b)(2)" not in fired:
+            fired.append("22 CFR 120.11(b)(2)")
+        return _lazy(facts, t, "ITAR", found[1], questions, tuple(fired), warned)
+    raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+def _first_order(entry: tuple[USMLParagraph, bool]) -> tuple[int, ...]:
+    return _kept_order(entry[0])
+
+
+def _one_analysed(
+    facts: ItemFacts, t: _Tables, p: USMLParagraph, warned: tuple[str, ...]
+) -> Decision | None:
+    """What :func:`_itar_review` gives for one USML candidate ``p`` that admits the item's
+    kind (given) but describes it only if it is "specially designed" (22 CFR 120.11(b)(1),
+    120.41; no reform moved a paragraph): the analysis without its trace
+    (:func:`~exportctl.engine.specially_designed.decide`, as :func:`_usml_candidate` reads
+    it), then described (22 CFR 120.11(a)(2) for a catch-all, else (b)(1): ITAR, classified
+    in it), open (undetermined, its questions) or not described (22 CFR 120.11(a): the run
+    goes on to the EAR from there).  None (the run decides) for a paragraph that enumerates
+    parts the analysis releases (:func:`_enumerated_itself`) and while the classification is
+    not kept yet (:func:`_usml_classification` keeps it)."""
+    sd, missing, fired = decide(t.rules.itar, facts)
+    if sd == "specially_designed":
+        found = _CLASSIFICATIONS.get((id(p), ()))
+        if found is None or found[0] is not p:
+            return None
+        rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
+        described = tuple(dict.fromkeys((*fired, rule)))
+        return _lazy(facts, t, "ITAR", found[1], (), described, warned)
+    if sd == "not_specially_designed":
+        if p.specially_designed_scope == "parts" and _enumerates_parts(p.text):
+            return None
+        run = _resumed(facts, t, warned, tuple(dict.fromkeys((*fired, "22 CFR 120.11(a)"))))
+        return _ear(run)
+    questions = tuple(map(t.question, dict.fromkeys(missing)))
+    return _lazy(facts, t, "undetermined", None, questions, tuple(dict.fromkeys(fired)), warned)
 
 
 def _excluded_fired(t: _Tables) -> tuple[str, ...]:
@@ -622,7 +788,26 @@ def _lazy(
     warned: tuple[str, ...] | list[str],
 ) -> Decision:
     """A decision of the fast mode: its trace and its id computed when read."""
-    later = _Later(facts, t.law)
+    later = _Later((facts, t.law))
+    if _FILLED is not None:  # make_decision, its call saved (engine/decision.py)
+        made: Any = _FILLED(
+            LAZY_ID,
+            facts.item_id,
+            outcome,
+            classification,
+            LAZY_TRACE,
+            questions,
+            fired,
+            t.as_of,
+            t.law_id,
+            t.rules_id,
+            (*t.warnings, *warned) if warned else t.warnings,
+            later,
+            later.ident,
+        )
+        made.__class__ = Decision
+        decision: Decision = made
+        return decision
     return make_decision(
         LAZY_ID,
         facts.item_id,

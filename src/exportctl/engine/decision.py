@@ -27,6 +27,7 @@ from exportctl.core.facts import Question
 from exportctl.core.jsonable import to_jsonable
 
 __all__ = [
+    "FILLED",
     "LAZY_ID",
     "LAZY_TRACE",
     "Classification",
@@ -381,6 +382,10 @@ def _fills_slots() -> bool:
 #: a Decision: a frozen class's generated ``__init__`` goes through ``object.__setattr__``
 #: field by field, and each slot's setter is a call too); checked once at import.
 make_decision = _filled if _fills_slots() else _set_slots
+#: The class :func:`make_decision` fills and makes a Decision by assigning its ``__class__``
+#: (what a caller that makes many decisions may do itself, its call saved); None where this
+#: Python takes each slot's setter.
+FILLED: type[_Filled] | None = _Filled if make_decision is _filled else None
 
 
 # --------------------------------------------------------------------------------------------
