@@ -607,9 +607,9 @@ def _several(
     then the first enumerated entry rather than a catch-all (120.11(b)(2)), an open paragraph
     of the group that decides (ITAR, which paragraph open), open questions (undetermined), or
     none described (120.11(a): the run goes on to the EAR from there).  None (the run
-    decides) for any other candidates, a paragraph that enumerates parts the analysis
-    releases (:func:`_enumerated_itself`), and while the classification is not kept yet
-    (:func:`_usml_classification` keeps it)."""
+    decides) for any other candidates and a paragraph that enumerates parts the analysis
+    releases (:func:`_enumerated_itself`).  The classification is the run's
+    (:func:`_kept_usml_classification`)."""
     table = t.one
     plain = []
     for ref in usml:
@@ -627,12 +627,8 @@ def _several(
     chosen = next((p for p in plain if not p.is_catch_all), None)
     if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
         return None
-    found = _CLASSIFICATIONS.get(
-        (id(chosen), tuple([p.designation for p in plain if p is not chosen]))
-    )
-    if found is None or found[0] is not chosen:
-        return None
-    return _lazy(facts, t, "ITAR", found[1], (), _PREFERRED, warned)
+    made = _kept_usml_classification(chosen, plain)
+    return _lazy(facts, t, "ITAR", made, (), _PREFERRED, warned)
 
 
 def _several_analysed(
@@ -708,14 +704,10 @@ def _several_analysed(
         chosen = next((p for p, found in group if found == "described"), None)
         if chosen is None:
             continue
-        found = _CLASSIFICATIONS.get(
-            (id(chosen), tuple([p.designation for p in described if p is not chosen]))
-        )
-        if found is None or found[0] is not chosen:
-            return None
+        made = _kept_usml_classification(chosen, described)
         if len(described) > 1 and not catch_all and "22 CFR 120.11(b)(2)" not in fired:
             fired.append("22 CFR 120.11(b)(2)")
-        return _lazy(facts, t, "ITAR", found[1], questions, tuple(fired), warned)
+        return _lazy(facts, t, "ITAR", made, questions, tuple(fired), warned)
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
@@ -733,16 +725,14 @@ def _one_analysed(
     it), then described (22 CFR 120.11(a)(2) for a catch-all, else (b)(1): ITAR, classified
     in it), open (undetermined, its questions) or not described (22 CFR 120.11(a): the run
     goes on to the EAR from there).  None (the run decides) for a paragraph that enumerates
-    parts the analysis releases (:func:`_enumerated_itself`) and while the classification is
-    not kept yet (:func:`_usml_classification` keeps it)."""
+    parts the analysis releases (:func:`_enumerated_itself`).  The classification is the
+    run's (:func:`_kept_usml_classification`)."""
     sd, missing, fired = decide(t.rules.itar, facts)
     if sd == "specially_designed":
-        found = _CLASSIFICATIONS.get((id(p), ()))
-        if found is None or found[0] is not p:
-            return None
+        made = _kept_usml_classification(p, [])
         rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
         described = tuple(dict.fromkeys((*fired, rule)))
-        return _lazy(facts, t, "ITAR", found[1], (), described, warned)
+        return _lazy(facts, t, "ITAR", made, (), described, warned)
     if sd == "not_specially_designed":
         if p.specially_designed_scope == "parts" and _enumerates_parts(p.text):
             return None
@@ -1480,6 +1470,12 @@ def _usml_classification(
     paragraph object and the designations of the others (a Classification is a frozen value)."""
     if run.tracing:
         return _make_usml_classification(p, others)
+    return _kept_usml_classification(p, others)
+
+
+def _kept_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
+    """:func:`_make_usml_classification`, kept by the paragraph object and the designations of
+    the others (all it reads) from the second time that key is met."""
     key = (id(p), tuple([o.designation for o in others if o is not p]))
     found = _CLASSIFICATIONS.get(key)
     if found is not None and found[0] is p:
