@@ -364,9 +364,8 @@ def test_a_decided_rows_json_line_ends_with_the_stamp_written_in_it() -> None:
         line = screen_lines._text._line(n, d.item_id, status, d, end)
         assert line == json_line(screen_cli._decided_row(n, d.item_id, status, d))[:-2] + end
         made = maker.decided(n, d, f"{n}:{d.decision_id}")  # a pattern of its own
-        assert made is not None
         result = batch.ScreenResult(n, d.item_id, status, d, pattern=f"{n}:{d.decision_id}")
-        assert made[0] == general(result)
+        assert made is not None and made[0] == general(result)
         assert made[0] == line
     assert screen_lines._text.on
     # a pattern's second row (a template's line) and the general writer's line end so too

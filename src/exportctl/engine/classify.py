@@ -779,26 +779,8 @@ def _lazy(
 ) -> Decision:
     """A decision of the fast mode: its trace and its id computed when read."""
     later = _Later((facts, t.law))
-    if _FILLED is not None:  # make_decision, its call saved (engine/decision.py)
-        made: Any = _FILLED(
-            LAZY_ID,
-            facts.item_id,
-            outcome,
-            classification,
-            LAZY_TRACE,
-            questions,
-            fired,
-            t.as_of,
-            t.law_id,
-            t.rules_id,
-            (*t.warnings, *warned) if warned else t.warnings,
-            later,
-            later.ident,
-        )
-        made.__class__ = Decision
-        decision: Decision = made
-        return decision
-    return make_decision(
+    # decision.FILLED: make_decision without its call (engine/decision.py), when it can be.
+    made: Any = (make_decision if _FILLED is None else _FILLED)(
         LAZY_ID,
         facts.item_id,
         outcome,
@@ -813,6 +795,10 @@ def _lazy(
         later,
         later.ident,
     )
+    if _FILLED is not None:
+        made.__class__ = Decision
+    decision: Decision = made
+    return decision
 
 
 _ANY_KIND: frozenset[Any] = frozenset()
