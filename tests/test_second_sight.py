@@ -5,7 +5,8 @@ patterns of a screen (``engine/batch._Patterns``), their CSV cells (``cli/screen
 and the classifications kept by a row's other candidates (``engine/classify``) met a new key on
 most rows of a file of distinct rows and filled over hundreds of thousands of rows: the peak
 grew with the file.  They now keep an entry only when its key comes again
-(:class:`exportctl.core.bounded.SecondSight`)."""
+(:class:`exportctl.core.bounded.SecondSight`); the pattern table keeps its first 256 patterns at
+once (a chunk that the next repeats is decided once: ``tests/test_jobs_diff.py``)."""
 
 from __future__ import annotations
 
@@ -61,8 +62,11 @@ def test_only_the_hash_of_a_key_is_kept() -> None:
     assert seen.again(_Key(12345)) is True
 
 
-def test_a_pattern_is_kept_at_its_second_row() -> None:
-    table: batch._Patterns[str] = batch._Patterns(size=8)
+def test_the_first_patterns_are_kept_at_once_the_others_at_their_second_row() -> None:
+    table: batch._Patterns[str] = batch._Patterns(size=8, at_once=2)
+    table.keep(("a",), "a")
+    table.keep(("b",), "b")
+    assert table.get(("a",)) == "a" and table.get(("b",)) == "b"  # the first two: at once
     table.keep(("x",), "first")
     assert table.get(("x",)) is None  # met once: not kept
     table.keep(("x",), "second")

@@ -402,17 +402,20 @@ AUTHORIZE_PATTERNS = 128
 
 class _Patterns(Generic[P]):
     """The fact patterns of a batch's CSV rows, by the row's cells but the id and description
-    (at most 4,096, each kept from the second row that has it on).  A batch whose rows do not
-    repeat stops looking for a while when the table fills up without a repeat, and tries again
-    later: the same results either way."""
+    (at most 4,096).  The first ``at_once`` (256) patterns are kept when first decided (a parts
+    list of a few patterns, or a chunk that the next repeats, is decided once per pattern);
+    beyond them a pattern is kept from the second row that has it on, so a file of distinct
+    rows holds at most ``at_once`` patterns however long it is (:mod:`exportctl.core.bounded`).
+    A batch whose rows do not repeat stops looking for a while when the table fills up without
+    a repeat, and tries again later: the same results either way."""
 
     SIZE = 4096
+    AT_ONCE = 256
 
-    def __init__(self, size: int = SIZE) -> None:
+    def __init__(self, size: int = SIZE, at_once: int = AT_ONCE) -> None:
         self.size = size
+        self.at_once = at_once
         self._found: dict[tuple[Any, ...], P] = {}
-        #: A pattern is kept the second time it is met (a file of distinct rows keeps none, and
-        #: its memory stays flat in the number of rows: :mod:`exportctl.core.bounded`).
         self._seen = SecondSight(size)
         self._hits = 0
         self._rest = 0
@@ -430,7 +433,7 @@ class _Patterns(Generic[P]):
         return found
 
     def keep(self, key: tuple[Any, ...], pattern: P) -> None:
-        if not self._seen.again(key):
+        if len(self._found) >= self.at_once and not self._seen.again(key):
             return
         if len(self._found) >= self.size:
             self._found.clear()
