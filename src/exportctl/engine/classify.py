@@ -610,15 +610,12 @@ def _several(
     decides) for any other candidates and a paragraph that enumerates parts the analysis
     releases (:func:`_enumerated_itself`).  The classification is the run's
     (:func:`_kept_usml_classification`)."""
-    table = t.one
-    plain = []
-    for ref in usml:
-        one = table.get(id(ref))
-        if one is None or one[0] is not ref:
-            return None
-        if kind not in one[2]:
-            return _several_analysed(facts, t, usml, kind, warned)
-        plain.append(one[1])
+    found = _table_entries(t, usml)
+    if found is None:
+        return None
+    if any(kind not in one[2] for one in found):
+        return _several_analysed(facts, t, found, kind, warned)
+    plain = [one[1] for one in found]
     if len(set(map(id, plain))) != len(plain):
         return None  # one paragraph named twice: the run's lists count it as the run does
     # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
@@ -631,18 +628,25 @@ def _several(
     return _lazy(facts, t, "ITAR", made, (), _PREFERRED, warned)
 
 
-def _several_analysed(
-    facts: ItemFacts, t: _Tables, usml: Any, kind: str | None, warned: tuple[str, ...]
-) -> Decision | None:
-    """:func:`_several` when a candidate does not describe the kind without "specially
-    designed" (see there)."""
+def _table_entries(t: _Tables, usml: Any) -> list[Any] | None:
+    """The law's table entry (:attr:`_Tables.one`) of each USML candidate, or None when one
+    is not there (the run decides)."""
     table = t.one
-    paragraphs = []
+    found = []
     for ref in usml:
         one = table.get(id(ref))
         if one is None or one[0] is not ref:
             return None
-        paragraphs.append((one[1], kind in one[2]))
+        found.append(one)
+    return found
+
+
+def _several_analysed(
+    facts: ItemFacts, t: _Tables, found: list[Any], kind: str | None, warned: tuple[str, ...]
+) -> Decision | None:
+    """:func:`_several` when a candidate does not describe the kind without "specially
+    designed" (see there); ``found`` is each candidate's table entry (:func:`_table_entries`)."""
+    paragraphs = [(one[1], kind in one[2]) for one in found]
     if kind is None or t.moves or len({id(p) for p, _ in paragraphs}) != len(paragraphs):
         return None  # one paragraph named twice: the run's lists count it as the run does
     paragraphs.sort(key=_first_order)
