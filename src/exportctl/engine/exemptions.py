@@ -40,7 +40,7 @@ import attrs
 
 from exportctl.core.dated import OutsideCoverage
 from exportctl.core.facts import Question
-from exportctl.core.results import Check, Requirement, Status, combine
+from exportctl.core.results import Check, Requirement, Status, combine, make_check
 from exportctl.corpus.exemptions import (
     Branch,
     ConditionGroup,
@@ -413,7 +413,7 @@ def _paths(
             entries.append(
                 _path_entry(
                     path.id,
-                    Check(
+                    make_check(
                         "pass",
                         "to the United States: no DDTC approval needed",
                         {"to_country": transfer.to_country},
@@ -426,7 +426,7 @@ def _paths(
             entries.append(
                 _path_entry(
                     path.id,
-                    Check(
+                    make_check(
                         "fail", "needs DDTC approval or a license", {"activity": transfer.activity}
                     ),
                 )
@@ -449,7 +449,7 @@ def _paths(
         entries.append(
             _path_entry(
                 path.id,
-                Check(
+                make_check(
                     combine(statuses), "; ".join(details), facts, tuple(missing), tuple(excluded)
                 ),
             )
@@ -485,7 +485,7 @@ def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str
         )
         if len(_LIFTED) >= 4096:
             _LIFTED.clear()
-        entry = _Entry(None, Check("pass", row.detail), _built(row))
+        entry = _Entry(None, make_check("pass", row.detail), _built(row))
         found = _LIFTED[key] = (req, exc, scope, entry)
     return found[3]
 
@@ -533,7 +533,7 @@ def _carried(
             )
         if status == "unknown":
             needed = tuple(dict.fromkeys(f for p in parts for f in p.missing))
-            open_when.append((exc, Check("unknown", "", facts, needed)))
+            open_when.append((exc, make_check("unknown", "", facts, needed)))
     if not open_when:
         return _entry(req, evaluated)
     # An exception may still lift it: open, never passed on unknown facts.
@@ -544,7 +544,7 @@ def _carried(
         facts.update(when.facts)
         missing.extend(f for f in when.missing if f not in missing)
     detail = f"{check.detail} — unless " + "; ".join(e.citation for e, _ in open_when)
-    opened = Check("unknown", detail, facts, tuple(missing), check.excluded)
+    opened = make_check("unknown", detail, facts, tuple(missing), check.excluded)
     exception = "; ".join(_exception_text(e) for e, _ in open_when)
 
     def rows() -> tuple[ConditionResult, ...]:
@@ -619,11 +619,11 @@ def _guideline(cond: Condition, guidelines: Guidelines, branch: str, transfer: T
         holds = value in allowed and (cond.within is not None or type(value) is type(cond.equals))
     facts = {fact: value}
     if value is None:
-        check = Check("unknown", f"needs {wanted}", facts, (fact,))
+        check = make_check("unknown", f"needs {wanted}", facts, (fact,))
     elif holds:
-        check = Check("pass", cond.text, facts)
+        check = make_check("pass", cond.text, facts)
     else:
-        check = Check("fail", f"not {wanted}", facts)
+        check = make_check("fail", f"not {wanted}", facts)
     source = guidelines.sources.get(cond.source, {})
     where = source.get("url") or source.get("reference") or ""
     row = ConditionResult(
@@ -1000,7 +1000,7 @@ class _Block:
             row = ConditionResult(
                 group.key, group.citation, "unknown", note, group=group.key, test="group"
             )
-            self.absent = _Entry(group.citation, Check("unknown", note), _built(row))
+            self.absent = _Entry(group.citation, make_check("unknown", note), _built(row))
             return
         self.scope = Scope(f"group {group.key}", gv.shared, group.key)
         self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
@@ -1088,11 +1088,11 @@ def _carried_check(
     missing = list(check.missing if check.status == "unknown" else ())
     for facts in needed:
         missing.extend(f for f in facts if f not in missing)
-    return Check("unknown", "", {}, tuple(missing), check.excluded)
+    return make_check("unknown", "", {}, tuple(missing), check.excluded)
 
 
 #: What a way reads of a lifted requirement's entry (:func:`_lifted`: a pass, nothing needed).
-_LIFTED_CHECK = Check("pass")
+_LIFTED_CHECK = make_check("pass")
 
 
 def _summed(checks: Sequence[Check]) -> Check:
@@ -1105,7 +1105,7 @@ def _summed(checks: Sequence[Check]) -> Check:
         else ()
     )
     excluded = tuple(dict.fromkeys(x for c in checks for x in c.excluded))
-    return Check(status, "", {}, missing, excluded)
+    return make_check(status, "", {}, missing, excluded)
 
 
 def _joined_status(checks: Iterable[Check]) -> Status:
