@@ -45,10 +45,9 @@ from exportctl.engine.exemptions import (
     BranchResult,
     ConditionResult,
     ExemptionResult,
+    decide_every,
     evaluate,
-    evaluate_status,
     question,
-    usable_despite_126_1,
 )
 from exportctl.engine.itar.s126_1 import country_warnings, proscribed
 from exportctl.engine.requirements import Context, unknown_countries
@@ -530,7 +529,6 @@ def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Au
     ``rows=True`` (for a caller that reads every row, as the JSON lines record does) decides
     each in full at once (:func:`~exportctl.engine.exemptions.evaluate`).  The same
     authorization either way."""
-    decide = evaluate if rows else evaluate_status
     denied = proscribed(transfer, law)
     warnings = (*law.warnings, *country_warnings(transfer, law))
     decision_id = provenance.decision_id(
@@ -539,11 +537,8 @@ def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Au
     if denied:
         # § 126.1(a)(2)-(3) (and § 125.4(a) for § 125.4(b)(13)) let some exemptions be used
         # nevertheless: decide those; any other is unavailable (issue 11).
-        ctx = Context(transfer, law)
-        excepted = tuple(
-            decide(e, transfer, law, ctx)
-            for e in law.exemptions
-            if usable_despite_126_1(e, law)
+        excepted = decide_every(
+            transfer, law, Context(transfer, law), rows=rows, despite_126_1=True
         )
         allowed = tuple(r.exemption for r in excepted if r.status == "eligible")
         unknown = unknown_countries(transfer)
@@ -588,8 +583,7 @@ def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Au
             law.id,
             warnings,
         )
-    ctx = Context(transfer, law)
-    results = tuple(decide(e, transfer, law, ctx) for e in law.exemptions)
+    results = decide_every(transfer, law, Context(transfer, law), rows=rows)
     eligible = [r for r in results if r.status == "eligible"]
     questions: list[Question] = []
     seen: set[str] = set()

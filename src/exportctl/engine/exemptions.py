@@ -77,6 +77,7 @@ __all__ = [
     "GuidelinesRef",
     "checklist",
     "decide",
+    "decide_every",
     "evaluate",
     "evaluate_status",
     "load_exemption",
@@ -831,12 +832,14 @@ def evaluate_status(
     context (the tests already run are not run again).  A paragraph of the exemption's own an
     activity leads to (§ 126.5(a), (d)) is read first, as :func:`evaluate` reads it; an
     exemption under organisation guidelines is decided by :func:`evaluate`."""
-    plan = _status_plan(exemption, law)
-    if plan is None or (
-        transfer.activity is None
-        and exemption.paths
-        and any(p.unless_fact for p in exemption.paths)
-    ):
+    return _status_of(exemption, _status_plan(exemption, law), transfer, law, ctx)
+
+
+def _status_of(
+    exemption: Exemption, plan: _Plan | None, transfer: Transfer, law: Law, ctx: Context
+) -> ExemptionResult:
+    """:func:`evaluate_status` by the exemption's status plan (:func:`_status_plan`)."""
+    if plan is None or (transfer.activity is None and plan.asks_activity):
         return evaluate(exemption, transfer, law, ctx)
     version = plan.refs[2]
     checks = ctx.decided
@@ -910,10 +913,6 @@ def evaluate_status(
         elif way is not None and best == "pass":
             marking = way.marking
 
-    def fill() -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
-        full = evaluate(exemption, transfer, law, ctx)
-        return full.requirements, full.conditions
-
     return _made(
         exemption.key,
         exemption.citation,
@@ -936,8 +935,17 @@ def evaluate_status(
         plan.obligations,
         plan.carried,
         plan.guidelines_ref,
-        fill,
+        partial(_full_rows, exemption, transfer, law, ctx),
     )
+
+
+def _full_rows(
+    exemption: Exemption, transfer: Transfer, law: Law, ctx: Context
+) -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
+    """The rows of a result of :func:`evaluate_status`: :func:`evaluate`'s, with the same
+    context (the tests already run are not run again)."""
+    full = evaluate(exemption, transfer, law, ctx)
+    return full.requirements, full.conditions
 
 
 def _chosen_excluded(
@@ -1119,6 +1127,7 @@ class _Plan:
     carried groups for each way, the guidelines, and what the result names of them."""
 
     __slots__ = (
+        "asks_activity",
         "blocks",
         "branch_results",
         "carried",
@@ -1228,6 +1237,9 @@ class _Plan:
         #: Whether :func:`evaluate_status` decides the exemption (no guidelines: :func:`evaluate`
         #: decides it then).
         self.fast = self.guidelines is None
+        #: Whether the paragraph that applies turns on the activity (§ 126.5(a), (b)): while
+        #: the activity is unknown, :func:`evaluate` asks it first.
+        self.asks_activity = any(p.unless_fact for p in exemption.paths)
 
     def branch_result(self, way: Branch, status: Status, missing: tuple[str, ...]) -> BranchResult:
         """A way's result (a value: the same way, status and facts needed give an equal one,
@@ -1323,6 +1335,46 @@ def _status_plan(exemption: Exemption, law: Law) -> _Plan | None:
 
 
 _STATUS_PLANS: dict[tuple[int, int], tuple[Law, Exemption, _Plan | None]] = {}
+
+
+def decide_every(
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+    *,
+    rows: bool = False,
+    despite_126_1: bool = False,
+) -> tuple[ExemptionResult, ...]:
+    """Every exemption of the law in its order — or, ``despite_126_1``, those the law lets be
+    used although a country of the transfer is proscribed by § 126.1
+    (:func:`usable_despite_126_1`) — decided by the status pass (:func:`evaluate_status`), or
+    in full (:func:`evaluate`) with ``rows``; one context for all (a test runs once)."""
+    listed = _every_plan(law)
+    chosen = [found for found in listed if found[2]] if despite_126_1 else listed
+    if rows:
+        return tuple(evaluate(e, transfer, law, ctx) for e, _, _ in chosen)
+    return tuple(_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen)
+
+
+def _every_plan(law: Law) -> tuple[tuple[Exemption, _Plan | None, bool], ...]:
+    """Each exemption of the law in its order, with its status plan (:func:`_status_plan`) and
+    whether it is usable despite § 126.1 (:func:`usable_despite_126_1`): all read of the law
+    alone, so kept by the law's identity (with the law, so an id is never reused while it is
+    here)."""
+    found = _EVERY_PLAN.get(id(law))
+    if found is None or found[0] is not law:
+        if len(_EVERY_PLAN) >= 64:
+            _EVERY_PLAN.clear()
+        found = _EVERY_PLAN[id(law)] = (
+            law,
+            tuple(
+                (e, _status_plan(e, law), usable_despite_126_1(e, law)) for e in law.exemptions
+            ),
+        )
+    return found[1]
+
+
+_EVERY_PLAN: dict[int, tuple[Law, tuple[tuple[Exemption, _Plan | None, bool], ...]]] = {}
 
 
 def _decided(
