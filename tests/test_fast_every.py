@@ -22,6 +22,8 @@ from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.core.jsonable import to_jsonable
 from exportctl.corpus.guidelines import apply_guidelines, load_guidelines
 from exportctl.engine.exemptions import (
+    _every_plan,
+    _question,
     decide_every,
     evaluate,
     evaluate_status,
@@ -101,3 +103,37 @@ def test_distinct_transfers_decide_alike(law: exportctl.Law, tmp_path: Path) -> 
 def test_generated_transfers_decide_alike(pair: tuple[exportctl.Law, Transfer]) -> None:
     law, transfer = pair
     _compare(transfer, law)
+
+
+def _plans(law: exportctl.Law) -> list[Any]:
+    return [plan for _, plan, _ in _every_plan(law) if plan is not None]
+
+
+FACTS = sorted({*LAW.facts.questions, "activity", "to_country", "parties", "not_a_fact"})
+
+
+@settings(max_examples=80, deadline=None, phases=_PHASES)
+@given(st.sampled_from(LAWS), st.lists(st.sampled_from(FACTS), unique=True, max_size=5))
+def test_a_plans_questions_are_the_questions_worked_out(
+    law: exportctl.Law, missing: list[str]
+) -> None:
+    """The questions a plan keeps by the facts needed are those worked out fact by fact."""
+    for plan in _plans(law):
+        got = plan.questions(tuple(missing), law)
+        assert got == tuple(_question(f, law) for f in missing)
+        assert got == plan.questions(tuple(missing), law)
+
+
+@pytest.mark.parametrize("law", [LAW, FINAL, ONLY], ids=["2025-06-01", "2026-01-15", "restricted"])
+def test_a_blocks_summary_is_kept_under_its_key(law: exportctl.Law) -> None:
+    """What the status pass reads of ``ctx.carried`` by a block's key is the block's summary."""
+    blocks = {id(b): b for plan in _plans(law) for way in plan.blocks for b in way}
+    assert blocks
+    for transfer in _read(ROOT / "examples" / "transfers.csv", law):
+        ctx = Context(transfer, law)
+        for block in blocks.values():
+            check = block.summary(transfer, law, ctx)
+            if block.absent is None:
+                assert ctx.carried[block.summary_key] is check
+            else:
+                assert block.summary_key is None

@@ -843,6 +843,7 @@ def _status_of(
         return evaluate(exemption, transfer, law, ctx)
     version = plan.refs[2]
     checks = ctx.decided
+    carried = ctx.carried
     own = plan.own
     statuses: list[Status] = []
     missings: list[tuple[str, ...]] = []
@@ -871,7 +872,10 @@ def _status_of(
             elif kind == 1:
                 check = requirement_status(what, transfer, law, ctx, own)
             else:
-                check = what.summary(transfer, law, ctx)
+                # A block's summary, kept under its key once decided for the transfer.
+                check = carried.get(key) if key is not None else None
+                if check is None:
+                    check = what.summary(transfer, law, ctx)
             if check.status == "fail":
                 failed = True
             found.append(check)
@@ -900,11 +904,15 @@ def _status_of(
     status = _STATUS[best]
     questions: tuple[Question, ...] = ()
     if status == "undetermined":
-        missing: list[str] = []
-        for way_status, way_missing in zip(statuses, missings, strict=True):
-            if way_status == "unknown":
-                missing.extend(f for f in way_missing if f not in missing)
-        questions = tuple(question(f, law) for f in missing)
+        # The facts the open ways need, each once in the order they are asked (each way's
+        # are so already).
+        open_ways = [m for s, m in zip(statuses, missings, strict=True) if s == "unknown"]
+        questions = plan.questions(
+            open_ways[0]
+            if len(open_ways) == 1
+            else tuple(dict.fromkeys(f for m in open_ways for f in m)),
+            law,
+        )
     way = plan.ways[chosen]
     marking = None
     if exemption.marking is not None:
@@ -985,6 +993,7 @@ class _Block:
         "may_exclude",
         "requirements",
         "scope",
+        "summary_key",
     )
 
     def __init__(
@@ -1000,6 +1009,9 @@ class _Block:
         self.leaf_keys: tuple[Any, ...] = ()
         self.scope = Scope()
         self.may_exclude = False
+        #: Where :meth:`summary` keeps its check in ``ctx.carried`` (None: the group absent,
+        #: its check the same for every transfer).
+        self.summary_key: tuple[Any, ...] | None = None
         if gv is None or not gv.in_force:
             note = (
                 f"the data holds no reading of {group.citation} in force on {law.as_of}: "
@@ -1025,6 +1037,7 @@ class _Block:
             self.scope.owner,
             tuple(tuple(id(e) for e in exc) for _, exc in self.requirements),
         )
+        self.summary_key = ("summary", self.key)
 
     def decide(
         self, label: str, transfer: Transfer, law: Law, ctx: Context
@@ -1048,7 +1061,7 @@ class _Block:
         rows only): one summary per transfer for every exemption and way with the same block."""
         if self.absent is not None:
             return self.absent.check
-        key = ("summary", self.key)
+        key = ("summary", self.key)  # its summary_key
         found: Check | None = ctx.carried.get(key)
         if found is None:
             decided = ctx.decided
@@ -1127,6 +1140,7 @@ class _Plan:
     carried groups for each way, the guidelines, and what the result names of them."""
 
     __slots__ = (
+        "asked",
         "asks_activity",
         "blocks",
         "branch_results",
@@ -1222,7 +1236,7 @@ class _Plan:
         #: Each way's entries as :func:`evaluate_status` reads them, in the order of
         #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows) —
         #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
-        #: 2 a carried block.
+        #: 2 a carried block (and the key of its summary).
         self.steps = self._steps(own_steps)
         #: The ways' results met so far, by way (one of :attr:`ways`), status and facts needed.
         self.branch_results: dict[tuple[int, str, tuple[str, ...]], BranchResult] = {}
@@ -1240,6 +1254,17 @@ class _Plan:
         #: Whether the paragraph that applies turns on the activity (§ 126.5(a), (b)): while
         #: the activity is unknown, :func:`evaluate` asks it first.
         self.asks_activity = any(p.unless_fact for p in exemption.paths)
+        #: The questions for the facts an undetermined result needs, by those facts.
+        self.asked: dict[tuple[str, ...], tuple[Question, ...]] = {}
+
+    def questions(self, missing: tuple[str, ...], law: Law) -> tuple[Question, ...]:
+        """:func:`question` of each fact (the plan is the law's: kept by the facts alone)."""
+        found = self.asked.get(missing)
+        if found is None:
+            if len(self.asked) >= 4096:
+                self.asked.clear()
+            found = self.asked[missing] = tuple(question(f, law) for f in missing)
+        return found
 
     def branch_result(self, way: Branch, status: Status, missing: tuple[str, ...]) -> BranchResult:
         """A way's result (a value: the same way, status and facts needed give an equal one,
@@ -1266,7 +1291,7 @@ class _Plan:
                     for req, key in way_requirements
                 ),
                 *(step for later, step in own_steps if later),
-                *((2, block, None, block.may_exclude) for block in blocks),
+                *((2, block, block.summary_key, block.may_exclude) for block in blocks),
             )
             for way_requirements, blocks in zip(self.way_requirements, self.blocks, strict=True)
         )
