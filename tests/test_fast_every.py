@@ -59,8 +59,12 @@ def _one_by_one(transfer: Transfer, law: exportctl.Law, rows: bool, despite: boo
 def _compare(transfer: Transfer, law: exportctl.Law) -> None:
     for rows in (False, True):
         for despite in (False, True):
+            decide = evaluate if rows else evaluate_status
             ctx = Context(transfer, law)
-            got = decide_every(transfer, law, ctx, rows=rows, despite_126_1=despite)
+            got = decide_every(transfer, law, ctx, decide, despite_126_1=despite)
+            if not rows:
+                again = decide_every(transfer, law, Context(transfer, law), despite_126_1=despite)
+                assert [to_jsonable(r) for r in again] == [to_jsonable(r) for r in got]
             assert [to_jsonable(r) for r in got] == _one_by_one(transfer, law, rows, despite), (
                 transfer.transfer_id,
                 rows,

@@ -1366,19 +1366,20 @@ def decide_every(
     transfer: Transfer,
     law: Law,
     ctx: Context,
+    decide: Callable[[Exemption, Transfer, Law, Context], ExemptionResult] | None = None,
     *,
-    rows: bool = False,
     despite_126_1: bool = False,
 ) -> tuple[ExemptionResult, ...]:
-    """Every exemption of the law in its order — or, ``despite_126_1``, those the law lets be
-    used although a country of the transfer is proscribed by § 126.1
-    (:func:`usable_despite_126_1`) — decided by the status pass (:func:`evaluate_status`), or
-    in full (:func:`evaluate`) with ``rows``; one context for all (a test runs once)."""
+    """``decide`` (:func:`evaluate_status` when None or given; :func:`evaluate` for every row)
+    of every exemption of the law in its order — or, ``despite_126_1``, of those the law lets
+    be used although a country of the transfer is proscribed by § 126.1
+    (:func:`usable_despite_126_1`); one context for all (a test runs once).  The status pass
+    reads each exemption's plan from the law's list (looked up once per law)."""
     listed = _every_plan(law)
     chosen = [found for found in listed if found[2]] if despite_126_1 else listed
-    if rows:
-        return tuple(evaluate(e, transfer, law, ctx) for e, _, _ in chosen)
-    return tuple(_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen)
+    if decide is None or decide is evaluate_status:
+        return tuple(_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen)
+    return tuple(decide(e, transfer, law, ctx) for e, _, _ in chosen)
 
 
 def _every_plan(law: Law) -> tuple[tuple[Exemption, _Plan | None, bool], ...]:
