@@ -514,18 +514,15 @@ def requirement_status(
     Kept once per transfer and place it is read, apart from :func:`requirement_check`'s."""
     if req.test != "any_of" and req.test != "shared":
         return decide_leaf(req, t, law, ctx, scope)
-    key = _combined_key(req, scope, " status")
-    found = ctx.decided.get(key)
+    tree = _status_tree(req, scope)
+    found = ctx.decided.get(tree.key)
     if found is None:
-        if req.test == "shared":
-            parts = [requirement_status(r, t, law, ctx, scope) for r in scope.shared[req["ref"]]]
-            found = _summed_check(parts, combine(p.status for p in parts))
+        if tree.parts is not None:
+            parts = _part_statuses(tree.parts, t, law, ctx, scope)
+            found = _summed_check(parts, _all_hold(parts))
         else:
-            outcomes = [
-                [requirement_status(r, t, law, ctx, scope) for r in b.requirements]
-                for b in req.branches
-            ]
-            statuses = [combine(p.status for p in parts) for parts in outcomes]
+            outcomes = [_part_statuses(b, t, law, ctx, scope) for b in tree.branches]
+            statuses = [_all_hold(parts) for parts in outcomes]
             if "pass" in statuses:
                 status: Status = "pass"
             elif statuses and all(s == "fail" for s in statuses):
@@ -541,8 +538,78 @@ def requirement_status(
                 ],
                 status,
             )
-        ctx.decided[key] = found
+        ctx.decided[tree.key] = found
     return found
+
+
+def _part_statuses(
+    parts: _Parts, t: Transfer, law: Law, ctx: Context, scope: Scope
+) -> list[Check]:
+    """:func:`requirement_status` of each part of a :class:`_StatusTree` (a leaf's check read
+    by its key first)."""
+    decided = ctx.decided
+    return [
+        requirement_status(r, t, law, ctx, scope)
+        if k is None
+        else decided.get(k) or decide_leaf(r, t, law, ctx, scope, k)
+        for r, k in parts
+    ]
+
+
+def _all_hold(checks: list[Check]) -> Status:
+    """:func:`~exportctl.core.results.combine` of the checks' statuses."""
+    status: Status = "pass"
+    for c in checks:
+        if c.status == "fail":
+            return "fail"
+        if c.status == "unknown":
+            status = "unknown"
+    return status
+
+
+#: Requirements each with the key a leaf's check is kept under (None: one that combines others).
+_Parts = tuple[tuple[RequirementSpec, Any], ...]
+
+
+class _StatusTree:
+    """What :func:`requirement_status` reads of a requirement that combines others, read in a
+    place (the version's shared groups): the key its status is kept under for a transfer, and
+    its parts — a ``shared`` group's requirements, or an ``any_of``'s branches' — each with the
+    key a leaf's check is kept under (None: one that combines others)."""
+
+    __slots__ = ("branches", "key", "parts")
+
+    def __init__(self, req: RequirementSpec, scope: Scope) -> None:
+        self.key = _combined_key(req, scope, " status")
+        self.parts: _Parts | None = None
+        self.branches: tuple[_Parts, ...] = ()
+        if req.test == "shared":
+            self.parts = _keyed(scope.shared[req["ref"]])
+        else:
+            self.branches = tuple(_keyed(b.requirements) for b in req.branches)
+
+
+def _keyed(reqs: Iterable[RequirementSpec]) -> _Parts:
+    return tuple((r, None if r.test in ("any_of", "shared") else content_key(r)) for r in reqs)
+
+
+def _status_tree(req: RequirementSpec, scope: Scope) -> _StatusTree:
+    """The :class:`_StatusTree` of ``req`` read in ``scope``: worked out once per requirement
+    and shared groups (the law's objects; kept with them, so an id is never reused while it is
+    here)."""
+    shared = scope.shared
+    key = (id(req), id(shared))
+    found = _STATUS_TREES.get(key)
+    if found is None or found[0] is not req or found[1] is not shared:
+        if len(_STATUS_TREES) >= 4096:
+            _STATUS_TREES.clear()
+        found = _STATUS_TREES[key] = (req, shared, _StatusTree(req, scope))
+    return found[2]
+
+
+_STATUS_TREES: dict[
+    tuple[int, int], tuple[RequirementSpec, Mapping[str, Any], _StatusTree]
+] = {}
 
 
 def _summed_check(found: list[Check], status: Status) -> Check:
