@@ -355,6 +355,36 @@ def _prefixed(prefix: str) -> Callable[[str], str]:
 
 
 def _country(field: str, value: Any, law: Law) -> str | None:
+    if type(value) is str:
+        kept = _COUNTRY_CELLS.get(id(law))
+        if kept is not None and kept[0] is law:
+            code = kept[1].get(value)
+            if code is not None:
+                return code
+    code = _read_country(field, value, law)
+    if code is not None and type(value) is str:
+        _keep_country(value, code, law)
+    return code
+
+
+def _keep_country(cell: str, code: str, law: Law) -> None:
+    """A cell read as a country of ``law`` (the code does not depend on the field: only an
+    error names it), kept by the law's identity with the law (so an id is never reused while
+    it is here); a few hundred cells a law, at most 4096."""
+    kept = _COUNTRY_CELLS.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_COUNTRY_CELLS) >= 16:
+            _COUNTRY_CELLS.clear()
+        kept = _COUNTRY_CELLS[id(law)] = (law, {})
+    if len(kept[1]) >= 4096:
+        kept[1].clear()
+    kept[1][cell] = code
+
+
+_COUNTRY_CELLS: dict[int, tuple[Law, dict[str, str]]] = {}
+
+
+def _read_country(field: str, value: Any, law: Law) -> str | None:
     text = parse_text(field, value)
     if text is None:
         return None
