@@ -45,10 +45,10 @@ from exportctl.engine.exemptions import (
     BranchResult,
     ConditionResult,
     ExemptionResult,
+    decide_every,
     evaluate,
     evaluate_status,
     question,
-    usable_despite_126_1,
 )
 from exportctl.engine.itar.s126_1 import country_warnings, proscribed
 from exportctl.engine.requirements import Context, unknown_countries
@@ -518,7 +518,47 @@ def authorize(transfer: Transfer, law: Law) -> Authorization:
 
 def transfer_key(transfer: Transfer) -> str:
     """Canonical JSON of the transfer (what its decision id hashes)."""
-    return provenance.canonical_json(jsonable(transfer))
+    return provenance.canonical_json(_walked(transfer))
+
+
+def _walked(value: Any) -> Any:
+    """``jsonable(value)`` with the fields of an attrs value (a transfer, its parties) walked
+    here, their plain values taken as they are: the same value (each class's fields read once,
+    as the generic walk reads them); anything else goes to ``jsonable``."""
+    fields = _walked_fields(type(value))
+    if fields is None:
+        return jsonable(value)
+    out: dict[str, Any] = {}
+    for name, key in fields:
+        v = getattr(value, name)
+        kind = type(v)
+        if kind in _PLAIN:
+            out[key] = v
+        elif kind is tuple:
+            out[key] = [x if type(x) in _PLAIN else _walked(x) for x in v]
+        else:
+            out[key] = _walked(v)
+    return out
+
+
+def _walked_fields(kind: type) -> tuple[tuple[str, str], ...] | None:
+    """The fields the generic walk writes of a class's values (name, key), or None when it
+    does not walk them (not an attrs class, or one written as a string)."""
+    if kind in _WALKED:
+        return _WALKED[kind]
+    found = (
+        None
+        if getattr(kind, "as_string", False) or not attrs.has(kind)
+        else tuple((f.name, f.name.lstrip("_")) for f in attrs.fields(kind) if f.repr is not False)
+    )
+    if len(_WALKED) >= 256:
+        _WALKED.clear()
+    _WALKED[kind] = found
+    return found
+
+
+#: :func:`_walked_fields` by class (a class's fields do not change).
+_WALKED: dict[type, tuple[tuple[str, str], ...] | None] = {}
 
 
 def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Authorization:
@@ -539,12 +579,7 @@ def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Au
     if denied:
         # § 126.1(a)(2)-(3) (and § 125.4(a) for § 125.4(b)(13)) let some exemptions be used
         # nevertheless: decide those; any other is unavailable (issue 11).
-        ctx = Context(transfer, law)
-        excepted = tuple(
-            decide(e, transfer, law, ctx)
-            for e in law.exemptions
-            if usable_despite_126_1(e, law)
-        )
+        excepted = decide_every(transfer, law, Context(transfer, law), decide, despite_126_1=True)
         allowed = tuple(r.exemption for r in excepted if r.status == "eligible")
         unknown = unknown_countries(transfer)
         if allowed and not unknown:
@@ -588,8 +623,7 @@ def authorize_checked(transfer: Transfer, law: Law, *, rows: bool = False) -> Au
             law.id,
             warnings,
         )
-    ctx = Context(transfer, law)
-    results = tuple(decide(e, transfer, law, ctx) for e in law.exemptions)
+    results = decide_every(transfer, law, Context(transfer, law), decide)
     eligible = [r for r in results if r.status == "eligible"]
     questions: list[Question] = []
     seen: set[str] = set()

@@ -40,7 +40,7 @@ import attrs
 
 from exportctl.core.dated import OutsideCoverage
 from exportctl.core.facts import Question
-from exportctl.core.results import Check, Requirement, Status, combine
+from exportctl.core.results import Check, Requirement, Status, combine, make_check
 from exportctl.corpus.exemptions import (
     Branch,
     ConditionGroup,
@@ -77,6 +77,7 @@ __all__ = [
     "GuidelinesRef",
     "checklist",
     "decide",
+    "decide_every",
     "evaluate",
     "evaluate_status",
     "load_exemption",
@@ -413,7 +414,7 @@ def _paths(
             entries.append(
                 _path_entry(
                     path.id,
-                    Check(
+                    make_check(
                         "pass",
                         "to the United States: no DDTC approval needed",
                         {"to_country": transfer.to_country},
@@ -426,7 +427,7 @@ def _paths(
             entries.append(
                 _path_entry(
                     path.id,
-                    Check(
+                    make_check(
                         "fail", "needs DDTC approval or a license", {"activity": transfer.activity}
                     ),
                 )
@@ -449,7 +450,7 @@ def _paths(
         entries.append(
             _path_entry(
                 path.id,
-                Check(
+                make_check(
                     combine(statuses), "; ".join(details), facts, tuple(missing), tuple(excluded)
                 ),
             )
@@ -485,7 +486,7 @@ def _lifted(req: RequirementSpec, exc: GroupException, scope: Scope, branch: str
         )
         if len(_LIFTED) >= 4096:
             _LIFTED.clear()
-        entry = _Entry(None, Check("pass", row.detail), _built(row))
+        entry = _Entry(None, make_check("pass", row.detail), _built(row))
         found = _LIFTED[key] = (req, exc, scope, entry)
     return found[3]
 
@@ -533,7 +534,7 @@ def _carried(
             )
         if status == "unknown":
             needed = tuple(dict.fromkeys(f for p in parts for f in p.missing))
-            open_when.append((exc, Check("unknown", "", facts, needed)))
+            open_when.append((exc, make_check("unknown", "", facts, needed)))
     if not open_when:
         return _entry(req, evaluated)
     # An exception may still lift it: open, never passed on unknown facts.
@@ -544,7 +545,7 @@ def _carried(
         facts.update(when.facts)
         missing.extend(f for f in when.missing if f not in missing)
     detail = f"{check.detail} — unless " + "; ".join(e.citation for e, _ in open_when)
-    opened = Check("unknown", detail, facts, tuple(missing), check.excluded)
+    opened = make_check("unknown", detail, facts, tuple(missing), check.excluded)
     exception = "; ".join(_exception_text(e) for e, _ in open_when)
 
     def rows() -> tuple[ConditionResult, ...]:
@@ -619,11 +620,11 @@ def _guideline(cond: Condition, guidelines: Guidelines, branch: str, transfer: T
         holds = value in allowed and (cond.within is not None or type(value) is type(cond.equals))
     facts = {fact: value}
     if value is None:
-        check = Check("unknown", f"needs {wanted}", facts, (fact,))
+        check = make_check("unknown", f"needs {wanted}", facts, (fact,))
     elif holds:
-        check = Check("pass", cond.text, facts)
+        check = make_check("pass", cond.text, facts)
     else:
-        check = Check("fail", f"not {wanted}", facts)
+        check = make_check("fail", f"not {wanted}", facts)
     source = guidelines.sources.get(cond.source, {})
     where = source.get("url") or source.get("reference") or ""
     row = ConditionResult(
@@ -831,15 +832,18 @@ def evaluate_status(
     context (the tests already run are not run again).  A paragraph of the exemption's own an
     activity leads to (§ 126.5(a), (d)) is read first, as :func:`evaluate` reads it; an
     exemption under organisation guidelines is decided by :func:`evaluate`."""
-    plan = _status_plan(exemption, law)
-    if plan is None or (
-        transfer.activity is None
-        and exemption.paths
-        and any(p.unless_fact for p in exemption.paths)
-    ):
+    return _status_of(exemption, _status_plan(exemption, law), transfer, law, ctx)
+
+
+def _status_of(
+    exemption: Exemption, plan: _Plan | None, transfer: Transfer, law: Law, ctx: Context
+) -> ExemptionResult:
+    """:func:`evaluate_status` by the exemption's status plan (:func:`_status_plan`)."""
+    if plan is None or (transfer.activity is None and plan.asks_activity):
         return evaluate(exemption, transfer, law, ctx)
     version = plan.refs[2]
     checks = ctx.decided
+    carried = ctx.carried
     own = plan.own
     statuses: list[Status] = []
     missings: list[tuple[str, ...]] = []
@@ -868,7 +872,10 @@ def evaluate_status(
             elif kind == 1:
                 check = requirement_status(what, transfer, law, ctx, own)
             else:
-                check = what.summary(transfer, law, ctx)
+                # A block's summary, kept under its key once decided for the transfer.
+                check = carried.get(key) if key is not None else None
+                if check is None:
+                    check = what.summary(transfer, law, ctx)
             if check.status == "fail":
                 failed = True
             found.append(check)
@@ -897,11 +904,15 @@ def evaluate_status(
     status = _STATUS[best]
     questions: tuple[Question, ...] = ()
     if status == "undetermined":
-        missing: list[str] = []
-        for way_status, way_missing in zip(statuses, missings, strict=True):
-            if way_status == "unknown":
-                missing.extend(f for f in way_missing if f not in missing)
-        questions = tuple(question(f, law) for f in missing)
+        # The facts the open ways need, each once in the order they are asked (each way's
+        # are so already).
+        open_ways = [m for s, m in zip(statuses, missings, strict=True) if s == "unknown"]
+        questions = plan.questions(
+            open_ways[0]
+            if len(open_ways) == 1
+            else tuple(dict.fromkeys(f for m in open_ways for f in m)),
+            law,
+        )
     way = plan.ways[chosen]
     marking = None
     if exemption.marking is not None:
@@ -909,10 +920,6 @@ def evaluate_status(
             marking = exemption.marking.text
         elif way is not None and best == "pass":
             marking = way.marking
-
-    def fill() -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
-        full = evaluate(exemption, transfer, law, ctx)
-        return full.requirements, full.conditions
 
     return _made(
         exemption.key,
@@ -936,8 +943,17 @@ def evaluate_status(
         plan.obligations,
         plan.carried,
         plan.guidelines_ref,
-        fill,
+        partial(_full_rows, exemption, transfer, law, ctx),
     )
+
+
+def _full_rows(
+    exemption: Exemption, transfer: Transfer, law: Law, ctx: Context
+) -> tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]:
+    """The rows of a result of :func:`evaluate_status`: :func:`evaluate`'s, with the same
+    context (the tests already run are not run again)."""
+    full = evaluate(exemption, transfer, law, ctx)
+    return full.requirements, full.conditions
 
 
 def _chosen_excluded(
@@ -977,6 +993,7 @@ class _Block:
         "may_exclude",
         "requirements",
         "scope",
+        "summary_key",
     )
 
     def __init__(
@@ -992,6 +1009,9 @@ class _Block:
         self.leaf_keys: tuple[Any, ...] = ()
         self.scope = Scope()
         self.may_exclude = False
+        #: Where :meth:`summary` keeps its check in ``ctx.carried`` (None: the group absent,
+        #: its check the same for every transfer).
+        self.summary_key: tuple[Any, ...] | None = None
         if gv is None or not gv.in_force:
             note = (
                 f"the data holds no reading of {group.citation} in force on {law.as_of}: "
@@ -1000,7 +1020,7 @@ class _Block:
             row = ConditionResult(
                 group.key, group.citation, "unknown", note, group=group.key, test="group"
             )
-            self.absent = _Entry(group.citation, Check("unknown", note), _built(row))
+            self.absent = _Entry(group.citation, make_check("unknown", note), _built(row))
             return
         self.scope = Scope(f"group {group.key}", gv.shared, group.key)
         self.requirements = tuple((r, _exceptions(group, r, for_keys)) for r in gv.requirements)
@@ -1017,6 +1037,7 @@ class _Block:
             self.scope.owner,
             tuple(tuple(id(e) for e in exc) for _, exc in self.requirements),
         )
+        self.summary_key = ("summary", self.key)
 
     def decide(
         self, label: str, transfer: Transfer, law: Law, ctx: Context
@@ -1040,7 +1061,7 @@ class _Block:
         rows only): one summary per transfer for every exemption and way with the same block."""
         if self.absent is not None:
             return self.absent.check
-        key = ("summary", self.key)
+        key = ("summary", self.key)  # its summary_key
         found: Check | None = ctx.carried.get(key)
         if found is None:
             decided = ctx.decided
@@ -1088,11 +1109,11 @@ def _carried_check(
     missing = list(check.missing if check.status == "unknown" else ())
     for facts in needed:
         missing.extend(f for f in facts if f not in missing)
-    return Check("unknown", "", {}, tuple(missing), check.excluded)
+    return make_check("unknown", "", {}, tuple(missing), check.excluded)
 
 
 #: What a way reads of a lifted requirement's entry (:func:`_lifted`: a pass, nothing needed).
-_LIFTED_CHECK = Check("pass")
+_LIFTED_CHECK = make_check("pass")
 
 
 def _summed(checks: Sequence[Check]) -> Check:
@@ -1105,7 +1126,7 @@ def _summed(checks: Sequence[Check]) -> Check:
         else ()
     )
     excluded = tuple(dict.fromkeys(x for c in checks for x in c.excluded))
-    return Check(status, "", {}, missing, excluded)
+    return make_check(status, "", {}, missing, excluded)
 
 
 def _joined_status(checks: Iterable[Check]) -> Status:
@@ -1119,6 +1140,8 @@ class _Plan:
     carried groups for each way, the guidelines, and what the result names of them."""
 
     __slots__ = (
+        "asked",
+        "asks_activity",
         "blocks",
         "branch_results",
         "carried",
@@ -1213,7 +1236,7 @@ class _Plan:
         #: Each way's entries as :func:`evaluate_status` reads them, in the order of
         #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows) —
         #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
-        #: 2 a carried block.
+        #: 2 a carried block (and the key of its summary).
         self.steps = self._steps(own_steps)
         #: The ways' results met so far, by way (one of :attr:`ways`), status and facts needed.
         self.branch_results: dict[tuple[int, str, tuple[str, ...]], BranchResult] = {}
@@ -1228,6 +1251,20 @@ class _Plan:
         #: Whether :func:`evaluate_status` decides the exemption (no guidelines: :func:`evaluate`
         #: decides it then).
         self.fast = self.guidelines is None
+        #: Whether the paragraph that applies turns on the activity (§ 126.5(a), (b)): while
+        #: the activity is unknown, :func:`evaluate` asks it first.
+        self.asks_activity = any(p.unless_fact for p in exemption.paths)
+        #: The questions for the facts an undetermined result needs, by those facts.
+        self.asked: dict[tuple[str, ...], tuple[Question, ...]] = {}
+
+    def questions(self, missing: tuple[str, ...], law: Law) -> tuple[Question, ...]:
+        """:func:`question` of each fact (the plan is the law's: kept by the facts alone)."""
+        found = self.asked.get(missing)
+        if found is None:
+            if len(self.asked) >= 4096:
+                self.asked.clear()
+            found = self.asked[missing] = tuple(question(f, law) for f in missing)
+        return found
 
     def branch_result(self, way: Branch, status: Status, missing: tuple[str, ...]) -> BranchResult:
         """A way's result (a value: the same way, status and facts needed give an equal one,
@@ -1254,7 +1291,7 @@ class _Plan:
                     for req, key in way_requirements
                 ),
                 *(step for later, step in own_steps if later),
-                *((2, block, None, block.may_exclude) for block in blocks),
+                *((2, block, block.summary_key, block.may_exclude) for block in blocks),
             )
             for way_requirements, blocks in zip(self.way_requirements, self.blocks, strict=True)
         )
@@ -1323,6 +1360,47 @@ def _status_plan(exemption: Exemption, law: Law) -> _Plan | None:
 
 
 _STATUS_PLANS: dict[tuple[int, int], tuple[Law, Exemption, _Plan | None]] = {}
+
+
+def decide_every(
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+    decide: Callable[[Exemption, Transfer, Law, Context], ExemptionResult] | None = None,
+    *,
+    despite_126_1: bool = False,
+) -> tuple[ExemptionResult, ...]:
+    """``decide`` (:func:`evaluate_status` when None or given; :func:`evaluate` for every row)
+    of every exemption of the law in its order — or, ``despite_126_1``, of those the law lets
+    be used although a country of the transfer is proscribed by § 126.1
+    (:func:`usable_despite_126_1`); one context for all (a test runs once).  The status pass
+    reads each exemption's plan from the law's list (looked up once per law)."""
+    listed = _every_plan(law)
+    chosen = [found for found in listed if found[2]] if despite_126_1 else listed
+    if decide is None or decide is evaluate_status:
+        return tuple(_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen)
+    return tuple(decide(e, transfer, law, ctx) for e, _, _ in chosen)
+
+
+def _every_plan(law: Law) -> tuple[tuple[Exemption, _Plan | None, bool], ...]:
+    """Each exemption of the law in its order, with its status plan (:func:`_status_plan`) and
+    whether it is usable despite § 126.1 (:func:`usable_despite_126_1`): all read of the law
+    alone, so kept by the law's identity (with the law, so an id is never reused while it is
+    here)."""
+    found = _EVERY_PLAN.get(id(law))
+    if found is None or found[0] is not law:
+        if len(_EVERY_PLAN) >= 64:
+            _EVERY_PLAN.clear()
+        found = _EVERY_PLAN[id(law)] = (
+            law,
+            tuple(
+                (e, _status_plan(e, law), usable_despite_126_1(e, law)) for e in law.exemptions
+            ),
+        )
+    return found[1]
+
+
+_EVERY_PLAN: dict[int, tuple[Law, tuple[tuple[Exemption, _Plan | None, bool], ...]]] = {}
 
 
 def _decided(

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import attrs
 
-from exportctl.core.results import Check, Status, combine
+from exportctl.core.results import Check, Status, combine, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.exclusions import (
@@ -206,10 +206,10 @@ def member(field: str, value: str | None, allowed: list[str], known: str) -> Che
     """The value of ``field`` is one of ``allowed`` (unknown while the value is unknown)."""
     facts = {field: value}
     if value is None:
-        return Check("unknown", f"the {known} is not known", facts, (field,))
+        return make_check("unknown", f"the {known} is not known", facts, (field,))
     if value in allowed:
-        return Check("pass", f"{value} is covered", facts)
-    return Check("fail", f"{value} is not covered ({', '.join(allowed)})", facts)
+        return make_check("pass", f"{value} is covered", facts)
+    return make_check("fail", f"{value} is not covered ({', '.join(allowed)})", facts)
 
 
 @requirement_test("activity")
@@ -238,13 +238,15 @@ def _territory(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Che
     facts: dict[str, Any] = {"countries": list(t.countries())}
     outside = sorted({c for c in t.countries() if c is not None and c not in allowed})
     if outside:
-        return Check(
+        return make_check(
             "fail", f"touches {', '.join(outside)}, outside {', '.join(sorted(allowed))}", facts
         )
     missing = unknown_countries(t)
     if missing:
-        return Check("unknown", "not every country of the transfer is known", facts, tuple(missing))
-    return Check("pass", f"all within {', '.join(sorted(allowed))}", facts)
+        return make_check(
+            "unknown", "not every country of the transfer is known", facts, tuple(missing)
+        )
+    return make_check("pass", f"all within {', '.join(sorted(allowed))}", facts)
 
 
 @requirement_test("no_transit")
@@ -253,10 +255,10 @@ def _no_transit(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Ch
     countries" are excepted)."""
     facts = {"transit_countries": t.transit_countries}
     if t.transit_countries is None:
-        return Check("unknown", "transit is not known", facts, ("transit_countries",))
+        return make_check("unknown", "transit is not known", facts, ("transit_countries",))
     if t.transit_countries:
-        return Check("fail", f"transits {', '.join(t.transit_countries)}", facts)
-    return Check("pass", "no transit of third countries", facts)
+        return make_check("fail", f"transits {', '.join(t.transit_countries)}", facts)
+    return make_check("pass", "no transit of third countries", facts)
 
 
 @requirement_test("not_on_supplement")
@@ -267,7 +269,7 @@ def _not_on_supplement(req: RequirementSpec, t: Transfer, law: Law, ctx: Context
     facts = {"usml_classification": str(t.usml_classification)}
     caught = [row for row, value, _ in matches if value is True]
     if caught:
-        return Check(
+        return make_check(
             "fail",
             "caught by " + ", ".join(row.citation for row in caught),
             facts,
@@ -275,13 +277,13 @@ def _not_on_supplement(req: RequirementSpec, t: Transfer, law: Law, ctx: Context
         )
     if matches:
         missing = tuple(dict.fromkeys(f for _, _, needed in matches for f in needed))
-        return Check(
+        return make_check(
             "unknown",
             "open for " + ", ".join(row.citation for row, _, _ in matches),
             facts,
             missing,
         )
-    return Check("pass", "no row catches the transfer", facts)
+    return make_check("pass", "no row catches the transfer", facts)
 
 
 @requirement_test("fact")
@@ -292,8 +294,8 @@ def _fact(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     value = t.answers.get(fact)  # Transfer.answer
     facts = {fact: value}
     if value is None:
-        return Check("unknown", "not known", facts, (fact,))
-    return Check("pass" if value == params["equals"] else "fail", f"{fact} = {value}", facts)
+        return make_check("unknown", "not known", facts, (fact,))
+    return make_check("pass" if value == params["equals"] else "fail", f"{fact} = {value}", facts)
 
 
 @requirement_test("fact_in")
@@ -305,10 +307,10 @@ def _fact_in(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check
     value = t.value(fact)
     facts = {fact: value}
     if value is None:
-        return Check("unknown", "not known", facts, (fact,))
+        return make_check("unknown", "not known", facts, (fact,))
     if value in allowed:
-        return Check("pass", f"{fact} = {value}", facts)
-    return Check("fail", f"{fact} = {value}, not {' or '.join(allowed)}", facts)
+        return make_check("pass", f"{fact} = {value}", facts)
+    return make_check("fail", f"{fact} = {value}, not {' or '.join(allowed)}", facts)
 
 
 @requirement_test("transfer_kind")
@@ -341,15 +343,17 @@ def _fact_if(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check
     condition, consequence = t.value(when["fact"]), t.value(then["fact"])
     facts = {when["fact"]: condition, then["fact"]: consequence}
     if consequence is not None and _matches(consequence, then):
-        return Check("pass", f"{_wanted(then)}", facts)
+        return make_check("pass", f"{_wanted(then)}", facts)
     if condition is not None and not _matches(condition, when):
-        return Check("pass", f"does not apply ({when['fact']} = {condition})", facts)
+        return make_check("pass", f"does not apply ({when['fact']} = {condition})", facts)
     if condition is None:
         missing = (when["fact"],) + ((then["fact"],) if consequence is None else ())
-        return Check("unknown", f"applies if {_wanted(when)}: not known", facts, missing)
+        return make_check("unknown", f"applies if {_wanted(when)}: not known", facts, missing)
     if consequence is None:
-        return Check("unknown", f"{_wanted(when)}: needs {then['fact']}", facts, (then["fact"],))
-    return Check("fail", f"{_wanted(when)} but not {_wanted(then)}", facts)
+        return make_check(
+            "unknown", f"{_wanted(when)}: needs {then['fact']}", facts, (then["fact"],)
+        )
+    return make_check("fail", f"{_wanted(when)} but not {_wanted(then)}", facts)
 
 
 def _listed(t: Transfer, fact: str) -> tuple[Any, ...] | None:
@@ -366,13 +370,13 @@ def _subset_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Che
     values = _listed(t, req["fact"])
     facts = {req["fact"]: list(values) if values is not None else None}
     if not values:
-        return Check("unknown", "not known", facts, (req["fact"],))
+        return make_check("unknown", "not known", facts, (req["fact"],))
     outside = [v for v in values if v not in req["of"]]
     if outside:
-        return Check(
+        return make_check(
             "fail", f"{', '.join(map(str, outside))} outside {', '.join(req['of'])}", facts
         )
-    return Check("pass", f"all within {', '.join(req['of'])}", facts)
+    return make_check("pass", f"all within {', '.join(req['of'])}", facts)
 
 
 @requirement_test("disjoint_from")
@@ -382,11 +386,11 @@ def _disjoint_from(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) ->
     values = _listed(t, req["fact"])
     facts = {req["fact"]: list(values) if values is not None else None}
     if values is None:
-        return Check("unknown", "not known", facts, (req["fact"],))
+        return make_check("unknown", "not known", facts, (req["fact"],))
     inside = [v for v in values if v in req["from"]]
     if inside:
-        return Check("fail", f"includes {', '.join(map(str, inside))}", facts)
-    return Check("pass", f"none of {', '.join(req['from'])}", facts)
+        return make_check("fail", f"includes {', '.join(map(str, inside))}", facts)
+    return make_check("pass", f"none of {', '.join(req['from'])}", facts)
 
 
 @requirement_test("any_of")
@@ -438,7 +442,7 @@ def _joined(checks: Iterable[Check], status: Status, detail: str) -> Check:
         excluded.extend(x for x in c.excluded if x not in excluded)
         if status == "unknown" and c.status == "unknown":
             missing.extend(f for f in c.missing if f not in missing)
-    return Check(status, detail, facts, tuple(missing), tuple(excluded))
+    return make_check(status, detail, facts, tuple(missing), tuple(excluded))
 
 
 def evaluate_requirement(
@@ -510,18 +514,15 @@ def requirement_status(
     Kept once per transfer and place it is read, apart from :func:`requirement_check`'s."""
     if req.test != "any_of" and req.test != "shared":
         return decide_leaf(req, t, law, ctx, scope)
-    key = _combined_key(req, scope, " status")
-    found = ctx.decided.get(key)
+    tree = _status_tree(req, scope)
+    found = ctx.decided.get(tree.key)
     if found is None:
-        if req.test == "shared":
-            parts = [requirement_status(r, t, law, ctx, scope) for r in scope.shared[req["ref"]]]
-            found = _summed_check(parts, combine(p.status for p in parts))
+        if tree.parts is not None:
+            parts = _part_statuses(tree.parts, t, law, ctx, scope)
+            found = _summed_check(parts, _all_hold(parts))
         else:
-            outcomes = [
-                [requirement_status(r, t, law, ctx, scope) for r in b.requirements]
-                for b in req.branches
-            ]
-            statuses = [combine(p.status for p in parts) for parts in outcomes]
+            outcomes = [_part_statuses(b, t, law, ctx, scope) for b in tree.branches]
+            statuses = [_all_hold(parts) for parts in outcomes]
             if "pass" in statuses:
                 status: Status = "pass"
             elif statuses and all(s == "fail" for s in statuses):
@@ -537,8 +538,78 @@ def requirement_status(
                 ],
                 status,
             )
-        ctx.decided[key] = found
+        ctx.decided[tree.key] = found
     return found
+
+
+def _part_statuses(
+    parts: _Parts, t: Transfer, law: Law, ctx: Context, scope: Scope
+) -> list[Check]:
+    """:func:`requirement_status` of each part of a :class:`_StatusTree` (a leaf's check read
+    by its key first)."""
+    decided = ctx.decided
+    return [
+        requirement_status(r, t, law, ctx, scope)
+        if k is None
+        else decided.get(k) or decide_leaf(r, t, law, ctx, scope, k)
+        for r, k in parts
+    ]
+
+
+def _all_hold(checks: list[Check]) -> Status:
+    """:func:`~exportctl.core.results.combine` of the checks' statuses."""
+    status: Status = "pass"
+    for c in checks:
+        if c.status == "fail":
+            return "fail"
+        if c.status == "unknown":
+            status = "unknown"
+    return status
+
+
+#: Requirements each with the key a leaf's check is kept under (None: one that combines others).
+_Parts = tuple[tuple[RequirementSpec, Any], ...]
+
+
+class _StatusTree:
+    """What :func:`requirement_status` reads of a requirement that combines others, read in a
+    place (the version's shared groups): the key its status is kept under for a transfer, and
+    its parts — a ``shared`` group's requirements, or an ``any_of``'s branches' — each with the
+    key a leaf's check is kept under (None: one that combines others)."""
+
+    __slots__ = ("branches", "key", "parts")
+
+    def __init__(self, req: RequirementSpec, scope: Scope) -> None:
+        self.key = _combined_key(req, scope, " status")
+        self.parts: _Parts | None = None
+        self.branches: tuple[_Parts, ...] = ()
+        if req.test == "shared":
+            self.parts = _keyed(scope.shared[req["ref"]])
+        else:
+            self.branches = tuple(_keyed(b.requirements) for b in req.branches)
+
+
+def _keyed(reqs: Iterable[RequirementSpec]) -> _Parts:
+    return tuple((r, None if r.test in ("any_of", "shared") else content_key(r)) for r in reqs)
+
+
+def _status_tree(req: RequirementSpec, scope: Scope) -> _StatusTree:
+    """The :class:`_StatusTree` of ``req`` read in ``scope``: worked out once per requirement
+    and shared groups (the law's objects; kept with them, so an id is never reused while it is
+    here)."""
+    shared = scope.shared
+    key = (id(req), id(shared))
+    found = _STATUS_TREES.get(key)
+    if found is None or found[0] is not req or found[1] is not shared:
+        if len(_STATUS_TREES) >= 4096:
+            _STATUS_TREES.clear()
+        found = _STATUS_TREES[key] = (req, shared, _StatusTree(req, scope))
+    return found[2]
+
+
+_STATUS_TREES: dict[
+    tuple[int, int], tuple[RequirementSpec, Mapping[str, Any], _StatusTree]
+] = {}
 
 
 def _summed_check(found: list[Check], status: Status) -> Check:
@@ -550,7 +621,7 @@ def _summed_check(found: list[Check], status: Status) -> Check:
             excluded.extend(x for x in c.excluded if x not in excluded)
         if status == "unknown" and c.status == "unknown":
             missing.extend(f for f in c.missing if f not in missing)
-    return Check(status, "", {}, tuple(missing), tuple(excluded))
+    return make_check(status, "", {}, tuple(missing), tuple(excluded))
 
 
 def _shared_check(parts: list[Check]) -> Check:

@@ -355,6 +355,36 @@ def _prefixed(prefix: str) -> Callable[[str], str]:
 
 
 def _country(field: str, value: Any, law: Law) -> str | None:
+    if type(value) is str:
+        kept = _COUNTRY_CELLS.get(id(law))
+        if kept is not None and kept[0] is law:
+            code = kept[1].get(value)
+            if code is not None:
+                return code
+    code = _read_country(field, value, law)
+    if code is not None and type(value) is str:
+        _keep_country(value, code, law)
+    return code
+
+
+def _keep_country(cell: str, code: str, law: Law) -> None:
+    """A cell read as a country of ``law`` (the code does not depend on the field: only an
+    error names it), kept by the law's identity with the law (so an id is never reused while
+    it is here); a few hundred cells a law, at most 4096."""
+    kept = _COUNTRY_CELLS.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_COUNTRY_CELLS) >= 16:
+            _COUNTRY_CELLS.clear()
+        kept = _COUNTRY_CELLS[id(law)] = (law, {})
+    if len(kept[1]) >= 4096:
+        kept[1].clear()
+    kept[1][cell] = code
+
+
+_COUNTRY_CELLS: dict[int, tuple[Law, dict[str, str]]] = {}
+
+
+def _read_country(field: str, value: Any, law: Law) -> str | None:
     text = parse_text(field, value)
     if text is None:
         return None
@@ -608,8 +638,11 @@ def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
         cells = list(map(get, columns))
         # A role is a party when one of its cells is neither missing nor blank.
         if cells.count(None) + cells.count("") < len(cells):
-            raw = {"role": role, **dict(zip(fields, cells, strict=True))}
-            parties.append(_party(raw, role, law))
+            if _CSV_PARTY_FAST and role in _CSV_ROLE_CHOICES:
+                parties.append(_csv_party(role, cells, law))
+            else:  # pragma: no cover - every CSV role is a party role, read by its cells
+                raw = {"role": role, **dict(zip(fields, cells, strict=True))}
+                parties.append(_party(raw, role, law))
     answers = {k: v for k, v in row.items() if k not in _NOT_ANSWERS}
     has_party_columns = any(c in row for c in _CSV_PARTY_FIELDS)
     return _transfer(row, tuple(parties) if has_party_columns else None, answers, law)
@@ -628,6 +661,49 @@ _CSV_PARTIES = tuple(
 )
 #: The columns of a CSV row that are not answers to questions.
 _NOT_ANSWERS = frozenset((*SCALARS, *_CSV_PARTY_FIELDS))
+
+
+def _csv_role_choices() -> dict[str, str]:
+    """Each CSV role as :func:`_party` reads it (``_choice`` of the role's name): the same for
+    every row, read once (a role the choice refuses is left out: :func:`_party` reads it)."""
+    found = {}
+    for role in CSV_ROLES:
+        try:
+            choice = _choice(f"{role}.role", role, PARTY_ROLES)
+        except FactError:  # pragma: no cover - every CSV role is a party role
+            continue
+        if choice is not None:
+            found[role] = choice
+    return found
+
+
+_CSV_ROLE_CHOICES = _csv_role_choices()
+#: Whether a CSV party's cells are its fields after its role and name, in order (then
+#: :func:`_csv_party` makes it; otherwise :func:`_party` does).
+_CSV_PARTY_FAST = tuple(f.name for f in attrs.fields(Party)) == (
+    "role",
+    "country",
+    "kind",
+    "name",
+    *PARTY_FLAGS,
+) and all(fields == ("country", "kind", *PARTY_FLAGS) for _, fields, _ in _CSV_PARTIES)
+
+
+def _csv_party(role: str, cells: list[Any], law: Law) -> Party:
+    """:func:`_party` of a CSV row's cells of one role (country, kind, then the flags): the
+    same party or the same error, without the checks a row's fixed columns cannot fail (a
+    mapping, no other field, the role one of the party roles, no name)."""
+    named = _prefixed(role)
+    country, kind, *flags = cells
+    party = Party(
+        _CSV_ROLE_CHOICES[role],
+        _country(named("country"), country, law),
+        _choice(named("kind"), kind, PARTY_KINDS),
+        "",
+        *[_yes_no(v, f, named) for f, v in zip(PARTY_FLAGS, flags, strict=True)],
+    )
+    _check_party(party, named, law)
+    return party
 
 
 def _usml(field: str, value: Any) -> USMLRef | None:

@@ -1,0 +1,122 @@
+"""``make_check`` (a :class:`~exportctl.core.results.Check` with its slots filled without attrs'
+frozen ``__init__``: the requirement tests make tens per transfer) gives the object
+``Check(...)`` gives: the same type, fields, equality, repr, pickling, ``attrs`` views and
+frozenness, for the checks the engine makes of real transfers (the examples, the bench's
+distinct transfers) and for generated values (issue 13).  Never a speed assertion here.
+"""
+
+from __future__ import annotations
+
+import csv
+import pickle
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tools import bench
+
+import exportctl
+from exportctl.core import results
+from exportctl.core.facts import ContradictoryFacts, FactError
+from exportctl.core.results import Check, make_check
+from exportctl.engine.exemptions import evaluate, evaluate_status
+from exportctl.engine.requirements import Context
+from exportctl.inputs.transfers import Transfer, transfer_from_csv_row
+
+ROOT = Path(__file__).resolve().parents[1]
+LAW = exportctl.law("2025-06-01")
+
+
+def _transfers(path: Path) -> list[Transfer]:
+    found = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            try:
+                found.append(transfer_from_csv_row(row, LAW))
+            except (FactError, ContradictoryFacts):
+                continue
+    return found
+
+
+def _checks(transfers: list[Transfer]) -> list[Check]:
+    """Every check the engine keeps while deciding every exemption of each transfer, by the
+    status pass and in full."""
+    found: list[Check] = []
+    for transfer in transfers:
+        ctx = Context(transfer, LAW)
+        for exemption in LAW.exemptions:
+            evaluate_status(exemption, transfer, LAW, ctx)
+            evaluate(exemption, transfer, LAW, ctx)
+        found.extend(c for c in ctx.decided.values() if isinstance(c, Check))
+    return found
+
+
+def _fields(check: Check) -> tuple[Any, ...]:
+    return (check.status, check.detail, check.facts, check.missing, check.excluded)
+
+
+def _assert_same(check: Check) -> None:
+    fields = _fields(check)
+    made, want = make_check(*fields), Check(*fields)
+    assert type(made) is Check
+    assert _fields(made) == _fields(want) == fields
+    assert made == want and not (made != want)
+    assert repr(made) == repr(want)
+    assert attrs.asdict(made) == attrs.asdict(want)
+    assert pickle.loads(pickle.dumps(made)) == want
+    assert attrs.evolve(made, detail="x") == attrs.evolve(want, detail="x")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.status = "fail"  # type: ignore[misc]
+    # A dict of facts makes both unhashable alike.
+    with pytest.raises(TypeError):
+        hash(made)
+
+
+def test_the_fast_path_is_the_one_used() -> None:
+    assert results._CHECK_SETTERS is not None
+    assert tuple(f.name for f in attrs.fields(Check)) == results._CHECK_FIELDS
+
+
+@pytest.mark.parametrize("source", ["examples", "distinct"])
+def test_real_checks_are_made_alike(source: str, tmp_path: Path) -> None:
+    if source == "examples":
+        path = ROOT / "examples" / "transfers.csv"
+    else:
+        path = tmp_path / "transfers.csv"
+        bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(150))
+    checks = _checks(_transfers(path))
+    # Every status is met, with facts needed and supplement rows excluded somewhere.
+    assert {c.status for c in checks} == {"pass", "fail", "unknown"}
+    assert any(c.missing for c in checks)
+    if source == "distinct":
+        assert any(c.excluded for c in checks)
+    for check in checks:
+        _assert_same(check)
+
+
+def test_the_defaults_are_the_fields_defaults() -> None:
+    made, want = make_check("pass"), Check("pass")
+    assert _fields(made) == _fields(want) == ("pass", "", {}, (), ())
+    # A new dict of facts each time, as the field's factory makes.
+    assert made.facts is not make_check("pass").facts
+    assert make_check("fail", excluded=("x",)) == Check("fail", excluded=("x",))
+
+
+TEXT = st.text(max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["pass", "fail", "unknown"]),
+    TEXT,
+    st.dictionaries(TEXT, st.one_of(st.none(), st.booleans(), st.integers(), TEXT), max_size=4),
+    st.lists(TEXT, max_size=3).map(tuple),
+    st.lists(TEXT, max_size=3).map(tuple),
+)
+def test_generated_checks_are_made_alike(
+    status: Any, detail: str, facts: dict[str, Any], missing: Any, excluded: Any
+) -> None:
+    _assert_same(Check(status, detail, facts, missing, excluded))
