@@ -151,3 +151,22 @@ def test_any_answer_cells_read_as_the_rows_answers(data: st.DataObject) -> None:
     if data.draw(st.integers(0, 3)) == 0:
         row[data.draw(st.sampled_from(answers))] = data.draw(_UNUSUAL)
     _same_facts(header, [row[c] for c in header])
+
+
+# --- kind cells --------------------------------------------------------------------------------
+
+_KIND = st.sampled_from(
+    ["", " ", "part", "Part", " PART ", "end-item", "end item", "End_Item", "software",
+     "firmware", "technical-data", "spaceship", "parts", "é", "\udcff"]
+) | st.text(max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_KIND, min_size=1, max_size=6), st.booleans())
+def test_kind_cells_read_as_the_rows_kind(kinds: list[str], fresh: bool) -> None:
+    """Rows of one header with these kind cells (read again: from the plan's table) give the
+    kind, or the error, the row read as a mapping gives."""
+    first = next(iter(bench.example_rows(bench.PARTS)))
+    header = list(first) if not fresh else list(first)[::-1]
+    for kind in [*kinds, *kinds]:
+        _same_facts(header, [kind if c == "item_kind" else first[c] for c in header])

@@ -320,13 +320,18 @@ def facts_from_cells(
     item_id = item_cell.strip() or None if item_cell is not None else None
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
-    kind = kind_cell.strip() or None if kind_cell is not None else None
-    if kind is not None:
-        kind = kind.lower().replace("-", "_").replace(" ", "_")
-        if kind not in ruleset.item_kinds:
-            raise FactError(
-                "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
-            )
+    # A kind cell read before (the rule set's kinds as the rows write them) is looked up.
+    kind = plan.kinds.get(kind_cell) if kind_cell else None
+    if kind is None and kind_cell is not None:
+        kind = kind_cell.strip() or None
+        if kind is not None:
+            kind = kind.lower().replace("-", "_").replace(" ", "_")
+            if kind not in ruleset.item_kinds:
+                raise FactError(
+                    "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
+                )
+            if len(plan.kinds) < _KINDS_KEPT:
+                plan.kinds[kind_cell] = kind
     cj = _cj_jurisdiction(cj_cell.strip() or None if cj_cell is not None else None)
     values = plan.answer_cells(cells)
     # Each answer cell as its column's (question id, answer) pair, None when blank: the dict
@@ -376,6 +381,9 @@ class _CellsPlan:
             for name in self.answers or ()
         )
         self.answer_cells: Callable[[Sequence[str]], Sequence[str]]
+        #: The kind cells read so far (at most :data:`_KINDS_KEPT`), with the item kind of the
+        #: rule set each is read as (a cell that is none is not kept).
+        self.kinds: dict[str, str] = {}
         if len(spots) >= 2:
             self.answer_cells = operator.itemgetter(*spots)
         else:
@@ -383,6 +391,8 @@ class _CellsPlan:
 
 
 _CELLS_PLAN: list[_CellsPlan | None] = [None]
+#: Kind cells a header's plan keeps at most (a parts list writes each kind a few ways).
+_KINDS_KEPT = 256
 
 
 #: The columns of the last CSV row read, its rule set, and its answer columns when every column
