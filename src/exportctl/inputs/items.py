@@ -178,6 +178,38 @@ def parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
 
 _REFS: dict[tuple[str, str, Any], tuple[Any, ...] | None] = {}
 
+#: Entries each candidate field's table of parsed cells holds at most (:func:`_cell_reader`).
+CELLS_KEPT = 16384
+
+
+def _cell_reader(field: str, parse: Any) -> Callable[[Any], tuple[Any, ...] | None]:
+    """:func:`parse_refs` of one field (``field`` read by ``parse``) as a function of the value
+    alone: the parsed cell texts kept in a table of this field's own (at most
+    :data:`CELLS_KEPT`, emptied when full), looked up by the text alone (no key made per
+    call; the cell text determines its parse, and a USML and an ECCN cell never share an
+    entry).  An error is not kept: the same text raises the same error again."""
+    table: dict[str, tuple[Any, ...] | None] = {}
+    missing: Any = _OTHER
+
+    def read(value: Any) -> tuple[Any, ...] | None:
+        if type(value) is not str:
+            return _parse_refs(field, value, parse)
+        found = table.get(value, missing)
+        if found is missing:
+            found = _parse_refs(field, value, parse)
+            if len(table) >= CELLS_KEPT:
+                table.clear()
+            table[value] = found
+        return found  # type: ignore[no-any-return]
+
+    read.table = table  # type: ignore[attr-defined]  # for tests: the bound is kept
+    return read
+
+
+#: The candidate cells of an item (``usml_candidates``, ``eccn_candidates``) as read.
+_usml_cells = _cell_reader("usml_candidates", parse_usml)
+_eccn_cells = _cell_reader("eccn_candidates", parse_eccn)
+
 
 def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
     if value is None:
@@ -288,28 +320,35 @@ def facts_from_cells(
     item_id = item_cell.strip() or None if item_cell is not None else None
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
-    kind = kind_cell.strip() or None if kind_cell is not None else None
-    if kind is not None:
-        kind = kind.lower().replace("-", "_").replace(" ", "_")
-        if kind not in ruleset.item_kinds:
-            raise FactError(
-                "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
-            )
+    # A kind cell read before (the rule set's kinds as the rows write them) is looked up.
+    kind = plan.kinds.get(kind_cell) if kind_cell else None
+    if kind is None and kind_cell is not None:
+        kind = kind_cell.strip() or None
+        if kind is not None:
+            kind = kind.lower().replace("-", "_").replace(" ", "_")
+            if kind not in ruleset.item_kinds:
+                raise FactError(
+                    "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
+                )
+            if len(plan.kinds) < _KINDS_KEPT:
+                plan.kinds[kind_cell] = kind
     cj = _cj_jurisdiction(cj_cell.strip() or None if cj_cell is not None else None)
-    names = plan.answers
     values = plan.answer_cells(cells)
-    read = list(map(_WORDS.get, values, _ALWAYS_OTHER))
+    # Each answer cell as its column's (question id, answer) pair, None when blank: the dict
+    # of the pairs is the answers; a cell of no column's table (one parse_bool reads, or
+    # refuses) sends the row's answers through the loop.
+    pairs = list(map(dict.get, plan.answer_pairs, values, _ALWAYS_OTHER))
     answers: dict[str, bool] = {}
-    if _OTHER not in read:
-        answers = {k: v for k, v in zip(names, read, strict=True) if v is not None}
+    if _OTHER not in pairs:
+        answers = dict(filter(None, pairs))
     else:
-        _read_answers(answers, list(zip(names, values, strict=True)), None)
+        _read_answers(answers, list(zip(plan.answers, values, strict=True)), None)
     return _new_facts(
         item_id,
         description_cell.strip() if description_cell is not None else "",
         kind,
-        parse_refs("usml_candidates", usml_cell, parse_usml),
-        parse_refs("eccn_candidates", eccn_cell, parse_eccn),
+        _usml_cells(usml_cell),
+        _eccn_cells(eccn_cell),
         cj,
         cj_classification_cell.strip() or None if cj_classification_cell is not None else None,
         cj_reference_cell.strip() or None if cj_reference_cell is not None else None,
@@ -335,7 +374,16 @@ class _CellsPlan:
         plan = _csv_plan(columns, ruleset)
         self.answers: tuple[str, ...] | None = plan[2]
         spots = [where[name] for name in self.answers or ()]
+        #: For each answer column, the usual cells (:data:`_WORDS`) with the pair each gives
+        #: the answers (None for a blank cell).
+        self.answer_pairs: tuple[dict[str, tuple[str, bool] | None], ...] = tuple(
+            {cell: None if v is None else (name, v) for cell, v in _WORDS.items()}
+            for name in self.answers or ()
+        )
         self.answer_cells: Callable[[Sequence[str]], Sequence[str]]
+        #: The kind cells read so far (at most :data:`_KINDS_KEPT`), with the item kind of the
+        #: rule set each is read as (a cell that is none is not kept).
+        self.kinds: dict[str, str] = {}
         if len(spots) >= 2:
             self.answer_cells = operator.itemgetter(*spots)
         else:
@@ -343,6 +391,8 @@ class _CellsPlan:
 
 
 _CELLS_PLAN: list[_CellsPlan | None] = [None]
+#: Kind cells a header's plan keeps at most (a parts list writes each kind a few ways).
+_KINDS_KEPT = 256
 
 
 #: The columns of the last CSV row read, its rule set, and its answer columns when every column
@@ -396,8 +446,8 @@ def _build(
         item_id,
         _text("description", flat.get("description")) or "",
         kind,
-        parse_refs("usml_candidates", flat.get("usml_candidates"), parse_usml),
-        parse_refs("eccn_candidates", flat.get("eccn_candidates"), parse_eccn),
+        _usml_cells(flat.get("usml_candidates")),
+        _eccn_cells(flat.get("eccn_candidates")),
         cj,
         _text("cj_classification", flat.get("cj_classification")),
         _text("cj_reference", flat.get("cj_reference")),
