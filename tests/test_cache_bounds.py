@@ -4,7 +4,10 @@ Issue 13 asks for memory flat in the input size.  The candidate-reference caches
 cells of ``inputs/items.parse_refs`` and their JSON text in ``engine/classify``) are keyed by
 the text of a row's cells, so a file of distinct rows adds an entry on most rows; they are
 cut at 16,384 entries (a parts list repeats far fewer candidate texts than that), which a file
-of distinct rows reaches in its first ~33,000 rows rather than after 130,000."""
+of distinct rows reaches in its first ~33,000 rows rather than after 130,000.  A parts list's
+rows read their candidate cells through a table per field (``items._cell_reader``, bounded
+at ``items.CELLS_KEPT``: ``tests/test_fast_cells_read.py``); ``parse_refs`` and its table
+are what a transfer's references (``related_to``, ``specially_designed_for``) read."""
 
 from __future__ import annotations
 
