@@ -837,3 +837,23 @@ def test_decisions_made_by_each_slots_setter_are_the_tracing_run(
     monkeypatch.setattr(engine, "make_decision", module._set_slots)
     for facts in items:
         same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
+
+
+def test_the_memo_rests_longer_after_each_fill_without_a_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each fill of the memo without repeats doubles its next rest, from 4 to 64 times its
+    size; a fill with repeats (1 % or more) starts again from the shortest; decisions made
+    while it rests are the tracing run's (see above)."""
+    monkeypatch.setattr(engine, "_MEMO_SIZE", 100)
+    stats = engine._MemoStats()
+    rests = []
+    for _ in range(7):
+        stats.full()
+        rests.append(stats.rest)
+    assert rests == [400, 800, 1600, 3200, 6400, 6400, 6400]
+    stats.hit()
+    assert stats.rest == 0
+    stats.full()  # one repeat in a fill of 100: enough
+    stats.full()
+    assert stats.rest == 400

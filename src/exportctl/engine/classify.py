@@ -948,17 +948,25 @@ class _MemoStats:
     it rests for a while (facts are then decided without looking there: the same decisions,
     without the cost of keeping them), then tries again.  While it rests, one call in
     :data:`_PROBE` still goes through the memo (looked up and kept): a repeat among those ends
-    the rest at once (a parts list of repeated patterns after a run of distinct facts)."""
+    the rest at once (a parts list of repeated patterns after a run of distinct facts).  Each
+    rest that ends in another fill without a repeat doubles the next one (from 4 to 64 times
+    the memo's size): a long stream of distinct facts pays for filling the memo less and less
+    often; a fill with repeats starts again from the shortest rest."""
 
-    __slots__ = ("hits", "rest")
+    __slots__ = ("hits", "pause", "rest")
 
     def __init__(self) -> None:
         self.hits = 0
         self.rest = 0
+        #: The length of the next rest, in times the memo's size.
+        self.pause = _FIRST_REST
 
     def full(self) -> None:
         if self.hits * 100 < _MEMO_SIZE:
-            self.rest = 4 * _MEMO_SIZE
+            self.rest = self.pause * _MEMO_SIZE
+            self.pause = min(2 * self.pause, _LONGEST_REST)
+        else:
+            self.pause = _FIRST_REST
         self.hits = 0
 
     def resting(self) -> bool:
@@ -974,11 +982,14 @@ class _MemoStats:
 
 #: While the memo rests, one call in this many is looked up there all the same.
 _PROBE = 16
-_MEMO_STATS = _MemoStats()
 #: Decisions (with the canonical JSON of their facts, or "" until an id is asked for, and the
 #: candidate lists they were made for) by :func:`_memo_key`.
 _MEMO: dict[tuple[Any, ...], tuple[Decision, str, Any, Any]] = {}
 _MEMO_SIZE = 8192
+#: The first and the longest rest of the memo (:class:`_MemoStats`), in times its size.
+_FIRST_REST = 4
+_LONGEST_REST = 64
+_MEMO_STATS = _MemoStats()
 #: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
 #: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
 #: is never hidden behind a decision the memo kept from an earlier run).
