@@ -237,7 +237,7 @@ class _Tables:
         #: One USML candidate, by the reference's identity (:func:`_one_usml`).
         self.one: dict[int, tuple[Any, USMLParagraph, frozenset[Any], Any]] = {}
         #: One ECCN candidate, by the reference's identity (:func:`_eccn_one`).
-        self.eone: dict[int, tuple[Any, frozenset[Any], tuple[str, ...], Any, Any]] = {}
+        self.eone: dict[int, _EccnOne] = {}
         #: The rules :func:`_plain` fires for an item excluded by § 734.3(b) and for EAR99
         #: without ECCN candidates (when first read).
         self.excluded_fired: tuple[str, ...] = ()
@@ -582,10 +582,12 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
         eref = eccn[0]
         paragraph = t.eone.get(id(eref))
         if paragraph is None or paragraph[0] is not eref:
-            paragraph = _eccn_one(t, eref)
+            paragraph = _eccn_one(facts, t, eref)
         if kind in paragraph[1]:
             warnings = (*warned, *paragraph[4]) if paragraph[4] else warned
             return _lazy(facts, t, "EAR", paragraph[3], (), paragraph[2], warnings)
+        if kind in paragraph[5]:
+            return _eccn_analysed(facts, t, paragraph, warned)
     return _ear_review(_resumed(facts, t, warned, _SUBJECT))
 
 
@@ -806,18 +808,29 @@ def _lazy(
 
 
 _ANY_KIND: frozenset[Any] = frozenset()
+#: What :func:`_eccn_one` keeps of one ECCN candidate.
+_EccnOne = tuple[Any, frozenset[Any], tuple[str, ...], Any, Any, frozenset[Any], str]
 
 
-def _eccn_one(t: _Tables, ref: Any) -> tuple[Any, frozenset[Any], tuple[str, ...], Any, Any]:
+def _eccn_one(facts: ItemFacts, t: _Tables, ref: Any) -> _EccnOne:
     """What one ECCN candidate gives in :func:`_plain` (what :func:`_one_eccn` gives with
     :func:`_eccn_candidate`), kept in the law's tables by the reference's identity: the
     reference, the item kinds (None for no kind) it describes without "specially designed",
     the rules then fired, the classification and the warning of an entry that lists no reason
-    for control.  Built from the paragraph the run found (:data:`_ECCNS`): until then, and for
-    a reference that names no paragraph an item may be described in, no kind."""
+    for control; then the item kinds it describes only if the item is "specially designed"
+    (:func:`_eccn_analysed`) and the step of Supp. No. 4 to part 774 that reviews it.  Built
+    from the paragraph found (:data:`_ECCNS`, looked up by :func:`_eccn` with ``facts`` the
+    first time); for a reference that names no paragraph an item of the kind of ``facts`` may
+    be described in, no kind (the run raises, with its words)."""
     found = _ECCNS.get(id(ref))
     if found is None or found[0] is not ref or found[1] is not t.law:
-        return (ref, _ANY_KIND, (), None, ())
+        if type(ref) is not ECCNRef:
+            return _NO_ECCN_ONE
+        try:
+            _eccn(_Run(facts, t, False), ref, "eccn_candidates")
+        except (FactError, ContradictoryFacts):
+            return _NO_ECCN_ONE
+        found = _ECCNS[id(ref)]
     entry, text = found[2], found[3]
     scope = "none" if ref.product_group == "E" else _text_scope(text)
     release_kinds = t.rules.ear.release_kinds
@@ -830,16 +843,48 @@ def _eccn_one(t: _Tables, ref: Any) -> tuple[Any, frozenset[Any], tuple[str, ...
             or (scope == "parts" and kind is not None and kind not in release_kinds)
         )
     )
+    # Any other kind the entry admits is described only if "specially designed" (the
+    # analysis of _eccn_candidate); no kind: the run's.
+    analysed = frozenset(
+        kind for kind in t.rules.item_kinds if kind not in kinds and entry.admits_kind(kind)
+    )
     rule = _eccn_rule(entry, ref, *(t.ear_steps or _ear_steps(t)))
     fired = tuple(dict.fromkeys((*_SUBJECT, rule)))
     reasons = _reasons(entry, ref)
     warning = () if entry.reasons_for_control else (_no_reasons(entry, t.as_of),)
-    one = (ref, kinds, fired, _make_ear_classification(entry, ref, (), reasons), warning)
-    if type(ref) is ECCNRef:
-        if len(t.eone) >= 16384:
-            t.eone.clear()
-        t.eone[id(ref)] = one
+    classification = _make_ear_classification(entry, ref, (), reasons)
+    one = (ref, kinds, fired, classification, warning, analysed, rule)
+    if len(t.eone) >= 16384:
+        t.eone.clear()
+    t.eone[id(ref)] = one
     return one
+
+
+#: What :func:`_eccn_one` gives for a reference the run decides.
+_NO_ECCN_ONE: _EccnOne = (None, _ANY_KIND, (), None, (), _ANY_KIND, "")
+
+
+def _eccn_analysed(
+    facts: ItemFacts, t: _Tables, one: _EccnOne, warned: tuple[str, ...]
+) -> Decision:
+    """What :func:`_one_eccn` gives for one ECCN candidate (:func:`_eccn_one`) that describes
+    the item's kind (given) only if it is "specially designed" (15 CFR part 774, Supp. No. 4,
+    (a)(4)(i)-(ii); 15 CFR 772.1): the analysis without its trace
+    (:func:`~exportctl.engine.specially_designed.decide`, as :func:`_eccn_candidate` reads
+    it), then described (classified in it, by its step), not described (EAR99, Step 6: no
+    other candidate) or open (its questions, the classification waits)."""
+    sd, missing, rules = decide(t.rules.ear, facts)
+    if sd == "specially_designed":
+        fired = tuple(dict.fromkeys((*_SUBJECT, *rules, one[6])))
+        warnings = (*warned, *one[4]) if one[4] else warned
+        return _lazy(facts, t, "EAR", one[3], (), fired, warnings)
+    if sd == "not_specially_designed":
+        step6 = (t.ear_steps or _ear_steps(t))[3]
+        fired = tuple(dict.fromkeys((*_SUBJECT, *rules, step6)))
+        return _lazy(facts, t, "EAR", _EAR99, (), fired, warned)
+    questions = tuple(map(t.question, dict.fromkeys(missing)))
+    fired = tuple(dict.fromkeys((*_SUBJECT, *rules)))
+    return _lazy(facts, t, "EAR", None, questions, fired, warned)
 
 
 #: What :meth:`_KindChecks.find` gives when no conflict holds and no release is claimed.
