@@ -28,7 +28,7 @@ import os
 import re
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import is_
+from operator import is_, itemgetter
 from typing import Any, Literal
 
 from exportctl.core.bounded import SecondSight
@@ -235,7 +235,7 @@ class _Tables:
         self.subject_id = ear.subject_id
         self.ear_steps: tuple[str, str, str, str] | None = None  # when first read
         #: One USML candidate, by the reference's identity (:func:`_one_usml`).
-        self.one: dict[int, tuple[Any, USMLParagraph, frozenset[Any], Any]] = {}
+        self.one: dict[int, _UsmlOne] = {}
         #: One ECCN candidate, by the reference's identity (:func:`_eccn_one`).
         self.eone: dict[int, _EccnOne] = {}
         #: The rules :func:`_plain` fires for an item excluded by § 734.3(b) and for EAR99
@@ -507,8 +507,8 @@ def _claimed(f: ItemFacts, plan: _Plan) -> tuple[bool, tuple[str, ...]]:
             reading = plan.kinds_for(kind)
         if reading.facts:
             # The facts answered yes, as the facts answered with a true value (any of those
-            # not True, from facts built in code, is read one by one).
-            said = tuple(filter(answers.get, reading.facts))
+            # not True, from facts built in code, is read one by one); each fact read once.
+            said = tuple(filter(answers.get, reading.unique))
             if not said or all(map(is_, map(answers.get, said), repeat(True))):
                 found = reading.said.get(said)
                 if found is None:
@@ -615,6 +615,8 @@ def _several(
     found = _table_entries(t, usml)
     if found is None:
         return None
+    # In the regulation's order (each entry keeps its paragraph's place).
+    found.sort(key=_IN_ORDER)
     if any(kind not in one[2] for one in found):
         return _several_analysed(facts, t, found, kind, warned)
     plain = [one[1] for one in found]
@@ -622,7 +624,6 @@ def _several(
         return None  # one paragraph named twice: the run's lists count it as the run does
     # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
     # entry of the regulation's order rather than a catch-all (120.11(b)(2)).
-    plain.sort(key=_kept_order)
     chosen = next((p for p in plain if not p.is_catch_all), None)
     if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
         return None
@@ -647,11 +648,11 @@ def _several_analysed(
     facts: ItemFacts, t: _Tables, found: list[Any], kind: str | None, warned: tuple[str, ...]
 ) -> Decision | None:
     """:func:`_several` when a candidate does not describe the kind without "specially
-    designed" (see there); ``found`` is each candidate's table entry (:func:`_table_entries`)."""
+    designed" (see there); ``found`` is each candidate's table entry (:func:`_table_entries`),
+    in the regulation's order."""
     paragraphs = [(one[1], kind in one[2]) for one in found]
     if kind is None or t.moves or len({id(p) for p, _ in paragraphs}) != len(paragraphs):
         return None  # one paragraph named twice: the run's lists count it as the run does
-    paragraphs.sort(key=_first_order)
     fired: list[str] = []
     asked: list[str] = []
     status: list[Status] = []
@@ -715,10 +716,6 @@ def _several_analysed(
             fired.append("22 CFR 120.11(b)(2)")
         return _lazy(facts, t, "ITAR", made, questions, tuple(fired), warned)
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
-
-
-def _first_order(entry: tuple[USMLParagraph, bool]) -> tuple[int, ...]:
-    return _kept_order(entry[0])
 
 
 def _one_analysed(
@@ -898,7 +895,7 @@ class _KindChecks:
     whether a conflict holds and the warnings (the same as :meth:`_Plan.holds_for` and
     :meth:`_Plan.warned_for` give)."""
 
-    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan", "said")
+    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan", "said", "unique")
 
     def __init__(self, plan: _Plan, kind: str | None) -> None:
         self.plan = plan
@@ -911,12 +908,15 @@ class _KindChecks:
         self.facts = self.conflict_facts + tuple(
             fact for _, claimable in self.claims for fact in claimable
         )
+        #: The same facts, each once (in the order of their first place there).
+        self.unique = tuple(dict.fromkeys(self.facts))
         self.found: dict[tuple[bool, ...], tuple[bool, tuple[str, ...]]] = {}
-        #: The same, by the facts (of :attr:`facts`, in order) answered yes.
+        #: The same, by the facts (of :attr:`unique`, in order) answered yes.
         self.said: dict[tuple[str, ...], tuple[bool, tuple[str, ...]]] = {}
 
     def said_yes(self, said: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
-        """What :meth:`find` gives when the facts ``said`` are yes and no other."""
+        """What :meth:`find` gives when the facts ``said`` (of :attr:`unique`) are yes and no
+        other."""
         yes = tuple([fact in said for fact in self.facts])
         found = self.found.get(yes)
         if found is None:
@@ -1860,12 +1860,13 @@ def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
-def _one_usml(run: _Run, ref: Any) -> tuple[Any, USMLParagraph, frozenset[Any], Any]:
+def _one_usml(run: _Run, ref: Any) -> _UsmlOne:
     """What one USML candidate gives (fast mode), kept in the law's tables by the reference's
     identity: the reference, its paragraph, the item kinds of the rule set it describes without
     "specially designed" (what :func:`_usml_candidate` then gives, firing 22 CFR 120.11(a)(1)
-    and reading no answer; none when a reform moved a paragraph) and the classification it
-    then gives.  A reference that names no paragraph an item may be described in raises as
+    and reading no answer; none when a reform moved a paragraph), the classification it
+    then gives and the paragraph's place in the regulation's order (:func:`_kept_order`).
+    A reference that names no paragraph an item may be described in raises as
     before, and is not kept."""
     p = _usml_paragraph(run, ref, "usml_candidates")
     scope = p.specially_designed_scope
@@ -1882,13 +1883,19 @@ def _one_usml(run: _Run, ref: Any) -> tuple[Any, USMLParagraph, frozenset[Any], 
             or (scope == "parts" and kind not in release_kinds)
         )
     )
-    one = (ref, p, kinds, _usml_classification(run, p, [p]) if kinds else None)
+    one = (ref, p, kinds, _usml_classification(run, p, [p]) if kinds else None, _kept_order(p))
     if type(ref) is USMLRef:
         table = run.tables.one
         if len(table) >= 16384:
             table.clear()
         table[id(ref)] = one
     return one
+
+
+#: What :func:`_one_usml` keeps of one USML candidate.
+_UsmlOne = tuple[Any, USMLParagraph, frozenset[Any], Any, tuple[int, ...]]
+#: The place of a candidate's paragraph in the regulation's order, from what _one_usml keeps.
+_IN_ORDER = itemgetter(4)
 
 
 def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
