@@ -837,3 +837,105 @@ def test_decisions_made_by_each_slots_setter_are_the_tracing_run(
     monkeypatch.setattr(engine, "make_decision", module._set_slots)
     for facts in items:
         same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
+
+
+def test_the_memo_rests_longer_after_each_fill_without_a_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each fill of the memo without repeats doubles its next rest, from 4 to 64 times its
+    size; a fill with repeats (1 % or more) starts again from the shortest; decisions made
+    while it rests are the tracing run's (see above)."""
+    monkeypatch.setattr(engine, "_MEMO_SIZE", 100)
+    stats = engine._MemoStats()
+    rests = []
+    for _ in range(7):
+        stats.full()
+        rests.append(stats.rest)
+    assert rests == [400, 800, 1600, 3200, 6400, 6400, 6400]
+    stats.hit()
+    assert stats.rest == 0
+    stats.full()  # one repeat in a fill of 100: enough
+    stats.full()
+    assert stats.rest == 400
+
+
+def _decided_by_tables(
+    facts: ItemFacts, monkeypatch: pytest.MonkeyPatch, times: int = 3
+) -> tuple[Any, int]:
+    """``facts`` decided ``times`` times by ``_plain`` (the first time fills the law's tables),
+    each the tracing run's decision; what the last gave and the runs it made."""
+    tables = engine._tables(LAW)
+    eager = outcome(engine.classify_traced, facts)
+    made = engine._Run
+    runs = 0
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal runs
+        runs += 1
+        return made(*args, **kwargs)
+
+    for _ in range(times):
+        runs = 0
+        monkeypatch.setattr(engine, "_Run", counted)
+        fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+        monkeypatch.setattr(engine, "_Run", made)
+        same(fast, eager)
+    return fast, runs
+
+
+#: Answers to the EAR's catch and release questions (15 CFR 772.1 'specially designed'): caught,
+#: released, not caught, open, told nothing.
+EAR_TOLD: list[dict[str, bool]] = [
+    {},
+    {"ear_peculiarly_responsible": True},
+    {"ear_peculiarly_responsible": False, "ear_for_use_in_described_item": True},
+    {"ear_peculiarly_responsible": False, "ear_for_use_in_described_item": False},
+    {"ear_for_use_in_described_item": True, "fastener_class": True},
+    {"ear_peculiarly_responsible": True, "ear_identified_non_sd_or_ear99": False},
+    {"ear_peculiarly_responsible": True, "developed_general_purpose": True},
+]
+
+
+def test_one_eccn_to_analyse_read_from_the_tables_is_the_tracing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One ECCN candidate that describes the item's kind only if it is "specially designed"
+    (``_eccn_analysed``): paragraphs that say "specially designed" of the item or of the parts
+    they reach, in each tier, every item kind and none, the item caught, released, not caught,
+    open or told nothing; each decided three times by ``_plain`` as the tracing run decides it.
+    Classified, EAR99 and open without a run, the first time too (the law's tables are filled
+    at the first sight of a paragraph); a kind the paragraph does not admit is the run's (it
+    raises, with its words)."""
+    picked: list[Any] = []
+    for refs in TIERS.values():
+        scoped: dict[str, list[Any]] = {}
+        for text in refs:
+            ref = exportctl.parse_eccn(text)
+            entry = LAW.ccl.get(ref)
+            scope = engine._text_scope(engine._control_text(entry, ref)) if ref.path else "x"
+            scoped.setdefault(scope, []).append(ref)
+        picked += scoped.get("item", [])[::60][:2] + scoped.get("parts", [])[::60][:2]
+    assert len(picked) > 6
+    ways: dict[tuple[str, bool, int], int] = {}
+    n = 0
+    for ref in picked:
+        for kind in [None, *RULES.item_kinds]:
+            for told in EAR_TOLD:
+                n += 1
+                facts = ItemFacts(
+                    item_id=f"P-{n}",
+                    item_kind=kind,
+                    usml_candidates=(),
+                    eccn_candidates=(ref,),
+                    answers={"excluded_by_734_3_b": False, **told},
+                )
+                fast, runs = _decided_by_tables(facts, monkeypatch)
+                if isinstance(fast, Decision):
+                    c = fast.classification
+                    key = (fast.jurisdiction, c is not None and c.regime == "EAR99", runs)
+                    ways[key] = ways.get(key, 0) + 1
+                else:
+                    assert runs == 1
+    assert ways.get(("EAR", False, 0), 0) > 100  # classified in it, or open
+    assert ways.get(("EAR", True, 0), 0) > 50  # not specially designed: EAR99
+    assert sum(v for (_, _, r), v in ways.items() if r) < sum(ways.values()) // 8

@@ -28,7 +28,7 @@ import os
 import re
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import is_
+from operator import is_, itemgetter
 from typing import Any, Literal
 
 from exportctl.core.bounded import SecondSight
@@ -235,9 +235,9 @@ class _Tables:
         self.subject_id = ear.subject_id
         self.ear_steps: tuple[str, str, str, str] | None = None  # when first read
         #: One USML candidate, by the reference's identity (:func:`_one_usml`).
-        self.one: dict[int, tuple[Any, USMLParagraph, frozenset[Any], Any]] = {}
+        self.one: dict[int, _UsmlOne] = {}
         #: One ECCN candidate, by the reference's identity (:func:`_eccn_one`).
-        self.eone: dict[int, tuple[Any, frozenset[Any], tuple[str, ...], Any, Any]] = {}
+        self.eone: dict[int, _EccnOne] = {}
         #: The rules :func:`_plain` fires for an item excluded by § 734.3(b) and for EAR99
         #: without ECCN candidates (when first read).
         self.excluded_fired: tuple[str, ...] = ()
@@ -507,8 +507,8 @@ def _claimed(f: ItemFacts, plan: _Plan) -> tuple[bool, tuple[str, ...]]:
             reading = plan.kinds_for(kind)
         if reading.facts:
             # The facts answered yes, as the facts answered with a true value (any of those
-            # not True, from facts built in code, is read one by one).
-            said = tuple(filter(answers.get, reading.facts))
+            # not True, from facts built in code, is read one by one); each fact read once.
+            said = tuple(filter(answers.get, reading.unique))
             if not said or all(map(is_, map(answers.get, said), repeat(True))):
                 found = reading.said.get(said)
                 if found is None:
@@ -582,10 +582,12 @@ def _plain(facts: ItemFacts, t: _Tables) -> Decision:
         eref = eccn[0]
         paragraph = t.eone.get(id(eref))
         if paragraph is None or paragraph[0] is not eref:
-            paragraph = _eccn_one(t, eref)
+            paragraph = _eccn_one(facts, t, eref)
         if kind in paragraph[1]:
             warnings = (*warned, *paragraph[4]) if paragraph[4] else warned
             return _lazy(facts, t, "EAR", paragraph[3], (), paragraph[2], warnings)
+        if kind in paragraph[5]:
+            return _eccn_analysed(facts, t, paragraph, warned)
     return _ear_review(_resumed(facts, t, warned, _SUBJECT))
 
 
@@ -613,6 +615,8 @@ def _several(
     found = _table_entries(t, usml)
     if found is None:
         return None
+    # In the regulation's order (each entry keeps its paragraph's place).
+    found.sort(key=_IN_ORDER)
     if any(kind not in one[2] for one in found):
         return _several_analysed(facts, t, found, kind, warned)
     plain = [one[1] for one in found]
@@ -620,7 +624,6 @@ def _several(
         return None  # one paragraph named twice: the run's lists count it as the run does
     # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
     # entry of the regulation's order rather than a catch-all (120.11(b)(2)).
-    plain.sort(key=_kept_order)
     chosen = next((p for p in plain if not p.is_catch_all), None)
     if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
         return None
@@ -645,11 +648,11 @@ def _several_analysed(
     facts: ItemFacts, t: _Tables, found: list[Any], kind: str | None, warned: tuple[str, ...]
 ) -> Decision | None:
     """:func:`_several` when a candidate does not describe the kind without "specially
-    designed" (see there); ``found`` is each candidate's table entry (:func:`_table_entries`)."""
+    designed" (see there); ``found`` is each candidate's table entry (:func:`_table_entries`),
+    in the regulation's order."""
     paragraphs = [(one[1], kind in one[2]) for one in found]
     if kind is None or t.moves or len({id(p) for p, _ in paragraphs}) != len(paragraphs):
         return None  # one paragraph named twice: the run's lists count it as the run does
-    paragraphs.sort(key=_first_order)
     fired: list[str] = []
     asked: list[str] = []
     status: list[Status] = []
@@ -713,10 +716,6 @@ def _several_analysed(
             fired.append("22 CFR 120.11(b)(2)")
         return _lazy(facts, t, "ITAR", made, questions, tuple(fired), warned)
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
-
-
-def _first_order(entry: tuple[USMLParagraph, bool]) -> tuple[int, ...]:
-    return _kept_order(entry[0])
 
 
 def _one_analysed(
@@ -806,18 +805,29 @@ def _lazy(
 
 
 _ANY_KIND: frozenset[Any] = frozenset()
+#: What :func:`_eccn_one` keeps of one ECCN candidate.
+_EccnOne = tuple[Any, frozenset[Any], tuple[str, ...], Any, Any, frozenset[Any], str]
 
 
-def _eccn_one(t: _Tables, ref: Any) -> tuple[Any, frozenset[Any], tuple[str, ...], Any, Any]:
+def _eccn_one(facts: ItemFacts, t: _Tables, ref: Any) -> _EccnOne:
     """What one ECCN candidate gives in :func:`_plain` (what :func:`_one_eccn` gives with
     :func:`_eccn_candidate`), kept in the law's tables by the reference's identity: the
     reference, the item kinds (None for no kind) it describes without "specially designed",
     the rules then fired, the classification and the warning of an entry that lists no reason
-    for control.  Built from the paragraph the run found (:data:`_ECCNS`): until then, and for
-    a reference that names no paragraph an item may be described in, no kind."""
+    for control; then the item kinds it describes only if the item is "specially designed"
+    (:func:`_eccn_analysed`) and the step of Supp. No. 4 to part 774 that reviews it.  Built
+    from the paragraph found (:data:`_ECCNS`, looked up by :func:`_eccn` with ``facts`` the
+    first time); for a reference that names no paragraph an item of the kind of ``facts`` may
+    be described in, no kind (the run raises, with its words)."""
     found = _ECCNS.get(id(ref))
     if found is None or found[0] is not ref or found[1] is not t.law:
-        return (ref, _ANY_KIND, (), None, ())
+        if type(ref) is not ECCNRef:
+            return _NO_ECCN_ONE
+        try:
+            _eccn(_Run(facts, t, False), ref, "eccn_candidates")
+        except (FactError, ContradictoryFacts):
+            return _NO_ECCN_ONE
+        found = _ECCNS[id(ref)]
     entry, text = found[2], found[3]
     scope = "none" if ref.product_group == "E" else _text_scope(text)
     release_kinds = t.rules.ear.release_kinds
@@ -830,16 +840,48 @@ def _eccn_one(t: _Tables, ref: Any) -> tuple[Any, frozenset[Any], tuple[str, ...
             or (scope == "parts" and kind is not None and kind not in release_kinds)
         )
     )
+    # Any other kind the entry admits is described only if "specially designed" (the
+    # analysis of _eccn_candidate); no kind: the run's.
+    analysed = frozenset(
+        kind for kind in t.rules.item_kinds if kind not in kinds and entry.admits_kind(kind)
+    )
     rule = _eccn_rule(entry, ref, *(t.ear_steps or _ear_steps(t)))
     fired = tuple(dict.fromkeys((*_SUBJECT, rule)))
     reasons = _reasons(entry, ref)
     warning = () if entry.reasons_for_control else (_no_reasons(entry, t.as_of),)
-    one = (ref, kinds, fired, _make_ear_classification(entry, ref, (), reasons), warning)
-    if type(ref) is ECCNRef:
-        if len(t.eone) >= 16384:
-            t.eone.clear()
-        t.eone[id(ref)] = one
+    classification = _make_ear_classification(entry, ref, (), reasons)
+    one = (ref, kinds, fired, classification, warning, analysed, rule)
+    if len(t.eone) >= 16384:
+        t.eone.clear()
+    t.eone[id(ref)] = one
     return one
+
+
+#: What :func:`_eccn_one` gives for a reference the run decides.
+_NO_ECCN_ONE: _EccnOne = (None, _ANY_KIND, (), None, (), _ANY_KIND, "")
+
+
+def _eccn_analysed(
+    facts: ItemFacts, t: _Tables, one: _EccnOne, warned: tuple[str, ...]
+) -> Decision:
+    """What :func:`_one_eccn` gives for one ECCN candidate (:func:`_eccn_one`) that describes
+    the item's kind (given) only if it is "specially designed" (15 CFR part 774, Supp. No. 4,
+    (a)(4)(i)-(ii); 15 CFR 772.1): the analysis without its trace
+    (:func:`~exportctl.engine.specially_designed.decide`, as :func:`_eccn_candidate` reads
+    it), then described (classified in it, by its step), not described (EAR99, Step 6: no
+    other candidate) or open (its questions, the classification waits)."""
+    sd, missing, rules = decide(t.rules.ear, facts)
+    if sd == "specially_designed":
+        fired = tuple(dict.fromkeys((*_SUBJECT, *rules, one[6])))
+        warnings = (*warned, *one[4]) if one[4] else warned
+        return _lazy(facts, t, "EAR", one[3], (), fired, warnings)
+    if sd == "not_specially_designed":
+        step6 = (t.ear_steps or _ear_steps(t))[3]
+        fired = tuple(dict.fromkeys((*_SUBJECT, *rules, step6)))
+        return _lazy(facts, t, "EAR", _EAR99, (), fired, warned)
+    questions = tuple(map(t.question, dict.fromkeys(missing)))
+    fired = tuple(dict.fromkeys((*_SUBJECT, *rules)))
+    return _lazy(facts, t, "EAR", None, questions, fired, warned)
 
 
 #: What :meth:`_KindChecks.find` gives when no conflict holds and no release is claimed.
@@ -853,7 +895,7 @@ class _KindChecks:
     whether a conflict holds and the warnings (the same as :meth:`_Plan.holds_for` and
     :meth:`_Plan.warned_for` give)."""
 
-    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan", "said")
+    __slots__ = ("claims", "conflict_facts", "facts", "found", "kind", "plan", "said", "unique")
 
     def __init__(self, plan: _Plan, kind: str | None) -> None:
         self.plan = plan
@@ -866,12 +908,15 @@ class _KindChecks:
         self.facts = self.conflict_facts + tuple(
             fact for _, claimable in self.claims for fact in claimable
         )
+        #: The same facts, each once (in the order of their first place there).
+        self.unique = tuple(dict.fromkeys(self.facts))
         self.found: dict[tuple[bool, ...], tuple[bool, tuple[str, ...]]] = {}
-        #: The same, by the facts (of :attr:`facts`, in order) answered yes.
+        #: The same, by the facts (of :attr:`unique`, in order) answered yes.
         self.said: dict[tuple[str, ...], tuple[bool, tuple[str, ...]]] = {}
 
     def said_yes(self, said: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
-        """What :meth:`find` gives when the facts ``said`` are yes and no other."""
+        """What :meth:`find` gives when the facts ``said`` (of :attr:`unique`) are yes and no
+        other."""
         yes = tuple([fact in said for fact in self.facts])
         found = self.found.get(yes)
         if found is None:
@@ -948,17 +993,25 @@ class _MemoStats:
     it rests for a while (facts are then decided without looking there: the same decisions,
     without the cost of keeping them), then tries again.  While it rests, one call in
     :data:`_PROBE` still goes through the memo (looked up and kept): a repeat among those ends
-    the rest at once (a parts list of repeated patterns after a run of distinct facts)."""
+    the rest at once (a parts list of repeated patterns after a run of distinct facts).  Each
+    rest that ends in another fill without a repeat doubles the next one (from 4 to 64 times
+    the memo's size): a long stream of distinct facts pays for filling the memo less and less
+    often; a fill with repeats starts again from the shortest rest."""
 
-    __slots__ = ("hits", "rest")
+    __slots__ = ("hits", "pause", "rest")
 
     def __init__(self) -> None:
         self.hits = 0
         self.rest = 0
+        #: The length of the next rest, in times the memo's size.
+        self.pause = _FIRST_REST
 
     def full(self) -> None:
         if self.hits * 100 < _MEMO_SIZE:
-            self.rest = 4 * _MEMO_SIZE
+            self.rest = self.pause * _MEMO_SIZE
+            self.pause = min(2 * self.pause, _LONGEST_REST)
+        else:
+            self.pause = _FIRST_REST
         self.hits = 0
 
     def resting(self) -> bool:
@@ -974,11 +1027,14 @@ class _MemoStats:
 
 #: While the memo rests, one call in this many is looked up there all the same.
 _PROBE = 16
-_MEMO_STATS = _MemoStats()
 #: Decisions (with the canonical JSON of their facts, or "" until an id is asked for, and the
 #: candidate lists they were made for) by :func:`_memo_key`.
 _MEMO: dict[tuple[Any, ...], tuple[Decision, str, Any, Any]] = {}
 _MEMO_SIZE = 8192
+#: The first and the longest rest of the memo (:class:`_MemoStats`), in times its size.
+_FIRST_REST = 4
+_LONGEST_REST = 64
+_MEMO_STATS = _MemoStats()
 #: ``EXPORTCTL_NO_MEMO=1`` in the environment (read at import) turns the memo off for the whole
 #: process: every call decides afresh (the ``nox -s mutants`` session sets it, so that a mutant
 #: is never hidden behind a decision the memo kept from an earlier run).
@@ -1804,12 +1860,13 @@ def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
 
 
-def _one_usml(run: _Run, ref: Any) -> tuple[Any, USMLParagraph, frozenset[Any], Any]:
+def _one_usml(run: _Run, ref: Any) -> _UsmlOne:
     """What one USML candidate gives (fast mode), kept in the law's tables by the reference's
     identity: the reference, its paragraph, the item kinds of the rule set it describes without
     "specially designed" (what :func:`_usml_candidate` then gives, firing 22 CFR 120.11(a)(1)
-    and reading no answer; none when a reform moved a paragraph) and the classification it
-    then gives.  A reference that names no paragraph an item may be described in raises as
+    and reading no answer; none when a reform moved a paragraph), the classification it
+    then gives and the paragraph's place in the regulation's order (:func:`_kept_order`).
+    A reference that names no paragraph an item may be described in raises as
     before, and is not kept."""
     p = _usml_paragraph(run, ref, "usml_candidates")
     scope = p.specially_designed_scope
@@ -1826,13 +1883,19 @@ def _one_usml(run: _Run, ref: Any) -> tuple[Any, USMLParagraph, frozenset[Any], 
             or (scope == "parts" and kind not in release_kinds)
         )
     )
-    one = (ref, p, kinds, _usml_classification(run, p, [p]) if kinds else None)
+    one = (ref, p, kinds, _usml_classification(run, p, [p]) if kinds else None, _kept_order(p))
     if type(ref) is USMLRef:
         table = run.tables.one
         if len(table) >= 16384:
             table.clear()
         table[id(ref)] = one
     return one
+
+
+#: What :func:`_one_usml` keeps of one USML candidate.
+_UsmlOne = tuple[Any, USMLParagraph, frozenset[Any], Any, tuple[int, ...]]
+#: The place of a candidate's paragraph in the regulation's order, from what _one_usml keeps.
+_IN_ORDER = itemgetter(4)
 
 
 def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
