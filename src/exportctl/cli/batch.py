@@ -443,7 +443,8 @@ class BatchLayout:
     #: ``line_of``/``row_of`` write for the result :func:`~exportctl.engine.batch.screen` gives
     #: that row (tests compare the two); a JSON line ends with ``end`` in place of its closing
     #: ``}`` and line end (the stamp's fields, ``}`` and the line end), a CSV line with ``end``
-    #: (without the stamp); None: every row goes through its result.
+    #: in place of its line end (the stamp's cells as the minimal writer writes them and the
+    #: line end; a line quoted whole is None); None: every row goes through its result.
     decided_of: Callable[[int, Any, str, str, str], tuple[str, Any] | None] | None = None
 
     @property
@@ -1275,6 +1276,8 @@ class LineMaker:
         self._json_stamp = (
             ", " + json_text_fast(dict(layout.stamp))[1:] + "\n" if layout.stamp else None
         )
+        #: What ends a CSV line of cells written as they are, after the row's own cells.
+        self._csv_end = self._csv_stamp[0] + "\n" if self._csv_stamp is not None else "\n"
         #: What ends a JSON line after the record's own fields (the stamp's, the closing "}").
         self._json_end = self._json_stamp if self._json_stamp is not None else "}\n"
         self._middles: dict[Any, list[Any]] = {}
@@ -1300,10 +1303,9 @@ class LineMaker:
             # The line is written with the stamp's fields at its end (not copied twice more
             # to put them there).
             return decided_of(row, decision, facts_key, "jsonl", self._json_end)
-        made = decided_of(row, decision, facts_key, self.fmt, "\n")
-        if made is None:
-            return None
-        return self._stamped(made[0]), made[1]
+        # A CSV line ends with the stamp's cells as the minimal writer writes them (a line
+        # quoted whole is left to the generic path).
+        return decided_of(row, decision, facts_key, self.fmt, self._csv_end)
 
     def __call__(self, result: Any) -> str:
         return self._stamped(self._line(result))
@@ -1417,6 +1419,17 @@ _ALL = csv.writer(_Capture(), lineterminator="\n", quoting=csv.QUOTE_ALL)
 def _minimal_line(cells: Sequence[Any]) -> str:
     _MINIMAL.writerow(cells)
     return _captured.pop()
+
+
+def minimal_csv_text(cells: Sequence[Any]) -> str | None:
+    """The text :func:`csv_line` writes of ``cells`` in a line whose other cells it writes as
+    they are (without a line end): each cell is written on its own, quoted if it needs to be;
+    None when a cell holds a carriage return (then the writer quotes the whole line)."""
+    if any(type(c) is str and "\r" in c for c in cells):
+        return None
+    # Written with an empty cell after them (and that cell's comma and the line end taken
+    # off): a line of one empty cell alone is written '""'.
+    return _minimal_line([*cells, ""])[:-2]
 
 
 def _quoted_line(cells: Sequence[Any]) -> str:
