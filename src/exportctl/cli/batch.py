@@ -1079,7 +1079,7 @@ class PatternLane:
         header = self.rows.header
         for entry in entries:
             rows += 1
-            key = None
+            key = known = None
             if type(entry) is tuple:
                 if self.rest:
                     self.rest -= 1
@@ -1113,8 +1113,8 @@ class PatternLane:
                         if key is not None:
                             d = found[0]
                             self._learn(
-                                key, entry[0], d.item_id, d.decision_id, line, row_tally,
-                                partial(_ids_of, found),
+                                key, known, entry[0], d.item_id, d.decision_id, line, row_tally,
+                                _ids_of, found,
                             )
                         continue
             feed.append(to_record(entry))
@@ -1124,8 +1124,8 @@ class PatternLane:
             on_result(tally_of(result) if tally_of is not None else result)
             if key is not None:
                 self._learn(
-                    key, result.row, result.subject_id, result.decision_id, line, result,
-                    partial(self.ids, result),
+                    key, known, result.row, result.subject_id, result.decision_id, line, result,
+                    self.ids, result,
                 )
         return rows
 
@@ -1137,18 +1137,21 @@ class PatternLane:
     def _learn(
         self,
         key: Any,
+        found: Any,
         row: int,
         item: str | None,
         did: str | None,
         line: str,
         result: Any,
-        ids_of: Callable[[], Callable[[str], str] | None],
+        ids_of: Callable[[Any], Callable[[str], str] | None],
+        source: Any,
     ) -> None:
         """Learns a pattern's line from a row decided by the general path (``result``: its
         result, of which the tally is made) or from its cells (``result``: its tally);
-        ``ids_of()`` gives the decision id of any other id with the row's facts."""
+        ``found`` is what the table held for ``key`` when the row was read (nothing changes
+        it while the row is decided); ``ids_of(source)`` gives the decision id of any other
+        id with the row's facts (asked only at a pattern's second row)."""
         table = self.table
-        found = table.get(key)
         if found is _NEVER or type(found) is _Known:
             return
         if item is None or not safe_id(item):
@@ -1167,7 +1170,7 @@ class PatternLane:
         first_row, first, first_did, first_line = found
         if first == item:
             return  # the same id again: another id is needed to tell where ids go
-        ids = ids_of()
+        ids = ids_of(source)
         pieces = line_pieces(self.fmt, row, item, did, line) if ids is not None and did else None
         if (
             ids is None
