@@ -443,7 +443,8 @@ class BatchLayout:
     #: ``line_of``/``row_of`` write for the result :func:`~exportctl.engine.batch.screen` gives
     #: that row (tests compare the two); a JSON line ends with ``end`` in place of its closing
     #: ``}`` and line end (the stamp's fields, ``}`` and the line end), a CSV line with ``end``
-    #: (without the stamp); None: every row goes through its result.
+    #: in place of its line end (the stamp's cells as the minimal writer writes them and the
+    #: line end; a line quoted whole is None); None: every row goes through its result.
     decided_of: Callable[[int, Any, str, str, str], tuple[str, Any] | None] | None = None
 
     @property
@@ -1078,7 +1079,7 @@ class PatternLane:
         header = self.rows.header
         for entry in entries:
             rows += 1
-            key = None
+            key = known = None
             if type(entry) is tuple:
                 if self.rest:
                     self.rest -= 1
@@ -1112,8 +1113,8 @@ class PatternLane:
                         if key is not None:
                             d = found[0]
                             self._learn(
-                                key, entry[0], d.item_id, d.decision_id, line, row_tally,
-                                partial(_ids_of, found),
+                                key, known, entry[0], d.item_id, d.decision_id, line, row_tally,
+                                _ids_of, found,
                             )
                         continue
             feed.append(to_record(entry))
@@ -1123,8 +1124,8 @@ class PatternLane:
             on_result(tally_of(result) if tally_of is not None else result)
             if key is not None:
                 self._learn(
-                    key, result.row, result.subject_id, result.decision_id, line, result,
-                    partial(self.ids, result),
+                    key, known, result.row, result.subject_id, result.decision_id, line, result,
+                    self.ids, result,
                 )
         return rows
 
@@ -1136,18 +1137,21 @@ class PatternLane:
     def _learn(
         self,
         key: Any,
+        found: Any,
         row: int,
         item: str | None,
         did: str | None,
         line: str,
         result: Any,
-        ids_of: Callable[[], Callable[[str], str] | None],
+        ids_of: Callable[[Any], Callable[[str], str] | None],
+        source: Any,
     ) -> None:
         """Learns a pattern's line from a row decided by the general path (``result``: its
         result, of which the tally is made) or from its cells (``result``: its tally);
-        ``ids_of()`` gives the decision id of any other id with the row's facts."""
+        ``found`` is what the table held for ``key`` when the row was read (nothing changes
+        it while the row is decided); ``ids_of(source)`` gives the decision id of any other
+        id with the row's facts (asked only at a pattern's second row)."""
         table = self.table
-        found = table.get(key)
         if found is _NEVER or type(found) is _Known:
             return
         if item is None or not safe_id(item):
@@ -1166,7 +1170,7 @@ class PatternLane:
         first_row, first, first_did, first_line = found
         if first == item:
             return  # the same id again: another id is needed to tell where ids go
-        ids = ids_of()
+        ids = ids_of(source)
         pieces = line_pieces(self.fmt, row, item, did, line) if ids is not None and did else None
         if (
             ids is None
@@ -1275,6 +1279,8 @@ class LineMaker:
         self._json_stamp = (
             ", " + json_text_fast(dict(layout.stamp))[1:] + "\n" if layout.stamp else None
         )
+        #: What ends a CSV line of cells written as they are, after the row's own cells.
+        self._csv_end = self._csv_stamp[0] + "\n" if self._csv_stamp is not None else "\n"
         #: What ends a JSON line after the record's own fields (the stamp's, the closing "}").
         self._json_end = self._json_stamp if self._json_stamp is not None else "}\n"
         self._middles: dict[Any, list[Any]] = {}
@@ -1300,10 +1306,9 @@ class LineMaker:
             # The line is written with the stamp's fields at its end (not copied twice more
             # to put them there).
             return decided_of(row, decision, facts_key, "jsonl", self._json_end)
-        made = decided_of(row, decision, facts_key, self.fmt, "\n")
-        if made is None:
-            return None
-        return self._stamped(made[0]), made[1]
+        # A CSV line ends with the stamp's cells as the minimal writer writes them (a line
+        # quoted whole is left to the generic path).
+        return decided_of(row, decision, facts_key, self.fmt, self._csv_end)
 
     def __call__(self, result: Any) -> str:
         return self._stamped(self._line(result))
@@ -1417,6 +1422,17 @@ _ALL = csv.writer(_Capture(), lineterminator="\n", quoting=csv.QUOTE_ALL)
 def _minimal_line(cells: Sequence[Any]) -> str:
     _MINIMAL.writerow(cells)
     return _captured.pop()
+
+
+def minimal_csv_text(cells: Sequence[Any]) -> str | None:
+    """The text :func:`csv_line` writes of ``cells`` in a line whose other cells it writes as
+    they are (without a line end): each cell is written on its own, quoted if it needs to be;
+    None when a cell holds a carriage return (then the writer quotes the whole line)."""
+    if any(type(c) is str and "\r" in c for c in cells):
+        return None
+    # Written with an empty cell after them (and that cell's comma and the line end taken
+    # off): a line of one empty cell alone is written '""'.
+    return _minimal_line([*cells, ""])[:-2]
 
 
 def _quoted_line(cells: Sequence[Any]) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from typing import Any, Literal, cast
 
 import attrs
 import click
@@ -30,6 +31,7 @@ from exportctl.cli.batch import (
     csv_line,
     escaped_json,
     json_line,
+    minimal_csv_text,
     open_input,
     plain_csv_text,
     raw_json,
@@ -42,7 +44,6 @@ from exportctl.cli.batch import (
 )
 from exportctl.cli.output import decision_record
 from exportctl.cli.search import suggestion_cell, suggestion_record, suggestions_for
-from exportctl.core.bounded import SecondSight
 from exportctl.corpus.law import Law
 from exportctl.corpus.rulesets import RuleSet, load_ruleset
 from exportctl.engine import batch as screening
@@ -166,10 +167,16 @@ class _ScreenLines:
     fact pattern share everything but the row number, the item id and the decision id: the
     rest of their line is made once per pattern."""
 
+    #: Texts kept in each table of :meth:`_csv_head` and :meth:`_csv_rest` (emptied when full).
+    KEPT = 8192
+
     def __init__(self) -> None:
-        self._csv: dict[str, str | list[Any]] = {}
-        #: A pattern's CSV cells are kept from its second row on (:mod:`exportctl.core.bounded`).
-        self._csv_seen = SecondSight(4096)
+        #: The CSV text of a decision's status, jurisdiction and classification cells, with its
+        #: status and tally, by what they are made of (:meth:`_csv_head`).
+        self._heads: dict[tuple[Any, ...], _Head] = {}
+        #: The CSV text of its open questions, rules fired and (empty) error cells, by the
+        #: questions' ids and the rules (:meth:`_csv_rest`).
+        self._rests: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
         self._jsonl: dict[str, JsonTemplate | None] = {}  # _ONCE: one row seen
         #: The JSON line of a decided row written from texts kept between rows (None: off).
         self._text: _RowText | None = _RowText() if _RowText.fits() else None
@@ -192,35 +199,74 @@ class _ScreenLines:
         """The line and the tally of a row decided from its cells (``BatchLayout.decided_of``):
         the line :meth:`__call__` writes for its result, ``ScreenResult(row, d.item_id,
         status, d, pattern=facts_key)``, without making that result; a JSON line ends with
-        ``end`` in place of its closing ``}`` and line end (the stamp's fields written in the
-        line, not added to a copy of it)."""
-        status = screening.decision_status(d)
-        line: str | None
+        ``end`` in place of its closing ``}`` and line end, a CSV line with ``end`` in place
+        of its line end (the stamp's fields written in the line, not added to a copy of it;
+        None for a CSV line the writer quotes whole, whose stamp is quoted too)."""
         if fmt == "csv":
-            line = self._csv_line(row, d.item_id, status, d, facts_key)
-        elif fmt == "jsonl" and facts_key:
-            line = self._jsonl_line(row, d.item_id, status, d, facts_key, end)
+            return self._csv(row, d.item_id, d, end)
+        if fmt != "jsonl" or not facts_key:
+            return None
+        status = screening.decision_status(d)
+        jsonl = self._jsonl_line(row, d.item_id, status, d, facts_key, end)
+        if jsonl is None:
+            return None
+        return jsonl, screening.Tally(row, status, screening.decision_tally(d))
+
+    def _csv(
+        self, row: int, item: str, d: Decision, end: str
+    ) -> tuple[str, screening.Tally] | None:
+        """:meth:`decided` of a CSV line: the texts of its cells kept between rows (the cells
+        of a CSV line are written each on its own, so their texts joined by commas are the
+        line's), else the line written by :func:`csv_line`."""
+        try:
+            head = self._heads.get(_head_key(d))
+            if head is None:
+                head = self._csv_head(d)
+            rest = self._rests.get((_question_ids(d), d.rules_fired))
+            if rest is None:
+                rest = self._csv_rest(d)
+        except TypeError:  # a value that is not hashed (a list for a tuple): written whole
+            head = (None, screening.decision_status(d), screening.decision_tally(d))
+            rest = None
+        if head[0] is not None and rest is not None and safe_id(item):
+            line = f"{row},{item},{head[0]},{rest},{d.decision_id}{end}"
         else:
-            return None
-        if line is None:
-            return None
-        return line, screening.Tally(row, status, screening.decision_tally(d))
+            line = _general_csv(row, item, _middle_csv(head[1], d), d)
+            if end != "\n":
+                if line.startswith('"'):
+                    return None  # every cell quoted, and so the stamp's: the generic path
+                line = line[:-1] + end
+        return line, _new_tally((row, head[1], head[2]))
+
+    def _csv_head(self, d: Decision) -> _Head:
+        """The text of a decision's status, jurisdiction, classification, SME, MT and reasons
+        for control cells (None: a cell to quote or neutralise), its status and its tally:
+        made of the decision's jurisdiction and its classification's regime, reference, SME,
+        MT and reasons (:func:`_head_key`; tests/test_fast_screen_lines.py varies every
+        field of a decision and of its classification)."""
+        status = screening.decision_status(d)
+        head = (plain_csv_text(_middle_cells(status, d)[:6]), status, screening.decision_tally(d))
+        _kept(self._heads, _head_key(d), head, self.KEPT)
+        return head
+
+    def _csv_rest(self, d: Decision) -> str | None:
+        """The text of a decision's open questions, rules fired, error field and error cells
+        (the last two empty on a decided row), as the writer writes them (the rules fired
+        hold commas: quoted); None when a cell holds a carriage return (the line is quoted
+        whole).  Made of the questions' ids and the rules fired alone."""
+        cells = _middle_cells("", d)[6:]
+        rest = minimal_csv_text(list(map(text_cell, cells)))
+        _kept(self._rests, (_question_ids(d), d.rules_fired), rest, self.KEPT)
+        return rest
 
     def _csv_line(
         self, row: int, item: str, status: str, d: Decision, pattern: str | None
     ) -> str:
-        middle = self._csv.get(pattern) if pattern is not None else None
-        if middle is None:
-            middle = _middle_csv(status, d)
-            if pattern is not None and self._csv_seen.again(pattern):
-                if len(self._csv) >= 4096:
-                    self._csv.clear()
-                self._csv[pattern] = middle
-        if type(middle) is str and safe_id(item):
-            return f"{row},{item},{middle},{d.decision_id}\n"
-        if type(middle) is str:
-            middle = middle.split(",")
-        return csv_line([row, text_cell(item), *middle, d.decision_id])
+        if status == screening.decision_status(d):
+            made = self._csv(row, item, d, "\n")
+            if made is not None:
+                return made[0]
+        return _general_csv(row, item, _middle_csv(status, d), d)
 
     def _jsonl_line(
         self, row: int, item: str, status: str, d: Decision, pattern: str, end: str = "}\n"
@@ -245,6 +291,48 @@ class _ScreenLines:
         return _ended(template.fill(row, item, d.decision_id), end)
 
 
+#: The text of a decision's first CSV cells (None: not written as they are), its status and its
+#: tally (:meth:`_ScreenLines._csv_head`).
+_Head = tuple[str | None, str, screening.DecisionTally]
+#: ``screening.Tally(*values)`` without the named tuple's own ``__new__`` (a Python function).
+_new_tally = cast(
+    Callable[[tuple[int, str, screening.DecisionTally]], screening.Tally],
+    partial(tuple.__new__, screening.Tally),
+)
+
+
+def _head_key(d: Decision) -> tuple[Any, ...]:
+    """What the first cells of a decision's CSV line, its status and its tally are made of."""
+    c = d.classification
+    if c is None:
+        return (d.jurisdiction,)
+    return (
+        d.jurisdiction,
+        c.regime,
+        c.reference,
+        c.significant_military_equipment,
+        c.mt,
+        c.reasons_for_control,
+    )
+
+
+def _question_ids(d: Decision) -> tuple[str, ...]:
+    questions = d.open_questions
+    return tuple([q.id for q in questions]) if questions else ()
+
+
+def _kept(table: dict[Any, Any], key: Any, value: Any, size: int) -> None:
+    if len(table) >= size:
+        table.clear()
+    table[key] = value
+
+
+def _general_csv(row: int, item: str, middle: str | list[Any], d: Decision) -> str:
+    """The CSV line of a decided row whose id or cells are not written as they are."""
+    cells = middle.split(",") if type(middle) is str else middle
+    return csv_line([row, text_cell(item), *cells, d.decision_id])
+
+
 def _ended(line: str, end: str) -> str:
     """A JSON line ending with ``end`` in place of its closing ``}`` and line end."""
     return line if end == "}\n" else line[:-2] + end
@@ -257,6 +345,18 @@ _ONCE: Any = JsonTemplate((), ())
 def _middle_csv(status: str, d: Decision) -> str | list[Any]:
     """The CSV cells of a decided row between the item id and the decision id: their text
     when no cell needs quotes or neutralising (:func:`plain_csv_text`), else the cells."""
+    cells = _middle_cells(status, d)
+    text = plain_csv_text(cells)
+    # Else each cell as csv_cell writes its value (these texts are what fast_csv_cell writes
+    # for the values of result_row: yes/no, "" for None, lists joined with "; "), quoted by
+    # the line's writer (a rules-fired cell holds commas: "15 CFR part 774, Supp. No. 4, …").
+    return text if text is not None else list(map(text_cell, cells))
+
+
+def _middle_cells(status: str, d: Decision) -> list[str]:
+    """The texts of the CSV cells of a decided row between the item id and the decision id:
+    the status, jurisdiction, classification, SME, MT, reasons for control, open questions,
+    rules fired, error field and error (the last two empty)."""
     c = d.classification
     if c is None:
         ref = sme = mt = reasons = ""
@@ -268,11 +368,7 @@ def _middle_csv(status: str, d: Decision) -> str | list[Any]:
     questions = "; ".join([q.id for q in d.open_questions])
     cells = [status, d.jurisdiction, ref, sme, mt, reasons, questions]
     cells += ["; ".join(d.rules_fired), "", ""]  # no error on a decided row
-    text = plain_csv_text(cells)
-    # Else each cell as csv_cell writes its value (these texts are what fast_csv_cell writes
-    # for the values of result_row: yes/no, "" for None, lists joined with "; "), quoted by
-    # the line's writer (a rules-fired cell holds commas: "15 CFR part 774, Supp. No. 4, …").
-    return text if text is not None else list(map(text_cell, cells))
+    return cells
 
 
 def _middle(result: screening.ScreenResult) -> list[Any]:
