@@ -7,7 +7,6 @@ distinct transfers) and for generated values (issue 13).  Never a speed assertio
 
 from __future__ import annotations
 
-import csv
 import pickle
 from pathlib import Path
 from typing import Any
@@ -16,29 +15,20 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.test_status_authorize import _csv_transfers
 from tools import bench
 
 import exportctl
 from exportctl.core import results
-from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.core.results import Check, make_check
 from exportctl.engine.exemptions import evaluate, evaluate_status
 from exportctl.engine.requirements import Context
-from exportctl.inputs.transfers import Transfer, transfer_from_csv_row
+from exportctl.inputs.transfers import Transfer
 
 ROOT = Path(__file__).resolve().parents[1]
 LAW = exportctl.law("2025-06-01")
 
 
-def _transfers(path: Path) -> list[Transfer]:
-    found = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            try:
-                found.append(transfer_from_csv_row(row, LAW))
-            except (FactError, ContradictoryFacts):
-                continue
-    return found
 
 
 def _checks(transfers: list[Transfer]) -> list[Check]:
@@ -76,7 +66,7 @@ def _assert_same(check: Check) -> None:
 
 
 def test_the_fast_path_is_the_one_used() -> None:
-    assert results._CHECK_SETTERS is not None
+    assert results._CHECK_SETTERS is not None and len(results._CHECK_SETTERS) == 5
     assert tuple(f.name for f in attrs.fields(Check)) == results._CHECK_FIELDS
 
 
@@ -87,7 +77,7 @@ def test_real_checks_are_made_alike(source: str, tmp_path: Path) -> None:
     else:
         path = tmp_path / "transfers.csv"
         bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(150))
-    checks = _checks(_transfers(path))
+    checks = _checks(_csv_transfers(path, LAW))
     # Every status is met, with facts needed and supplement rows excluded somewhere.
     assert {c.status for c in checks} == {"pass", "fail", "unknown"}
     assert any(c.missing for c in checks)

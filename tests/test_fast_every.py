@@ -8,17 +8,16 @@ two dates) (issue 13).  Never a speed assertion here.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from tests.test_status_authorize import _csv_transfers
 from tools import bench
 
 import exportctl
-from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.core.jsonable import to_jsonable
 from exportctl.corpus.guidelines import apply_guidelines, load_guidelines
 from exportctl.engine.exemptions import (
@@ -31,7 +30,7 @@ from exportctl.engine.exemptions import (
     usable_despite_126_1,
 )
 from exportctl.engine.requirements import Context
-from exportctl.inputs.transfers import Transfer, transfer_from_csv_row
+from exportctl.inputs.transfers import Transfer
 from exportctl.testing import transfers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,15 +71,6 @@ def _compare(transfer: Transfer, law: exportctl.Law) -> None:
             )
 
 
-def _read(path: Path, law: exportctl.Law) -> list[Transfer]:
-    found = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            try:
-                found.append(transfer_from_csv_row(row, law))
-            except (FactError, ContradictoryFacts):
-                continue
-    return found
 
 
 def test_some_exemptions_are_usable_despite_126_1_and_some_not() -> None:
@@ -90,7 +80,7 @@ def test_some_exemptions_are_usable_despite_126_1_and_some_not() -> None:
 
 @pytest.mark.parametrize("law", LAWS, ids=IDS)
 def test_the_examples_decide_alike(law: exportctl.Law) -> None:
-    for transfer in _read(ROOT / "examples" / "transfers.csv", law):
+    for transfer in _csv_transfers(ROOT / "examples" / "transfers.csv", law):
         _compare(transfer, law)
 
 
@@ -98,7 +88,7 @@ def test_the_examples_decide_alike(law: exportctl.Law) -> None:
 def test_distinct_transfers_decide_alike(law: exportctl.Law, tmp_path: Path) -> None:
     path = tmp_path / "transfers.csv"
     bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(150))
-    for transfer in _read(path, law):
+    for transfer in _csv_transfers(path, law):
         _compare(transfer, law)
 
 
@@ -133,7 +123,7 @@ def test_a_blocks_summary_is_kept_under_its_key(law: exportctl.Law) -> None:
     """What the status pass reads of ``ctx.carried`` by a block's key is the block's summary."""
     blocks = {id(b): b for plan in _plans(law) for way in plan.blocks for b in way}
     assert blocks
-    for transfer in _read(ROOT / "examples" / "transfers.csv", law):
+    for transfer in _csv_transfers(ROOT / "examples" / "transfers.csv", law):
         ctx = Context(transfer, law)
         for block in blocks.values():
             check = block.summary(transfer, law, ctx)

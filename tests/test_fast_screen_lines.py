@@ -164,7 +164,7 @@ def test_each_field_of_a_decisions_line_changes_its_line() -> None:
     when a text is kept by too little), and the writer gives each its own line."""
     d = _vary(_any_classification_decision(), "open_questions", (_question("q-1"),))
     c = d.classification
-    assert c is not None
+    assert c is not None and c.reference
     _check(1, d)
     varied = [
         _vary(d, "jurisdiction", "EAR" if d.jurisdiction != "EAR" else "ITAR"),

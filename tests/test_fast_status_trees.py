@@ -9,20 +9,19 @@ Never a speed assertion here.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
+from tests.test_status_authorize import _csv_transfers
 from tools import bench
 
 import exportctl
-from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.engine import requirements as rq
 from exportctl.engine.exemptions import _every_plan
-from exportctl.inputs.transfers import Transfer, transfer_from_csv_row
+from exportctl.inputs.transfers import Transfer
 from exportctl.testing import transfers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,15 +75,6 @@ def _compare(transfer: Transfer, monkeypatch: pytest.MonkeyPatch) -> None:
         assert _summary(got) == _summary(want), req.id
 
 
-def _read(path: Path) -> list[Transfer]:
-    found = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            try:
-                found.append(transfer_from_csv_row(row, LAW))
-            except (FactError, ContradictoryFacts):
-                continue
-    return found
 
 
 def test_a_tree_holds_what_working_it_out_gives() -> None:
@@ -95,7 +85,7 @@ def test_a_tree_holds_what_working_it_out_gives() -> None:
         assert tree.key == rq._combined_key(req, scope, " status")
         if req.test == "shared":
             wanted = [scope.shared[req["ref"]]]
-            assert tree.parts is not None
+            assert tree.parts is not None and tree.branches == ()
             got = [tree.parts]
         else:
             wanted = [b.requirements for b in req.branches]
@@ -115,7 +105,7 @@ def test_real_transfers_read_alike(
     else:
         path = tmp_path / "transfers.csv"
         bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(200))
-    for transfer in _read(path):
+    for transfer in _csv_transfers(path, LAW):
         _compare(transfer, monkeypatch)
 
 

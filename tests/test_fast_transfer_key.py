@@ -7,22 +7,21 @@ assertion here.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
+from tests.test_status_authorize import _csv_transfers
 from tools import bench
 
 import exportctl
 from exportctl.core import provenance
-from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.core.jsonable import to_jsonable
 from exportctl.corpus.references import parse_usml
 from exportctl.engine import authorize as authorize_module
 from exportctl.engine.decision import jsonable
-from exportctl.inputs.transfers import Party, Transfer, transfer_from_csv_row
+from exportctl.inputs.transfers import Party, Transfer
 from exportctl.testing import transfers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,15 +38,6 @@ def _same(value: Any) -> None:
         assert key == provenance.canonical_json(to_jsonable(value))
 
 
-def _read(path: Path) -> list[Transfer]:
-    found = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            try:
-                found.append(transfer_from_csv_row(row, LAW))
-            except (FactError, ContradictoryFacts):
-                continue
-    return found
 
 
 @pytest.mark.parametrize("source", ["examples", "distinct"])
@@ -57,7 +47,7 @@ def test_real_transfers_are_keyed_alike(source: str, tmp_path: Path) -> None:
     else:
         path = tmp_path / "transfers.csv"
         bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(300))
-    found = _read(path)
+    found = _csv_transfers(path, LAW)
     # Parties, references and answers are met (every kind of field the walk takes apart).
     assert any(t.parties for t in found)
     assert any(t.usml_classification is not None for t in found)
