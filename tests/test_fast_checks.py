@@ -15,8 +15,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.test_status_authorize import _csv_transfers
-from tools import bench
+from tests.test_status_authorize import _sourced_transfers
 
 import exportctl
 from exportctl.core import results
@@ -72,12 +71,7 @@ def test_the_fast_path_is_the_one_used() -> None:
 
 @pytest.mark.parametrize("source", ["examples", "distinct"])
 def test_real_checks_are_made_alike(source: str, tmp_path: Path) -> None:
-    if source == "examples":
-        path = ROOT / "examples" / "transfers.csv"
-    else:
-        path = tmp_path / "transfers.csv"
-        bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(150))
-    checks = _checks(_csv_transfers(path, LAW))
+    checks = _checks(_sourced_transfers(source, tmp_path, 150, LAW))
     # Every status is met, with facts needed and supplement rows excluded somewhere.
     assert {c.status for c in checks} == {"pass", "fail", "unknown"}
     assert any(c.missing for c in checks)

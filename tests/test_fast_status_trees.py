@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
-from tests.test_status_authorize import _csv_transfers
-from tools import bench
+from tests.test_fast_status import _read as _walk
+from tests.test_status_authorize import _sourced_transfers
 
 import exportctl
 from exportctl.engine import requirements as rq
@@ -30,14 +30,8 @@ _PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
 
 
 def _within(req: Any, scope: rq.Scope) -> Iterator[Any]:
-    yield req
-    if req.test == "any_of":
-        for b in req.branches:
-            for r in b.requirements:
-                yield from _within(r, scope)
-    elif req.test == "shared":
-        for r in scope.shared[req["ref"]]:
-            yield from _within(r, scope)
+    """``req`` and every requirement within it (test_fast_status's walk, scopes left out)."""
+    return (r for r, _ in _walk(req, scope))
 
 
 def _composites() -> list[tuple[Any, rq.Scope]]:
@@ -100,12 +94,7 @@ def test_a_tree_holds_what_working_it_out_gives() -> None:
 def test_real_transfers_read_alike(
     source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if source == "examples":
-        path = ROOT / "examples" / "transfers.csv"
-    else:
-        path = tmp_path / "transfers.csv"
-        bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(200))
-    for transfer in _csv_transfers(path, LAW):
+    for transfer in _sourced_transfers(source, tmp_path, 200, LAW):
         _compare(transfer, monkeypatch)
 
 

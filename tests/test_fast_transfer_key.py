@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
-from tests.test_status_authorize import _csv_transfers
-from tools import bench
+from tests.test_status_authorize import _sourced_transfers
 
 import exportctl
 from exportctl.core import provenance
@@ -42,12 +41,7 @@ def _same(value: Any) -> None:
 
 @pytest.mark.parametrize("source", ["examples", "distinct"])
 def test_real_transfers_are_keyed_alike(source: str, tmp_path: Path) -> None:
-    if source == "examples":
-        path = ROOT / "examples" / "transfers.csv"
-    else:
-        path = tmp_path / "transfers.csv"
-        bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(300))
-    found = _csv_transfers(path, LAW)
+    found = _sourced_transfers(source, tmp_path, 300, LAW)
     # Parties, references and answers are met (every kind of field the walk takes apart).
     assert any(t.parties for t in found)
     assert any(t.usml_classification is not None for t in found)

@@ -91,6 +91,19 @@ def _csv_transfers(path: Path, law: exportctl.Law) -> list[Transfer]:
     return found
 
 
+def _sourced_transfers(
+    source: str, tmp_path: Path, n: int, law: exportctl.Law
+) -> list[Transfer]:
+    """The example transfers (``source`` "examples"), or ``n`` of the benchmark's distinct
+    transfers written to ``tmp_path`` ("distinct"), read under ``law`` (rows in error left out)."""
+    if source == "examples":
+        path = ROOT / "examples" / "transfers.csv"
+    else:
+        path = tmp_path / "transfers.csv"
+        bench.write_csv(path, bench.header_of(bench.TRANSFERS), bench.distinct_transfers(n))
+    return _csv_transfers(path, law)
+
+
 @pytest.mark.parametrize(
     "law", [LAW, FINAL, EARLY, GUIDED], ids=["2025-11-01", "2026-01-15", "2024-06-01", "guided"]
 )
