@@ -698,14 +698,6 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
         {"itar_peculiarly_responsible": True, "itar_enumerated_article": True},
     ]
     eccns: list[Any] = [(), None, *((exportctl.parse_eccn(TIERS[t][0]),) for t in sorted(TIERS))]
-    runs = 0
-    made = engine._Run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        nonlocal runs
-        runs += 1
-        return made(*args, **kwargs)
-
     ways: dict[tuple[str, bool, bool, int], int] = {}
     which_open = both_open = alone = 0
     kinds: list[str | None] = [None, *RULES.item_kinds]
@@ -720,13 +712,7 @@ def test_several_candidates_read_from_the_tables_are_the_tracing_run(
                 eccn_candidates=eccns[n % len(eccns)],
                 answers={"excluded_by_734_3_b": n % 7 == 0, **said[n % len(said)]},
             )
-            eager = outcome(engine.classify_traced, facts)
-            for _ in range(3):
-                runs = 0
-                monkeypatch.setattr(engine, "_Run", counted)
-                fast = outcome(lambda f, law: engine._plain(f, tables), facts)
-                monkeypatch.setattr(engine, "_Run", made)
-                same(fast, eager)
+            fast, runs = _decided_by_tables(facts, monkeypatch)
             one = tables.one
             if isinstance(fast, Decision) and len(set(usml)) > 1:
                 if all(kind in one[id(r)][2] for r in usml):
@@ -764,7 +750,6 @@ def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(
     them, described and open items are decided without a run, items not described go on to
     the EAR in one run, and a paragraph that enumerates the parts the analysis releases
     leaves for the run."""
-    tables = engine._tables(LAW)
     usable = [p for p in LAW.usml.paragraphs if not p.reserved and not p.is_x_paragraph]
     catch = [p.ref for p in usable if p.is_catch_all][::4]
     parts = [p for p in usable if not p.is_catch_all and p.specially_designed_scope == "parts"]
@@ -786,14 +771,6 @@ def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(
         {"itar_peculiarly_responsible": True, "itar_enumerated_article": True},
     ]
     eccns: list[Any] = [(), None, *((exportctl.parse_eccn(TIERS[t][0]),) for t in sorted(TIERS))]
-    runs = 0
-    made = engine._Run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        nonlocal runs
-        runs += 1
-        return made(*args, **kwargs)
-
     ways: dict[tuple[str, int], int] = {}
     kinds: list[str | None] = [None, *RULES.item_kinds]
     n = 0
@@ -808,13 +785,7 @@ def test_one_candidate_to_analyse_read_from_the_tables_is_the_tracing_run(
                     eccn_candidates=eccns[n % len(eccns)],
                     answers={"excluded_by_734_3_b": n % 5 == 0, **told},
                 )
-                eager = outcome(engine.classify_traced, facts)
-                for _ in range(3):
-                    runs = 0
-                    monkeypatch.setattr(engine, "_Run", counted)
-                    fast = outcome(lambda f, law: engine._plain(f, tables), facts)
-                    monkeypatch.setattr(engine, "_Run", made)
-                    same(fast, eager)
+                fast, runs = _decided_by_tables(facts, monkeypatch)
                 if isinstance(fast, Decision):
                     key = (fast.jurisdiction, runs)
                     ways[key] = ways.get(key, 0) + 1
