@@ -262,18 +262,64 @@ _RESULT_SLOTS: tuple[Any, ...] | None = (
     and all(hasattr(ExemptionResult.__dict__.get(n), "__set__") for n in _RESULT_FIELDS)
     else None
 )
-_SET_SLOT: Any = type(_FILL_SLOT).__set__
+#: Each slot's setter (its ``__set__``), in field order, as :func:`_made` calls them.
+_RESULT_SETTERS: tuple[Any, ...] | None = (
+    tuple(slot.__set__ for slot in _RESULT_SLOTS) if _RESULT_SLOTS is not None else None
+)
+_NEW = object.__new__
 
 
-def _made(*values: Any) -> ExemptionResult:
-    """``ExemptionResult(*values)`` with every field given in order (the status pass makes one
+def _made(
+    exemption: str,
+    citation: str,
+    version: str | None,
+    status: ExemptionStatus,
+    requirements: Any,
+    excluded_rows: tuple[str, ...],
+    open_questions: tuple[Question, ...],
+    note: str,
+    branch: str | None,
+    branches: tuple[BranchResult, ...],
+    conditions: Any,
+    marking: str | None,
+    obligations: tuple[Obligation, ...],
+    carried: tuple[str, ...],
+    guidelines: GuidelinesRef | None,
+    fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None,
+) -> ExemptionResult:
+    """``ExemptionResult(...)`` with every field given in order (the status pass makes one
     for every exemption of every transfer): the same object, its slots filled without attrs'
-    frozen ``__init__`` (a call per field)."""
-    if _RESULT_SLOTS is None or len(values) != len(_RESULT_FIELDS):
-        *given, fill = values
-        return ExemptionResult(*given, fill=fill)
-    made: ExemptionResult = object.__new__(ExemptionResult)
-    any(map(_SET_SLOT, _RESULT_SLOTS, (made,) * len(values), values))
+    frozen ``__init__`` (a call per field), each by its setter called here in turn (as
+    :func:`~exportctl.core.results.make_check` fills a check)."""
+    setters = _RESULT_SETTERS
+    if setters is None:  # pragma: no cover - the class as written is filled by its slots
+        return ExemptionResult(
+            exemption, citation, version, status, requirements, excluded_rows, open_questions,
+            note, branch, branches, conditions, marking, obligations, carried, guidelines,
+            fill=fill,
+        )  # fmt: skip
+    (
+        set_exemption, set_citation, set_version, set_status, set_requirements, set_excluded,
+        set_questions, set_note, set_branch, set_branches, set_conditions, set_marking,
+        set_obligations, set_carried, set_guidelines, set_fill,
+    ) = setters  # fmt: skip
+    made: ExemptionResult = _NEW(ExemptionResult)
+    set_exemption(made, exemption)
+    set_citation(made, citation)
+    set_version(made, version)
+    set_status(made, status)
+    set_requirements(made, requirements)
+    set_excluded(made, excluded_rows)
+    set_questions(made, open_questions)
+    set_note(made, note)
+    set_branch(made, branch)
+    set_branches(made, branches)
+    set_conditions(made, conditions)
+    set_marking(made, marking)
+    set_obligations(made, obligations)
+    set_carried(made, carried)
+    set_guidelines(made, guidelines)
+    set_fill(made, fill)
     return made
 
 
