@@ -451,14 +451,22 @@ def _paths(
 ) -> tuple[list[_Entry], bool]:
     """The paragraphs of its own an activity leads to (§ 126.5(a), (d)), and whether one of
     them decides instead of the general requirements."""
-    entries: list[_Entry] = []
+    checks, own_path = _path_checks(exemption, transfer, law, ctx)
+    return [_path_entry(paragraph, check) for paragraph, check in checks], own_path
+
+
+def _path_checks(
+    exemption: Exemption, transfer: Transfer, law: Law, ctx: Context
+) -> tuple[list[tuple[str, Check]], bool]:
+    """:func:`_paths` as each paragraph's check (no row: what the status pass reads)."""
+    checks: list[tuple[str, Check]] = []
     own_path = False
     for path in exemption.paths:
         if transfer.activity not in path.activities:
             continue
         if transfer.to_country in path.except_to_countries:
-            entries.append(
-                _path_entry(
+            checks.append(
+                (
                     path.id,
                     make_check(
                         "pass",
@@ -470,8 +478,8 @@ def _paths(
             continue
         unless = transfer.answer(path.unless_fact) if path.unless_fact else False
         if unless is False:
-            entries.append(
-                _path_entry(
+            checks.append(
+                (
                     path.id,
                     make_check(
                         "fail", "needs DDTC approval or a license", {"activity": transfer.activity}
@@ -493,15 +501,15 @@ def _paths(
             statuses.append(check.status)
             missing.extend(f for f in check.missing if f not in missing)
             excluded.extend(check.excluded)
-        entries.append(
-            _path_entry(
+        checks.append(
+            (
                 path.id,
                 make_check(
                     combine(statuses), "; ".join(details), facts, tuple(missing), tuple(excluded)
                 ),
             )
         )
-    return entries, own_path
+    return checks, own_path
 
 
 def _exception_text(exc: GroupException) -> str:
@@ -897,8 +905,8 @@ def _status_of(
     every_way = plan.steps
     paths: tuple[Check, ...] = ()
     if exemption.paths:
-        path_entries, own_path = _paths(exemption, transfer, law, ctx)
-        paths = tuple(e.check for e in path_entries)
+        path_checks, own_path = _path_checks(exemption, transfer, law, ctx)
+        paths = tuple(check for _, check in path_checks)
         if own_path:
             every_way = plan.steps_own_path
         elif any(c.status == "pass" for c in paths):
