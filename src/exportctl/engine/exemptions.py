@@ -33,6 +33,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,6 +86,10 @@ __all__ = [
     "restricted",
     "usable_despite_126_1",
 ]
+
+#: Every item of some groups in order (``dict.fromkeys`` of it keeps each once): the status
+#: pass joins the facts needed and the rows excluded of its checks so, without a generator.
+_chain = chain.from_iterable
 
 ExemptionStatus = Literal["eligible", "not_eligible", "undetermined", "not_in_force"]
 
@@ -939,10 +944,10 @@ def _status_of(
         else:
             unknown = [c.missing for c in found if c.status == "unknown"]
             statuses.append("unknown" if unknown else "pass")
-            missings.append(tuple(dict.fromkeys(f for m in unknown for f in m)) if unknown else ())
+            missings.append(tuple(dict.fromkeys(_chain(unknown))) if unknown else ())
         if n == 0:
             rows = [c.excluded for c in found if c.excluded]
-            excluded = tuple(dict.fromkeys(x for r in rows for x in r)) if rows else ()
+            excluded = tuple(dict.fromkeys(_chain(rows))) if rows else ()
     best: Status = "pass" if "pass" in statuses else "unknown" if "unknown" in statuses else "fail"
     chosen = statuses.index(best)
     if chosen:
@@ -964,7 +969,7 @@ def _status_of(
         questions = plan.questions(
             open_ways[0]
             if len(open_ways) == 1
-            else tuple(dict.fromkeys(f for m in open_ways for f in m)),
+            else tuple(dict.fromkeys(_chain(open_ways))),
             law,
         )
     way = plan.ways[chosen]
@@ -1028,7 +1033,7 @@ def _chosen_excluded(
             found.append(requirement_status(what, transfer, law, ctx, own))
         else:
             found.append(what.summary(transfer, law, ctx))
-    return tuple(dict.fromkeys(x for c in found for x in c.excluded))
+    return tuple(dict.fromkeys(_chain([c.excluded for c in found])))
 
 
 class _Block:
@@ -1157,7 +1162,7 @@ def _carried_check(
         if status == "pass":
             return _LIFTED_CHECK
         if status == "unknown":
-            needed.append(tuple(dict.fromkeys(f for p in parts for f in p.missing)))
+            needed.append(tuple(dict.fromkeys(_chain([p.missing for p in parts]))))
     if not needed:
         return check
     missing = list(check.missing if check.status == "unknown" else ())
@@ -1175,11 +1180,11 @@ def _summed(checks: Sequence[Check]) -> Check:
     need and the rows excluded (each once, in order); no detail, no facts (never a row)."""
     status = _joined_status(checks)
     missing = (
-        tuple(dict.fromkeys(f for c in checks if c.status == "unknown" for f in c.missing))
+        tuple(dict.fromkeys(_chain([c.missing for c in checks if c.status == "unknown"])))
         if status == "unknown"
         else ()
     )
-    excluded = tuple(dict.fromkeys(x for c in checks for x in c.excluded))
+    excluded = tuple(dict.fromkeys(_chain([c.excluded for c in checks])))
     return make_check(status, "", {}, missing, excluded)
 
 

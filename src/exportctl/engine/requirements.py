@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from typing import Any, Literal
 
 import attrs
@@ -59,6 +60,9 @@ __all__ = [
     "requirement_test",
     "unknown_countries",
 ]
+
+#: Every item of some groups in order (``dict.fromkeys`` of it keeps each once).
+_chain = chain.from_iterable
 
 #: A condition's status on a checklist: a test's, or ``lifted`` (an exception of the text makes
 #: it not apply).
@@ -613,15 +617,15 @@ _STATUS_TREES: dict[
 
 
 def _summed_check(found: list[Check], status: Status) -> Check:
-    """:func:`_joined` without the detail and the facts read."""
-    missing: list[str] = []
-    excluded: list[str] = []
-    for c in found:
-        if c.excluded:
-            excluded.extend(x for x in c.excluded if x not in excluded)
-        if status == "unknown" and c.status == "unknown":
-            missing.extend(f for f in c.missing if f not in missing)
-    return make_check(status, "", {}, tuple(missing), tuple(excluded))
+    """:func:`_joined` without the detail and the facts read (each fact needed and each row
+    excluded once, in order)."""
+    missing = (
+        tuple(dict.fromkeys(_chain([c.missing for c in found if c.status == "unknown"])))
+        if status == "unknown"
+        else ()
+    )
+    excluded = tuple(dict.fromkeys(_chain([c.excluded for c in found])))
+    return make_check(status, "", {}, missing, excluded)
 
 
 def _shared_check(parts: list[Check]) -> Check:
