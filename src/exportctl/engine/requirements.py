@@ -51,6 +51,7 @@ __all__ = [
     "RequirementTest",
     "Scope",
     "content_key",
+    "country_set",
     "decide_leaf",
     "evaluate_requirement",
     "leaf_rows",
@@ -238,19 +239,38 @@ def _origin(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
 @requirement_test("territory")
 def _territory(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """Every country the transfer touches lies in a dated country set (e.g. § 126.7(b)(1))."""
-    allowed = law.members(req["country_set"])
+    allowed, named = country_set(req["country_set"], law)
     facts: dict[str, Any] = {"countries": list(t.countries())}
     outside = sorted({c for c in t.countries() if c is not None and c not in allowed})
     if outside:
-        return make_check(
-            "fail", f"touches {', '.join(outside)}, outside {', '.join(sorted(allowed))}", facts
-        )
+        return make_check("fail", f"touches {', '.join(outside)}, outside {named}", facts)
     missing = unknown_countries(t)
     if missing:
         return make_check(
             "unknown", "not every country of the transfer is known", facts, tuple(missing)
         )
-    return make_check("pass", f"all within {', '.join(sorted(allowed))}", facts)
+    return make_check("pass", f"all within {named}", facts)
+
+
+def country_set(key: str, law: Law) -> tuple[frozenset[str], str]:
+    """The members of the dated country set ``key`` on the law's date (:meth:`Law.members`),
+    and their codes sorted and joined as a check names them: read once per law and set (kept
+    by the law's identity, with the law, so an id is never reused while it is here)."""
+    kept = _COUNTRY_SETS.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_COUNTRY_SETS) >= 64:
+            _COUNTRY_SETS.clear()
+        kept = _COUNTRY_SETS[id(law)] = (law, {})
+    found = kept[1].get(key)
+    if found is None:
+        if len(kept[1]) >= 256:
+            kept[1].clear()
+        members = law.members(key)
+        found = kept[1][key] = (members, ", ".join(sorted(members)))
+    return found
+
+
+_COUNTRY_SETS: dict[int, tuple[Law, dict[str, tuple[frozenset[str], str]]]] = {}
 
 
 @requirement_test("no_transit")

@@ -16,7 +16,7 @@ from exportctl.core.results import Check, Status
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import parse_usml
-from exportctl.engine.requirements import Context, requirement_test
+from exportctl.engine.requirements import Context, country_set, requirement_test
 from exportctl.inputs.transfers import Transfer, reference_within
 
 __all__ = ["certification_amounts"]
@@ -53,7 +53,7 @@ def certification_amounts(transfer: Transfer, law: Law) -> tuple[Status, list[st
         elif transfer.to_country is None:
             return "unknown", ["to_country"], "the amounts depend on the destination"
         else:
-            in_group = transfer.to_country in law.members("itar_123_15_a_2")
+            in_group = transfer.to_country in country_set("itar_123_15_a_2", law)[0]
             if (row["destinations"] == "itar_123_15_a_2") == in_group:
                 applicable.append(row)
     value = transfer.value_usd

@@ -16,7 +16,7 @@ from __future__ import annotations
 from exportctl.core.results import Check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
-from exportctl.engine.requirements import Context, requirement_test
+from exportctl.engine.requirements import Context, country_set, requirement_test
 from exportctl.inputs.transfers import Transfer
 
 __all__: list[str] = []
@@ -26,7 +26,7 @@ __all__: list[str] = []
 def nationals_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """Every recipient is a national only of countries of the dated country set on the date;
     unknown while their nationalities are unknown."""
-    allowed = law.members(req["country_set"])
+    allowed = country_set(req["country_set"], law)[0]
     found = t.recipient_nationalities
     facts = {"recipient_nationalities": list(found) if found is not None else None}
     if not found:
