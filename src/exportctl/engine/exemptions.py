@@ -919,7 +919,7 @@ def _status_of(
     for n, steps in enumerate(every_way):
         found: list[Check] = list(paths)
         failed = bool(paths) and any(c.status == "fail" for c in paths)
-        for kind, what, key, may_exclude in steps:
+        for kind, what, key, may_exclude, more in steps:
             if failed and (n or not may_exclude):
                 if n:
                     break
@@ -935,9 +935,11 @@ def _status_of(
                 check = carried.get(key) if key is not None else None
                 if check is None:
                     check = what.summary(transfer, law, ctx)
+            found.append(check)
             if check.status == "fail":
                 failed = True
-            found.append(check)
+                if n or not more:
+                    break  # nothing after it is read: the way fails, no later row excluded
         if failed:
             statuses.append("fail")
             missings.append(())
@@ -1016,7 +1018,7 @@ def _full_rows(
 
 
 def _chosen_excluded(
-    steps: Sequence[tuple[int, Any, Any, bool]],
+    steps: Sequence[tuple[int, Any, Any, bool, bool]],
     transfer: Transfer,
     law: Law,
     ctx: Context,
@@ -1024,7 +1026,7 @@ def _chosen_excluded(
 ) -> tuple[str, ...]:
     """The supplement rows the entries of a way exclude (their checks decided already)."""
     found: list[Check] = []
-    for kind, what, key, may_exclude in steps:
+    for kind, what, key, may_exclude, _ in steps:
         if not may_exclude:
             continue
         if kind == 0:
@@ -1293,9 +1295,9 @@ class _Plan:
             for req, later, key in self.own_requirements
         )
         #: Each way's entries as :func:`evaluate_status` reads them, in the order of
-        #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows) —
-        #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
-        #: 2 a carried block (and the key of its summary).
+        #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows, may a
+        #: step after it) — 0 a leaf (its requirement and check key), 1 a requirement that
+        #: combines others, 2 a carried block (and the key of its summary).
         self.steps = self._steps(own_steps)
         #: The ways' results met so far, by way (one of :attr:`ways`), status and facts needed.
         self.branch_results: dict[tuple[int, str, tuple[str, ...]], BranchResult] = {}
@@ -1340,20 +1342,32 @@ class _Plan:
 
     def _steps(
         self, own_steps: Sequence[tuple[bool, tuple[int, Any, Any, bool]]]
-    ) -> tuple[tuple[tuple[int, Any, Any, bool], ...], ...]:
+    ) -> tuple[tuple[tuple[int, Any, Any, bool, bool], ...], ...]:
         shared = self.refs[2].shared
         return tuple(
-            (
-                *(step for later, step in own_steps if not later),
-                *(
-                    (1 if key is None else 0, req, key, _may_exclude(req, shared))
-                    for req, key in way_requirements
-                ),
-                *(step for later, step in own_steps if later),
-                *((2, block, block.summary_key, block.may_exclude) for block in blocks),
+            _more_excluding(
+                (
+                    *(step for later, step in own_steps if not later),
+                    *(
+                        (1 if key is None else 0, req, key, _may_exclude(req, shared))
+                        for req, key in way_requirements
+                    ),
+                    *(step for later, step in own_steps if later),
+                    *((2, block, block.summary_key, block.may_exclude) for block in blocks),
+                )
             )
             for way_requirements, blocks in zip(self.way_requirements, self.blocks, strict=True)
         )
+
+
+def _more_excluding(
+    steps: Sequence[tuple[int, Any, Any, bool]],
+) -> tuple[tuple[int, Any, Any, bool, bool], ...]:
+    """Each step with whether a step after it may exclude supplement rows (the first way read
+    on after a failing entry reads only those: with none after, it stops there)."""
+    return tuple(
+        (*step, any(later[3] for later in steps[n + 1 :])) for n, step in enumerate(steps)
+    )
 
 
 #: The tests whose check never names an excluded supplement row (every registered test but
