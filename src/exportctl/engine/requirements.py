@@ -240,8 +240,9 @@ def _origin(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
 def _territory(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """Every country the transfer touches lies in a dated country set (e.g. § 126.7(b)(1))."""
     allowed, named = country_set(req["country_set"], law)
-    facts: dict[str, Any] = {"countries": list(t.countries())}
-    outside = sorted({c for c in t.countries() if c is not None and c not in allowed})
+    countries = t.countries()
+    facts: dict[str, Any] = {"countries": list(countries)}
+    outside = sorted({c for c in countries if c is not None and c not in allowed})
     if outside:
         return make_check("fail", f"touches {', '.join(outside)}, outside {named}", facts)
     missing = unknown_countries(t)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from exportctl.core.comparators import compare
-from exportctl.core.results import Check, Status
+from exportctl.core.results import Check, Status, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import parse_usml
@@ -103,9 +103,9 @@ def value_and_sme_manufacturing(
     }
     status, missing, detail = certification_amounts(t, law)
     if status == "fail":
-        return Check(status, detail, facts)
+        return make_check(status, detail, facts)
     if sme is True:
-        return Check("fail", "involves manufacturing abroad of SME", facts)
+        return make_check("fail", "involves manufacturing abroad of SME", facts)
     if sme is None:
-        return Check("unknown", detail, facts, (*missing, "manufacturing_abroad_sme"))
-    return Check(status, detail, facts, tuple(missing))
+        return make_check("unknown", detail, facts, (*missing, "manufacturing_abroad_sme"))
+    return make_check(status, detail, facts, tuple(missing))

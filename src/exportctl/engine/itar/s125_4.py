@@ -13,7 +13,7 @@ the generic tests, with the conditions of § 125.4(a), § 120.15 and § 125.1(b)
 
 from __future__ import annotations
 
-from exportctl.core.results import Check
+from exportctl.core.results import Check, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.requirements import Context, country_set, requirement_test
@@ -30,7 +30,7 @@ def nationals_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> C
     found = t.recipient_nationalities
     facts = {"recipient_nationalities": list(found) if found is not None else None}
     if not found:
-        return Check(
+        return make_check(
             "unknown",
             "the recipients' nationalities are not known",
             facts,
@@ -38,7 +38,7 @@ def nationals_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> C
         )
     outside = sorted(c for c in found if c not in allowed)
     if outside:
-        return Check(
+        return make_check(
             "fail", f"nationals of {', '.join(outside)}, outside the countries named", facts
         )
-    return Check("pass", f"nationals of {', '.join(found)} only", facts)
+    return make_check("pass", f"nationals of {', '.join(found)} only", facts)

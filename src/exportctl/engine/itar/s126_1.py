@@ -8,7 +8,7 @@ exemption is considered; a transfer whose countries are not all known cannot be 
 
 from __future__ import annotations
 
-from exportctl.core.results import Check, Requirement
+from exportctl.core.results import Check, Requirement, make_check
 from exportctl.corpus.countries import ProscribedStatus
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
@@ -114,12 +114,12 @@ def _not_proscribed_of(req: RequirementSpec, t: Transfer, law: Law) -> Check:
         if status.status in ("policy_of_denial", "country_specific"):
             out.append(f"{code}: {status.status.replace('_', ' ')} ({status.citation})")
     if out:
-        return Check("fail", "; ".join(out), facts)
+        return make_check("fail", "; ".join(out), facts)
     if missing:
-        return Check(
+        return make_check(
             "unknown", f"§ 126.1 is not cleared: needs {', '.join(missing)}", facts, tuple(missing)
         )
-    return Check("pass", f"none of {', '.join(codes)} is proscribed (§ 126.1)", facts)
+    return make_check("pass", f"none of {', '.join(codes)} is proscribed (§ 126.1)", facts)
 
 
 @requirement_test("not_proscribed")
@@ -132,10 +132,10 @@ def not_proscribed(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) ->
     facts = {"countries": list(t.countries())}
     denied = proscribed(t, law)
     if denied:
-        return Check("fail", "; ".join(c.detail for c in denied), facts)
+        return make_check("fail", "; ".join(c.detail for c in denied), facts)
     missing = unknown_countries(t)
     if missing:
-        return Check(
+        return make_check(
             "unknown", "§ 126.1 is not cleared: not every country is known", facts, tuple(missing)
         )
-    return Check("pass", "no country the transfer touches is proscribed (§ 126.1)", facts)
+    return make_check("pass", "no country the transfer touches is proscribed (§ 126.1)", facts)
