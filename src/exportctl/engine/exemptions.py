@@ -33,6 +33,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,6 +86,10 @@ __all__ = [
     "restricted",
     "usable_despite_126_1",
 ]
+
+#: Every item of some groups in order (``dict.fromkeys`` of it keeps each once): the status
+#: pass joins the facts needed and the rows excluded of its checks so, without a generator.
+_chain = chain.from_iterable
 
 ExemptionStatus = Literal["eligible", "not_eligible", "undetermined", "not_in_force"]
 
@@ -262,18 +267,64 @@ _RESULT_SLOTS: tuple[Any, ...] | None = (
     and all(hasattr(ExemptionResult.__dict__.get(n), "__set__") for n in _RESULT_FIELDS)
     else None
 )
-_SET_SLOT: Any = type(_FILL_SLOT).__set__
+#: Each slot's setter (its ``__set__``), in field order, as :func:`_made` calls them.
+_RESULT_SETTERS: tuple[Any, ...] | None = (
+    tuple(slot.__set__ for slot in _RESULT_SLOTS) if _RESULT_SLOTS is not None else None
+)
+_NEW = object.__new__
 
 
-def _made(*values: Any) -> ExemptionResult:
-    """``ExemptionResult(*values)`` with every field given in order (the status pass makes one
+def _made(
+    exemption: str,
+    citation: str,
+    version: str | None,
+    status: ExemptionStatus,
+    requirements: Any,
+    excluded_rows: tuple[str, ...],
+    open_questions: tuple[Question, ...],
+    note: str,
+    branch: str | None,
+    branches: tuple[BranchResult, ...],
+    conditions: Any,
+    marking: str | None,
+    obligations: tuple[Obligation, ...],
+    carried: tuple[str, ...],
+    guidelines: GuidelinesRef | None,
+    fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None,
+) -> ExemptionResult:
+    """``ExemptionResult(...)`` with every field given in order (the status pass makes one
     for every exemption of every transfer): the same object, its slots filled without attrs'
-    frozen ``__init__`` (a call per field)."""
-    if _RESULT_SLOTS is None or len(values) != len(_RESULT_FIELDS):
-        *given, fill = values
-        return ExemptionResult(*given, fill=fill)
-    made: ExemptionResult = object.__new__(ExemptionResult)
-    any(map(_SET_SLOT, _RESULT_SLOTS, (made,) * len(values), values))
+    frozen ``__init__`` (a call per field), each by its setter called here in turn (as
+    :func:`~exportctl.core.results.make_check` fills a check)."""
+    setters = _RESULT_SETTERS
+    if setters is None:  # pragma: no cover - the class as written is filled by its slots
+        return ExemptionResult(
+            exemption, citation, version, status, requirements, excluded_rows, open_questions,
+            note, branch, branches, conditions, marking, obligations, carried, guidelines,
+            fill=fill,
+        )  # fmt: skip
+    (
+        set_exemption, set_citation, set_version, set_status, set_requirements, set_excluded,
+        set_questions, set_note, set_branch, set_branches, set_conditions, set_marking,
+        set_obligations, set_carried, set_guidelines, set_fill,
+    ) = setters  # fmt: skip
+    made: ExemptionResult = _NEW(ExemptionResult)
+    set_exemption(made, exemption)
+    set_citation(made, citation)
+    set_version(made, version)
+    set_status(made, status)
+    set_requirements(made, requirements)
+    set_excluded(made, excluded_rows)
+    set_questions(made, open_questions)
+    set_note(made, note)
+    set_branch(made, branch)
+    set_branches(made, branches)
+    set_conditions(made, conditions)
+    set_marking(made, marking)
+    set_obligations(made, obligations)
+    set_carried(made, carried)
+    set_guidelines(made, guidelines)
+    set_fill(made, fill)
     return made
 
 
@@ -405,14 +456,22 @@ def _paths(
 ) -> tuple[list[_Entry], bool]:
     """The paragraphs of its own an activity leads to (§ 126.5(a), (d)), and whether one of
     them decides instead of the general requirements."""
-    entries: list[_Entry] = []
+    checks, own_path = _path_checks(exemption, transfer, law, ctx)
+    return [_path_entry(paragraph, check) for paragraph, check in checks], own_path
+
+
+def _path_checks(
+    exemption: Exemption, transfer: Transfer, law: Law, ctx: Context
+) -> tuple[list[tuple[str, Check]], bool]:
+    """:func:`_paths` as each paragraph's check (no row: what the status pass reads)."""
+    checks: list[tuple[str, Check]] = []
     own_path = False
     for path in exemption.paths:
         if transfer.activity not in path.activities:
             continue
         if transfer.to_country in path.except_to_countries:
-            entries.append(
-                _path_entry(
+            checks.append(
+                (
                     path.id,
                     make_check(
                         "pass",
@@ -424,8 +483,8 @@ def _paths(
             continue
         unless = transfer.answer(path.unless_fact) if path.unless_fact else False
         if unless is False:
-            entries.append(
-                _path_entry(
+            checks.append(
+                (
                     path.id,
                     make_check(
                         "fail", "needs DDTC approval or a license", {"activity": transfer.activity}
@@ -447,15 +506,15 @@ def _paths(
             statuses.append(check.status)
             missing.extend(f for f in check.missing if f not in missing)
             excluded.extend(check.excluded)
-        entries.append(
-            _path_entry(
+        checks.append(
+            (
                 path.id,
                 make_check(
                     combine(statuses), "; ".join(details), facts, tuple(missing), tuple(excluded)
                 ),
             )
         )
-    return entries, own_path
+    return checks, own_path
 
 
 def _exception_text(exc: GroupException) -> str:
@@ -851,8 +910,8 @@ def _status_of(
     every_way = plan.steps
     paths: tuple[Check, ...] = ()
     if exemption.paths:
-        path_entries, own_path = _paths(exemption, transfer, law, ctx)
-        paths = tuple(e.check for e in path_entries)
+        path_checks, own_path = _path_checks(exemption, transfer, law, ctx)
+        paths = tuple(check for _, check in path_checks)
         if own_path:
             every_way = plan.steps_own_path
         elif any(c.status == "pass" for c in paths):
@@ -860,7 +919,7 @@ def _status_of(
     for n, steps in enumerate(every_way):
         found: list[Check] = list(paths)
         failed = bool(paths) and any(c.status == "fail" for c in paths)
-        for kind, what, key, may_exclude in steps:
+        for kind, what, key, may_exclude, more in steps:
             if failed and (n or not may_exclude):
                 if n:
                     break
@@ -876,19 +935,21 @@ def _status_of(
                 check = carried.get(key) if key is not None else None
                 if check is None:
                     check = what.summary(transfer, law, ctx)
+            found.append(check)
             if check.status == "fail":
                 failed = True
-            found.append(check)
+                if n or not more:
+                    break  # nothing after it is read: the way fails, no later row excluded
         if failed:
             statuses.append("fail")
             missings.append(())
         else:
             unknown = [c.missing for c in found if c.status == "unknown"]
             statuses.append("unknown" if unknown else "pass")
-            missings.append(tuple(dict.fromkeys(f for m in unknown for f in m)) if unknown else ())
+            missings.append(tuple(dict.fromkeys(_chain(unknown))) if unknown else ())
         if n == 0:
             rows = [c.excluded for c in found if c.excluded]
-            excluded = tuple(dict.fromkeys(x for r in rows for x in r)) if rows else ()
+            excluded = tuple(dict.fromkeys(_chain(rows))) if rows else ()
     best: Status = "pass" if "pass" in statuses else "unknown" if "unknown" in statuses else "fail"
     chosen = statuses.index(best)
     if chosen:
@@ -910,7 +971,7 @@ def _status_of(
         questions = plan.questions(
             open_ways[0]
             if len(open_ways) == 1
-            else tuple(dict.fromkeys(f for m in open_ways for f in m)),
+            else tuple(dict.fromkeys(_chain(open_ways))),
             law,
         )
     way = plan.ways[chosen]
@@ -957,7 +1018,7 @@ def _full_rows(
 
 
 def _chosen_excluded(
-    steps: Sequence[tuple[int, Any, Any, bool]],
+    steps: Sequence[tuple[int, Any, Any, bool, bool]],
     transfer: Transfer,
     law: Law,
     ctx: Context,
@@ -965,7 +1026,7 @@ def _chosen_excluded(
 ) -> tuple[str, ...]:
     """The supplement rows the entries of a way exclude (their checks decided already)."""
     found: list[Check] = []
-    for kind, what, key, may_exclude in steps:
+    for kind, what, key, may_exclude, _ in steps:
         if not may_exclude:
             continue
         if kind == 0:
@@ -974,7 +1035,7 @@ def _chosen_excluded(
             found.append(requirement_status(what, transfer, law, ctx, own))
         else:
             found.append(what.summary(transfer, law, ctx))
-    return tuple(dict.fromkeys(x for c in found for x in c.excluded))
+    return tuple(dict.fromkeys(_chain([c.excluded for c in found])))
 
 
 class _Block:
@@ -1103,7 +1164,7 @@ def _carried_check(
         if status == "pass":
             return _LIFTED_CHECK
         if status == "unknown":
-            needed.append(tuple(dict.fromkeys(f for p in parts for f in p.missing)))
+            needed.append(tuple(dict.fromkeys(_chain([p.missing for p in parts]))))
     if not needed:
         return check
     missing = list(check.missing if check.status == "unknown" else ())
@@ -1121,11 +1182,11 @@ def _summed(checks: Sequence[Check]) -> Check:
     need and the rows excluded (each once, in order); no detail, no facts (never a row)."""
     status = _joined_status(checks)
     missing = (
-        tuple(dict.fromkeys(f for c in checks if c.status == "unknown" for f in c.missing))
+        tuple(dict.fromkeys(_chain([c.missing for c in checks if c.status == "unknown"])))
         if status == "unknown"
         else ()
     )
-    excluded = tuple(dict.fromkeys(x for c in checks for x in c.excluded))
+    excluded = tuple(dict.fromkeys(_chain([c.excluded for c in checks])))
     return make_check(status, "", {}, missing, excluded)
 
 
@@ -1234,9 +1295,9 @@ class _Plan:
             for req, later, key in self.own_requirements
         )
         #: Each way's entries as :func:`evaluate_status` reads them, in the order of
-        #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows) —
-        #: 0 a leaf (its requirement and check key), 1 a requirement that combines others,
-        #: 2 a carried block (and the key of its summary).
+        #: :func:`evaluate`'s entries: (kind, what, key, may it exclude supplement rows, may a
+        #: step after it) — 0 a leaf (its requirement and check key), 1 a requirement that
+        #: combines others, 2 a carried block (and the key of its summary).
         self.steps = self._steps(own_steps)
         #: The ways' results met so far, by way (one of :attr:`ways`), status and facts needed.
         self.branch_results: dict[tuple[int, str, tuple[str, ...]], BranchResult] = {}
@@ -1281,20 +1342,32 @@ class _Plan:
 
     def _steps(
         self, own_steps: Sequence[tuple[bool, tuple[int, Any, Any, bool]]]
-    ) -> tuple[tuple[tuple[int, Any, Any, bool], ...], ...]:
+    ) -> tuple[tuple[tuple[int, Any, Any, bool, bool], ...], ...]:
         shared = self.refs[2].shared
         return tuple(
-            (
-                *(step for later, step in own_steps if not later),
-                *(
-                    (1 if key is None else 0, req, key, _may_exclude(req, shared))
-                    for req, key in way_requirements
-                ),
-                *(step for later, step in own_steps if later),
-                *((2, block, block.summary_key, block.may_exclude) for block in blocks),
+            _more_excluding(
+                (
+                    *(step for later, step in own_steps if not later),
+                    *(
+                        (1 if key is None else 0, req, key, _may_exclude(req, shared))
+                        for req, key in way_requirements
+                    ),
+                    *(step for later, step in own_steps if later),
+                    *((2, block, block.summary_key, block.may_exclude) for block in blocks),
+                )
             )
             for way_requirements, blocks in zip(self.way_requirements, self.blocks, strict=True)
         )
+
+
+def _more_excluding(
+    steps: Sequence[tuple[int, Any, Any, bool]],
+) -> tuple[tuple[int, Any, Any, bool, bool], ...]:
+    """Each step with whether a step after it may exclude supplement rows (the first way read
+    on after a failing entry reads only those: with none after, it stops there)."""
+    return tuple(
+        (*step, any(later[3] for later in steps[n + 1 :])) for n, step in enumerate(steps)
+    )
 
 
 #: The tests whose check never names an excluded supplement row (every registered test but

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from typing import Any, Literal
 
 import attrs
@@ -50,6 +51,7 @@ __all__ = [
     "RequirementTest",
     "Scope",
     "content_key",
+    "country_set",
     "decide_leaf",
     "evaluate_requirement",
     "leaf_rows",
@@ -59,6 +61,9 @@ __all__ = [
     "requirement_test",
     "unknown_countries",
 ]
+
+#: Every item of some groups in order (``dict.fromkeys`` of it keeps each once).
+_chain = chain.from_iterable
 
 #: A condition's status on a checklist: a test's, or ``lifted`` (an exception of the text makes
 #: it not apply).
@@ -234,19 +239,39 @@ def _origin(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
 @requirement_test("territory")
 def _territory(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """Every country the transfer touches lies in a dated country set (e.g. § 126.7(b)(1))."""
-    allowed = law.members(req["country_set"])
-    facts: dict[str, Any] = {"countries": list(t.countries())}
-    outside = sorted({c for c in t.countries() if c is not None and c not in allowed})
+    allowed, named = country_set(req["country_set"], law)
+    countries = t.countries()
+    facts: dict[str, Any] = {"countries": list(countries)}
+    outside = sorted({c for c in countries if c is not None and c not in allowed})
     if outside:
-        return make_check(
-            "fail", f"touches {', '.join(outside)}, outside {', '.join(sorted(allowed))}", facts
-        )
+        return make_check("fail", f"touches {', '.join(outside)}, outside {named}", facts)
     missing = unknown_countries(t)
     if missing:
         return make_check(
             "unknown", "not every country of the transfer is known", facts, tuple(missing)
         )
-    return make_check("pass", f"all within {', '.join(sorted(allowed))}", facts)
+    return make_check("pass", f"all within {named}", facts)
+
+
+def country_set(key: str, law: Law) -> tuple[frozenset[str], str]:
+    """The members of the dated country set ``key`` on the law's date (:meth:`Law.members`),
+    and their codes sorted and joined as a check names them: read once per law and set (kept
+    by the law's identity, with the law, so an id is never reused while it is here)."""
+    kept = _COUNTRY_SETS.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_COUNTRY_SETS) >= 64:
+            _COUNTRY_SETS.clear()
+        kept = _COUNTRY_SETS[id(law)] = (law, {})
+    found = kept[1].get(key)
+    if found is None:
+        if len(kept[1]) >= 256:
+            kept[1].clear()
+        members = law.members(key)
+        found = kept[1][key] = (members, ", ".join(sorted(members)))
+    return found
+
+
+_COUNTRY_SETS: dict[int, tuple[Law, dict[str, tuple[frozenset[str], str]]]] = {}
 
 
 @requirement_test("no_transit")
@@ -613,15 +638,15 @@ _STATUS_TREES: dict[
 
 
 def _summed_check(found: list[Check], status: Status) -> Check:
-    """:func:`_joined` without the detail and the facts read."""
-    missing: list[str] = []
-    excluded: list[str] = []
-    for c in found:
-        if c.excluded:
-            excluded.extend(x for x in c.excluded if x not in excluded)
-        if status == "unknown" and c.status == "unknown":
-            missing.extend(f for f in c.missing if f not in missing)
-    return make_check(status, "", {}, tuple(missing), tuple(excluded))
+    """:func:`_joined` without the detail and the facts read (each fact needed and each row
+    excluded once, in order)."""
+    missing = (
+        tuple(dict.fromkeys(_chain([c.missing for c in found if c.status == "unknown"])))
+        if status == "unknown"
+        else ()
+    )
+    excluded = tuple(dict.fromkeys(_chain([c.excluded for c in found])))
+    return make_check(status, "", {}, missing, excluded)
 
 
 def _shared_check(parts: list[Check]) -> Check:

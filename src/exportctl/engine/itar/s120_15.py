@@ -16,7 +16,7 @@ on the certification record.
 
 from __future__ import annotations
 
-from exportctl.core.results import Check
+from exportctl.core.results import Check, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.itar.s120_16 import party_flag
@@ -45,24 +45,24 @@ def registered(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Che
     if fact:
         facts[fact] = exempt
     if exempt is True:
-        return Check("pass", f"not required to register ({fact})", facts)
+        return make_check("pass", f"not required to register ({fact})", facts)
     if t.parties is None:
-        return Check("unknown", "the parties are not known", facts, ("parties",))
+        return make_check("unknown", "the parties are not known", facts, ("parties",))
     chosen = [p for p in t.parties if p.role == role]
     if not chosen:
-        return Check("unknown", f"no {role} is named", facts, ("parties",))
+        return make_check("unknown", f"no {role} is named", facts, ("parties",))
     flags = [p.ddtc_registered for p in chosen]
     facts["ddtc_registered"] = flags[0] if len(flags) == 1 else flags
     if all(f is True for f in flags):
-        return Check("pass", f"the {role} is registered with DDTC", facts)
+        return make_check("pass", f"the {role} is registered with DDTC", facts)
     unless = (fact,) if fact and exempt is None else ()
     if False in flags:
         if exempt is None:
-            return Check(
+            return make_check(
                 "unknown", f"the {role} is not registered: is it required to?", facts, unless
             )
-        return Check("fail", f"the {role} is not registered with DDTC (§ 120.15(a))", facts)
-    return Check(
+        return make_check("fail", f"the {role} is not registered with DDTC (§ 120.15(a))", facts)
+    return make_check(
         "unknown", f"is the {role} registered with DDTC?", facts, ("ddtc_registered", *unless)
     )
 
@@ -77,9 +77,9 @@ def parties_not_ineligible(req: RequirementSpec, t: Transfer, law: Law, ctx: Con
     if fact:
         facts[fact] = authorized
     if authorized is True:
-        return Check("pass", f"DDTC's prior written authorization ({fact})", facts)
+        return make_check("pass", f"DDTC's prior written authorization ({fact})", facts)
     if t.parties is None:
-        return Check("unknown", "the parties are not known", facts, ("parties",))
+        return make_check("unknown", "the parties are not known", facts, ("parties",))
     implications = law.exemptions.implications
     ineligible = []
     missing: list[str] = []
@@ -95,8 +95,8 @@ def parties_not_ineligible(req: RequirementSpec, t: Transfer, law: Law, ctx: Con
     if ineligible:
         detail = "generally ineligible under § 120.16: " + "; ".join(ineligible)
         if authorized is None and fact:
-            return Check("unknown", detail + f" — unless {fact}", facts, (fact,))
-        return Check("fail", detail, facts)
+            return make_check("unknown", detail + f" — unless {fact}", facts, (fact,))
+        return make_check("fail", detail, facts)
     absent = [r for r in ("transferor", "recipient") if r not in {p.role for p in t.parties}]
     if absent:
         missing.append("parties")
@@ -104,5 +104,5 @@ def parties_not_ineligible(req: RequirementSpec, t: Transfer, law: Law, ctx: Con
         detail = f"needs {', '.join(missing)}" + (
             f" (no {' or '.join(absent)} is named)" if absent else ""
         )
-        return Check("unknown", detail, facts, tuple(missing))
-    return Check("pass", "every party is eligible under § 120.16", facts)
+        return make_check("unknown", detail, facts, tuple(missing))
+    return make_check("pass", "every party is eligible under § 120.16", facts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from exportctl.core.results import Check
+from exportctl.core.results import Check, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.requirements import Context, requirement_test
@@ -40,13 +40,13 @@ def no_ineligible_party(req: RequirementSpec, t: Transfer, law: Law, ctx: Contex
     for every party and the ``roles`` present."""
     facts = {"parties": [p.label for p in t.parties or ()]}
     if t.parties is None:
-        return Check("unknown", "the parties are not known", facts, ("parties",))
+        return make_check("unknown", "the parties are not known", facts, ("parties",))
     missing: list[str] = []
     implications = law.exemptions.implications
     for party in t.parties:
         for flag, bad in req["ineligible_if"].items():
             if party_flag(party, flag, implications) == bad:
-                return Check(
+                return make_check(
                     "fail", f"{party.label}: {flag} = {'yes' if bad else 'no'} (§ 120.16)", facts
                 )
         missing.extend(
@@ -59,5 +59,5 @@ def no_ineligible_party(req: RequirementSpec, t: Transfer, law: Law, ctx: Contex
         detail = f"needs {', '.join(dict.fromkeys(missing))}" + (
             f" (no {' or '.join(absent)} is named)" if absent else ""
         )
-        return Check("unknown", detail, facts, tuple(dict.fromkeys(missing)))
-    return Check("pass", "no party is debarred or ineligible under § 120.16", facts)
+        return make_check("unknown", detail, facts, tuple(dict.fromkeys(missing)))
+    return make_check("pass", "no party is debarred or ineligible under § 120.16", facts)

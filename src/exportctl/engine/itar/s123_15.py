@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from exportctl.core.comparators import compare
-from exportctl.core.results import Check, Status
+from exportctl.core.results import Check, Status, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import parse_usml
-from exportctl.engine.requirements import Context, requirement_test
+from exportctl.engine.requirements import Context, country_set, requirement_test
 from exportctl.inputs.transfers import Transfer, reference_within
 
 __all__ = ["certification_amounts"]
@@ -53,7 +53,7 @@ def certification_amounts(transfer: Transfer, law: Law) -> tuple[Status, list[st
         elif transfer.to_country is None:
             return "unknown", ["to_country"], "the amounts depend on the destination"
         else:
-            in_group = transfer.to_country in law.members("itar_123_15_a_2")
+            in_group = transfer.to_country in country_set("itar_123_15_a_2", law)[0]
             if (row["destinations"] == "itar_123_15_a_2") == in_group:
                 applicable.append(row)
     value = transfer.value_usd
@@ -103,9 +103,9 @@ def value_and_sme_manufacturing(
     }
     status, missing, detail = certification_amounts(t, law)
     if status == "fail":
-        return Check(status, detail, facts)
+        return make_check(status, detail, facts)
     if sme is True:
-        return Check("fail", "involves manufacturing abroad of SME", facts)
+        return make_check("fail", "involves manufacturing abroad of SME", facts)
     if sme is None:
-        return Check("unknown", detail, facts, (*missing, "manufacturing_abroad_sme"))
-    return Check(status, detail, facts, tuple(missing))
+        return make_check("unknown", detail, facts, (*missing, "manufacturing_abroad_sme"))
+    return make_check(status, detail, facts, tuple(missing))

@@ -13,10 +13,10 @@ the generic tests, with the conditions of § 125.4(a), § 120.15 and § 125.1(b)
 
 from __future__ import annotations
 
-from exportctl.core.results import Check
+from exportctl.core.results import Check, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
-from exportctl.engine.requirements import Context, requirement_test
+from exportctl.engine.requirements import Context, country_set, requirement_test
 from exportctl.inputs.transfers import Transfer
 
 __all__: list[str] = []
@@ -26,11 +26,11 @@ __all__: list[str] = []
 def nationals_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     """Every recipient is a national only of countries of the dated country set on the date;
     unknown while their nationalities are unknown."""
-    allowed = law.members(req["country_set"])
+    allowed = country_set(req["country_set"], law)[0]
     found = t.recipient_nationalities
     facts = {"recipient_nationalities": list(found) if found is not None else None}
     if not found:
-        return Check(
+        return make_check(
             "unknown",
             "the recipients' nationalities are not known",
             facts,
@@ -38,7 +38,7 @@ def nationals_of(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> C
         )
     outside = sorted(c for c in found if c not in allowed)
     if outside:
-        return Check(
+        return make_check(
             "fail", f"nationals of {', '.join(outside)}, outside the countries named", facts
         )
-    return Check("pass", f"nationals of {', '.join(found)} only", facts)
+    return make_check("pass", f"nationals of {', '.join(found)} only", facts)

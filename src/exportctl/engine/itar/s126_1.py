@@ -8,13 +8,36 @@ exemption is considered; a transfer whose countries are not all known cannot be 
 
 from __future__ import annotations
 
-from exportctl.core.results import Check, Requirement
+from exportctl.core.results import Check, Requirement, make_check
+from exportctl.corpus.countries import ProscribedStatus
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.requirements import Context, requirement_test, unknown_countries
 from exportctl.inputs.transfers import Transfer
 
-__all__ = ["country_warnings", "proscribed"]
+__all__ = ["country_warnings", "proscribed", "proscribed_status"]
+
+
+def proscribed_status(code: str, law: Law) -> ProscribedStatus:
+    """Where ``code`` stands under § 126.1 on the law's date
+    (:meth:`~exportctl.corpus.countries.Countries.proscribed_status` of the law's countries):
+    worked out once per law and country, every test of a transfer reading the same countries
+    (kept by the law's identity, with the law, so an id is never reused while it is here)."""
+    kept = _STATUSES.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_STATUSES) >= 64:
+            _STATUSES.clear()
+        kept = _STATUSES[id(law)] = (law, {})
+    table = kept[1]
+    found = table.get(code)
+    if found is None:
+        if len(table) >= 1024:
+            table.clear()
+        found = table[code] = law.countries.proscribed_status(code, law.as_of)
+    return found
+
+
+_STATUSES: dict[int, tuple[Law, dict[str, ProscribedStatus]]] = {}
 
 
 def proscribed(transfer: Transfer, law: Law) -> tuple[Requirement, ...]:
@@ -24,7 +47,7 @@ def proscribed(transfer: Transfer, law: Law) -> tuple[Requirement, ...]:
     for code in transfer.countries():
         if code is None:
             continue
-        status = law.countries.proscribed_status(code, law.as_of)
+        status = proscribed_status(code, law)
         if status.status in ("policy_of_denial", "country_specific"):
             detail = f"{code}: {status.status.replace('_', ' ')}"
             if status.detail:
@@ -40,7 +63,7 @@ def country_warnings(transfer: Transfer, law: Law) -> tuple[str, ...]:
     out: list[str] = []
     for code in transfer.countries():
         if code is not None:
-            status = law.countries.proscribed_status(code, law.as_of)
+            status = proscribed_status(code, law)
             out.extend(w for w in status.warnings if w not in out)
     return tuple(out)
 
@@ -87,16 +110,16 @@ def _not_proscribed_of(req: RequirementSpec, t: Transfer, law: Law) -> Check:
     facts = {"countries": codes}
     out = []
     for code in codes:
-        status = law.countries.proscribed_status(code, law.as_of)
+        status = proscribed_status(code, law)
         if status.status in ("policy_of_denial", "country_specific"):
             out.append(f"{code}: {status.status.replace('_', ' ')} ({status.citation})")
     if out:
-        return Check("fail", "; ".join(out), facts)
+        return make_check("fail", "; ".join(out), facts)
     if missing:
-        return Check(
+        return make_check(
             "unknown", f"§ 126.1 is not cleared: needs {', '.join(missing)}", facts, tuple(missing)
         )
-    return Check("pass", f"none of {', '.join(codes)} is proscribed (§ 126.1)", facts)
+    return make_check("pass", f"none of {', '.join(codes)} is proscribed (§ 126.1)", facts)
 
 
 @requirement_test("not_proscribed")
@@ -109,10 +132,10 @@ def not_proscribed(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) ->
     facts = {"countries": list(t.countries())}
     denied = proscribed(t, law)
     if denied:
-        return Check("fail", "; ".join(c.detail for c in denied), facts)
+        return make_check("fail", "; ".join(c.detail for c in denied), facts)
     missing = unknown_countries(t)
     if missing:
-        return Check(
+        return make_check(
             "unknown", "§ 126.1 is not cleared: not every country is known", facts, tuple(missing)
         )
-    return Check("pass", "no country the transfer touches is proscribed (§ 126.1)", facts)
+    return make_check("pass", "no country the transfer touches is proscribed (§ 126.1)", facts)

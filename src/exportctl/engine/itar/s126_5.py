@@ -7,7 +7,7 @@ reexports and retransfers as the exemption's ``paths``.
 
 from __future__ import annotations
 
-from exportctl.core.results import Check
+from exportctl.core.results import Check, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.requirements import Context, requirement_test
@@ -28,15 +28,15 @@ def end_users(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Chec
     facts = {"end_users": [p.label for p in ends], req["unless_fact"]: returning}
     kinds = [p.kind for p in ends]
     if returning is True:
-        return Check("pass", "for return to the United States", facts)
+        return make_check("pass", "for return to the United States", facts)
     if ends and all(k in req["kinds"] for k in kinds):
-        return Check("pass", "every end user is a Canadian government or registrant", facts)
+        return make_check("pass", "every end user is a Canadian government or registrant", facts)
     if any(k is not None and k not in req["kinds"] for k in kinds) and returning is False:
-        return Check("fail", "an end user is not a Canadian government or registrant", facts)
+        return make_check("fail", "an end user is not a Canadian government or registrant", facts)
     missing = (["parties"] if not ends or None in kinds else []) + (
         [req["unless_fact"]] if returning is None else []
     )
-    return Check(
+    return make_check(
         "unknown", "the end users (or return to the U.S.) are not known", facts, tuple(missing)
     )
 
@@ -52,21 +52,21 @@ def sme_assurances(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) ->
     sme = next(iter(smes)) if len(smes) == 1 else None
     facts = {"sme": sme, req["fact"]: value}
     if ref is None or not smes:
-        return Check(
+        return make_check(
             "unknown", "SME depends on the USML paragraph", facts, ("usml_classification",)
         )
     if sme is False:
-        return Check("pass", "not significant military equipment", facts)
+        return make_check("pass", "not significant military equipment", facts)
     if value is True:
-        return Check("pass", "SME assurances", facts)
+        return make_check("pass", "SME assurances", facts)
     if sme is None:
         missing = ("usml_classification", *([] if value is False else [req["fact"]]))
-        return Check(
+        return make_check(
             "unknown",
             f"{ref} stands for some paragraph beneath it, some of them SME: which paragraph?",
             facts,
             missing,
         )
     if value is None:
-        return Check("unknown", "SME: assurances needed", facts, (req["fact"],))
-    return Check("fail", "SME assurances", facts)
+        return make_check("unknown", "SME: assurances needed", facts, (req["fact"],))
+    return make_check("fail", "SME assurances", facts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from exportctl.core.results import Check, Status
+from exportctl.core.results import Check, Status, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
 from exportctl.engine.itar.s120_16 import party_flag
@@ -54,7 +54,7 @@ def parties(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
     recipient are needed."""
     facts = {"parties": [p.label for p in t.parties or ()]}
     if t.parties is None:
-        return Check("unknown", "the parties are not known", facts, ("parties",))
+        return make_check("unknown", "the parties are not known", facts, ("parties",))
     status: Status = "pass"
     missing: list[str] = []
     details = []
@@ -62,13 +62,13 @@ def parties(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
         s, m, d = party_eligible(party, req["eligible"], law.exemptions.implications)
         details.append(d)
         if s == "fail":
-            return Check("fail", d, facts)
+            return make_check("fail", d, facts)
         if s == "unknown":
             status = "unknown"
             missing.extend(x for x in m if x not in missing)
     roles = {p.role for p in t.parties}
     if not {"transferor", "recipient"} <= roles:
-        return Check(
+        return make_check(
             "unknown", "a transferor and a recipient are needed", facts, (*missing, "parties")
         )
-    return Check(status, "; ".join(details), facts, tuple(missing))
+    return make_check(status, "; ".join(details), facts, tuple(missing))
