@@ -339,10 +339,18 @@ def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Dec
 
 
 def _fresh(facts: ItemFacts, law: Law, trace: bool, facts_key: str) -> Decision:
-    """The order of review for facts the memo does not hold (:func:`_plain` when it can)."""
-    if not (trace or facts_key) and facts.cj_jurisdiction is None:
-        return _plain(facts, _tables(law))
-    return _review(_Run(facts, _tables(law), trace, facts_key))
+    """The order of review for facts the memo does not hold (:func:`_plain` when it can; with
+    ``facts_key``, the canonical JSON of the facts, its decision id hashed at once)."""
+    if trace or facts.cj_jurisdiction is not None:
+        return _review(_Run(facts, _tables(law), trace, facts_key))
+    decided = _plain(facts, _tables(law))
+    if facts_key:  # classify_keyed: the id now, from the JSON it has (not worked out again)
+        _ID_SETTER(decided, decision_id(facts.item_id, facts_key, law.id, law.as_of))
+    return decided
+
+
+#: Writes a decision's id (what reading it computes in the fast mode: the id of its facts).
+_ID_SETTER: Any = Decision.decision_id.fset  # type: ignore[attr-defined]
 
 
 def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
