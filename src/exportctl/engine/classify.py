@@ -620,36 +620,45 @@ def _several(
     decides) for any other candidates and a paragraph that enumerates parts the analysis
     releases (:func:`_enumerated_itself`).  The classification is the run's
     (:func:`_kept_usml_classification`)."""
-    found = _table_entries(t, usml)
-    if found is None:
+    entries = _table_entries(t, usml, kind)
+    if entries is None:
         return None
+    found, plain_all = entries
     # In the regulation's order (each entry keeps its paragraph's place).
     found.sort(key=_IN_ORDER)
-    if any(kind not in one[2] for one in found):
+    if not plain_all:  # one does not describe the kind without "specially designed"
         return _several_analysed(facts, t, found, kind, warned)
     plain = [one[1] for one in found]
     if len(set(map(id, plain))) != len(plain):
         return None  # one paragraph named twice: the run's lists count it as the run does
     # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
     # entry of the regulation's order rather than a catch-all (120.11(b)(2)).
-    chosen = next((p for p in plain if not p.is_catch_all), None)
-    if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
+    for chosen in plain:
+        if not chosen.is_catch_all:
+            break
+    else:  # catch-alls alone (none in the bundled editions): the run's
         return None
     made = _kept_usml_classification(chosen, plain)
     return _lazy(facts, t, "ITAR", made, (), _PREFERRED, warned)
 
 
-def _table_entries(t: _Tables, usml: Any) -> list[Any] | None:
-    """The law's table entry (:attr:`_Tables.one`) of each USML candidate, or None when one
-    is not there (the run decides)."""
+def _table_entries(
+    t: _Tables, usml: Any, kind: str | None
+) -> tuple[list[Any], bool] | None:
+    """The law's table entry (:attr:`_Tables.one`) of each USML candidate, and whether each
+    describes ``kind`` without "specially designed"; None when one is not there (the run
+    decides)."""
     table = t.one
     found = []
+    plain = True
     for ref in usml:
         one = table.get(id(ref))
         if one is None or one[0] is not ref:
             return None
+        if kind not in one[2]:
+            plain = False
         found.append(one)
-    return found
+    return found, plain
 
 
 def _several_analysed(
@@ -704,19 +713,22 @@ def _several_analysed(
             fired.append("22 CFR 120.11(a)")
         return _ear(_resumed(facts, t, warned, tuple(fired)))
     for catch_all in (False, True):
-        group = [
-            (p, found)
-            for (p, _), found in zip(paragraphs, status, strict=True)
-            if bool(p.is_catch_all) is catch_all
-        ]
-        open_ = [p.designation for p, found in group if found == "unknown"]
+        # The group's open paragraphs and the first described, in one pass.
+        open_: list[str] = []
+        chosen = None
+        for (p, _), found in zip(paragraphs, status, strict=True):
+            if bool(p.is_catch_all) is not catch_all:
+                continue
+            if found == "unknown":
+                open_.append(p.designation)
+            elif found == "described" and chosen is None:
+                chosen = p
         if open_:
             warning = (
                 "the item is described on the USML, but which paragraph classifies it "
                 "depends on the open questions for " + ", ".join(open_)
             )
             return _lazy(facts, t, "ITAR", None, questions, tuple(fired), (*warned, warning))
-        chosen = next((p for p, found in group if found == "described"), None)
         if chosen is None:
             continue
         made = _kept_usml_classification(chosen, described)
@@ -1530,11 +1542,12 @@ def _usml_classification(
 def _kept_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
     """:func:`_make_usml_classification`, kept by the paragraph object and the designations of
     the others (all it reads) from the second time that key is met."""
-    key = (id(p), tuple([o.designation for o in others if o is not p]))
+    also = tuple([o.designation for o in others if o is not p])
+    key = (id(p), also)
     found = _CLASSIFICATIONS.get(key)
     if found is not None and found[0] is p:
         return found[1]
-    made = _make_usml_classification(p, others)
+    made = _usml_classification_in(p, also)
     if not _CLASSIFICATIONS_SEEN.again(key):
         return made
     if len(_CLASSIFICATIONS) >= 16384:
@@ -1550,6 +1563,11 @@ _CLASSIFICATIONS_SEEN = SecondSight(16384)
 
 
 def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
+    return _usml_classification_in(p, tuple(o.designation for o in others if o is not p))
+
+
+def _usml_classification_in(p: USMLParagraph, also: tuple[str, ...]) -> Classification:
+    """The classification in ``p``, also described in the paragraphs ``also`` designates."""
     mt = None
     if p.mt is not None:
         mt = "yes" if p.mt.designated == "yes" else f"if: {p.mt.condition}"
@@ -1559,7 +1577,7 @@ def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> 
         citation=p.citation,
         significant_military_equipment=p.sme,
         mt=mt,
-        also_described_in=tuple(o.designation for o in others if o is not p),
+        also_described_in=also,
     )
 
 
