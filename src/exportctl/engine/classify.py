@@ -829,6 +829,10 @@ _ANY_KIND: frozenset[Any] = frozenset()
 _EccnOne = tuple[Any, frozenset[Any], tuple[str, ...], Any, Any, frozenset[Any], str]
 
 
+#: The tier of a 600-series or 9x515 paragraph by its first letter (any other: Step 3).
+_MILITARY_TIERS = {"x": "4", "y": "y"}
+
+
 def _eccn_one(facts: ItemFacts, t: _Tables, ref: Any) -> _EccnOne:
     """What one ECCN candidate gives in :func:`_plain` (what :func:`_one_eccn` gives with
     :func:`_eccn_candidate`), kept in the law's tables by the reference's identity: the
@@ -1202,18 +1206,32 @@ _STRING_JSON: Any = json.encoder.encode_basestring  # what the canonical encoder
 #: id is never reused while it is here).
 _REFS_JSON: dict[int, tuple[tuple[Any, ...], str]] = {}
 #: The JSON text of one reference, by its identity (the parsers keep one object per text).
-_REF_JSON: dict[int, tuple[Any, str]] = {}
+_REF_JSON: dict[int, tuple[Any, str, str]] = {}
 
 
 def _ref_text(ref: Any) -> str:
     """The JSON text of one reference (``str(ref)`` quoted), kept by its identity."""
     one = _REF_JSON.get(id(ref))
     if one is None or one[0] is not ref:
-        one = (ref, _STRING_JSON(str(ref)))
-        if len(_REF_JSON) >= 16384:
-            _REF_JSON.clear()
-        _REF_JSON[id(ref)] = one
+        one = _ref_kept(ref)
     return one[1]
+
+
+def _ref_str(ref: Any) -> str:
+    """``str(ref)``, kept by the reference's identity (with its JSON text)."""
+    one = _REF_JSON.get(id(ref))
+    if one is None or one[0] is not ref:
+        one = _ref_kept(ref)
+    return one[2]
+
+
+def _ref_kept(ref: Any) -> tuple[Any, str, str]:
+    text = str(ref)
+    one = (ref, _STRING_JSON(text), text)
+    if len(_REF_JSON) >= 16384:
+        _REF_JSON.clear()
+    _REF_JSON[id(ref)] = one
+    return one
 
 
 def _refs_json(refs: tuple[Any, ...]) -> str:
@@ -2387,12 +2405,14 @@ def _ear_review(run: _Run) -> Decision:
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
-    for ref in sorted(set(f.eccn_candidates) | set(targets), key=str):
-        listed = ref in f.eccn_candidates
+    # (Fast mode: each reference's text kept; without targets every one is listed.)
+    by_text = str if run.tracing else _ref_str
+    for ref in sorted(set(f.eccn_candidates) | set(targets), key=by_text):
+        listed = not targets or ref in f.eccn_candidates
         entry, text = _eccn(run, ref, "eccn_candidates") if listed else (targets[ref][0], "")
         military = entry.is_600_series or entry.is_9x515
         head = ref.path[0] if ref.path else None
-        tier = "5" if not military else {"x": "4", "y": "y"}.get(head or "", "3")
+        tier = "5" if not military else _MILITARY_TIERS.get(head or "", "3")
         tiers[tier].append((ref, entry, text))
 
     results: dict[str, list[tuple[ECCNRef, ECCN, Status]]] = {k: [] for k in tiers}
