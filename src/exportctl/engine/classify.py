@@ -1612,20 +1612,21 @@ def _set_aside(run: _Run, cj_rule: str) -> None:
     """
     f = run.facts
     aside: dict[str, Any] = {}
+    # Each reference's text (str) kept by its identity (_ref_str); the CJ's paragraph read once.
     if f.cj_jurisdiction == "ITAR":
         if f.usml_candidates == ():
             aside["usml_candidates"] = "none"
         elif f.usml_candidates and (
             f.cj_classification is None
-            or all(str(r) != _canonical_usml(f.cj_classification) for r in f.usml_candidates)
+            or _canonical_usml(f.cj_classification) not in map(_ref_str, f.usml_candidates)
         ):
-            aside["usml_candidates"] = [str(r) for r in f.usml_candidates]
+            aside["usml_candidates"] = [*map(_ref_str, f.usml_candidates)]
         if f.eccn_candidates:
-            aside["eccn_candidates"] = [str(r) for r in f.eccn_candidates]
+            aside["eccn_candidates"] = [*map(_ref_str, f.eccn_candidates)]
         if f.ccats_classification is not None:
             aside["ccats_classification"] = f.ccats_classification
     elif f.cj_jurisdiction == "EAR" and f.usml_candidates:
-        aside["usml_candidates"] = [str(r) for r in f.usml_candidates]
+        aside["usml_candidates"] = [*map(_ref_str, f.usml_candidates)]
     if not aside:
         return
     named = ", ".join(aside)
