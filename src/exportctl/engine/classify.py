@@ -716,12 +716,12 @@ def _several_analysed(
         # The group's open paragraphs and the first described, in one pass.
         open_: list[str] = []
         chosen = None
-        for (p, _), found in zip(paragraphs, status, strict=True):
+        for (p, _), state in zip(paragraphs, status, strict=True):
             if bool(p.is_catch_all) is not catch_all:
                 continue
-            if found == "unknown":
+            if state == "unknown":
                 open_.append(p.designation)
-            elif found == "described" and chosen is None:
+            elif state == "described" and chosen is None:
                 chosen = p
         if open_:
             warning = (
