@@ -25,6 +25,7 @@ import exportctl
 from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.core.provenance import canonical_json, decision_id
 from exportctl.engine import classify as engine
+from exportctl.engine import decision as decision_module
 from exportctl.engine.decision import Decision
 from exportctl.inputs.items import ItemFacts
 from exportctl.testing import item_facts
@@ -831,11 +832,13 @@ def test_the_memo_rests_longer_after_each_fill_without_a_repeat(
 
 
 def _decided_by_tables(
-    facts: ItemFacts, monkeypatch: pytest.MonkeyPatch, times: int = 3
+    facts: ItemFacts, monkeypatch: pytest.MonkeyPatch, times: int = 3, decide: Any = None
 ) -> tuple[Any, int]:
-    """``facts`` decided ``times`` times by ``_plain`` (the first time fills the law's tables),
-    each the tracing run's decision; what the last gave and the runs it made."""
+    """``facts`` decided ``times`` times by ``_plain`` (the first time fills the law's tables)
+    or ``decide``, each the tracing run's decision; what the last gave and the runs it made."""
     tables = engine._tables(LAW)
+    if decide is None:
+        decide = lambda f, law: engine._plain(f, tables)  # noqa: E731
     eager = outcome(engine.classify_traced, facts)
     made = engine._Run
     runs = 0
@@ -848,7 +851,7 @@ def _decided_by_tables(
     for _ in range(times):
         runs = 0
         monkeypatch.setattr(engine, "_Run", counted)
-        fast = outcome(lambda f, law: engine._plain(f, tables), facts)
+        fast = outcome(decide, facts)
         monkeypatch.setattr(engine, "_Run", made)
         same(fast, eager)
     return fast, runs
@@ -910,3 +913,33 @@ def test_one_eccn_to_analyse_read_from_the_tables_is_the_tracing_run(
     assert ways.get(("EAR", False, 0), 0) > 100  # classified in it, or open
     assert ways.get(("EAR", True, 0), 0) > 50  # not specially designed: EAR99
     assert sum(v for (_, _, r), v in ways.items() if r) < sum(ways.values()) // 8
+
+
+def _keyed(facts: ItemFacts, law: Any) -> Decision:
+    """``classify_keyed``'s decision, its facts' JSON the canonical JSON and its id hashed at
+    once (the id's slot holds it before it is read)."""
+    made, facts_key = engine.classify_keyed(facts, law)
+    assert facts_key == canonical_json(facts.known())
+    assert decision_module._ID_SLOT.__get__(made, Decision) is not decision_module.LAZY_ID
+    return made
+
+
+def test_classify_keyed_reads_the_tables_and_hashes_the_id_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``classify_keyed`` (a screened CSV row) while the memo rests: an item without a CJ is
+    decided from the law's tables as ``_plain`` decides it, without a run on its commonest
+    routes, its id hashed at once from the facts' JSON it gives; every route of ``_plain``,
+    the benchmark's distinct rows (determinations too) and repeats of them, each as the tracing
+    run decides it, the trace not computed until read."""
+    monkeypatch.setattr(engine._MEMO_STATS, "rest", 10**6)
+    rows = (facts_of(r) for r in bench.distinct_parts(300, seed=53, as_of=str(LAW.as_of)))
+    items = [*_plain_facts(), *(f for f in rows if f is not None)]
+    decided = without_run = 0
+    for facts in items:
+        fast, runs = _decided_by_tables(facts, monkeypatch, 2, _keyed)
+        if isinstance(fast, Decision):
+            decided += 1
+            without_run += runs == 0 and facts.cj_jurisdiction is None
+    assert decided > 800
+    assert without_run > decided // 2

@@ -339,10 +339,18 @@ def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Dec
 
 
 def _fresh(facts: ItemFacts, law: Law, trace: bool, facts_key: str) -> Decision:
-    """The order of review for facts the memo does not hold (:func:`_plain` when it can)."""
-    if not (trace or facts_key) and facts.cj_jurisdiction is None:
-        return _plain(facts, _tables(law))
-    return _review(_Run(facts, _tables(law), trace, facts_key))
+    """The order of review for facts the memo does not hold (:func:`_plain` when it can; with
+    ``facts_key``, the canonical JSON of the facts, its decision id hashed at once)."""
+    if trace or facts.cj_jurisdiction is not None:
+        return _review(_Run(facts, _tables(law), trace, facts_key))
+    decided = _plain(facts, _tables(law))
+    if facts_key:  # classify_keyed: the id now, from the JSON it has (not worked out again)
+        _ID_SETTER(decided, decision_id(facts.item_id, facts_key, law.id, law.as_of))
+    return decided
+
+
+#: Writes a decision's id (what reading it computes in the fast mode: the id of its facts).
+_ID_SETTER: Any = Decision.decision_id.fset  # type: ignore[attr-defined]
 
 
 def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
@@ -612,36 +620,45 @@ def _several(
     decides) for any other candidates and a paragraph that enumerates parts the analysis
     releases (:func:`_enumerated_itself`).  The classification is the run's
     (:func:`_kept_usml_classification`)."""
-    found = _table_entries(t, usml)
-    if found is None:
+    entries = _table_entries(t, usml, kind)
+    if entries is None:
         return None
+    found, plain_all = entries
     # In the regulation's order (each entry keeps its paragraph's place).
     found.sort(key=_IN_ORDER)
-    if any(kind not in one[2] for one in found):
+    if not plain_all:  # one does not describe the kind without "specially designed"
         return _several_analysed(facts, t, found, kind, warned)
     plain = [one[1] for one in found]
     if len(set(map(id, plain))) != len(plain):
         return None  # one paragraph named twice: the run's lists count it as the run does
     # Each described without "specially designed" (22 CFR 120.11(a)(1)): the first enumerated
     # entry of the regulation's order rather than a catch-all (120.11(b)(2)).
-    chosen = next((p for p in plain if not p.is_catch_all), None)
-    if chosen is None:  # catch-alls alone (none in the bundled editions): the run's
+    for chosen in plain:
+        if not chosen.is_catch_all:
+            break
+    else:  # catch-alls alone (none in the bundled editions): the run's
         return None
     made = _kept_usml_classification(chosen, plain)
     return _lazy(facts, t, "ITAR", made, (), _PREFERRED, warned)
 
 
-def _table_entries(t: _Tables, usml: Any) -> list[Any] | None:
-    """The law's table entry (:attr:`_Tables.one`) of each USML candidate, or None when one
-    is not there (the run decides)."""
+def _table_entries(
+    t: _Tables, usml: Any, kind: str | None
+) -> tuple[list[Any], bool] | None:
+    """The law's table entry (:attr:`_Tables.one`) of each USML candidate, and whether each
+    describes ``kind`` without "specially designed"; None when one is not there (the run
+    decides)."""
     table = t.one
     found = []
+    plain = True
     for ref in usml:
         one = table.get(id(ref))
         if one is None or one[0] is not ref:
             return None
+        if kind not in one[2]:
+            plain = False
         found.append(one)
-    return found
+    return found, plain
 
 
 def _several_analysed(
@@ -696,19 +713,22 @@ def _several_analysed(
             fired.append("22 CFR 120.11(a)")
         return _ear(_resumed(facts, t, warned, tuple(fired)))
     for catch_all in (False, True):
-        group = [
-            (p, found)
-            for (p, _), found in zip(paragraphs, status, strict=True)
-            if bool(p.is_catch_all) is catch_all
-        ]
-        open_ = [p.designation for p, found in group if found == "unknown"]
+        # The group's open paragraphs and the first described, in one pass.
+        open_: list[str] = []
+        chosen = None
+        for (p, _), state in zip(paragraphs, status, strict=True):
+            if bool(p.is_catch_all) is not catch_all:
+                continue
+            if state == "unknown":
+                open_.append(p.designation)
+            elif state == "described" and chosen is None:
+                chosen = p
         if open_:
             warning = (
                 "the item is described on the USML, but which paragraph classifies it "
                 "depends on the open questions for " + ", ".join(open_)
             )
             return _lazy(facts, t, "ITAR", None, questions, tuple(fired), (*warned, warning))
-        chosen = next((p for p, found in group if found == "described"), None)
         if chosen is None:
             continue
         made = _kept_usml_classification(chosen, described)
@@ -807,6 +827,10 @@ def _lazy(
 _ANY_KIND: frozenset[Any] = frozenset()
 #: What :func:`_eccn_one` keeps of one ECCN candidate.
 _EccnOne = tuple[Any, frozenset[Any], tuple[str, ...], Any, Any, frozenset[Any], str]
+
+
+#: The tier of a 600-series or 9x515 paragraph by its first letter (any other: Step 3).
+_MILITARY_TIERS = {"x": "4", "y": "y"}
 
 
 def _eccn_one(facts: ItemFacts, t: _Tables, ref: Any) -> _EccnOne:
@@ -1182,18 +1206,32 @@ _STRING_JSON: Any = json.encoder.encode_basestring  # what the canonical encoder
 #: id is never reused while it is here).
 _REFS_JSON: dict[int, tuple[tuple[Any, ...], str]] = {}
 #: The JSON text of one reference, by its identity (the parsers keep one object per text).
-_REF_JSON: dict[int, tuple[Any, str]] = {}
+_REF_JSON: dict[int, tuple[Any, str, str]] = {}
 
 
 def _ref_text(ref: Any) -> str:
     """The JSON text of one reference (``str(ref)`` quoted), kept by its identity."""
     one = _REF_JSON.get(id(ref))
     if one is None or one[0] is not ref:
-        one = (ref, _STRING_JSON(str(ref)))
-        if len(_REF_JSON) >= 16384:
-            _REF_JSON.clear()
-        _REF_JSON[id(ref)] = one
+        one = _ref_kept(ref)
     return one[1]
+
+
+def _ref_str(ref: Any) -> str:
+    """``str(ref)``, kept by the reference's identity (with its JSON text)."""
+    one = _REF_JSON.get(id(ref))
+    if one is None or one[0] is not ref:
+        one = _ref_kept(ref)
+    return one[2]
+
+
+def _ref_kept(ref: Any) -> tuple[Any, str, str]:
+    text = str(ref)
+    one = (ref, _STRING_JSON(text), text)
+    if len(_REF_JSON) >= 16384:
+        _REF_JSON.clear()
+    _REF_JSON[id(ref)] = one
+    return one
 
 
 def _refs_json(refs: tuple[Any, ...]) -> str:
@@ -1522,11 +1560,12 @@ def _usml_classification(
 def _kept_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
     """:func:`_make_usml_classification`, kept by the paragraph object and the designations of
     the others (all it reads) from the second time that key is met."""
-    key = (id(p), tuple([o.designation for o in others if o is not p]))
+    also = tuple([o.designation for o in others if o is not p])
+    key = (id(p), also)
     found = _CLASSIFICATIONS.get(key)
     if found is not None and found[0] is p:
         return found[1]
-    made = _make_usml_classification(p, others)
+    made = _usml_classification_in(p, also)
     if not _CLASSIFICATIONS_SEEN.again(key):
         return made
     if len(_CLASSIFICATIONS) >= 16384:
@@ -1542,6 +1581,11 @@ _CLASSIFICATIONS_SEEN = SecondSight(16384)
 
 
 def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
+    return _usml_classification_in(p, tuple(o.designation for o in others if o is not p))
+
+
+def _usml_classification_in(p: USMLParagraph, also: tuple[str, ...]) -> Classification:
+    """The classification in ``p``, also described in the paragraphs ``also`` designates."""
     mt = None
     if p.mt is not None:
         mt = "yes" if p.mt.designated == "yes" else f"if: {p.mt.condition}"
@@ -1551,7 +1595,7 @@ def _make_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> 
         citation=p.citation,
         significant_military_equipment=p.sme,
         mt=mt,
-        also_described_in=tuple(o.designation for o in others if o is not p),
+        also_described_in=also,
     )
 
 
@@ -1568,20 +1612,21 @@ def _set_aside(run: _Run, cj_rule: str) -> None:
     """
     f = run.facts
     aside: dict[str, Any] = {}
+    # Each reference's text (str) kept by its identity (_ref_str); the CJ's paragraph read once.
     if f.cj_jurisdiction == "ITAR":
         if f.usml_candidates == ():
             aside["usml_candidates"] = "none"
         elif f.usml_candidates and (
             f.cj_classification is None
-            or all(str(r) != _canonical_usml(f.cj_classification) for r in f.usml_candidates)
+            or _canonical_usml(f.cj_classification) not in map(_ref_str, f.usml_candidates)
         ):
-            aside["usml_candidates"] = [str(r) for r in f.usml_candidates]
+            aside["usml_candidates"] = [*map(_ref_str, f.usml_candidates)]
         if f.eccn_candidates:
-            aside["eccn_candidates"] = [str(r) for r in f.eccn_candidates]
+            aside["eccn_candidates"] = [*map(_ref_str, f.eccn_candidates)]
         if f.ccats_classification is not None:
             aside["ccats_classification"] = f.ccats_classification
     elif f.cj_jurisdiction == "EAR" and f.usml_candidates:
-        aside["usml_candidates"] = [str(r) for r in f.usml_candidates]
+        aside["usml_candidates"] = [*map(_ref_str, f.usml_candidates)]
     if not aside:
         return
     named = ", ".join(aside)
@@ -2361,12 +2406,14 @@ def _ear_review(run: _Run) -> Decision:
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
-    for ref in sorted(set(f.eccn_candidates) | set(targets), key=str):
-        listed = ref in f.eccn_candidates
+    # (Fast mode: each reference's text kept; without targets every one is listed.)
+    by_text = str if run.tracing else _ref_str
+    for ref in sorted(set(f.eccn_candidates) | set(targets), key=by_text):
+        listed = not targets or ref in f.eccn_candidates
         entry, text = _eccn(run, ref, "eccn_candidates") if listed else (targets[ref][0], "")
         military = entry.is_600_series or entry.is_9x515
         head = ref.path[0] if ref.path else None
-        tier = "5" if not military else {"x": "4", "y": "y"}.get(head or "", "3")
+        tier = "5" if not military else _MILITARY_TIERS.get(head or "", "3")
         tiers[tier].append((ref, entry, text))
 
     results: dict[str, list[tuple[ECCNRef, ECCN, Status]]] = {k: [] for k in tiers}
