@@ -720,51 +720,46 @@ class _Spooler:
         payload: Any
         if isinstance(work, PieceWriter) and work.encoding is not None:
             texts, tallies = work.parts(piece)
+            encoding = work.encoding
+
+            def joined() -> bytes:  # what ``work(piece)`` gives
+                return "".join(texts).encode(*encoding)
+
             if sum(map(len, texts)) >= max(SPOOL_MIN, STREAM_LINE * len(texts)):
-                return self._stream(texts, work.encoding, tallies)
-            payload = "".join(texts).encode(*work.encoding)  # what ``work(piece)`` gives
+                # Long lines: written one by one as they are encoded (never joined into the
+                # chunk's text, a copy of every byte); on an error (a character the encoding
+                # cannot write) the joined text raises it, at the same place.
+                return self._spool((t.encode(*encoding) for t in texts), joined, tallies)
+            payload = joined()
         else:
             payload, tallies = work(piece)
         if type(payload) is not bytes or len(payload) < SPOOL_MIN:
             return payload, tallies
-        path = self._path()
-        try:
-            with open(path, "wb") as fh:
-                fh.write(payload)
-        except OSError:  # a full disk, a folder removed: the bytes go through the pipe
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-            return payload, tallies
-        return Spooled(path, len(payload)), tallies
+        return self._spool((payload,), lambda: payload, tallies)
 
-    def _path(self) -> str:
-        # A worker's own name (its pid) and number: workers never write the same file.
-        return os.path.join(self.folder, f"{os.getpid()}-{next(self._numbers)}")
-
-    def _stream(
-        self, texts: list[str], encoding: tuple[str, str], tallies: list[Any]
+    def _spool(
+        self, blobs: Iterable[bytes], payload: Callable[[], bytes], tallies: list[Any]
     ) -> tuple[Any, list[Any]]:
-        """Long lines written to a file of the spool one by one as they are encoded (never
-        joined into the chunk's text: a copy of every byte); on any error (a full disk, a
-        character the encoding cannot write) the chunk's bytes are made as before, which
-        raises the error a character gives at the same place."""
-        path = self._path()
+        """``blobs`` written to a file of the spool, given back as its :class:`Spooled`; on a
+        full disk, a folder removed or bytes that cannot be made, ``payload()`` (the same
+        bytes, through the pipe), and no file is left."""
+        # A worker's own name (its pid) and number: workers never write the same file.
+        path = os.path.join(self.folder, f"{os.getpid()}-{next(self._numbers)}")
         size = 0
         try:
             with open(path, "wb") as fh:
-                for text in texts:
-                    data = text.encode(*encoding)
+                for data in blobs:
                     fh.write(data)
                     size += len(data)
         except (OSError, UnicodeError):
             with contextlib.suppress(OSError):
                 os.unlink(path)
-            return "".join(texts).encode(*encoding), tallies
+            return payload(), tallies
         return Spooled(path, size), tallies
 
 
 #: Lines at least this long on average (in characters) are written to the spool one by one
-#: (:meth:`_Spooler._stream`): copying such a line into the chunk's text costs more than a
+#: (:meth:`_Spooler._spool`): copying such a line into the chunk's text costs more than a
 #: write of its own (an authorization's JSON line is ~200 KB; a screened row's ~1 KB, joined).
 STREAM_LINE = 4096
 
