@@ -8,9 +8,7 @@ turn bad and change one at a time (issue 13).  Never a speed assertion here.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -24,7 +22,6 @@ from exportctl.core.dated import OutsideCoverage
 from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.inputs import transfers as tr
 
-ROOT = Path(__file__).resolve().parents[1]
 LAWS = (exportctl.law("2025-06-01"), exportctl.law("2026-01-15"), exportctl.law("2020-06-01"))
 
 
@@ -46,12 +43,10 @@ def _same(row: Mapping[str, Any], law: exportctl.Law) -> Any:
     return kept
 
 
-def _rows(source: str) -> Iterator[dict[str, Any]]:
+def _rows(source: str) -> list[dict[str, str]]:
     if source == "examples":
-        with open(ROOT / "examples" / "transfers.csv", newline="", encoding="utf-8") as fh:
-            yield from csv.DictReader(fh)
-    else:
-        yield from bench.distinct_transfers(300)
+        return bench.example_rows(bench.TRANSFERS)
+    return list(bench.distinct_transfers(300))
 
 
 @pytest.mark.parametrize("source", ["examples", "distinct"])
