@@ -656,8 +656,15 @@ class PieceWriter:
         self.encoding = raw[1:] if raw is not None else None
 
     def __call__(self, piece: Piece) -> tuple[Any, list[Any]]:
+        return self.write(self._chunk(piece))
+
+    def _chunk(self, piece: Piece) -> list[Any]:
         found = self.rows.piece_entries(piece)
-        return self.write(list(found) if self.entries else list(map(self.rows.record, found)))
+        return list(found) if self.entries else list(map(self.rows.record, found))
+
+    def parts(self, piece: Piece) -> tuple[list[Any], list[Any]]:
+        """A piece's lines (texts, not joined nor encoded) and tallies."""
+        return self.work.parts(self._chunk(piece))
 
     def write(self, chunk: list[Any]) -> tuple[Any, list[Any]]:
         """A chunk's text (encoded, with ``raw``) and tallies."""
@@ -709,19 +716,52 @@ class _Spooler:
         self._numbers = itertools.count()
 
     def __call__(self, piece: Piece) -> tuple[Any, list[Any]]:
-        payload, tallies = self.work(piece)
+        work = self.work
+        payload: Any
+        if isinstance(work, PieceWriter) and work.encoding is not None:
+            texts, tallies = work.parts(piece)
+            encoding = work.encoding
+
+            def joined() -> bytes:  # what ``work(piece)`` gives
+                return "".join(texts).encode(*encoding)
+
+            if sum(map(len, texts)) >= max(SPOOL_MIN, STREAM_LINE * len(texts)):
+                # Long lines: written one by one as they are encoded (never joined into the
+                # chunk's text, a copy of every byte); on an error (a character the encoding
+                # cannot write) the joined text raises it, at the same place.
+                return self._spool((t.encode(*encoding) for t in texts), joined, tallies)
+            payload = joined()
+        else:
+            payload, tallies = work(piece)
         if type(payload) is not bytes or len(payload) < SPOOL_MIN:
             return payload, tallies
+        return self._spool((payload,), lambda: payload, tallies)
+
+    def _spool(
+        self, blobs: Iterable[bytes], payload: Callable[[], bytes], tallies: list[Any]
+    ) -> tuple[Any, list[Any]]:
+        """``blobs`` written to a file of the spool, given back as its :class:`Spooled`; on a
+        full disk, a folder removed or bytes that cannot be made, ``payload()`` (the same
+        bytes, through the pipe), and no file is left."""
         # A worker's own name (its pid) and number: workers never write the same file.
         path = os.path.join(self.folder, f"{os.getpid()}-{next(self._numbers)}")
+        size = 0
         try:
             with open(path, "wb") as fh:
-                fh.write(payload)
-        except OSError:  # a full disk, a folder removed: the bytes go through the pipe
+                for data in blobs:
+                    fh.write(data)
+                    size += len(data)
+        except (OSError, UnicodeError):
             with contextlib.suppress(OSError):
                 os.unlink(path)
-            return payload, tallies
-        return Spooled(path, len(payload)), tallies
+            return payload(), tallies
+        return Spooled(path, size), tallies
+
+
+#: Lines at least this long on average (in characters) are written to the spool one by one
+#: (:meth:`_Spooler._spool`): copying such a line into the chunk's text costs more than a
+#: write of its own (an authorization's JSON line is ~200 KB; a screened row's ~1 KB, joined).
+STREAM_LINE = 4096
 
 
 class _BytesOut:
@@ -853,7 +893,14 @@ def in_workers(items: Iterable[Any], work: Callable[[Any], Any], jobs: int) -> I
     # The objects alive now (the law, the reader, the caches the first piece filled) are left
     # out of the collector's passes until the workers are done: a forked worker's collections
     # then neither walk them nor write to their pages (which would copy each page it shares).
+    # The workers' older generations are collected as seldom as one process's are while it
+    # writes a batch (:func:`steady_collector`): they inherit the thresholds set here.
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(
+        thresholds[0],
+        *(max(t, b) for t, b in zip(thresholds[1:], BATCH_GC_THRESHOLDS, strict=True)),
+    )
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -864,6 +911,7 @@ def in_workers(items: Iterable[Any], work: Callable[[Any], Any], jobs: int) -> I
             while pending:
                 yield pending.popleft().result()
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
         for future in pending:
             future.cancel()
@@ -902,6 +950,14 @@ class ChunkWriter:
         return self._lane.written if self._lane is not None else 0
 
     def __call__(self, records: list[Any]) -> tuple[Any, list[Any]]:
+        payload, tallies = self.parts(records)
+        if self.fmt in ("csv", "jsonl") or self._make_lane is not None:
+            return "".join(payload), tallies
+        return payload, tallies
+
+    def parts(self, records: list[Any]) -> tuple[list[Any], list[Any]]:
+        """The chunk's lines (CSV or JSON lines: texts to be joined; a table: its rows) and
+        tallies."""
         tally_of = self.layout.tally_of or tally
         text: list[str] = []
         tallies: list[Any] = []
@@ -910,7 +966,7 @@ class ChunkWriter:
             if self._lane is None:
                 self._lane = self._make_lane()
             self._lane.write(records, text.append, tallies.append, tally_of)
-            return "".join(text), tallies
+            return text, tallies
         # Each result is written and tallied as it is decided, then let go: a chunk's results
         # are never all held at once (a diff row holds two decisions, an authorization hundreds
         # of conditions; holding a chunk of them made the worker's memory and its collector's
@@ -930,7 +986,7 @@ class ChunkWriter:
         for r in self.decide(records):
             keep(tally_of(r))
             add(line_of(r))
-        return "".join(text), tallies
+        return text, tallies
 
 
 # --- rows of one fact pattern, written from their cells -----------------------------------------

@@ -515,6 +515,10 @@ def _value(field: str, value: Any) -> int | None:
     exactly when ``floor(x) >= n``."""
     if value is None:
         return None
+    if type(value) is str and len(value) <= 18 and value.isascii() and value.isdigit():
+        # At most 18 plain ASCII digits (below MAX_VALUE_USD), the commonest cell: what the
+        # pattern below reads them as.
+        return int(value)
     amount: Decimal
     if isinstance(value, bool):
         raise FactError(field, f"{value!r} is not an amount in U.S. dollars")
@@ -565,35 +569,56 @@ def _fact_specs(law: Law) -> dict[str, dict[str, Any]]:
 _FACT_SPECS: dict[int, tuple[Any, Any, dict[str, dict[str, Any]]]] = {}
 
 
-def _answers(raw: Mapping[str, Any], law: Law) -> dict[str, Any]:
+def _answers(
+    raw: Mapping[str, Any],
+    law: Law,
+    kept: _CsvCells | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The answers of ``raw`` (its keys but those in ``skip``), in its order (so the first bad
+    one is the one named); with ``kept``, a cell text of a question read before is taken from
+    what ``kept`` holds for that question (an error is never kept: it is raised again)."""
     facts = _fact_specs(law)
+    tables = kept.answers if kept is not None else None
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        parsed: Any
-        if not isinstance(key, str):
-            raise FactError(str(key), "is not a transfer field or a question (see docs/aukus.md)")
-        spec = facts.get(key)
-        if spec is None or spec.get("type") == "structural" or "." in key:
-            hint = (
-                "; a condition of organisation guidelines is answered only when the guidelines "
-                "are applied (--guidelines FILE)"
-                if "-" in key
-                else ""
-            )
-            raise FactError(key, f"is not a transfer field or a question (see docs/aukus.md){hint}")
-        if spec["type"] == "bool":
-            parsed = _yes_no(value, key)
-        elif spec["type"] == "number":
-            parsed = _value(key, value)
-        elif spec["type"] == "enum":
-            parsed = _choice(key, value, tuple(spec["values"]))
-        elif spec["type"] == "list":
-            parsed = _choices(key, value, tuple(spec["values"]))
-        else:
-            parsed = parse_text(key, value)
+        if key in skip:
+            continue
+        parsed: Any = _NOT_KNOWN
+        table = tables.get(key) if tables is not None else None
+        if table is not None and type(value) is str:
+            parsed = table.get(value, _NOT_KNOWN)
+        if parsed is _NOT_KNOWN:
+            parsed = _answer(key, value, facts)
+            if tables is not None and type(value) is str:
+                _keep_cell(tables.setdefault(key, {}), value, parsed)
         if parsed is not None:
             out[key] = parsed
     return out
+
+
+def _answer(key: Any, value: Any, facts: Mapping[str, dict[str, Any]]) -> Any:
+    """One answer: ``value`` read as the question ``key`` of ``facts`` asks it."""
+    if not isinstance(key, str):
+        raise FactError(str(key), "is not a transfer field or a question (see docs/aukus.md)")
+    spec = facts.get(key)
+    if spec is None or spec.get("type") == "structural" or "." in key:
+        hint = (
+            "; a condition of organisation guidelines is answered only when the guidelines "
+            "are applied (--guidelines FILE)"
+            if "-" in key
+            else ""
+        )
+        raise FactError(key, f"is not a transfer field or a question (see docs/aukus.md){hint}")
+    if spec["type"] == "bool":
+        return _yes_no(value, key)
+    if spec["type"] == "number":
+        return _value(key, value)
+    if spec["type"] == "enum":
+        return _choice(key, value, tuple(spec["values"]))
+    if spec["type"] == "list":
+        return _choices(key, value, tuple(spec["values"]))
+    return parse_text(key, value)
 
 
 def transfer_from_mapping(raw: Mapping[str, Any], law: Law) -> Transfer:
@@ -632,20 +657,89 @@ def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
     as :func:`transfer_from_mapping` checks it."""
     if None in row:
         raise FactError("row", "has more cells than the header has columns")
+    kept = _csv_cells(law)
     parties = []
     get = row.get
     for role, fields, columns in _CSV_PARTIES:
-        cells = list(map(get, columns))
-        # A role is a party when one of its cells is neither missing nor blank.
-        if cells.count(None) + cells.count("") < len(cells):
-            if _CSV_PARTY_FAST and role in _CSV_ROLE_CHOICES:
-                parties.append(_csv_party(role, cells, law))
-            else:  # pragma: no cover - every CSV role is a party role, read by its cells
-                raw = {"role": role, **dict(zip(fields, cells, strict=True))}
-                parties.append(_party(raw, role, law))
-    answers = {k: v for k, v in row.items() if k not in _NOT_ANSWERS}
+        cells = tuple(map(get, columns))
+        table = kept.parties[role]
+        try:
+            party = table.get(cells, _NOT_KNOWN)
+        except TypeError:  # a cell that is no text (a row built in code): read, not kept
+            party = _csv_role(role, fields, cells, law)
+        else:
+            if party is _NOT_KNOWN:
+                party = _csv_role(role, fields, cells, law)
+                _keep_cell(table, cells, party)
+        if party is not None:
+            parties.append(party)
     has_party_columns = any(c in row for c in _CSV_PARTY_FIELDS)
-    return _transfer(row, tuple(parties) if has_party_columns else None, answers, law)
+    return _transfer(
+        row, tuple(parties) if has_party_columns else None, row, law, kept, _NOT_ANSWERS
+    )
+
+
+def _csv_role(role: str, fields: tuple[str, ...], cells: tuple[Any, ...], law: Law) -> Any:
+    """The party of one role of a CSV row from its cells (country, kind, then the flags), or
+    None when it has none: a role is a party when one of its cells is neither missing nor
+    blank."""
+    if cells.count(None) + cells.count("") == len(cells):
+        return None
+    if not (_CSV_PARTY_FAST and role in _CSV_ROLE_CHOICES):  # pragma: no cover
+        # every CSV role is a party role, read by its cells
+        return _party({"role": role, **dict(zip(fields, cells, strict=True))}, role, law)
+    return _csv_party(role, list(cells), law)
+
+
+#: Entries each table of :class:`_CsvCells` holds at most (emptied when full).
+CELLS_KEPT = 4096
+
+
+def _keep_cell(table: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(table) >= CELLS_KEPT:
+        table.clear()
+    table[key] = value
+
+
+class _CsvCells:
+    """What the cells of CSV transfers read as under one law, kept by the cell text of each
+    column (a party's by the tuple of its role's cells: all :func:`_csv_party` reads), at
+    most :data:`CELLS_KEPT` a column: the fields whose cells repeat (not the id, description
+    or amount, which are a row's own), the answers and the parties.  Only what was read without
+    error is kept; the reading of a cell depends on the column, its text and the law alone."""
+
+    __slots__ = ("answers", "fields", "law", "parties")
+
+    def __init__(self, law: Law) -> None:
+        self.law = law
+        self.fields: dict[str, dict[str, Any]] = {f: {} for f in _FIELD_READERS}
+        self.answers: dict[str, dict[str, Any]] = {}
+        self.parties: dict[str, dict[tuple[Any, ...], Any]] = {r: {} for r in CSV_ROLES}
+
+    def read(self, field: str, value: Any, law: Law) -> Any:
+        """:func:`_read` of a cell, kept by its text."""
+        if type(value) is not str:
+            return _read(field, value, law)
+        table = self.fields[field]
+        found = table.get(value, _NOT_KNOWN)
+        if found is _NOT_KNOWN:
+            found = _read(field, value, law)
+            _keep_cell(table, value, found)
+        return found
+
+
+def _csv_cells(law: Law) -> _CsvCells:
+    """The :class:`_CsvCells` of ``law``, kept with the law (so an id is never reused while it
+    is here), for at most 16 laws."""
+    kept = _CSV_CELLS.get(id(law))
+    if kept is None or kept[0] is not law:
+        if len(_CSV_CELLS) >= 16:
+            _CSV_CELLS.clear()
+        kept = _CSV_CELLS[id(law)] = (law, _CsvCells(law))
+    return kept[1]
+
+
+_CSV_CELLS: dict[int, tuple[Law, _CsvCells]] = {}
 
 
 #: Each party role's CSV columns (``<role>_<field>``), by field.
@@ -726,34 +820,58 @@ def _usml(field: str, value: Any) -> USMLRef | None:
 _USML_REFS: dict[str, USMLRef] = {}
 
 
+#: How each field whose cells repeat across transfers is read (:func:`_read`).
+_FIELD_READERS: dict[str, Callable[[str, Any, Law], Any]] = {
+    "activity": lambda field, value, law: _choice(field, value, ACTIVITIES),
+    "transfer_kind": lambda field, value, law: _choice(field, value, TRANSFER_KINDS),
+    "usml_classification": lambda field, value, law: _usml(field, value),
+    "related_to": lambda field, value, law: parse_refs(field, value, parse_usml),
+    "specially_designed_for": lambda field, value, law: parse_refs(field, value, parse_usml),
+    "from_country": _country,
+    "to_country": _country,
+    "transit_countries": _countries,
+    "origin_country": _country,
+    "recipient_nationalities": _nationalities,
+}
+
+
+def _read(field: str, value: Any, law: Law) -> Any:
+    return _FIELD_READERS[field](field, value, law)
+
+
 def _transfer(
     raw: Mapping[str, Any],
     parties: tuple[Party, ...] | None,
     answers: Mapping[str, Any],
     law: Law,
+    kept: _CsvCells | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> Transfer:
+    """The transfer of ``raw``, its fields read in a fixed order (so the first bad one is the
+    one named); with ``kept``, the cells read before are taken from it (see :func:`_answers`
+    for ``skip``)."""
     transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
     if transfer_id is None:
         raise FactError("transfer_id", "is required")
+    read = kept.read if kept is not None else _read
+    get = raw.get
     transfer = Transfer(
         transfer_id=transfer_id,
-        description=parse_text("description", raw.get("description")) or "",
-        activity=_choice("activity", raw.get("activity"), ACTIVITIES),
-        transfer_kind=_choice("transfer_kind", raw.get("transfer_kind"), TRANSFER_KINDS),
-        usml_classification=_usml("usml_classification", raw.get("usml_classification")),
-        related_to=parse_refs("related_to", raw.get("related_to"), parse_usml),
-        specially_designed_for=parse_refs(
-            "specially_designed_for", raw.get("specially_designed_for"), parse_usml
-        ),
-        from_country=_country("from_country", raw.get("from_country"), law),
-        to_country=_country("to_country", raw.get("to_country"), law),
-        transit_countries=_countries("transit_countries", raw.get("transit_countries"), law),
-        value_usd=_value("value_usd", raw.get("value_usd")),
+        description=parse_text("description", get("description")) or "",
+        activity=read("activity", get("activity"), law),
+        transfer_kind=read("transfer_kind", get("transfer_kind"), law),
+        usml_classification=read("usml_classification", get("usml_classification"), law),
+        related_to=read("related_to", get("related_to"), law),
+        specially_designed_for=read("specially_designed_for", get("specially_designed_for"), law),
+        from_country=read("from_country", get("from_country"), law),
+        to_country=read("to_country", get("to_country"), law),
+        transit_countries=read("transit_countries", get("transit_countries"), law),
+        value_usd=_value("value_usd", get("value_usd")),
         parties=parties,
-        answers=_answers(answers, law),
-        origin_country=_country("origin_country", raw.get("origin_country"), law),
-        recipient_nationalities=_nationalities(
-            "recipient_nationalities", raw.get("recipient_nationalities"), law
+        answers=_answers(answers, law, kept, skip),
+        origin_country=read("origin_country", get("origin_country"), law),
+        recipient_nationalities=read(
+            "recipient_nationalities", get("recipient_nationalities"), law
         ),
     )
     if _has_refs(transfer):
