@@ -454,7 +454,12 @@ class _RowText:
         # at alone, most often found plain ASCII at once.
         c = d.classification
         row_cls, record_cls = self._classification(c)
-        questions = [self._question(q) for q in d.open_questions]
+        if d.open_questions:
+            questions = [self._question(q) for q in d.open_questions]
+            question_ids = ", ".join([q[1] for q in questions])
+            question_records = ", ".join([q[2] for q in questions])
+        else:
+            question_ids = question_records = ""
         rules = self._rules.get(d.rules_fired)
         if rules is None:
             rules = escaped_json(raw_json(list(d.rules_fired)))
@@ -477,7 +482,7 @@ class _RowText:
             facts = "".join(pieces(s.facts, 0))
             if not facts.isascii() or "\x7f" in facts:
                 facts = escaped_json(facts)
-            steps.append(head + facts + detail)
+            steps.append(f"{head}{facts}{detail}")
         # escaped_json's own first look, made here (most ids need no escape)
         item_text = string_json(item)
         if not item_text.isascii() or "\x7f" in item_text:
@@ -501,11 +506,11 @@ class _RowText:
         return (
             f'{{"row": {row}, "item_id": {item_text}, "status": {status_text}, '
             f'"jurisdiction": {jurisdiction}, {row_cls}, "open_questions": '
-            f'[{", ".join([q[1] for q in questions])}], "rules_fired": {rules}, '
+            f'[{question_ids}], "rules_fired": {rules}, '
             f'"error_field": null, "error": null, "decision_id": {did}, "decision": '
             f'{{"decision_id": {did}, "item_id": {record_item}, "jurisdiction": '
             f'{jurisdiction}, "classification": {record_cls}, "trace": [{", ".join(steps)}], '
-            f'"open_questions": [{", ".join([q[2] for q in questions])}], "rules_fired": '
+            f'"open_questions": [{question_records}], "rules_fired": '
             f'{rules}{tail}, "summary": {summary}}}{end}'
         )
 
