@@ -1583,6 +1583,11 @@ def _encode(value: Any) -> str:
     return "".join(_C_JSON(value, 0))
 
 
+#: The JSON module's text of a value as a list of pieces (``"".join(json_pieces(value, 0))``
+#: is :func:`raw_json`'s text): the C encoder called without :func:`_encode` around it.
+json_pieces: Callable[[Any, int], Sequence[str]] = (
+    _C_JSON if _C_JSON is not None else (lambda value, _level: [_JSON(value)])
+)
 #: The JSON text of a string, as the encoder writes it (no escape of non-ASCII characters).
 string_json: Callable[[str], str] = json.encoder.encode_basestring
 #: The JSON module's text of a value before :func:`escaped_json` (``json_text_fast`` is the

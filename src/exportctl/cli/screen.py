@@ -31,6 +31,7 @@ from exportctl.cli.batch import (
     csv_line,
     escaped_json,
     json_line,
+    json_pieces,
     minimal_csv_text,
     open_input,
     plain_csv_text,
@@ -403,7 +404,10 @@ class _RowText:
 
     def __init__(self) -> None:
         self._classifications: dict[tuple[Any, ...], tuple[str, str]] = {}
-        self._steps: dict[tuple[str, str, str], tuple[str, str]] = {}
+        #: A trace step's text up to its facts, by its rule and outcome.
+        self._step_heads: dict[tuple[str, str], str] = {}
+        #: A trace step's text after its facts (its detail), by the detail.
+        self._details: dict[str, str] = {}
         self._questions: dict[int, tuple[Any, str, str]] = {}
         self._rules: dict[tuple[str, ...], str] = {}
         self._tails: dict[tuple[Any, ...], str] = {}
@@ -450,51 +454,79 @@ class _RowText:
         # at alone, most often found plain ASCII at once.
         c = d.classification
         row_cls, record_cls = self._classification(c)
-        questions = [self._question(q) for q in d.open_questions]
+        if d.open_questions:
+            questions = [self._question(q) for q in d.open_questions]
+            question_ids = ", ".join([q[1] for q in questions])
+            question_records = ", ".join([q[2] for q in questions])
+        else:
+            question_ids = question_records = ""
         rules = self._rules.get(d.rules_fired)
         if rules is None:
             rules = escaped_json(raw_json(list(d.rules_fired)))
             self._keep(self._rules, d.rules_fired, rules)
-        tail = self._tail(d)
+        tail = self._tails.get((d.as_of, d.law_id, d.ruleset, d.warnings))
+        if tail is None:
+            tail = self._tail(d)
         words = self._words
+        heads = self._step_heads
+        details = self._details
+        pieces = json_pieces
         steps = []
         for s in d.trace:
-            key = (s.rule, s.outcome, s.detail)
-            around = self._steps.get(key)
-            if around is None:
-                around = (
-                    escaped_json(
-                        f'{{"rule": {string_json(s.rule)}, "outcome": {string_json(s.outcome)}, '
-                        '"facts": '
-                    ),
-                    escaped_json(f', "detail": {string_json(s.detail)}}}'),
-                )
-                self._keep(self._steps, key, around)
-            steps.append(around[0] + escaped_json(raw_json(s.facts)) + around[1])
-        item_text = escaped_json(string_json(item))
+            head = heads.get((s.rule, s.outcome))
+            if head is None:
+                head = self._step_head(s.rule, s.outcome)
+            detail = details.get(s.detail)
+            if detail is None:
+                detail = self._detail(s.detail)
+            facts = "".join(pieces(s.facts, 0))
+            if not facts.isascii() or "\x7f" in facts:
+                facts = escaped_json(facts)
+            steps.append(f"{head}{facts}{detail}")
+        # escaped_json's own first look, made here (most ids need no escape)
+        item_text = string_json(item)
+        if not item_text.isascii() or "\x7f" in item_text:
+            item_text = escaped_json(item_text)
         record_item = (
             item_text if d.item_id is item else escaped_json(string_json(d.item_id))
         )
-        did = escaped_json(string_json(d.decision_id))
+        did = string_json(d.decision_id)
+        if not did.isascii() or "\x7f" in did:
+            did = escaped_json(did)
         jurisdiction = words.get(d.jurisdiction)
         if jurisdiction is None:
             jurisdiction = self._word(d.jurisdiction)
         status_text = words.get(status)
         if status_text is None:
             status_text = self._word(status)
-        summary = words.get(d.summary)
+        summary_value = d.summary
+        summary = words.get(summary_value)
         if summary is None:
-            summary = self._word(d.summary)
+            summary = self._word(summary_value)
         return (
             f'{{"row": {row}, "item_id": {item_text}, "status": {status_text}, '
             f'"jurisdiction": {jurisdiction}, {row_cls}, "open_questions": '
-            f'[{", ".join([q[1] for q in questions])}], "rules_fired": {rules}, '
+            f'[{question_ids}], "rules_fired": {rules}, '
             f'"error_field": null, "error": null, "decision_id": {did}, "decision": '
             f'{{"decision_id": {did}, "item_id": {record_item}, "jurisdiction": '
             f'{jurisdiction}, "classification": {record_cls}, "trace": [{", ".join(steps)}], '
-            f'"open_questions": [{", ".join([q[2] for q in questions])}], "rules_fired": '
+            f'"open_questions": [{question_records}], "rules_fired": '
             f'{rules}{tail}, "summary": {summary}}}{end}'
         )
+
+    def _step_head(self, rule: str, outcome: str) -> str:
+        """A trace step's text before its facts: its rule and outcome, escaped."""
+        head = escaped_json(
+            f'{{"rule": {string_json(rule)}, "outcome": {string_json(outcome)}, "facts": '
+        )
+        self._keep(self._step_heads, (rule, outcome), head)
+        return head
+
+    def _detail(self, detail: str) -> str:
+        """A trace step's text after its facts: its detail and the step's closing brace."""
+        text = escaped_json(f', "detail": {string_json(detail)}}}')
+        self._keep(self._details, detail, text)
+        return text
 
     def _word(self, text: str) -> str:
         """A short text many rows share (a status, a jurisdiction, a summary) as JSON."""
