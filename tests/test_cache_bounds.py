@@ -11,6 +11,7 @@ are what a transfer's references (``related_to``, ``specially_designed_for``) re
 
 from __future__ import annotations
 
+from exportctl.core.bounded import kept_for
 from exportctl.corpus.references import parse_eccn
 from exportctl.engine import classify
 from exportctl.inputs import items
@@ -45,3 +46,30 @@ def test_json_of_parsed_cells_stays_under_its_bound() -> None:
         assert classify._refs_json(refs) == "[" + ",".join(f'"{r}"' for r in refs) + "]"
         seen = max(seen, len(classify._REFS_JSON), len(classify._REF_JSON))
     assert seen == 16_384
+
+
+class _Owner:
+    """Something a value is worked out for (a law, most often)."""
+
+
+def test_a_value_per_owner_is_made_once_and_kept_for_at_most_size_owners() -> None:
+    made: list[_Owner] = []
+
+    def make(owner: _Owner) -> int:
+        made.append(owner)
+        return len(made)
+
+    store: dict[int, tuple[object, int]] = {}
+    first, second, third = _Owner(), _Owner(), _Owner()
+    assert [kept_for(store, o, make, size=2) for o in (first, first, second, first)] == [1, 1, 2, 1]
+    assert made == [first, second]
+    assert kept_for(store, third, make, size=2) == 3  # a third owner: the store emptied first
+    assert list(store) == [id(third)]
+    assert kept_for(store, first, make, size=2) == 4  # worked out again
+
+
+def test_a_value_kept_for_another_owner_under_the_same_id_is_not_given() -> None:
+    owner, other = _Owner(), _Owner()
+    store: dict[int, tuple[object, str]] = {id(owner): (other, "other's")}  # an id reused
+    assert kept_for(store, owner, lambda o: "owner's") == "owner's"
+    assert store[id(owner)] == (owner, "owner's")

@@ -6,11 +6,17 @@ the cache slowly, over hundreds of thousands of rows, and the memory of a run gr
 number of rows until the cache's cap is reached.  :class:`SecondSight` keeps an entry only the
 second time its key is met, so a file of distinct rows keeps (almost) nothing, and a repeated
 pattern is kept from its second row on.  What is kept never changes a result: a key not kept
-is decided again."""
+is decided again.
+
+:func:`kept_for` keeps what is worked out of a law alone (a table, a plan, a status read on the
+law's date) once per law, for a bounded number of laws."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+V = TypeVar("V")
 
 
 class SecondSight:
@@ -39,3 +45,17 @@ class SecondSight:
 
     def __len__(self) -> int:
         return len(self._seen)
+
+
+def kept_for(
+    store: dict[int, tuple[Any, V]], owner: Any, make: Callable[[Any], V], size: int = 64
+) -> V:
+    """What ``make(owner)`` gives, worked out once per owner (a :class:`~exportctl.corpus.law.Law`,
+    most often) and kept in ``store`` by the owner's identity, with the owner, so an id is never
+    reused while it is here; at most ``size`` owners (the store is emptied when full)."""
+    kept = store.get(id(owner))
+    if kept is None or kept[0] is not owner:
+        if len(store) >= size:
+            store.clear()
+        kept = store[id(owner)] = (owner, make(owner))
+    return kept[1]

@@ -45,6 +45,7 @@ from typing import Any, Literal
 
 import attrs
 
+from exportctl.core.bounded import kept_for
 from exportctl.corpus.countries import UnknownCountry
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import USMLRef, parse_usml
@@ -371,14 +372,15 @@ def _keep_country(cell: str, code: str, law: Law) -> None:
     """A cell read as a country of ``law`` (the code does not depend on the field: only an
     error names it), kept by the law's identity with the law (so an id is never reused while
     it is here); a few hundred cells a law, at most 4096."""
-    kept = _COUNTRY_CELLS.get(id(law))
-    if kept is None or kept[0] is not law:
-        if len(_COUNTRY_CELLS) >= 16:
-            _COUNTRY_CELLS.clear()
-        kept = _COUNTRY_CELLS[id(law)] = (law, {})
-    if len(kept[1]) >= 4096:
-        kept[1].clear()
-    kept[1][cell] = code
+    table = kept_for(_COUNTRY_CELLS, law, _new_table, 16)
+    if len(table) >= 4096:
+        table.clear()
+    table[cell] = code
+
+
+def _new_table(law: Law) -> dict[str, str]:
+    """A law's table of country cells, empty."""
+    return {}
 
 
 _COUNTRY_CELLS: dict[int, tuple[Law, dict[str, str]]] = {}
@@ -731,12 +733,7 @@ class _CsvCells:
 def _csv_cells(law: Law) -> _CsvCells:
     """The :class:`_CsvCells` of ``law``, kept with the law (so an id is never reused while it
     is here), for at most 16 laws."""
-    kept = _CSV_CELLS.get(id(law))
-    if kept is None or kept[0] is not law:
-        if len(_CSV_CELLS) >= 16:
-            _CSV_CELLS.clear()
-        kept = _CSV_CELLS[id(law)] = (law, _CsvCells(law))
-    return kept[1]
+    return kept_for(_CSV_CELLS, law, _CsvCells, 16)
 
 
 _CSV_CELLS: dict[int, tuple[Law, _CsvCells]] = {}
