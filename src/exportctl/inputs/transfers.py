@@ -402,19 +402,26 @@ def _read_country(field: str, value: Any, law: Law) -> str | None:
         raise FactError(field, str(exc)) from exc
 
 
-def _countries(field: str, value: Any, law: Law) -> tuple[str, ...] | None:
+def _entries(field: str, value: Any, expected: str) -> list[Any] | None:
+    """The entries of a list fact (a JSON list, or ``;``-separated text; ``none``: no entry),
+    or None when it is blank; anything else is an error naming ``field``."""
     if value is None:
         return None
     if isinstance(value, str):
         if not value.strip():
             return None
         if value.strip().lower() == "none":
-            return ()
-        items: list[Any] = [v for v in (p.strip() for p in value.split(";")) if v]
-    elif isinstance(value, (list, tuple)):
-        items = list(value)
-    else:
-        raise FactError(field, f"expected a list of country codes or 'none', got {value!r}")
+            return []
+        return [v for v in (p.strip() for p in value.split(";")) if v]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise FactError(field, f"expected {expected}, got {value!r}")
+
+
+def _countries(field: str, value: Any, law: Law) -> tuple[str, ...] | None:
+    items = _entries(field, value, "a list of country codes or 'none'")
+    if items is None:
+        return None
     out = []
     for item in items:
         if not isinstance(item, str):
@@ -438,18 +445,9 @@ def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str | None:
 
 def _choices(field: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...] | None:
     """A list of values of a list fact (JSON list, or ``;``-separated text); ``none`` = []."""
-    if value is None:
+    items = _entries(field, value, f"a list of {', '.join(allowed)}")
+    if items is None:
         return None
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        if value.strip().lower() == "none":
-            return ()
-        items: list[Any] = [v for v in (p.strip() for p in value.split(";")) if v]
-    elif isinstance(value, (list, tuple)):
-        items = list(value)
-    else:
-        raise FactError(field, f"expected a list of {', '.join(allowed)}, got {value!r}")
     out: list[str] = []
     for item in items:
         choice = _choice(field, item, allowed)
