@@ -553,6 +553,11 @@ def _item_text(v: Any) -> str:
         return int.__repr__(v)
     if kind is tuple:
         return "[" + ",".join([_item_text(x) for x in v]) + "]"
+    if kind is dict and all(type(k) is str for k in v):
+        # The answers: their keys in order, each value as a field's.
+        return "{" + ",".join([_string(k) + ":" + _item_text(v[k]) for k in sorted(v)]) + "}"
+    if kind in _AS_TEXT:
+        return _string(str(v))  # a reference: its canonical string (to_jsonable's)
     return _canonical_text(v)
 
 
@@ -574,12 +579,17 @@ def _key_heads(kind: type) -> tuple[tuple[str, str], ...] | None:
             found = None
     if len(_KEY_HEADS) >= 256:
         _KEY_HEADS.clear()
+        _AS_TEXT.clear()
+    if getattr(kind, "as_string", False):
+        _AS_TEXT.add(kind)
     _KEY_HEADS[kind] = found
     return found
 
 
 #: :func:`_key_heads` by class.
 _KEY_HEADS: dict[type, tuple[tuple[str, str], ...] | None] = {}
+#: The classes met whose values the generic walk writes as their string (``as_string``).
+_AS_TEXT: set[type] = set()
 #: A text as the canonical encoder writes it (``ensure_ascii=False``: the C function it calls).
 _string: Callable[[str], str] = json_encoder.encode_basestring
 
