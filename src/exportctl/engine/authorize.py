@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from json import encoder as json_encoder
 from typing import Any, Literal
 
 import attrs
@@ -517,8 +518,80 @@ def authorize(transfer: Transfer, law: Law) -> Authorization:
 
 
 def transfer_key(transfer: Transfer) -> str:
-    """Canonical JSON of the transfer (what its decision id hashes)."""
-    return provenance.canonical_json(_walked(transfer))
+    """Canonical JSON of the transfer (what its decision id hashes): written field by field
+    (:func:`_canonical_text`), the same text as ``canonical_json`` of the walked value."""
+    return _canonical_text(transfer)
+
+
+def _canonical_text(value: Any) -> str:
+    """``canonical_json(_walked(value))`` of an attrs value (a transfer, its parties) written
+    here: its fields in the order of their keys (as ``sort_keys`` orders them), a text, None, a
+    bool or an int written at once (as the encoder writes them), a tuple item by item, a party
+    by this function again; any other value is its own canonical JSON (the same text the whole
+    holds of it: keys sorted, no white space, at every level)."""
+    heads = _key_heads(type(value))
+    if heads is None:
+        return provenance.canonical_json(_walked(value))
+    parts = []
+    for name, head in heads:
+        parts.append(head)
+        parts.append(_item_text(getattr(value, name)))
+    parts.append("}")
+    return "".join(parts)
+
+
+def _item_text(v: Any) -> str:
+    """The canonical JSON of a field's value (or of an item of a tuple field)."""
+    kind = type(v)
+    if kind is str:
+        return _string(v)
+    if v is None:
+        return "null"
+    if kind is bool:
+        return "true" if v else "false"
+    if kind is int:
+        return int.__repr__(v)
+    if kind is tuple:
+        return "[" + ",".join([_item_text(x) for x in v]) + "]"
+    if kind is dict and all(type(k) is str for k in v):
+        # The answers: their keys in order, each value as a field's.
+        return "{" + ",".join([_string(k) + ":" + _item_text(v[k]) for k in sorted(v)]) + "}"
+    if kind in _AS_TEXT:
+        return _string(str(v))  # a reference: its canonical string (to_jsonable's)
+    return _canonical_text(v)
+
+
+def _key_heads(kind: type) -> tuple[tuple[str, str], ...] | None:
+    """Each field :func:`_walked` writes of a class's values with the text before its value
+    (``{"key":`` for the first, ``,"key":`` after), in the order of the keys; None when the
+    generic walk takes the values whole or two fields share a key (kept by class)."""
+    if kind in _KEY_HEADS:
+        return _KEY_HEADS[kind]
+    fields = _walked_fields(kind)
+    found: tuple[tuple[str, str], ...] | None = None
+    if fields is not None and len({key for _, key in fields}) == len(fields):
+        ordered = sorted(fields, key=lambda field: field[1])
+        found = tuple(
+            (name, ("{" if n == 0 else ",") + _string(key) + ":")
+            for n, (name, key) in enumerate(ordered)
+        )
+        if not found:
+            found = None
+    if len(_KEY_HEADS) >= 256:
+        _KEY_HEADS.clear()
+        _AS_TEXT.clear()
+    if getattr(kind, "as_string", False):
+        _AS_TEXT.add(kind)
+    _KEY_HEADS[kind] = found
+    return found
+
+
+#: :func:`_key_heads` by class.
+_KEY_HEADS: dict[type, tuple[tuple[str, str], ...] | None] = {}
+#: The classes met whose values the generic walk writes as their string (``as_string``).
+_AS_TEXT: set[type] = set()
+#: A text as the canonical encoder writes it (``ensure_ascii=False``: the C function it calls).
+_string: Callable[[str], str] = json_encoder.encode_basestring
 
 
 def _walked(value: Any) -> Any:
