@@ -47,6 +47,12 @@ class SecondSight:
         return len(self._seen)
 
 
+def empty_table(owner: Any) -> dict[Any, Any]:
+    """A new, empty table for ``owner`` (what :func:`kept_for` keeps when a law's table is filled
+    key by key)."""
+    return {}
+
+
 def kept_for(
     store: dict[int, tuple[Any, V]], owner: Any, make: Callable[[Any], V], size: int = 64
 ) -> V:

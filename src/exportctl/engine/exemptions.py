@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 import attrs
 
+from exportctl.core.bounded import empty_table, kept_for
 from exportctl.core.dated import OutsideCoverage
 from exportctl.core.facts import Question
 from exportctl.core.results import Check, Requirement, Status, combine, make_check
@@ -332,14 +333,10 @@ def question(fact: str, law: Law) -> Question:
     """The question for a fact the requirements need (a party's flag is asked as ``party.<flag>``
     in the data, and named by its flag): worked out once per law and fact (kept by the law's
     identity, with the law, so an id is never reused while it is here)."""
-    kept = _QUESTIONS.get(id(law))
-    if kept is None or kept[0] is not law:
-        if len(_QUESTIONS) >= 64:
-            _QUESTIONS.clear()
-        kept = _QUESTIONS[id(law)] = (law, {})
-    found = kept[1].get(fact)
+    table = kept_for(_QUESTIONS, law, empty_table)
+    found = table.get(fact)
     if found is None:
-        found = kept[1][fact] = _question(fact, law)
+        found = table[fact] = _question(fact, law)
     return found
 
 
@@ -1460,17 +1457,12 @@ def _every_plan(law: Law) -> tuple[tuple[Exemption, _Plan | None, bool], ...]:
     whether it is usable despite § 126.1 (:func:`usable_despite_126_1`): all read of the law
     alone, so kept by the law's identity (with the law, so an id is never reused while it is
     here)."""
-    found = _EVERY_PLAN.get(id(law))
-    if found is None or found[0] is not law:
-        if len(_EVERY_PLAN) >= 64:
-            _EVERY_PLAN.clear()
-        found = _EVERY_PLAN[id(law)] = (
-            law,
-            tuple(
-                (e, _status_plan(e, law), usable_despite_126_1(e, law)) for e in law.exemptions
-            ),
-        )
-    return found[1]
+    return kept_for(_EVERY_PLAN, law, _plans)
+
+
+def _plans(law: Law) -> tuple[tuple[Exemption, _Plan | None, bool], ...]:
+    """What :func:`_every_plan` keeps for ``law``."""
+    return tuple((e, _status_plan(e, law), usable_despite_126_1(e, law)) for e in law.exemptions)
 
 
 _EVERY_PLAN: dict[int, tuple[Law, tuple[tuple[Exemption, _Plan | None, bool], ...]]] = {}

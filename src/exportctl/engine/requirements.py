@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import attrs
 
+from exportctl.core.bounded import empty_table, kept_for
 from exportctl.core.results import Check, Status, combine, make_check
 from exportctl.corpus.exemptions import RequirementSpec
 from exportctl.corpus.law import Law
@@ -257,17 +258,13 @@ def country_set(key: str, law: Law) -> tuple[frozenset[str], str]:
     """The members of the dated country set ``key`` on the law's date (:meth:`Law.members`),
     and their codes sorted and joined as a check names them: read once per law and set (kept
     by the law's identity, with the law, so an id is never reused while it is here)."""
-    kept = _COUNTRY_SETS.get(id(law))
-    if kept is None or kept[0] is not law:
-        if len(_COUNTRY_SETS) >= 64:
-            _COUNTRY_SETS.clear()
-        kept = _COUNTRY_SETS[id(law)] = (law, {})
-    found = kept[1].get(key)
+    table = kept_for(_COUNTRY_SETS, law, empty_table)
+    found = table.get(key)
     if found is None:
-        if len(kept[1]) >= 256:
-            kept[1].clear()
+        if len(table) >= 256:
+            table.clear()
         members = law.members(key)
-        found = kept[1][key] = (members, ", ".join(sorted(members)))
+        found = table[key] = (members, ", ".join(sorted(members)))
     return found
 
 

@@ -45,7 +45,7 @@ from typing import Any, Literal
 
 import attrs
 
-from exportctl.core.bounded import kept_for
+from exportctl.core.bounded import empty_table, kept_for
 from exportctl.corpus.countries import UnknownCountry
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import USMLRef, parse_usml
@@ -372,15 +372,10 @@ def _keep_country(cell: str, code: str, law: Law) -> None:
     """A cell read as a country of ``law`` (the code does not depend on the field: only an
     error names it), kept by the law's identity with the law (so an id is never reused while
     it is here); a few hundred cells a law, at most 4096."""
-    table = kept_for(_COUNTRY_CELLS, law, _new_table, 16)
+    table = kept_for(_COUNTRY_CELLS, law, empty_table, 16)
     if len(table) >= 4096:
         table.clear()
     table[cell] = code
-
-
-def _new_table(law: Law) -> dict[str, str]:
-    """A law's table of country cells, empty."""
-    return {}
 
 
 _COUNTRY_CELLS: dict[int, tuple[Law, dict[str, str]]] = {}

@@ -8,6 +8,7 @@ exemption is considered; a transfer whose countries are not all known cannot be 
 
 from __future__ import annotations
 
+from exportctl.core.bounded import empty_table, kept_for
 from exportctl.core.results import Check, Requirement, make_check
 from exportctl.corpus.countries import ProscribedStatus
 from exportctl.corpus.exemptions import RequirementSpec
@@ -23,12 +24,7 @@ def proscribed_status(code: str, law: Law) -> ProscribedStatus:
     (:meth:`~exportctl.corpus.countries.Countries.proscribed_status` of the law's countries):
     worked out once per law and country, every test of a transfer reading the same countries
     (kept by the law's identity, with the law, so an id is never reused while it is here)."""
-    kept = _STATUSES.get(id(law))
-    if kept is None or kept[0] is not law:
-        if len(_STATUSES) >= 64:
-            _STATUSES.clear()
-        kept = _STATUSES[id(law)] = (law, {})
-    table = kept[1]
+    table = kept_for(_STATUSES, law, empty_table)
     found = table.get(code)
     if found is None:
         if len(table) >= 1024:
