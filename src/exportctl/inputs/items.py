@@ -336,12 +336,11 @@ def facts_from_cells(
     values = plan.answer_cells(cells)
     # Each answer cell as its column's (question id, answer) pair, None when blank: the dict
     # of the pairs is the answers; a cell of no column's table (one parse_bool reads, or
-    # refuses) sends the row's answers through the loop.
-    pairs = list(map(dict.get, plan.answer_pairs, values, _ALWAYS_OTHER))
+    # refuses: no entry) sends the row's answers through the loop.
     answers: dict[str, bool] = {}
-    if _OTHER not in pairs:
-        answers = dict(filter(None, pairs))
-    else:
+    try:
+        answers = dict(filter(None, map(_ENTRY, plan.answer_pairs, values)))
+    except KeyError:
         _read_answers(answers, list(zip(plan.answers, values, strict=True)), None)
     return _new_facts(
         item_id,
@@ -355,6 +354,10 @@ def facts_from_cells(
         ccats_cell.strip() or None if ccats_cell is not None else None,
         answers,
     )
+
+
+#: A table's entry for a cell (KeyError: none).
+_ENTRY: Any = dict.__getitem__
 
 
 class _CellsPlan:
