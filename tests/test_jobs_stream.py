@@ -37,7 +37,6 @@ class Lines(cli_batch.PieceWriter):
         return list(self.texts), [len(self.texts)]
 
     def __call__(self, piece: Any) -> tuple[Any, list[Any]]:
-        assert self.encoding is not None
         return "".join(self.texts).encode(*self.encoding), [len(self.texts)]
 
 
