@@ -67,6 +67,7 @@ from exportctl.engine.requirements import (
     leaf_rows,
     requirement_check,
     requirement_status,
+    summed_check,
 )
 from exportctl.inputs.transfers import Transfer
 
@@ -1177,14 +1178,7 @@ _LIFTED_CHECK = make_check("pass")
 def _summed(checks: Sequence[Check]) -> Check:
     """The checks of consecutive entries as one: their joined status, the facts the open ones
     need and the rows excluded (each once, in order); no detail, no facts (never a row)."""
-    status = _joined_status(checks)
-    missing = (
-        tuple(dict.fromkeys(_chain([c.missing for c in checks if c.status == "unknown"])))
-        if status == "unknown"
-        else ()
-    )
-    excluded = tuple(dict.fromkeys(_chain([c.excluded for c in checks])))
-    return make_check(status, "", {}, missing, excluded)
+    return summed_check(checks, _joined_status(checks))
 
 
 def _joined_status(checks: Iterable[Check]) -> Status:

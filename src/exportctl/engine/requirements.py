@@ -24,7 +24,7 @@ from.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any, Literal
 
@@ -60,6 +60,7 @@ __all__ = [
     "requirement_check",
     "requirement_status",
     "requirement_test",
+    "summed_check",
     "unknown_countries",
 ]
 
@@ -541,7 +542,7 @@ def requirement_status(
     if found is None:
         if tree.parts is not None:
             parts = _part_statuses(tree.parts, t, law, ctx, scope)
-            found = _summed_check(parts, _all_hold(parts))
+            found = summed_check(parts, _all_hold(parts))
         else:
             outcomes = [_part_statuses(b, t, law, ctx, scope) for b in tree.branches]
             statuses = [_all_hold(parts) for parts in outcomes]
@@ -551,7 +552,7 @@ def requirement_status(
                 status = "fail"
             else:
                 status = "unknown"
-            found = _summed_check(
+            found = summed_check(
                 [
                     p
                     for parts, s in zip(outcomes, statuses, strict=True)
@@ -634,7 +635,7 @@ _STATUS_TREES: dict[
 ] = {}
 
 
-def _summed_check(found: list[Check], status: Status) -> Check:
+def summed_check(found: Sequence[Check], status: Status) -> Check:
     """:func:`_joined` without the detail and the facts read (each fact needed and each row
     excluded once, in order)."""
     missing = (
