@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.test_fast_screen_cells import _REF_TEXT
 from tools import bench
 
 import exportctl
@@ -68,14 +69,7 @@ def test_candidate_cells_of_real_and_generated_rows_read_as_uncached(
         _check_cell(field, reader, parse, f" {text} ")
 
 
-_CELL_TEXT = st.lists(
-    st.sampled_from(
-        ["XI(a)(10)", " VIII(h)(1) ", "XXII(z)", "bad(ref", "", " ", "none", "NONE", "None",
-         "3A001.a", "0A999.a", " 6A995.d.2.a.2", "3A001", "é", "\udcff", "XI", "EAR99", "cat. xi"]
-    ),
-    min_size=1,
-    max_size=3,
-).map(";".join) | st.text(max_size=8)
+_CELL_TEXT = _REF_TEXT | st.text(max_size=8)
 
 
 @settings(max_examples=400, deadline=None)
