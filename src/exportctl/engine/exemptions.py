@@ -991,6 +991,8 @@ def _status_of(
             every_way = plan.steps_own_path
         elif any(c.status == "pass" for c in paths):
             every_way = plan.steps_activity_passed
+    if plan.ways_req is None:
+        return _one_way(exemption, plan, every_way[0], paths, transfer, law, ctx)
     for n, steps in enumerate(every_way):
         found: list[Check] = list(paths)
         failed = bool(paths) and any(c.status == "fail" for c in paths)
@@ -1076,6 +1078,77 @@ def _status_of(
         else (),
         LAZY_ROWS,
         marking,
+        plan.obligations,
+        plan.carried,
+        plan.guidelines_ref,
+        partial(_full_rows, exemption, transfer, law, ctx),
+    )
+
+
+def _one_way(
+    exemption: Exemption,
+    plan: _Plan,
+    steps: Sequence[tuple[int, Any, Any, bool, bool]],
+    paths: tuple[Check, ...],
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> ExemptionResult:
+    """:func:`_status_of` of an exemption with one way (no requirement lists keyed ways: the
+    § 125.4 paragraphs, § 126.5, § 126.7): its entries read as the first way's are (past a
+    failing entry, only those that may exclude a supplement row), without the lists, the
+    choice of a way and the ways' results of several (its branch None, no ways' results, its
+    marking the exemption's text only)."""
+    checks = ctx.decided
+    own = plan.own
+    found: list[Check] = list(paths)
+    failed = bool(paths) and any(c.status == "fail" for c in paths)
+    for kind, what, key, may_exclude, more in steps:
+        if failed and not may_exclude:
+            continue
+        if kind == 0:
+            check = checks.get(key)
+            if check is None:
+                check = decide_leaf(what, transfer, law, ctx, own, key)
+        elif kind == 1:
+            check = requirement_status(what, transfer, law, ctx, own)
+        else:
+            # A block's summary, kept under its key once decided for the transfer.
+            check = ctx.carried.get(key) if key is not None else None
+            if check is None:
+                check = what.summary(transfer, law, ctx)
+        found.append(check)
+        if check.status == "fail":
+            failed = True
+            if not more:
+                break  # nothing after it is read: the way fails, no later row excluded
+    rows = [c.excluded for c in found if c.excluded]
+    excluded = tuple(dict.fromkeys(_chain(rows))) if rows else ()
+    questions: tuple[Question, ...] = ()
+    status: ExemptionStatus
+    if failed:
+        status = "not_eligible"
+    else:
+        unknown = [c.missing for c in found if c.status == "unknown"]
+        if unknown:
+            status = "undetermined"
+            questions = plan.questions(tuple(dict.fromkeys(_chain(unknown))), law)
+        else:
+            status = "eligible"
+    version = plan.refs[2]
+    return _made(
+        exemption.key,
+        exemption.citation,
+        version.id,
+        status,
+        LAZY_ROWS,
+        excluded,
+        questions,
+        version.modelled,
+        None,
+        (),
+        LAZY_ROWS,
+        plan.marking_text,
         plan.obligations,
         plan.carried,
         plan.guidelines_ref,
@@ -1279,6 +1352,7 @@ class _Plan:
         "guidelines",
         "guidelines_ref",
         "labels",
+        "marking_text",
         "obligations",
         "own",
         "own_guidelines",
@@ -1355,6 +1429,13 @@ class _Plan:
             f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
         )
         self.guidelines_ref = guidelines_ref(law)
+        #: The marking a result shows whichever way it is decided by (the exemption's text;
+        #: a way's marking is shown only when that way is eligible).
+        self.marking_text = (
+            exemption.marking.text
+            if exemption.marking is not None and exemption.marking.text
+            else None
+        )
         own_steps = tuple(
             (
                 later,
