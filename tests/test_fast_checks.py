@@ -48,8 +48,12 @@ def _fields(check: Check) -> tuple[Any, ...]:
 
 
 def _assert_same(check: Check) -> None:
-    fields = _fields(check)
-    made, want = make_check(*fields), Check(*fields)
+    for maker in (make_check, results._filled, results._set_slots):
+        _assert_made_alike(maker, _fields(check))
+
+
+def _assert_made_alike(maker: Any, fields: tuple[Any, ...]) -> None:
+    made, want = maker(*fields), Check(*fields)
     assert type(made) is Check
     assert _fields(made) == _fields(want) == fields
     assert made == want and not (made != want)
@@ -66,6 +70,7 @@ def _assert_same(check: Check) -> None:
 
 def test_the_fast_path_is_the_one_used() -> None:
     assert results._CHECK_SETTERS is not None and len(results._CHECK_SETTERS) == 5
+    assert results.make_check is results._filled  # the plain class's layout is the check's
     assert tuple(f.name for f in attrs.fields(Check)) == results._CHECK_FIELDS
 
 
