@@ -975,13 +975,6 @@ def _status_of(
     """:func:`evaluate_status` by the exemption's status plan (:func:`_status_plan`)."""
     if plan is None or (transfer.activity is None and plan.asks_activity):
         return evaluate(exemption, transfer, law, ctx)
-    version = plan.refs[2]
-    checks = ctx.decided
-    carried = ctx.carried
-    own = plan.own
-    statuses: list[Status] = []
-    missings: list[tuple[str, ...]] = []
-    excluded: tuple[str, ...] = ()
     every_way = plan.steps
     paths: tuple[Check, ...] = ()
     if exemption.paths:
@@ -993,6 +986,13 @@ def _status_of(
             every_way = plan.steps_activity_passed
     if plan.ways_req is None:
         return _one_way(exemption, plan, every_way[0], paths, transfer, law, ctx)
+    version = plan.refs[2]
+    checks = ctx.decided
+    carried = ctx.carried
+    own = plan.own
+    statuses: list[Status] = []
+    missings: list[tuple[str, ...]] = []
+    excluded: tuple[str, ...] = ()
     for n, steps in enumerate(every_way):
         found: list[Check] = list(paths)
         failed = bool(paths) and any(c.status == "fail" for c in paths)
@@ -1600,7 +1600,7 @@ def decide_every(
     listed = _every_plan(law)
     chosen = [found for found in listed if found[2]] if despite_126_1 else listed
     if decide is None or decide is evaluate_status:
-        return tuple(_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen)
+        return tuple([_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen])
     return tuple(decide(e, transfer, law, ctx) for e, _, _ in chosen)
 
 
