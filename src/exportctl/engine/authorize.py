@@ -30,6 +30,7 @@ party both debarred and eligible, is an error.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from json import encoder as json_encoder
 from typing import Any, Literal
@@ -573,7 +574,7 @@ def _party_text(party: Party) -> str:
     if found is not None and found[0] is party:
         return found[1]
     text = _canonical_text(party)
-    if _FROZEN_VALUES.issuperset(map(type, attrs.astuple(party, recurse=False))):
+    if _FROZEN_VALUES.issuperset(map(type, _PARTY_VALUES(party))):
         if len(_PARTY_TEXTS) >= _PARTIES_KEPT:
             _PARTY_TEXTS.clear()
         _PARTY_TEXTS[id(party)] = (party, text)
@@ -585,6 +586,8 @@ _PARTY_TEXTS: dict[int, tuple[Party, str]] = {}
 _PARTIES_KEPT = 4096
 #: The types of a party's fields whose text is kept (values that cannot change).
 _FROZEN_VALUES = frozenset({str, bool, type(None)})
+#: Every field of a party, as a tuple.
+_PARTY_VALUES = operator.attrgetter(*(f.name for f in attrs.fields(Party)))
 
 
 def _key_heads(kind: type) -> tuple[tuple[str, str], ...] | None:
