@@ -20,8 +20,9 @@ from tests.test_status_authorize import _sourced_transfers
 import exportctl
 from exportctl.core import results
 from exportctl.core.results import Check, make_check
+from exportctl.engine import requirements
 from exportctl.engine.exemptions import evaluate, evaluate_status
-from exportctl.engine.requirements import Context
+from exportctl.engine.requirements import ConditionResult, Context
 from exportctl.inputs.transfers import Transfer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,10 +49,14 @@ def _fields(check: Check) -> tuple[Any, ...]:
 
 
 def _assert_same(check: Check) -> None:
-    fields = _fields(check)
-    made, want = make_check(*fields), Check(*fields)
-    assert type(made) is Check
-    assert _fields(made) == _fields(want) == fields
+    for maker in (make_check, results._filled, results._set_slots):
+        _assert_made_alike(maker, Check, _fields(check))
+
+
+def _assert_made_alike(maker: Any, cls: type, fields: tuple[Any, ...]) -> None:
+    made, want = maker(*fields), cls(*fields)
+    assert type(made) is cls
+    assert attrs.astuple(made, recurse=False) == attrs.astuple(want, recurse=False) == fields
     assert made == want and not (made != want)
     assert repr(made) == repr(want)
     assert attrs.asdict(made) == attrs.asdict(want)
@@ -66,6 +71,7 @@ def _assert_same(check: Check) -> None:
 
 def test_the_fast_path_is_the_one_used() -> None:
     assert results._CHECK_SETTERS is not None and len(results._CHECK_SETTERS) == 5
+    assert results.make_check is results._filled  # the plain class's layout is the check's
     assert tuple(f.name for f in attrs.fields(Check)) == results._CHECK_FIELDS
 
 
@@ -104,3 +110,20 @@ def test_generated_checks_are_made_alike(
     status: Any, detail: str, facts: dict[str, Any], missing: Any, excluded: Any
 ) -> None:
     _assert_same(Check(status, detail, facts, missing, excluded))
+
+
+@pytest.mark.parametrize("source", ["examples", "distinct"])
+def test_real_checklist_rows_are_made_alike(source: str, tmp_path: Path) -> None:
+    """A checklist row (``ConditionResult``) written by the plain class of its layout (the JSON
+    lines record writes about 200 a transfer) is the row attrs' ``__init__`` makes."""
+    assert requirements._condition_row is requirements._filled_row  # the fast path is used
+    rows = [
+        row
+        for transfer in _sourced_transfers(source, tmp_path, 40, LAW)
+        for exemption in LAW.exemptions
+        for row in evaluate(exemption, transfer, LAW, Context(transfer, LAW)).conditions
+    ]
+    assert {r.status for r in rows} >= {"pass", "fail", "unknown"} and any(r.group for r in rows)
+    for row in rows:
+        fields = attrs.astuple(row, recurse=False)
+        _assert_made_alike(requirements._filled_row, ConditionResult, fields)

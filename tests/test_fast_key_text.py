@@ -92,3 +92,22 @@ def test_a_value_of_another_kind_in_a_field_is_its_canonical_json() -> None:
     base = Transfer("t", answers={"b": 1.5, "a": [1, "x"], 3: {"z": None, "y": True}})
     for value in (2.5, float("nan"), [1, (2, "é")], 10**30, -0, True):
         _same(attrs.evolve(base, value_usd=value))
+
+
+def test_a_partys_text_is_kept_by_the_party_itself() -> None:
+    """A party's text is kept by the party object (the CSV reader shares one between rows):
+    the same party in another transfer, an equal party made anew and a different party are
+    each written as the generic walk writes them; a party holding a value that can change (a
+    list where a name goes) is never kept, and is written with its value as it is now."""
+    from exportctl.engine import authorize
+
+    shared = Party("recipient", "GB", "other", "", True, None)
+    for party in (shared, shared, attrs.evolve(shared), attrs.evolve(shared, country="AU")):
+        _same(Transfer("t", parties=(party, Party("transferor", "US"))))
+    assert authorize._PARTY_TEXTS[id(shared)] == (shared, authorize._canonical_text(shared))
+    name: Any = ["a"]
+    changing = Party("end_user", "AU", name=name)
+    _same(Transfer("t", parties=(changing,)))
+    name.append("b")
+    _same(Transfer("t", parties=(changing,)))
+    assert id(changing) not in authorize._PARTY_TEXTS

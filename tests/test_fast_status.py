@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from tools import bench
@@ -151,15 +152,18 @@ def _fields(result: Any) -> dict[str, Any]:
     }
 
 
-def test_a_result_made_slot_by_slot_is_the_attrs_one() -> None:
+@pytest.mark.parametrize("maker", ["_made", "_made_filled", "_made_by_setters"])
+def test_a_result_made_slot_by_slot_is_the_attrs_one(maker: str) -> None:
     """``_made`` (the status pass's results, their slots filled in field order without attrs'
-    frozen ``__init__``) holds what ``ExemptionResult(...)`` holds, field by field."""
+    frozen ``__init__``: by a plain class of the same layout, or by each slot's setter) holds
+    what ``ExemptionResult(...)`` holds, field by field."""
     from exportctl.engine import exemptions as ex
 
     assert ex._RESULT_SLOTS is not None  # the fast path is the one used
+    assert ex._made is ex._made_filled  # the plain class's layout is the result's
     assert tuple(f.name for f in attrs.fields(ex.ExemptionResult)) == ex._RESULT_FIELDS
     values = tuple(f"value of {name}" for name in ex._RESULT_FIELDS)
-    made = ex._made(*values)
+    made = getattr(ex, maker)(*values)
     want = ex.ExemptionResult(*values[:-1], fill=values[-1])  # type: ignore[arg-type]
     assert type(made) is ex.ExemptionResult
     assert _fields(made) == _fields(want) == dict(zip(ex._RESULT_FIELDS, values, strict=True))

@@ -30,6 +30,7 @@ party both debarred and eligible, is an error.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from json import encoder as json_encoder
 from typing import Any, Literal
@@ -53,7 +54,7 @@ from exportctl.engine.exemptions import (
 )
 from exportctl.engine.itar.s126_1 import country_warnings, proscribed
 from exportctl.engine.requirements import Context, unknown_countries
-from exportctl.inputs.transfers import Transfer, validate_transfer
+from exportctl.inputs.transfers import Party, Transfer, validate_transfer
 
 __all__ = [
     "Authorization",
@@ -558,7 +559,35 @@ def _item_text(v: Any) -> str:
         return "{" + ",".join([_string(k) + ":" + _item_text(v[k]) for k in sorted(v)]) + "}"
     if kind in _AS_TEXT:
         return _string(str(v))  # a reference: its canonical string (to_jsonable's)
+    if kind is Party:
+        return _party_text(v)
     return _canonical_text(v)
+
+
+def _party_text(party: Party) -> str:
+    """:func:`_canonical_text` of a party, kept by its identity while every field of it is a
+    text, a bool or None (a frozen value: its text cannot change) — the CSV reader keeps one
+    party object per role's cells, so the parties of distinct transfers often are the same
+    objects.  Kept with the party (an id is never reused while it is here), at most
+    :data:`_PARTIES_KEPT`, emptied when full; never the transfer itself."""
+    found = _PARTY_TEXTS.get(id(party))
+    if found is not None and found[0] is party:
+        return found[1]
+    text = _canonical_text(party)
+    if _FROZEN_VALUES.issuperset(map(type, _PARTY_VALUES(party))):
+        if len(_PARTY_TEXTS) >= _PARTIES_KEPT:
+            _PARTY_TEXTS.clear()
+        _PARTY_TEXTS[id(party)] = (party, text)
+    return text
+
+
+#: A party's canonical text by its identity (:func:`_party_text`).
+_PARTY_TEXTS: dict[int, tuple[Party, str]] = {}
+_PARTIES_KEPT = 4096
+#: The types of a party's fields whose text is kept (values that cannot change).
+_FROZEN_VALUES = frozenset({str, bool, type(None)})
+#: Every field of a party, as a tuple.
+_PARTY_VALUES = operator.attrgetter(*(f.name for f in attrs.fields(Party)))
 
 
 def _key_heads(kind: type) -> tuple[tuple[str, str], ...] | None:

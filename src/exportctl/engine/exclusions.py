@@ -51,17 +51,31 @@ def _within_any(refs: tuple[USMLRef, ...], targets: tuple[USMLRef, ...]) -> Tri:
     (:func:`~exportctl.inputs.transfers.reference_within` holds), else unknown when one may be
     (a target lies beneath the reference), else False.  (The comparison of
     ``reference_within`` written out: this is read for every row a transfer may touch.)"""
+    if len(refs) == 1:
+        return _ref_within_any(refs[0], targets)
     unknown = False
     for r in refs:
-        category, path = r.category, r.path
-        for t in targets:
-            if t.category != category:
-                continue
-            below = t.path
-            if path[: len(below)] == below:
-                return True
-            if below[: len(path)] == path:
-                unknown = True
+        found = _ref_within_any(r, targets)
+        if found:
+            return True
+        if found is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _ref_within_any(ref: USMLRef, targets: tuple[USMLRef, ...]) -> Tri:
+    """:func:`_within_any` of one reference (a row's scope is read so for every row a transfer
+    may touch)."""
+    category, path = ref.category, ref.path
+    unknown = False
+    for t in targets:
+        if t.category != category:
+            continue
+        below = t.path
+        if path[: len(below)] == below:
+            return True
+        if below[: len(path)] == path:
+            unknown = True
     return None if unknown else False
 
 
@@ -147,10 +161,28 @@ def _mt_table(usml: UnitedStatesMunitionsList) -> _MTTable:
 _MT_TABLES: dict[int, _MTTable] = {}
 
 
+#: What a condition that holds or fails outright needs (nothing; never changed by a reader).
+_NOTHING: list[str] = []
+#: The conditions that read USML paragraphs (any other reads a fact of the transfer).
+_OF_REFERENCES = frozenset(
+    {"described_in", "not_described_in", "specially_designed_for", "related_to", "mt_designated"}
+)
+
+
 def _condition(
     cond: Condition, transfer: Transfer, usml: UnitedStatesMunitionsList
 ) -> tuple[Tri, list[str]]:
-    if cond.test in ("described_in", "not_described_in"):
+    test = cond.test
+    if test not in _OF_REFERENCES:  # a fact: the commonest (Supp. No. 1: 196 of 242 conditions)
+        fact = cond.fact
+        assert fact is not None
+        value = transfer.answers.get(fact)  # Transfer.answer
+        if value is None:
+            return None, [fact]
+        if cond.one_of:
+            return str(value) in cond.one_of, _NOTHING
+        return value == cond.equals, _NOTHING
+    if test in ("described_in", "not_described_in"):
         refs, fact = _subjects(transfer)
         if refs is None:
             return None, [fact]
@@ -158,7 +190,7 @@ def _condition(
         if inside is None:
             return None, [fact]  # which paragraph beneath the reference?
         return (inside if cond.test == "described_in" else not inside), []
-    if cond.test in ("specially_designed_for", "related_to"):
+    if test in ("specially_designed_for", "related_to"):
         field = cond.test if cond.test == "specially_designed_for" else "related_to"
         refs = (
             transfer.specially_designed_for
@@ -169,15 +201,7 @@ def _condition(
             return None, [field]
         found = _within_any(refs, cond.refs)
         return found, [] if found is not None else [field]
-    if cond.test == "mt_designated":
-        return _mt_designated(transfer, usml)
-    assert cond.fact is not None
-    value = transfer.answer(cond.fact)
-    if value is None:
-        return None, [cond.fact]
-    if cond.one_of:
-        return str(value) in cond.one_of, []
-    return value == cond.equals, []
+    return _mt_designated(transfer, usml)  # mt_designated
 
 
 def _mt_designated(transfer: Transfer, usml: UnitedStatesMunitionsList) -> tuple[Tri, list[str]]:
@@ -249,7 +273,7 @@ def _reading(
     """How ``row`` reads against a transfer of USML paragraph ``ref``: whether the paragraph
     lies in the row's column, whether an entry holds (caught), the facts the open entries need,
     and which entry holds (its number; 0 when none does).  Not read further when outside."""
-    in_scope = _within_any((ref,), row.usml_refs)
+    in_scope = _ref_within_any(ref, row.usml_refs)
     if in_scope is False:
         return False, False, [], 0
     missing: list[str] = []

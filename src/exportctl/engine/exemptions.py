@@ -129,7 +129,7 @@ class GuidelinesRef:
     illustrative: bool
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak references: see _made
 class ExemptionResult:
     """One exemption as decided for one transfer: the version, each requirement, the rows of
     a supplement that exclude the transfer, and the questions that would decide it.
@@ -276,7 +276,7 @@ _RESULT_SETTERS: tuple[Any, ...] | None = (
 _NEW = object.__new__
 
 
-def _made(
+def _made_by_setters(
     exemption: str,
     citation: str,
     version: str | None,
@@ -294,9 +294,7 @@ def _made(
     guidelines: GuidelinesRef | None,
     fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None,
 ) -> ExemptionResult:
-    """``ExemptionResult(...)`` with every field given in order (the status pass makes one
-    for every exemption of every transfer): the same object, its slots filled without attrs'
-    frozen ``__init__`` (a call per field), each by its setter called here in turn (as
+    """:func:`_made` by each slot's setter called here in turn (as
     :func:`~exportctl.core.results.make_check` fills a check)."""
     setters = _RESULT_SETTERS
     if setters is None:  # pragma: no cover - the class as written is filled by its slots
@@ -328,6 +326,85 @@ def _made(
     set_guidelines(made, guidelines)
     set_fill(made, fill)
     return made
+
+
+class _FilledResult:
+    """The slots of an :class:`ExemptionResult`, written as a plain class writes its own
+    (:func:`_made` then makes the object the result it is laid out as)."""
+
+    __slots__ = ExemptionResult.__slots__  # type: ignore[attr-defined]
+
+    def __init__(
+        self,
+        exemption: str,
+        citation: str,
+        version: str | None,
+        status: ExemptionStatus,
+        requirements: Any,
+        excluded_rows: tuple[str, ...],
+        open_questions: tuple[Question, ...],
+        note: str,
+        branch: str | None,
+        branches: tuple[BranchResult, ...],
+        conditions: Any,
+        marking: str | None,
+        obligations: tuple[Obligation, ...],
+        carried: tuple[str, ...],
+        guidelines: GuidelinesRef | None,
+        fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None,
+    ) -> None:
+        self.exemption = exemption
+        self.citation = citation
+        self.version = version
+        self.status = status
+        self.requirements = requirements
+        self.excluded_rows = excluded_rows
+        self.open_questions = open_questions
+        self.note = note
+        self.branch = branch
+        self.branches = branches
+        self.conditions = conditions
+        self.marking = marking
+        self.obligations = obligations
+        self.carried = carried
+        self.guidelines = guidelines
+        self.fill = fill
+
+
+def _made_filled(*fields: Any) -> ExemptionResult:
+    """:func:`_made` by a :class:`_FilledResult` made an :class:`ExemptionResult` (the same
+    layout)."""
+    made: Any = _FilledResult(*fields)
+    made.__class__ = ExemptionResult
+    found: ExemptionResult = made
+    return found
+
+
+def _fills_result_slots() -> bool:
+    """Whether :func:`_made_filled` gives the result :func:`_made_by_setters` gives, slot by
+    slot (a Python where ``__class__`` may not be assigned between the two layouts, or a class
+    laid out otherwise, takes the setters)."""
+    if _RESULT_SLOTS is None:  # pragma: no cover - the class as written is filled by its slots
+        return False
+    values = tuple(object() for _ in _RESULT_FIELDS)
+    try:
+        made = _made_filled(*values)
+    except TypeError:  # pragma: no cover - the layouts differ on this Python
+        return False
+    return type(made) is ExemptionResult and all(
+        slot.__get__(made, ExemptionResult) is value
+        for slot, value in zip(_RESULT_SLOTS, values, strict=True)
+    )
+
+
+#: ``ExemptionResult(...)`` with every field given in order (the status pass makes one for
+#: every exemption of every transfer): the same object, its slots written as a plain class
+#: writes its own (attrs' frozen ``__init__`` goes through ``object.__setattr__`` field by
+#: field, and each slot's setter is a call too; 16 fields: about 1.2 -> 0.5 us); checked once
+#: at import, else each slot's setter.
+_made: Callable[..., ExemptionResult] = (
+    _made_filled if _fills_result_slots() else _made_by_setters
+)
 
 
 def question(fact: str, law: Law) -> Question:
@@ -898,13 +975,6 @@ def _status_of(
     """:func:`evaluate_status` by the exemption's status plan (:func:`_status_plan`)."""
     if plan is None or (transfer.activity is None and plan.asks_activity):
         return evaluate(exemption, transfer, law, ctx)
-    version = plan.refs[2]
-    checks = ctx.decided
-    carried = ctx.carried
-    own = plan.own
-    statuses: list[Status] = []
-    missings: list[tuple[str, ...]] = []
-    excluded: tuple[str, ...] = ()
     every_way = plan.steps
     paths: tuple[Check, ...] = ()
     if exemption.paths:
@@ -914,6 +984,15 @@ def _status_of(
             every_way = plan.steps_own_path
         elif any(c.status == "pass" for c in paths):
             every_way = plan.steps_activity_passed
+    if plan.ways_req is None:
+        return _one_way(exemption, plan, every_way[0], paths, transfer, law, ctx)
+    version = plan.refs[2]
+    checks = ctx.decided
+    carried = ctx.carried
+    own = plan.own
+    statuses: list[Status] = []
+    missings: list[tuple[str, ...]] = []
+    excluded: tuple[str, ...] = ()
     for n, steps in enumerate(every_way):
         found: list[Check] = list(paths)
         failed = bool(paths) and any(c.status == "fail" for c in paths)
@@ -999,6 +1078,77 @@ def _status_of(
         else (),
         LAZY_ROWS,
         marking,
+        plan.obligations,
+        plan.carried,
+        plan.guidelines_ref,
+        partial(_full_rows, exemption, transfer, law, ctx),
+    )
+
+
+def _one_way(
+    exemption: Exemption,
+    plan: _Plan,
+    steps: Sequence[tuple[int, Any, Any, bool, bool]],
+    paths: tuple[Check, ...],
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> ExemptionResult:
+    """:func:`_status_of` of an exemption with one way (no requirement lists keyed ways: the
+    § 125.4 paragraphs, § 126.5, § 126.7): its entries read as the first way's are (past a
+    failing entry, only those that may exclude a supplement row), without the lists, the
+    choice of a way and the ways' results of several (its branch None, no ways' results, its
+    marking the exemption's text only)."""
+    checks = ctx.decided
+    own = plan.own
+    found: list[Check] = list(paths)
+    failed = bool(paths) and any(c.status == "fail" for c in paths)
+    for kind, what, key, may_exclude, more in steps:
+        if failed and not may_exclude:
+            continue
+        if kind == 0:
+            check = checks.get(key)
+            if check is None:
+                check = decide_leaf(what, transfer, law, ctx, own, key)
+        elif kind == 1:
+            check = requirement_status(what, transfer, law, ctx, own)
+        else:
+            # A block's summary, kept under its key once decided for the transfer.
+            check = ctx.carried.get(key) if key is not None else None
+            if check is None:
+                check = what.summary(transfer, law, ctx)
+        found.append(check)
+        if check.status == "fail":
+            failed = True
+            if not more:
+                break  # nothing after it is read: the way fails, no later row excluded
+    rows = [c.excluded for c in found if c.excluded]
+    excluded = tuple(dict.fromkeys(_chain(rows))) if rows else ()
+    questions: tuple[Question, ...] = ()
+    status: ExemptionStatus
+    if failed:
+        status = "not_eligible"
+    else:
+        unknown = [c.missing for c in found if c.status == "unknown"]
+        if unknown:
+            status = "undetermined"
+            questions = plan.questions(tuple(dict.fromkeys(_chain(unknown))), law)
+        else:
+            status = "eligible"
+    version = plan.refs[2]
+    return _made(
+        exemption.key,
+        exemption.citation,
+        version.id,
+        status,
+        LAZY_ROWS,
+        excluded,
+        questions,
+        version.modelled,
+        None,
+        (),
+        LAZY_ROWS,
+        plan.marking_text,
         plan.obligations,
         plan.carried,
         plan.guidelines_ref,
@@ -1202,6 +1352,7 @@ class _Plan:
         "guidelines",
         "guidelines_ref",
         "labels",
+        "marking_text",
         "obligations",
         "own",
         "own_guidelines",
@@ -1278,6 +1429,13 @@ class _Plan:
             f"{g.citation} ({gv.id})" for g, gv in groups if gv is not None and gv.in_force
         )
         self.guidelines_ref = guidelines_ref(law)
+        #: The marking a result shows whichever way it is decided by (the exemption's text;
+        #: a way's marking is shown only when that way is eligible).
+        self.marking_text = (
+            exemption.marking.text
+            if exemption.marking is not None and exemption.marking.text
+            else None
+        )
         own_steps = tuple(
             (
                 later,
@@ -1442,7 +1600,7 @@ def decide_every(
     listed = _every_plan(law)
     chosen = [found for found in listed if found[2]] if despite_126_1 else listed
     if decide is None or decide is evaluate_status:
-        return tuple(_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen)
+        return tuple([_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen])
     return tuple(decide(e, transfer, law, ctx) for e, _, _ in chosen)
 
 

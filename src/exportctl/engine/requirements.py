@@ -72,7 +72,7 @@ _chain = chain.from_iterable
 ConditionStatus = Literal["pass", "fail", "unknown", "lifted"]
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak references: see _row
 class ConditionResult:
     """One condition as decided for one transfer: a row of the checklist and of the certification
     record — the paragraph, the words it implements, who confirms it, its status, the facts it
@@ -429,8 +429,8 @@ def _shared(req: RequirementSpec, t: Transfer, law: Law, ctx: Context) -> Check:
 
 
 def _row(req: RequirementSpec, check: Check, scope: Scope, branch: str) -> ConditionResult:
-    # The fields in their order (positional: an attrs class's __init__ reads them faster).
-    return ConditionResult(
+    # The fields in their order (a JSON lines record writes about 200 rows a transfer).
+    return _condition_row(
         req.name,
         req.id,
         check.status,
@@ -444,7 +444,81 @@ def _row(req: RequirementSpec, check: Check, scope: Scope, branch: str) -> Condi
         req.reads,
         scope.group,
         branch,
+        "",
     )
+
+
+class _FilledRow:
+    """The slots of a :class:`ConditionResult`, written as a plain class writes its own
+    (:func:`_filled_row` then makes the object the row it is laid out as)."""
+
+    __slots__ = ConditionResult.__slots__  # type: ignore[attr-defined]
+
+    def __init__(
+        self,
+        name: str,
+        paragraph: str,
+        status: ConditionStatus,
+        detail: str,
+        facts: Mapping[str, Any],
+        missing: tuple[str, ...],
+        test: str,
+        quote: str,
+        source: str,
+        confirmed_by: str,
+        reads: tuple[str, ...],
+        group: str | None,
+        branch: str,
+        exception: str,
+    ) -> None:
+        self.name = name
+        self.paragraph = paragraph
+        self.status = status
+        self.detail = detail
+        self.facts = facts
+        self.missing = missing
+        self.test = test
+        self.quote = quote
+        self.source = source
+        self.confirmed_by = confirmed_by
+        self.reads = reads
+        self.group = group
+        self.branch = branch
+        self.exception = exception
+
+
+def _filled_row(*fields: Any) -> ConditionResult:
+    """``ConditionResult(*fields)`` (every field given, in order): the same object, its slots
+    written as a plain class writes its own (attrs' frozen ``__init__`` goes through
+    ``object.__setattr__`` field by field)."""
+    made: Any = _FilledRow(*fields)
+    made.__class__ = ConditionResult
+    found: ConditionResult = made
+    return found
+
+
+def _fills_rows() -> bool:
+    """Whether :func:`_filled_row` gives the row ``ConditionResult(...)`` gives, field by field
+    (a Python where ``__class__`` may not be assigned between the two layouts, or a class with
+    other fields, takes attrs' ``__init__``)."""
+    names = tuple(f.name for f in attrs.fields(ConditionResult))
+    if names != _FilledRow.__init__.__code__.co_varnames[1 : len(names) + 1]:
+        return False  # pragma: no cover - the plain class names every field in order
+    values = tuple(object() for _ in names)
+    try:
+        made = _filled_row(*values)
+    except TypeError:  # pragma: no cover - the layouts differ on this Python
+        return False
+    return type(made) is ConditionResult and all(
+        getattr(made, name) is value for name, value in zip(names, values, strict=True)
+    )
+
+
+#: A checklist row with every field given in order: :func:`_filled_row`, checked once at
+#: import (else attrs' ``__init__``).
+_condition_row: Callable[..., ConditionResult] = (
+    _filled_row if _fills_rows() else ConditionResult
+)
 
 
 def leaf_rows(
