@@ -49,7 +49,7 @@ from exportctl.core.bounded import empty_table, kept_for
 from exportctl.corpus.countries import UnknownCountry
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import USMLRef, parse_usml
-from exportctl.corpus.usml import UnitedStatesMunitionsList
+from exportctl.corpus.usml import UnitedStatesMunitionsList, unreserved_texts
 from exportctl.inputs.items import ContradictoryFacts, FactError, parse_bool, parse_refs, parse_text
 
 __all__ = [
@@ -248,32 +248,39 @@ def precise_paragraphs(usml: UnitedStatesMunitionsList, ref: USMLRef) -> tuple[U
     of 22 CFR 121.1 (no sub-paragraph that is not reserved); otherwise every such leaf beneath
     it (a category or a parent paragraph stands for "some paragraph beneath it").  Empty for a
     reference that names nothing (or only reserved paragraphs)."""
-    beneath = _beneath(usml).get((ref.category, ref.path), ())
-    parents = {p.parent for p in beneath}
-    return tuple(p.ref for p in beneath if p.ref not in parents)
+    beneath = _beneath(usml).get(str(ref), ())
+    parents = {parent for _, parent in beneath}
+    return tuple(parse_usml(text) for text, _ in beneath if text not in parents)
 
 
-def _beneath(usml: UnitedStatesMunitionsList) -> dict[tuple[str, tuple[str, ...]], list[Any]]:
-    """The paragraphs of ``usml`` that are not reserved, in its order, under each reference they
-    lie within (``ref.is_within``: the category, each enclosing paragraph and the paragraph
-    itself), indexed once per edition (kept with it, so an id is never reused while it is
-    here)."""
+def _beneath(usml: UnitedStatesMunitionsList) -> dict[str, list[tuple[str, str]]]:
+    """The reference and parent texts (``str``) of the paragraphs of ``usml`` that are not
+    reserved, in its order, under the text of each reference they lie within (``ref.is_within``:
+    the category, each enclosing paragraph and the paragraph itself), indexed once per edition
+    (kept with it, so an id is never reused while it is here).  Read from the edition's data
+    when its paragraphs are not built (:func:`~exportctl.corpus.usml.unreserved_texts`: a
+    canonical text is the text of its parsed reference, and its enclosing references' texts are
+    its prefixes before each ``(``), else from the paragraphs."""
     found = _BENEATH.get(id(usml))
     if found is None or found[0] is not usml:
-        index: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
-        for p in usml.paragraphs:
-            if p.reserved:
-                continue
-            category, path = p.ref.category, p.ref.path
-            for n in range(len(path) + 1):
-                index.setdefault((category, path[:n]), []).append(p)
+        texts = unreserved_texts(usml)
+        if texts is None:
+            texts = [(str(p.ref), str(p.parent)) for p in usml.paragraphs if not p.reserved]
+        index: dict[str, list[tuple[str, str]]] = {}
+        for entry in texts:
+            text = entry[0]
+            at = text.find("(")
+            while at > 0:
+                index.setdefault(text[:at], []).append(entry)
+                at = text.find("(", at + 1)
+            index.setdefault(text, []).append(entry)
         if len(_BENEATH) >= 16:
             _BENEATH.clear()
         found = _BENEATH[id(usml)] = (usml, index)
     return found[1]
 
 
-_Beneath = dict[tuple[str, tuple[str, ...]], list[Any]]
+_Beneath = dict[str, list[tuple[str, str]]]
 _BENEATH: dict[int, tuple[UnitedStatesMunitionsList, _Beneath]] = {}
 
 
