@@ -258,14 +258,15 @@ class USMLRef:
         """The enclosing paragraph or category; None for a category."""
         if not self.path:
             return None
-        return USMLRef(self.category, self.path[:-1])
+        return _checked(self.category, self.path[:-1])
 
     def child(self, label: str) -> USMLRef:
         return USMLRef(self.category, (*self.path, label))
 
     def ancestors(self) -> tuple[USMLRef, ...]:
         """From the category down to the parent of this reference."""
-        return tuple(USMLRef(self.category, self.path[:n]) for n in range(len(self.path)))
+        category, path = self.category, self.path
+        return tuple(_checked(category, path[:n]) for n in range(len(path)))
 
     def is_within(self, other: USMLRef) -> bool:
         """True if this reference is ``other`` or lies beneath it."""
@@ -280,6 +281,21 @@ class USMLRef:
     def kind_at(self, depth: int) -> str:
         """The kind of designation at ``depth`` of this reference (usual or irregular)."""
         return designation_kind(depth, self.path[depth - 1])
+
+
+_NEW = object.__new__
+_SET = object.__setattr__
+
+
+def _checked(category: str, path: tuple[str, ...]) -> USMLRef:
+    """``USMLRef(category, path)`` for the category and a leading part of the path of a
+    reference made already (its parent, its ancestors), without checking them again: each
+    label keeps its depth, so what :meth:`USMLRef.__attrs_post_init__` checks held when the
+    reference was made (an eighth of the parsing of a transfer was these checks, issue 13)."""
+    ref: USMLRef = _NEW(USMLRef)
+    _SET(ref, "category", category)
+    _SET(ref, "path", path)
+    return ref
 
 
 _KIND_WORDS = {

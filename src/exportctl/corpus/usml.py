@@ -33,6 +33,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import attr  # attrs' frozen and field, without importing the attrs package (start-up)
@@ -444,11 +445,12 @@ class UnitedStatesMunitionsList:
         return tuple(p for p in self.paragraphs if p.ref != parsed and p.ref.is_within(parsed))
 
 
-#: A reference as the data build writes it (``str(parse_usml(text)) == text``): the category's
-#: numeral, then each label in parentheses, no spaces.
-_CANONICAL_REF = re.compile(
-    "(?:" + "|".join(sorted(USML_CATEGORIES, key=len, reverse=True)) + r")(?:\([A-Za-z0-9]+\))*"
-)
+@cache  # compiled when first used (start-up: a look-up does not read it)
+def _canonical_ref() -> re.Pattern[str]:
+    """A reference as the data build writes it (``str(parse_usml(text)) == text``): the
+    category's numeral, then each label in parentheses, no spaces."""
+    categories = "|".join(sorted(USML_CATEGORIES, key=len, reverse=True))
+    return re.compile(rf"(?:{categories})(?:\([A-Za-z0-9]+\))*")
 
 
 def unreserved_texts(usml: UnitedStatesMunitionsList) -> list[tuple[str, str]] | None:
@@ -465,7 +467,7 @@ def unreserved_texts(usml: UnitedStatesMunitionsList) -> list[tuple[str, str]] |
     order = pending.order
     if isinstance(order, _Objects):
         order = order.everything()
-    canonical = _CANONICAL_REF.fullmatch
+    canonical = _canonical_ref().fullmatch
     found = []
     for raw in order:
         if raw["reserved"]:

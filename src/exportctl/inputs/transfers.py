@@ -315,8 +315,8 @@ _CHECKED_REFS: dict[int, tuple[UnitedStatesMunitionsList, set[USMLRef]]] = {}
 
 
 def _check_new_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> None:
-    where = ref.parent if ref.parent is not None and ref.parent.path else ref.category
     if ref.path and not usml.exists(ref):
+        where = ref.parent if ref.parent is not None and ref.parent.path else ref.category
         raise FactError(
             field,
             f"USML {ref} does not exist in 22 CFR 121.1 (as bundled); see `exportctl usml show "
