@@ -575,17 +575,17 @@ def _answers(
     raw: Mapping[str, Any],
     law: Law,
     kept: _CsvCells | None = None,
-    skip: frozenset[str] = frozenset(),
+    keys: tuple[Any, ...] | None = None,
 ) -> dict[str, Any]:
-    """The answers of ``raw`` (its keys but those in ``skip``), in its order (so the first bad
-    one is the one named); with ``kept``, a cell text of a question read before is taken from
-    what ``kept`` holds for that question (an error is never kept: it is raised again)."""
+    """The answers of ``raw`` (its keys, or ``keys``: those of its keys that are answers, in
+    its order), in its order (so the first bad one is the one named); with ``kept``, a cell text
+    of a question read before is taken from what ``kept`` holds for that question (an error is
+    never kept: it is raised again)."""
     facts = _fact_specs(law)
     tables = kept.answers if kept is not None else None
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in skip:
-            continue
+    items = raw.items() if keys is None else zip(keys, map(raw.__getitem__, keys), strict=True)
+    for key, value in items:
         parsed: Any = _NOT_KNOWN
         table = tables.get(key) if tables is not None else None
         if table is not None and type(value) is str:
@@ -675,10 +675,28 @@ def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
                 _keep_cell(table, cells, party)
         if party is not None:
             parties.append(party)
-    has_party_columns = any(c in row for c in _CSV_PARTY_FIELDS)
-    return _transfer(
-        row, tuple(parties) if has_party_columns else None, row, law, kept, _NOT_ANSWERS
-    )
+    answers, has_party_columns = _csv_layout(row)
+    return _transfer(row, tuple(parties) if has_party_columns else None, row, law, kept, answers)
+
+
+def _csv_layout(row: Mapping[str, Any]) -> tuple[tuple[Any, ...], bool]:
+    """The columns of a CSV row that are answers (not in :data:`_NOT_ANSWERS`), in its order,
+    and whether it has a party's column: read once per header (the row's column names, which
+    alone decide them), at most 64 headers kept."""
+    columns = tuple(row)
+    found = _CSV_LAYOUTS.get(columns)
+    if found is None:
+        found = (
+            tuple(c for c in columns if c not in _NOT_ANSWERS),
+            any(c in _CSV_PARTY_FIELD_SET for c in columns),
+        )
+        if len(_CSV_LAYOUTS) >= 64:
+            _CSV_LAYOUTS.clear()
+        _CSV_LAYOUTS[columns] = found
+    return found
+
+
+_CSV_LAYOUTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], bool]] = {}
 
 
 def _csv_role(role: str, fields: tuple[str, ...], cells: tuple[Any, ...], law: Law) -> Any:
@@ -750,6 +768,7 @@ _CSV_PARTIES = tuple(
     (role, tuple(f for f, _ in cols), tuple(c for _, c in cols))
     for role, cols in _CSV_PARTY_COLUMNS
 )
+_CSV_PARTY_FIELD_SET = frozenset(_CSV_PARTY_FIELDS)
 #: The columns of a CSV row that are not answers to questions.
 _NOT_ANSWERS = frozenset((*SCALARS, *_CSV_PARTY_FIELDS))
 
@@ -842,11 +861,11 @@ def _transfer(
     answers: Mapping[str, Any],
     law: Law,
     kept: _CsvCells | None = None,
-    skip: frozenset[str] = frozenset(),
+    keys: tuple[Any, ...] | None = None,
 ) -> Transfer:
     """The transfer of ``raw``, its fields read in a fixed order (so the first bad one is the
     one named); with ``kept``, the cells read before are taken from it (see :func:`_answers`
-    for ``skip``)."""
+    for ``keys``)."""
     transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
     if transfer_id is None:
         raise FactError("transfer_id", "is required")
@@ -865,7 +884,7 @@ def _transfer(
         transit_countries=read("transit_countries", get("transit_countries"), law),
         value_usd=_value("value_usd", get("value_usd")),
         parties=parties,
-        answers=_answers(answers, law, kept, skip),
+        answers=_answers(answers, law, kept, keys),
         origin_country=read("origin_country", get("origin_country"), law),
         recipient_nationalities=read(
             "recipient_nationalities", get("recipient_nationalities"), law
