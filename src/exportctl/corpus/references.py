@@ -237,13 +237,23 @@ class USMLRef:
             raise ReferenceSyntaxError(
                 f"USML category {self.category!r} does not exist; expected a roman numeral I to XXI"
             )
-        for depth, label in enumerate(self.path, start=1):
+        path = self.path
+        try:
+            if type(path) is tuple and path in _CHECKED_PATHS:
+                return
+        except TypeError:  # a label that cannot be hashed: checked below, as always
+            pass
+        for depth, label in enumerate(path, start=1):
             if depth > len(LEVEL_KINDS):
                 raise ReferenceSyntaxError(
-                    f"{self.category}{''.join(f'({p})' for p in self.path)}: paragraphs nest "
+                    f"{self.category}{''.join(f'({p})' for p in path)}: paragraphs nest "
                     f"at most {len(LEVEL_KINDS)} levels deep"
                 )
             designation_kind(depth, label)
+        if type(path) is tuple and all(type(label) is str for label in path):
+            if len(_CHECKED_PATHS) >= CHECKED_PATHS_KEPT:
+                _CHECKED_PATHS.clear()
+            _CHECKED_PATHS.add(path)
 
     def __str__(self) -> str:
         return self.category + "".join(f"({p})" for p in self.path)
@@ -282,6 +292,11 @@ class USMLRef:
         """The kind of designation at ``depth`` of this reference (usual or irregular)."""
         return designation_kind(depth, self.path[depth - 1])
 
+
+#: Paths whose labels were found to stand at their levels (what ``USMLRef`` checks of a path
+#: depends on its labels alone), so that a path is checked once: at most this many kept.
+CHECKED_PATHS_KEPT = 8192
+_CHECKED_PATHS: set[tuple[str, ...]] = set()
 
 _NEW = object.__new__
 _SET = object.__setattr__

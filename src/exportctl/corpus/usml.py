@@ -178,8 +178,33 @@ def _chain(
 _TECHNICAL_DATA = re.compile(r"\btechnical data\b", re.IGNORECASE)
 
 
-def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects) -> USMLParagraph:
+def _names_technical_data(q: dict[str, Any], named: dict[str, bool]) -> bool:
+    """Whether paragraph ``q`` (its JSON object) is a technical data paragraph or names
+    technical data in its text (an "(MT …)" annotation left out), read once per paragraph of
+    an edition: ``named`` holds it by reference (a paragraph is read for itself and again for
+    each paragraph beneath it built later)."""
+    found = named.get(q["ref"])
+    if found is None:
+        found = named[q["ref"]] = bool(
+            q["is_technical_data"]
+            or (
+                not q["is_x_paragraph"]
+                and _TECHNICAL_DATA.search(without_mt_annotations(q["text"]))
+            )
+        )
+    return found
+
+
+def _paragraph(
+    raw: dict[str, Any],
+    by_ref: dict[str, dict[str, Any]] | _Objects,
+    named: dict[str, bool] | None = None,
+) -> USMLParagraph:
+    """The paragraph of JSON object ``raw`` (``named``: :func:`_names_technical_data`'s
+    answers kept for the edition, or none kept)."""
     chain = _chain(raw, by_ref)
+    if named is None:
+        named = {}
     marked = next((q for q in chain if q["mt"]), None)
     asterisk = next((q for q in chain if q["sme_marked"]), None)
     return USMLParagraph(
@@ -205,14 +230,7 @@ def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects
         is_classified_catch=raw["is_classified_catch"],
         is_developmental=raw["is_developmental"],
         sources=tuple(raw["sources"]),
-        describes_technical_data=any(
-            q["is_technical_data"]
-            or (
-                not q["is_x_paragraph"]
-                and _TECHNICAL_DATA.search(without_mt_annotations(q["text"]))
-            )
-            for q in chain
-        ),
+        describes_technical_data=any(_names_technical_data(q, named) for q in chain),
     )
 
 
@@ -227,7 +245,7 @@ class _Pending:
     into :class:`USMLCategory` values when first read.
     """
 
-    __slots__ = ("built", "by_ref", "categories", "order")
+    __slots__ = ("built", "by_ref", "categories", "named", "order")
 
     def __init__(
         self, paragraphs: list[dict[str, Any]] | _Objects, categories: list[dict[str, Any]]
@@ -238,6 +256,8 @@ class _Pending:
             paragraphs if isinstance(paragraphs, _Objects) else {p["ref"]: p for p in paragraphs}
         )
         self.built: dict[str, USMLParagraph] = {}
+        #: :func:`_names_technical_data` of each paragraph read (at most every paragraph).
+        self.named: dict[str, bool] = {}
 
     def paragraph(self, key: str) -> USMLParagraph | None:
         found = self.built.get(key)
@@ -245,7 +265,7 @@ class _Pending:
             raw = self.by_ref.get(key)
             if raw is None:
                 return None
-            found = self.built[key] = _paragraph(raw, self.by_ref)
+            found = self.built[key] = _paragraph(raw, self.by_ref, self.named)
         return found
 
     def everything(self) -> tuple[USMLParagraph, ...]:
