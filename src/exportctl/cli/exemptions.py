@@ -422,10 +422,12 @@ def authorize_command(
 
 
 def _authorization_entry(kind: str, only: tuple[str, ...], guidelines: str | None) -> Any:
-    """The audit-log entry of an authorized row (--log): its authorization and input fields."""
-    from exportctl.audit import entry_for_authorization
+    """The audit-log entry of an authorized row (--log): its authorization and input fields
+    (the audit module is imported when a row is logged: start-up without --log)."""
 
     def entry(result: Any, facts: dict[str, Any]) -> Any:
+        from exportctl.audit import entry_for_authorization
+
         if result.authorization is None:
             return None
         return entry_for_authorization(

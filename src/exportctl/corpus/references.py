@@ -237,13 +237,23 @@ class USMLRef:
             raise ReferenceSyntaxError(
                 f"USML category {self.category!r} does not exist; expected a roman numeral I to XXI"
             )
-        for depth, label in enumerate(self.path, start=1):
+        path = self.path
+        try:
+            if type(path) is tuple and path in _CHECKED_PATHS:
+                return
+        except TypeError:  # a label that cannot be hashed: checked below, as always
+            pass
+        for depth, label in enumerate(path, start=1):
             if depth > len(LEVEL_KINDS):
                 raise ReferenceSyntaxError(
-                    f"{self.category}{''.join(f'({p})' for p in self.path)}: paragraphs nest "
+                    f"{self.category}{''.join(f'({p})' for p in path)}: paragraphs nest "
                     f"at most {len(LEVEL_KINDS)} levels deep"
                 )
             designation_kind(depth, label)
+        if type(path) is tuple and all(type(label) is str for label in path):
+            if len(_CHECKED_PATHS) >= CHECKED_PATHS_KEPT:
+                _CHECKED_PATHS.clear()
+            _CHECKED_PATHS.add(path)
 
     def __str__(self) -> str:
         return self.category + "".join(f"({p})" for p in self.path)
@@ -258,14 +268,15 @@ class USMLRef:
         """The enclosing paragraph or category; None for a category."""
         if not self.path:
             return None
-        return USMLRef(self.category, self.path[:-1])
+        return _checked(self.category, self.path[:-1])
 
     def child(self, label: str) -> USMLRef:
         return USMLRef(self.category, (*self.path, label))
 
     def ancestors(self) -> tuple[USMLRef, ...]:
         """From the category down to the parent of this reference."""
-        return tuple(USMLRef(self.category, self.path[:n]) for n in range(len(self.path)))
+        category, path = self.category, self.path
+        return tuple(_checked(category, path[:n]) for n in range(len(path)))
 
     def is_within(self, other: USMLRef) -> bool:
         """True if this reference is ``other`` or lies beneath it."""
@@ -280,6 +291,26 @@ class USMLRef:
     def kind_at(self, depth: int) -> str:
         """The kind of designation at ``depth`` of this reference (usual or irregular)."""
         return designation_kind(depth, self.path[depth - 1])
+
+
+#: Paths whose labels were found to stand at their levels (what ``USMLRef`` checks of a path
+#: depends on its labels alone), so that a path is checked once: at most this many kept.
+CHECKED_PATHS_KEPT = 8192
+_CHECKED_PATHS: set[tuple[str, ...]] = set()
+
+_NEW = object.__new__
+_SET = object.__setattr__
+
+
+def _checked(category: str, path: tuple[str, ...]) -> USMLRef:
+    """``USMLRef(category, path)`` for the category and a leading part of the path of a
+    reference made already (its parent, its ancestors), without checking them again: each
+    label keeps its depth, so what :meth:`USMLRef.__attrs_post_init__` checks held when the
+    reference was made (an eighth of the parsing of a transfer was these checks, issue 13)."""
+    ref: USMLRef = _NEW(USMLRef)
+    _SET(ref, "category", category)
+    _SET(ref, "path", path)
+    return ref
 
 
 _KIND_WORDS = {

@@ -33,6 +33,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import attr  # attrs' frozen and field, without importing the attrs package (start-up)
@@ -40,6 +41,7 @@ import attr  # attrs' frozen and field, without importing the attrs package (sta
 from exportctl.core.lazy import fields_repr, lazy_names
 from exportctl.corpus.references import (
     LEVEL_KINDS,
+    USML_CATEGORIES,
     ReferenceSyntaxError,
     USMLRef,
     label_at,
@@ -176,8 +178,33 @@ def _chain(
 _TECHNICAL_DATA = re.compile(r"\btechnical data\b", re.IGNORECASE)
 
 
-def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects) -> USMLParagraph:
+def _names_technical_data(q: dict[str, Any], named: dict[str, bool]) -> bool:
+    """Whether paragraph ``q`` (its JSON object) is a technical data paragraph or names
+    technical data in its text (an "(MT …)" annotation left out), read once per paragraph of
+    an edition: ``named`` holds it by reference (a paragraph is read for itself and again for
+    each paragraph beneath it built later)."""
+    found = named.get(q["ref"])
+    if found is None:
+        found = named[q["ref"]] = bool(
+            q["is_technical_data"]
+            or (
+                not q["is_x_paragraph"]
+                and _TECHNICAL_DATA.search(without_mt_annotations(q["text"]))
+            )
+        )
+    return found
+
+
+def _paragraph(
+    raw: dict[str, Any],
+    by_ref: dict[str, dict[str, Any]] | _Objects,
+    named: dict[str, bool] | None = None,
+) -> USMLParagraph:
+    """The paragraph of JSON object ``raw`` (``named``: :func:`_names_technical_data`'s
+    answers kept for the edition, or none kept)."""
     chain = _chain(raw, by_ref)
+    if named is None:
+        named = {}
     marked = next((q for q in chain if q["mt"]), None)
     asterisk = next((q for q in chain if q["sme_marked"]), None)
     return USMLParagraph(
@@ -203,14 +230,7 @@ def _paragraph(raw: dict[str, Any], by_ref: dict[str, dict[str, Any]] | _Objects
         is_classified_catch=raw["is_classified_catch"],
         is_developmental=raw["is_developmental"],
         sources=tuple(raw["sources"]),
-        describes_technical_data=any(
-            q["is_technical_data"]
-            or (
-                not q["is_x_paragraph"]
-                and _TECHNICAL_DATA.search(without_mt_annotations(q["text"]))
-            )
-            for q in chain
-        ),
+        describes_technical_data=any(_names_technical_data(q, named) for q in chain),
     )
 
 
@@ -225,7 +245,7 @@ class _Pending:
     into :class:`USMLCategory` values when first read.
     """
 
-    __slots__ = ("built", "by_ref", "categories", "order")
+    __slots__ = ("built", "by_ref", "categories", "named", "order")
 
     def __init__(
         self, paragraphs: list[dict[str, Any]] | _Objects, categories: list[dict[str, Any]]
@@ -236,6 +256,8 @@ class _Pending:
             paragraphs if isinstance(paragraphs, _Objects) else {p["ref"]: p for p in paragraphs}
         )
         self.built: dict[str, USMLParagraph] = {}
+        #: :func:`_names_technical_data` of each paragraph read (at most every paragraph).
+        self.named: dict[str, bool] = {}
 
     def paragraph(self, key: str) -> USMLParagraph | None:
         found = self.built.get(key)
@@ -243,7 +265,7 @@ class _Pending:
             raw = self.by_ref.get(key)
             if raw is None:
                 return None
-            found = self.built[key] = _paragraph(raw, self.by_ref)
+            found = self.built[key] = _paragraph(raw, self.by_ref, self.named)
         return found
 
     def everything(self) -> tuple[USMLParagraph, ...]:
@@ -441,6 +463,42 @@ class UnitedStatesMunitionsList:
     def descendants_of(self, ref: str | USMLRef) -> tuple[USMLParagraph, ...]:
         parsed = parse_usml(ref) if isinstance(ref, str) else ref
         return tuple(p for p in self.paragraphs if p.ref != parsed and p.ref.is_within(parsed))
+
+
+@cache  # compiled when first used (start-up: a look-up does not read it)
+def _canonical_ref() -> re.Pattern[str]:
+    """A reference as the data build writes it (``str(parse_usml(text)) == text``): the
+    category's numeral, then each label in parentheses, no spaces."""
+    categories = "|".join(sorted(USML_CATEGORIES, key=len, reverse=True))
+    return re.compile(rf"(?:{categories})(?:\([A-Za-z0-9]+\))*")
+
+
+def unreserved_texts(usml: UnitedStatesMunitionsList) -> list[tuple[str, str]] | None:
+    """The reference and parent texts of the paragraphs that are not reserved, in the list's
+    order, read from the edition's data (its JSON objects' ``ref``, ``parent`` and ``reserved``,
+    the fields :func:`_paragraph` builds ``ref``, ``parent`` and ``reserved`` from) without
+    building a paragraph: a category or a parent reference stands for the leaves beneath it, and
+    finding them needs these alone (start-up: building the 1,168 paragraphs took a third of an
+    ``authorize`` of one transfer).  None when the paragraphs are built already (read them) or a
+    text is not canonical, i.e. not the text of its parsed reference (``str(ref)``)."""
+    pending = _PENDING_SLOT.__get__(usml, UnitedStatesMunitionsList)
+    if pending is None:
+        return None
+    order = pending.order
+    if isinstance(order, _Objects):
+        order = order.everything()
+    canonical = _canonical_ref().fullmatch
+    found = []
+    for raw in order:
+        if raw["reserved"]:
+            continue
+        ref, parent = raw["ref"], raw["parent"]
+        if type(ref) is not str or type(parent) is not str:
+            return None
+        if canonical(ref) is None or canonical(parent) is None:
+            return None
+        found.append((ref, parent))
+    return found
 
 
 def _known(paragraph: USMLParagraph | None) -> USMLParagraph:

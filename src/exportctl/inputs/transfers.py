@@ -49,7 +49,7 @@ from exportctl.core.bounded import empty_table, kept_for
 from exportctl.corpus.countries import UnknownCountry
 from exportctl.corpus.law import Law
 from exportctl.corpus.references import USMLRef, parse_usml
-from exportctl.corpus.usml import UnitedStatesMunitionsList
+from exportctl.corpus.usml import UnitedStatesMunitionsList, unreserved_texts
 from exportctl.inputs.items import ContradictoryFacts, FactError, parse_bool, parse_refs, parse_text
 
 __all__ = [
@@ -248,32 +248,39 @@ def precise_paragraphs(usml: UnitedStatesMunitionsList, ref: USMLRef) -> tuple[U
     of 22 CFR 121.1 (no sub-paragraph that is not reserved); otherwise every such leaf beneath
     it (a category or a parent paragraph stands for "some paragraph beneath it").  Empty for a
     reference that names nothing (or only reserved paragraphs)."""
-    beneath = _beneath(usml).get((ref.category, ref.path), ())
-    parents = {p.parent for p in beneath}
-    return tuple(p.ref for p in beneath if p.ref not in parents)
+    beneath = _beneath(usml).get(str(ref), ())
+    parents = {parent for _, parent in beneath}
+    return tuple(parse_usml(text) for text, _ in beneath if text not in parents)
 
 
-def _beneath(usml: UnitedStatesMunitionsList) -> dict[tuple[str, tuple[str, ...]], list[Any]]:
-    """The paragraphs of ``usml`` that are not reserved, in its order, under each reference they
-    lie within (``ref.is_within``: the category, each enclosing paragraph and the paragraph
-    itself), indexed once per edition (kept with it, so an id is never reused while it is
-    here)."""
+def _beneath(usml: UnitedStatesMunitionsList) -> dict[str, list[tuple[str, str]]]:
+    """The reference and parent texts (``str``) of the paragraphs of ``usml`` that are not
+    reserved, in its order, under the text of each reference they lie within (``ref.is_within``:
+    the category, each enclosing paragraph and the paragraph itself), indexed once per edition
+    (kept with it, so an id is never reused while it is here).  Read from the edition's data
+    when its paragraphs are not built (:func:`~exportctl.corpus.usml.unreserved_texts`: a
+    canonical text is the text of its parsed reference, and its enclosing references' texts are
+    its prefixes before each ``(``), else from the paragraphs."""
     found = _BENEATH.get(id(usml))
     if found is None or found[0] is not usml:
-        index: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
-        for p in usml.paragraphs:
-            if p.reserved:
-                continue
-            category, path = p.ref.category, p.ref.path
-            for n in range(len(path) + 1):
-                index.setdefault((category, path[:n]), []).append(p)
+        texts = unreserved_texts(usml)
+        if texts is None:
+            texts = [(str(p.ref), str(p.parent)) for p in usml.paragraphs if not p.reserved]
+        index: dict[str, list[tuple[str, str]]] = {}
+        for entry in texts:
+            text = entry[0]
+            at = text.find("(")
+            while at > 0:
+                index.setdefault(text[:at], []).append(entry)
+                at = text.find("(", at + 1)
+            index.setdefault(text, []).append(entry)
         if len(_BENEATH) >= 16:
             _BENEATH.clear()
         found = _BENEATH[id(usml)] = (usml, index)
     return found[1]
 
 
-_Beneath = dict[tuple[str, tuple[str, ...]], list[Any]]
+_Beneath = dict[str, list[tuple[str, str]]]
 _BENEATH: dict[int, tuple[UnitedStatesMunitionsList, _Beneath]] = {}
 
 
@@ -308,8 +315,8 @@ _CHECKED_REFS: dict[int, tuple[UnitedStatesMunitionsList, set[USMLRef]]] = {}
 
 
 def _check_new_ref(field: str, ref: USMLRef, usml: UnitedStatesMunitionsList) -> None:
-    where = ref.parent if ref.parent is not None and ref.parent.path else ref.category
     if ref.path and not usml.exists(ref):
+        where = ref.parent if ref.parent is not None and ref.parent.path else ref.category
         raise FactError(
             field,
             f"USML {ref} does not exist in 22 CFR 121.1 (as bundled); see `exportctl usml show "
@@ -568,17 +575,17 @@ def _answers(
     raw: Mapping[str, Any],
     law: Law,
     kept: _CsvCells | None = None,
-    skip: frozenset[str] = frozenset(),
+    keys: tuple[Any, ...] | None = None,
 ) -> dict[str, Any]:
-    """The answers of ``raw`` (its keys but those in ``skip``), in its order (so the first bad
-    one is the one named); with ``kept``, a cell text of a question read before is taken from
-    what ``kept`` holds for that question (an error is never kept: it is raised again)."""
+    """The answers of ``raw`` (its keys, or ``keys``: those of its keys that are answers, in
+    its order), in its order (so the first bad one is the one named); with ``kept``, a cell text
+    of a question read before is taken from what ``kept`` holds for that question (an error is
+    never kept: it is raised again)."""
     facts = _fact_specs(law)
     tables = kept.answers if kept is not None else None
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in skip:
-            continue
+    items = raw.items() if keys is None else zip(keys, map(raw.__getitem__, keys), strict=True)
+    for key, value in items:
         parsed: Any = _NOT_KNOWN
         table = tables.get(key) if tables is not None else None
         if table is not None and type(value) is str:
@@ -668,10 +675,28 @@ def transfer_from_csv_row(row: Mapping[str, Any], law: Law) -> Transfer:
                 _keep_cell(table, cells, party)
         if party is not None:
             parties.append(party)
-    has_party_columns = any(c in row for c in _CSV_PARTY_FIELDS)
-    return _transfer(
-        row, tuple(parties) if has_party_columns else None, row, law, kept, _NOT_ANSWERS
-    )
+    answers, has_party_columns = _csv_layout(row)
+    return _transfer(row, tuple(parties) if has_party_columns else None, row, law, kept, answers)
+
+
+def _csv_layout(row: Mapping[str, Any]) -> tuple[tuple[Any, ...], bool]:
+    """The columns of a CSV row that are answers (not in :data:`_NOT_ANSWERS`), in its order,
+    and whether it has a party's column: read once per header (the row's column names, which
+    alone decide them), at most 64 headers kept."""
+    columns = tuple(row)
+    found = _CSV_LAYOUTS.get(columns)
+    if found is None:
+        found = (
+            tuple(c for c in columns if c not in _NOT_ANSWERS),
+            any(c in _CSV_PARTY_FIELD_SET for c in columns),
+        )
+        if len(_CSV_LAYOUTS) >= 64:
+            _CSV_LAYOUTS.clear()
+        _CSV_LAYOUTS[columns] = found
+    return found
+
+
+_CSV_LAYOUTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], bool]] = {}
 
 
 def _csv_role(role: str, fields: tuple[str, ...], cells: tuple[Any, ...], law: Law) -> Any:
@@ -743,6 +768,7 @@ _CSV_PARTIES = tuple(
     (role, tuple(f for f, _ in cols), tuple(c for _, c in cols))
     for role, cols in _CSV_PARTY_COLUMNS
 )
+_CSV_PARTY_FIELD_SET = frozenset(_CSV_PARTY_FIELDS)
 #: The columns of a CSV row that are not answers to questions.
 _NOT_ANSWERS = frozenset((*SCALARS, *_CSV_PARTY_FIELDS))
 
@@ -835,11 +861,11 @@ def _transfer(
     answers: Mapping[str, Any],
     law: Law,
     kept: _CsvCells | None = None,
-    skip: frozenset[str] = frozenset(),
+    keys: tuple[Any, ...] | None = None,
 ) -> Transfer:
     """The transfer of ``raw``, its fields read in a fixed order (so the first bad one is the
     one named); with ``kept``, the cells read before are taken from it (see :func:`_answers`
-    for ``skip``)."""
+    for ``keys``)."""
     transfer_id = parse_text("transfer_id", raw.get("transfer_id"))
     if transfer_id is None:
         raise FactError("transfer_id", "is required")
@@ -858,7 +884,7 @@ def _transfer(
         transit_countries=read("transit_countries", get("transit_countries"), law),
         value_usd=_value("value_usd", get("value_usd")),
         parties=parties,
-        answers=_answers(answers, law, kept, skip),
+        answers=_answers(answers, law, kept, keys),
         origin_country=read("origin_country", get("origin_country"), law),
         recipient_nationalities=read(
             "recipient_nationalities", get("recipient_nationalities"), law
