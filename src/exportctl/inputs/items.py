@@ -187,23 +187,37 @@ def _cell_reader(field: str, parse: Any) -> Callable[[Any], tuple[Any, ...] | No
     alone: the parsed cell texts kept in a table of this field's own (at most
     :data:`CELLS_KEPT`, emptied when full), looked up by the text alone (no key made per
     call; the cell text determines its parse, and a USML and an ECCN cell never share an
-    entry).  An error is not kept: the same text raises the same error again."""
+    entry).  A list of texts (a JSON line's) is kept the same way in a second table, by the
+    tuple of its texts.  An error is not kept: the same value raises the same error again."""
     table: dict[str, tuple[Any, ...] | None] = {}
+    lists: dict[tuple[str, ...], tuple[Any, ...] | None] = {}
     missing: Any = _OTHER
 
     def read(value: Any) -> tuple[Any, ...] | None:
-        if type(value) is not str:
-            return _parse_refs(field, value, parse)
-        found = table.get(value, missing)
-        if found is missing:
+        if type(value) is str:
+            found = table.get(value, missing)
+            if found is missing:
+                found = _kept(table, value, _parse_refs(field, value, parse))
+        elif type(value) is list and list(map(type, value)).count(str) == len(value):
+            key = tuple(value)
+            found = lists.get(key, missing)
+            if found is missing:
+                found = _kept(lists, key, _parse_refs(field, value, parse))
+        else:
             found = _parse_refs(field, value, parse)
-            if len(table) >= CELLS_KEPT:
-                table.clear()
-            table[value] = found
         return found  # type: ignore[no-any-return]
 
-    read.table = table  # type: ignore[attr-defined]  # for tests: the bound is kept
+    read.table = table  # type: ignore[attr-defined]  # for tests: the bounds are kept
+    read.lists = lists  # type: ignore[attr-defined]
     return read
+
+
+def _kept(table: dict[Any, Any], key: Any, found: Any) -> Any:
+    """``found`` kept in ``table`` by ``key`` (the table emptied first when full)."""
+    if len(table) >= CELLS_KEPT:
+        table.clear()
+    table[key] = found
+    return found
 
 
 #: The candidate cells of an item (``usml_candidates``, ``eccn_candidates``) as read.
@@ -238,7 +252,8 @@ def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
             out.append(parse(item))
         except ReferenceSyntaxError as exc:
             raise FactError(field, str(exc)) from exc
-    return tuple(dict.fromkeys(out))
+    # (no repeat to drop among fewer than two: no hashing of the references)
+    return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 
 def parse_text(field: str, value: Any) -> str | None:
@@ -253,18 +268,19 @@ def parse_text(field: str, value: Any) -> str | None:
 
 def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
     """Facts from a JSON object; unknown fields and bad values raise :class:`FactError`."""
-    if not isinstance(raw, Mapping):
+    # (a dict, a JSON object's, is a Mapping: told without the abstract class's check)
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise FactError("item", f"expected a JSON object, got {type(raw).__name__}")
     answers_raw = raw.get("answers")
     if answers_raw is None:
         answers_raw = {}
-    elif not isinstance(answers_raw, Mapping):
+    elif type(answers_raw) is not dict and not isinstance(answers_raw, Mapping):
         # false, [], 0 or "" are not "no answers": the answers are unknown, and that is an error.
         raise FactError(
             "answers", f"expected an object of question id: yes/no, got {shown(answers_raw)}"
         )
     flat = {k: v for k, v in raw.items() if k != "answers"}
-    extra = {k: v for k, v in flat.items() if k not in FIELDS}
+    extra = {k: v for k, v in flat.items() if k not in _FIELD_SET}
     both = [k for k in extra if k in answers_raw]
     if both:
         raise FactError(
@@ -443,6 +459,10 @@ def _build(
             answers = {k: v for k, v in zip(answer_columns, cells, strict=True) if v is not None}
         else:
             _read_answers(answers, [(k, flat[k]) for k in answer_columns], None)
+    elif ruleset.answer_facts.issuperset(answers_raw) and _only_bools(answers_raw):
+        # Every answer a question of the rule set given as true or false (a JSON object's):
+        # the loop would keep each as it is, in order.
+        answers = dict(answers_raw)
     else:
         _read_answers(answers, answers_raw.items(), ruleset)
     return _new_facts(
@@ -480,10 +500,18 @@ def _read_answers(
             answers[key] = parsed
 
 
+def _only_bools(answers: Mapping[str, Any]) -> bool:
+    """Whether every value of ``answers`` is a ``bool`` (not 1 or "yes": those are read)."""
+    return list(map(type, answers.values())).count(bool) == len(answers)
+
+
 def _text(field: str, value: Any) -> str | None:
-    """:func:`parse_text`, with text (the usual cell) read at once."""
+    """:func:`parse_text`, with text (the usual cell) and no value (a field not given) read
+    at once."""
     if type(value) is str:
         return value.strip() or None
+    if value is None:
+        return None
     return parse_text(field, value)
 
 
