@@ -147,3 +147,22 @@ def test_generated_lines_read_as_the_general_reading(
     obj = "{" + ", ".join(f'"{k}": {v}' for k, v in [("item_id", '"G"'), *pairs]) + "}"
     line = '{"w": ' + "[" * wrapped + obj + "]" * wrapped + "}" if wrapped else obj
     _check_lines([line, obj])
+
+
+def _printable_by_expression(value: Any) -> str | None:
+    """``printable`` as written before its ASCII shortcut: every text through the expression."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return readers._SURROGATE.sub(readers._escape_surrogate, text).strip() or None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(" \t\nAz09-é\x85\u3000\ud800\udc80\udcff"), max_size=8)
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.none()
+)
+def test_printable_values_are_the_expressions(value: Any) -> None:
+    assert readers.printable(value) == _printable_by_expression(value)

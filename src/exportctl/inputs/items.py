@@ -223,6 +223,9 @@ def _kept(table: dict[Any, Any], key: Any, found: Any) -> Any:
 #: The candidate cells of an item (``usml_candidates``, ``eccn_candidates``) as read.
 _usml_cells = _cell_reader("usml_candidates", parse_usml)
 _eccn_cells = _cell_reader("eccn_candidates", parse_eccn)
+#: Their tables of cell texts, which :func:`facts_from_cells` looks in first (no call).
+_USML_KEPT: dict[str, Any] = _usml_cells.table  # type: ignore[attr-defined]
+_ECCN_KEPT: dict[str, Any] = _eccn_cells.table  # type: ignore[attr-defined]
 
 
 def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
@@ -241,7 +244,7 @@ def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
                 return (parse(text),)
             except ReferenceSyntaxError as exc:
                 raise FactError(field, str(exc)) from exc
-        items = [t for t in (p.strip() for p in text.split(";")) if t]
+        items = [t for t in map(str.strip, text.split(";")) if t]
     elif isinstance(value, (list, tuple)):
         items = [str(v) for v in value]
     else:
@@ -321,7 +324,7 @@ def facts_from_cells(
         plan = _CELLS_PLAN[0] = _CellsPlan(header, ruleset)
     if plan.answers is None or len(cells) != plan.width:
         return facts_from_csv_row(dict(zip(header, cells, strict=True)), ruleset)
-    padded = [*cells, None]  # a field without a column reads the None at the end
+    # (A field without a column reads a None added after the cells.)
     (
         item_cell,
         description_cell,
@@ -332,7 +335,7 @@ def facts_from_cells(
         cj_classification_cell,
         cj_reference_cell,
         ccats_cell,
-    ) = plan.fields(padded)
+    ) = plan.fields(cells if plan.every_field else [*cells, None])
     item_id = item_cell.strip() or None if item_cell is not None else None
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
@@ -348,7 +351,7 @@ def facts_from_cells(
                 )
             if len(plan.kinds) < _KINDS_KEPT:
                 plan.kinds[kind_cell] = kind
-    cj = _cj_jurisdiction(cj_cell.strip() or None if cj_cell is not None else None)
+    cj = _cj_jurisdiction(cj_cell.strip() or None) if cj_cell else None
     values = plan.answer_cells(cells)
     # Each answer cell as its column's (question id, answer) pair, None when blank: the dict
     # of the pairs is the answers; a cell of no column's table (one parse_bool reads, or
@@ -358,12 +361,19 @@ def facts_from_cells(
         answers = dict(filter(None, map(_ENTRY, plan.answer_pairs, values)))
     except KeyError:
         _read_answers(answers, list(zip(plan.answers, values, strict=True)), None)
+    # A candidate cell read before is looked up in its table here (the reader's call saved).
+    usml = _USML_KEPT.get(usml_cell, _OTHER) if usml_cell is not None else None
+    if usml is _OTHER:
+        usml = _usml_cells(usml_cell)
+    eccn = _ECCN_KEPT.get(eccn_cell, _OTHER) if eccn_cell is not None else None
+    if eccn is _OTHER:
+        eccn = _eccn_cells(eccn_cell)
     return _new_facts(
         item_id,
         description_cell.strip() if description_cell is not None else "",
         kind,
-        _usml_cells(usml_cell),
-        _eccn_cells(eccn_cell),
+        usml,
+        eccn,
         cj,
         cj_classification_cell.strip() or None if cj_classification_cell is not None else None,
         cj_reference_cell.strip() or None if cj_reference_cell is not None else None,
@@ -389,7 +399,9 @@ class _CellsPlan:
         self.width = len(columns)
         where = {name: i for i, name in enumerate(columns)}
         at = [where.get(name, len(columns)) for name in FIELDS]
-        self.fields: Callable[[list[Any]], tuple[Any, ...]] = operator.itemgetter(*at)
+        self.fields: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*at)
+        #: Whether every field has a column (no None to add after the cells).
+        self.every_field = len(columns) not in at
         plan = _csv_plan(columns, ruleset)
         self.answers: tuple[str, ...] | None = plan[2]
         spots = [where[name] for name in self.answers or ()]

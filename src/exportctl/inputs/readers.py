@@ -220,6 +220,8 @@ def printable(value: Any) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
+    if text.isascii():  # no surrogate to escape
+        return text.strip() or None
     return _SURROGATE.sub(_escape_surrogate, text).strip() or None
 
 
