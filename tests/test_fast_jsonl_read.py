@@ -51,6 +51,8 @@ def _check_lines(lines: list[str], id_field: str = "item_id") -> list[readers.Re
     for n, line in enumerate(lines, start=1):
         fast = readers._jsonl_record(n, n, line, text, id_field, decoder)
         slow = readers._jsonl_record(n, n, line, text, id_field)
+        if slow.raw is not None:  # as the general reading made it, by the class's __init__
+            slow = readers.Record(slow.row, slow.raw, slow.lines, item_id=slow.item_id)
         assert _record(fast) == _record(slow), line
         read.append(fast)
     return read

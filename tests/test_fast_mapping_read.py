@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -48,7 +49,13 @@ _UNCACHED = [
 
 
 def _general(raw: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """:func:`_outcome` with the fast paths off."""
+    """:func:`_outcome` with the fast paths off (the object and its answers given as mappings
+    that are no dict: copied and merged, not read as they are)."""
+    if isinstance(raw, dict):
+        answers = raw.get("answers")
+        if isinstance(answers, dict):
+            raw = {**raw, "answers": MappingProxyType(answers)}
+        raw = MappingProxyType(raw)
     with monkeypatch.context() as m:
         m.setattr(items, "_only_bools", lambda answers: False)
         for name, field, parse in _UNCACHED:

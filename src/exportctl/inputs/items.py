@@ -282,8 +282,11 @@ def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
         raise FactError(
             "answers", f"expected an object of question id: yes/no, got {shown(answers_raw)}"
         )
-    flat = {k: v for k, v in raw.items() if k != "answers"}
-    extra = {k: v for k, v in flat.items() if k not in _FIELD_SET}
+    # A dict is read by its fields as it is (_build reads no "answers" field from it).
+    flat = raw if type(raw) is dict else {k: v for k, v in raw.items() if k != "answers"}
+    extra = {k: v for k, v in flat.items() if k not in _FIELD_SET and k != "answers"}
+    if not extra and type(answers_raw) is dict:
+        return _build(flat, answers_raw, ruleset)  # (read, never changed)
     both = [k for k in extra if k in answers_raw]
     if both:
         raise FactError(

@@ -84,6 +84,32 @@ class Record:
     item_id: str | None = None
 
 
+#: Each slot's setter of :class:`Record`, bound once, in the order of its fields.
+_SET_ROW, _SET_RAW, _SET_LINES, _SET_ERROR_FIELD, _SET_ERROR, _SET_ITEM_ID = (
+    Record.__dict__[f.name].__set__ for f in attrs.fields(Record)
+)
+if tuple(f.name for f in attrs.fields(Record)) != (  # pragma: no cover
+    "row", "raw", "lines", "error_field", "error", "item_id"
+):
+    raise ImportError("Record's fields changed: _read_record writes them in this order")
+
+
+def _read_record(
+    row: int, raw: dict[str, Any], lines: tuple[int, int], item_id: str | None
+) -> Record:
+    """``Record(row, raw, lines, item_id=item_id)`` (a record read without error): the same
+    object, its slots written directly rather than through the generated ``__init__`` of a
+    frozen class (which goes through ``object.__setattr__`` field by field)."""
+    rec: Record = object.__new__(Record)
+    _SET_ROW(rec, row)
+    _SET_RAW(rec, raw)
+    _SET_LINES(rec, lines)
+    _SET_ERROR_FIELD(rec, None)
+    _SET_ERROR(rec, None)
+    _SET_ITEM_ID(rec, item_id)
+    return rec
+
+
 # --- decoding ------------------------------------------------------------------------------------
 _BAD_BYTES = "exportctl.flag-bad-bytes"
 
@@ -760,7 +786,7 @@ def _jsonl_record(
         return Record(n, None, lines, problem.field, problem.reason, item_id)
     if not isinstance(value, dict):
         return Record(n, None, lines, "row", "each line must be a JSON object of facts", item_id)
-    return Record(n, value if plain else _plain(value), lines, item_id=item_id)
+    return _read_record(n, value if plain else _plain(value), lines, item_id)
 
 
 def _id_of(value: Any, id_field: str) -> str | None:
