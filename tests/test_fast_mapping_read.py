@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.test_fast_cells_read import _outcome as _read_outcome
 from tools import bench
 
 import exportctl
-from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.corpus.eccn_references import parse_eccn
 from exportctl.corpus.references import parse_usml
 from exportctl.inputs import items
@@ -35,10 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def _outcome(raw: Any) -> Any:
     """The facts read from ``raw`` with their answers in order, or the error (type, field,
     message)."""
-    try:
-        facts = items.facts_from_mapping(raw, LAW.ruleset)
-    except (FactError, ContradictoryFacts) as exc:
-        return type(exc), getattr(exc, "field", None), str(exc)
+    facts = _read_outcome(items.facts_from_mapping, raw, LAW.ruleset)
+    if type(facts) is not items.ItemFacts:
+        return facts
     return facts, list(facts.answers.items()), type(facts.answers)
 
 
