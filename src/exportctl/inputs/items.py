@@ -187,28 +187,45 @@ def _cell_reader(field: str, parse: Any) -> Callable[[Any], tuple[Any, ...] | No
     alone: the parsed cell texts kept in a table of this field's own (at most
     :data:`CELLS_KEPT`, emptied when full), looked up by the text alone (no key made per
     call; the cell text determines its parse, and a USML and an ECCN cell never share an
-    entry).  An error is not kept: the same text raises the same error again."""
+    entry).  A list of texts (a JSON line's) is kept the same way in a second table, by the
+    tuple of its texts.  An error is not kept: the same value raises the same error again."""
     table: dict[str, tuple[Any, ...] | None] = {}
+    lists: dict[tuple[str, ...], tuple[Any, ...] | None] = {}
     missing: Any = _OTHER
 
     def read(value: Any) -> tuple[Any, ...] | None:
-        if type(value) is not str:
-            return _parse_refs(field, value, parse)
-        found = table.get(value, missing)
-        if found is missing:
+        if type(value) is str:
+            found = table.get(value, missing)
+            if found is missing:
+                found = _kept(table, value, _parse_refs(field, value, parse))
+        elif type(value) is list and list(map(type, value)).count(str) == len(value):
+            key = tuple(value)
+            found = lists.get(key, missing)
+            if found is missing:
+                found = _kept(lists, key, _parse_refs(field, value, parse))
+        else:
             found = _parse_refs(field, value, parse)
-            if len(table) >= CELLS_KEPT:
-                table.clear()
-            table[value] = found
         return found  # type: ignore[no-any-return]
 
-    read.table = table  # type: ignore[attr-defined]  # for tests: the bound is kept
+    read.table = table  # type: ignore[attr-defined]  # for tests: the bounds are kept
+    read.lists = lists  # type: ignore[attr-defined]
     return read
+
+
+def _kept(table: dict[Any, Any], key: Any, found: Any) -> Any:
+    """``found`` kept in ``table`` by ``key`` (the table emptied first when full)."""
+    if len(table) >= CELLS_KEPT:
+        table.clear()
+    table[key] = found
+    return found
 
 
 #: The candidate cells of an item (``usml_candidates``, ``eccn_candidates``) as read.
 _usml_cells = _cell_reader("usml_candidates", parse_usml)
 _eccn_cells = _cell_reader("eccn_candidates", parse_eccn)
+#: Their tables of cell texts, which :func:`facts_from_cells` looks in first (no call).
+_USML_KEPT: dict[str, Any] = _usml_cells.table  # type: ignore[attr-defined]
+_ECCN_KEPT: dict[str, Any] = _eccn_cells.table  # type: ignore[attr-defined]
 
 
 def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
@@ -227,7 +244,7 @@ def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
                 return (parse(text),)
             except ReferenceSyntaxError as exc:
                 raise FactError(field, str(exc)) from exc
-        items = [t for t in (p.strip() for p in text.split(";")) if t]
+        items = [t for t in map(str.strip, text.split(";")) if t]
     elif isinstance(value, (list, tuple)):
         items = [str(v) for v in value]
     else:
@@ -238,7 +255,8 @@ def _parse_refs(field: str, value: Any, parse: Any) -> tuple[Any, ...] | None:
             out.append(parse(item))
         except ReferenceSyntaxError as exc:
             raise FactError(field, str(exc)) from exc
-    return tuple(dict.fromkeys(out))
+    # (no repeat to drop among fewer than two: no hashing of the references)
+    return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 
 def parse_text(field: str, value: Any) -> str | None:
@@ -253,18 +271,22 @@ def parse_text(field: str, value: Any) -> str | None:
 
 def facts_from_mapping(raw: Mapping[str, Any], ruleset: RuleSet) -> ItemFacts:
     """Facts from a JSON object; unknown fields and bad values raise :class:`FactError`."""
-    if not isinstance(raw, Mapping):
+    # (a dict, a JSON object's, is a Mapping: told without the abstract class's check)
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise FactError("item", f"expected a JSON object, got {type(raw).__name__}")
     answers_raw = raw.get("answers")
     if answers_raw is None:
         answers_raw = {}
-    elif not isinstance(answers_raw, Mapping):
+    elif type(answers_raw) is not dict and not isinstance(answers_raw, Mapping):
         # false, [], 0 or "" are not "no answers": the answers are unknown, and that is an error.
         raise FactError(
             "answers", f"expected an object of question id: yes/no, got {shown(answers_raw)}"
         )
-    flat = {k: v for k, v in raw.items() if k != "answers"}
-    extra = {k: v for k, v in flat.items() if k not in FIELDS}
+    # A dict is read by its fields as it is (_build reads no "answers" field from it).
+    flat = raw if type(raw) is dict else {k: v for k, v in raw.items() if k != "answers"}
+    extra = {k: v for k, v in flat.items() if k not in _FIELD_SET and k != "answers"}
+    if not extra and type(answers_raw) is dict:
+        return _build(flat, answers_raw, ruleset)  # (read, never changed)
     both = [k for k in extra if k in answers_raw]
     if both:
         raise FactError(
@@ -305,7 +327,7 @@ def facts_from_cells(
         plan = _CELLS_PLAN[0] = _CellsPlan(header, ruleset)
     if plan.answers is None or len(cells) != plan.width:
         return facts_from_csv_row(dict(zip(header, cells, strict=True)), ruleset)
-    padded = [*cells, None]  # a field without a column reads the None at the end
+    # (A field without a column reads a None added after the cells.)
     (
         item_cell,
         description_cell,
@@ -316,7 +338,7 @@ def facts_from_cells(
         cj_classification_cell,
         cj_reference_cell,
         ccats_cell,
-    ) = plan.fields(padded)
+    ) = plan.fields(cells if plan.every_field else [*cells, None])
     item_id = item_cell.strip() or None if item_cell is not None else None
     if item_id is None:
         raise FactError("item_id", "is required (a part number or other identifier)")
@@ -332,7 +354,7 @@ def facts_from_cells(
                 )
             if len(plan.kinds) < _KINDS_KEPT:
                 plan.kinds[kind_cell] = kind
-    cj = _cj_jurisdiction(cj_cell.strip() or None if cj_cell is not None else None)
+    cj = _cj_jurisdiction(cj_cell.strip() or None) if cj_cell else None
     values = plan.answer_cells(cells)
     # Each answer cell as its column's (question id, answer) pair, None when blank: the dict
     # of the pairs is the answers; a cell of no column's table (one parse_bool reads, or
@@ -342,12 +364,19 @@ def facts_from_cells(
         answers = dict(filter(None, map(_ENTRY, plan.answer_pairs, values)))
     except KeyError:
         _read_answers(answers, list(zip(plan.answers, values, strict=True)), None)
+    # A candidate cell read before is looked up in its table here (the reader's call saved).
+    usml = _USML_KEPT.get(usml_cell, _OTHER) if usml_cell is not None else None
+    if usml is _OTHER:
+        usml = _usml_cells(usml_cell)
+    eccn = _ECCN_KEPT.get(eccn_cell, _OTHER) if eccn_cell is not None else None
+    if eccn is _OTHER:
+        eccn = _eccn_cells(eccn_cell)
     return _new_facts(
         item_id,
         description_cell.strip() if description_cell is not None else "",
         kind,
-        _usml_cells(usml_cell),
-        _eccn_cells(eccn_cell),
+        usml,
+        eccn,
         cj,
         cj_classification_cell.strip() or None if cj_classification_cell is not None else None,
         cj_reference_cell.strip() or None if cj_reference_cell is not None else None,
@@ -373,7 +402,9 @@ class _CellsPlan:
         self.width = len(columns)
         where = {name: i for i, name in enumerate(columns)}
         at = [where.get(name, len(columns)) for name in FIELDS]
-        self.fields: Callable[[list[Any]], tuple[Any, ...]] = operator.itemgetter(*at)
+        self.fields: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*at)
+        #: Whether every field has a column (no None to add after the cells).
+        self.every_field = len(columns) not in at
         plan = _csv_plan(columns, ruleset)
         self.answers: tuple[str, ...] | None = plan[2]
         spots = [where[name] for name in self.answers or ()]
@@ -443,6 +474,10 @@ def _build(
             answers = {k: v for k, v in zip(answer_columns, cells, strict=True) if v is not None}
         else:
             _read_answers(answers, [(k, flat[k]) for k in answer_columns], None)
+    elif ruleset.answer_facts.issuperset(answers_raw) and _only_bools(answers_raw):
+        # Every answer a question of the rule set given as true or false (a JSON object's):
+        # the loop would keep each as it is, in order.
+        answers = dict(answers_raw)
     else:
         _read_answers(answers, answers_raw.items(), ruleset)
     return _new_facts(
@@ -480,10 +515,18 @@ def _read_answers(
             answers[key] = parsed
 
 
+def _only_bools(answers: Mapping[str, Any]) -> bool:
+    """Whether every value of ``answers`` is a ``bool`` (not 1 or "yes": those are read)."""
+    return list(map(type, answers.values())).count(bool) == len(answers)
+
+
 def _text(field: str, value: Any) -> str | None:
-    """:func:`parse_text`, with text (the usual cell) read at once."""
+    """:func:`parse_text`, with text (the usual cell) and no value (a field not given) read
+    at once."""
     if type(value) is str:
         return value.strip() or None
+    if value is None:
+        return None
     return parse_text(field, value)
 
 

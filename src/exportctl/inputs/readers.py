@@ -31,7 +31,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, overload
 
 import attrs
@@ -82,6 +82,32 @@ class Record:
     error_field: str | None = None
     error: str | None = None
     item_id: str | None = None
+
+
+#: Each slot's setter of :class:`Record`, bound once, in the order of its fields.
+_SET_ROW, _SET_RAW, _SET_LINES, _SET_ERROR_FIELD, _SET_ERROR, _SET_ITEM_ID = (
+    Record.__dict__[f.name].__set__ for f in attrs.fields(Record)
+)
+if tuple(f.name for f in attrs.fields(Record)) != (  # pragma: no cover
+    "row", "raw", "lines", "error_field", "error", "item_id"
+):
+    raise ImportError("Record's fields changed: _read_record writes them in this order")
+
+
+def _read_record(
+    row: int, raw: dict[str, Any], lines: tuple[int, int], item_id: str | None
+) -> Record:
+    """``Record(row, raw, lines, item_id=item_id)`` (a record read without error): the same
+    object, its slots written directly rather than through the generated ``__init__`` of a
+    frozen class (which goes through ``object.__setattr__`` field by field)."""
+    rec: Record = object.__new__(Record)
+    _SET_ROW(rec, row)
+    _SET_RAW(rec, raw)
+    _SET_LINES(rec, lines)
+    _SET_ERROR_FIELD(rec, None)
+    _SET_ERROR(rec, None)
+    _SET_ITEM_ID(rec, item_id)
+    return rec
 
 
 # --- decoding ------------------------------------------------------------------------------------
@@ -220,6 +246,8 @@ def printable(value: Any) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
+    if text.isascii():  # no surrogate to escape
+        return text.strip() or None
     return _SURROGATE.sub(_escape_surrogate, text).strip() or None
 
 
@@ -573,21 +601,81 @@ def _int(text: str) -> int | _Rejected:
     return int(text)
 
 
-def _decode_json(text: str, syntax_field: str) -> Any:
+def _decode_json(
+    text: str, syntax_field: str, decode: Callable[[str], Any] | None = None
+) -> Any:
+    """The JSON value of ``text`` (``decode``: a :class:`_Counting` decoder's, which decodes
+    as ``json.loads`` with these hooks does), or the error naming ``syntax_field``."""
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_object,
-            parse_constant=_constant,
-            parse_float=_float,
-            parse_int=_int,
-        )
+        if decode is None or text.startswith("\ufeff"):  # json.loads' own error for a BOM
+            return json.loads(
+                text,
+                object_pairs_hook=_object,
+                parse_constant=_constant,
+                parse_float=_float,
+                parse_int=_int,
+            )
+        return decode(text)
     except json.JSONDecodeError as exc:
         raise FactError(
             syntax_field, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from None
     except RecursionError:
         raise FactError(syntax_field, f"JSON nested more than {MAX_DEPTH} levels deep") from None
+
+
+class _Counting:
+    """A JSON decoder made once per file, decoding as :func:`_decode_json`'s hooks do, that
+    counts the values :func:`_json_problem` finds at fault without a walk: an object given a
+    key more than once (the only kind kept as an :class:`_Object`; any other object is a
+    plain ``dict``) and a number refused (a :class:`_Rejected`).  A line decoded without
+    either, in :func:`_plain_json_text`, has no problem and only plain values."""
+
+    def __init__(self) -> None:
+        #: The objects with a repeated key and the numbers refused, decoded so far.
+        self.flagged = 0
+        self.decode: Callable[[str], Any] = json.JSONDecoder(
+            object_pairs_hook=self._object,
+            parse_constant=self._constant,
+            parse_float=self._float,
+            parse_int=self._int,
+        ).decode
+
+    def _object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        self.flagged += 1
+        return _object(pairs)
+
+    def _counted(self, value: Any) -> Any:
+        if type(value) is _Rejected:
+            self.flagged += 1
+        return value
+
+    def _constant(self, name: str) -> _Rejected:
+        return self._counted(_constant(name))  # type: ignore[no-any-return]
+
+    def _float(self, text: str) -> float | _Rejected:
+        return self._counted(_float(text))  # type: ignore[no-any-return]
+
+    def _int(self, text: str) -> int | _Rejected:
+        return self._counted(_int(text))  # type: ignore[no-any-return]
+
+
+def _plain_json_text(text: str) -> bool:
+    """Whether no string of this JSON text (key or value) can hold a lone surrogate or be
+    longer than :data:`MAX_FIELD_CHARS`, and no value be nested deeper than
+    :data:`MAX_DEPTH`: the text holds no surrogate and no ``\\u`` escape (which may write
+    one), is no longer than the limit (a string decoded is no longer than its text), and has
+    fewer than :data:`MAX_DEPTH` brackets that open an object or array (a value sits at most
+    one deeper than the containers around it)."""
+    return (
+        len(text) <= MAX_FIELD_CHARS
+        and "\\u" not in text
+        and (text.isascii() or _SURROGATE.search(text) is None)
+        and text.count("{") + text.count("[") < MAX_DEPTH
+    )
 
 
 def _path(parent: str, key: str | int) -> str:
@@ -657,6 +745,7 @@ def read_jsonl_rows(source: Source, *, id_field: str = "item_id") -> Iterator[Re
     stays in it.  A file with no record raises :class:`InputFileError`.
     """
     text = _Text(source, newline="\n")
+    decoder = _Counting()
     n = 0
     for line_no, line in enumerate(text, start=1):
         if not line.strip():
@@ -667,25 +756,37 @@ def read_jsonl_rows(source: Source, *, id_field: str = "item_id") -> Iterator[Re
                 "byte-order mark? Save it as UTF-8"
             )
         n += 1
-        yield _jsonl_record(n, line_no, line, text, id_field)
+        yield _jsonl_record(n, line_no, line, text, id_field, decoder)
     if n == 0:
         raise InputFileError("is empty: no records")
 
 
-def _jsonl_record(n: int, line_no: int, line: str, text: _Text, id_field: str) -> Record:
+def _jsonl_record(
+    n: int,
+    line_no: int,
+    line: str,
+    text: _Text,
+    id_field: str,
+    decoder: _Counting | None = None,
+) -> Record:
+    """The record of a JSON line; ``decoder`` given (the file's), a line it decodes without a
+    flagged value, in :func:`_plain_json_text`, is taken without :func:`_json_problem`'s walk
+    and :func:`_plain`'s copy (it has no problem, and its objects are plain dicts)."""
     lines = (line_no, line_no)
+    flagged = decoder.flagged if decoder is not None else -1
     try:
-        value = _decode_json(line, "row")
+        value = _decode_json(line, "row", decoder.decode if decoder is not None else None)
     except FactError as exc:
         reason = text.bad_bytes(line) or exc.reason
         return Record(n, None, lines, exc.field, reason)
     item_id = _id_of(value, id_field)
-    problem = _json_problem(value, text, line)
+    plain = decoder is not None and decoder.flagged == flagged and _plain_json_text(line)
+    problem = None if plain else _json_problem(value, text, line)
     if problem is not None:
         return Record(n, None, lines, problem.field, problem.reason, item_id)
     if not isinstance(value, dict):
         return Record(n, None, lines, "row", "each line must be a JSON object of facts", item_id)
-    return Record(n, _plain(value), lines, item_id=item_id)
+    return _read_record(n, value if plain else _plain(value), lines, item_id)
 
 
 def _id_of(value: Any, id_field: str) -> str | None:
