@@ -1008,6 +1008,10 @@ def safe_id(text: str) -> bool:
     return _SAFE_ID.fullmatch(text) is not None
 
 
+#: :func:`safe_id` as the match (None: not safe), for a caller that cannot afford the call.
+safe_id_match: Callable[[str], re.Match[str] | None] = _SAFE_ID.fullmatch
+
+
 class _Known:
     """The line of every row of one fact pattern: its pieces around the row number, the id
     and the decision id (:func:`line_pieces`), the function giving the decision id of an id,
@@ -1133,6 +1137,7 @@ class PatternLane:
         lines = self.lines
         cells_decider = self._cells
         header = self.rows.header
+        size = self.SIZE
         for entry in entries:
             rows += 1
             key = known = None
@@ -1168,10 +1173,20 @@ class PatternLane:
                         on_result(row_tally)
                         if key is not None:
                             d = found[0]
-                            self._learn(
-                                key, known, entry[0], d.item_id, d.decision_id, line, row_tally,
-                                _ids_of, found,
-                            )
+                            item = d.item_id
+                            if (
+                                known is None
+                                and len(table) < size
+                                and item is not None
+                                and safe(item) is not None
+                            ):
+                                # _learn's first row of a pattern, without its call
+                                table[key] = (entry[0], item, d.decision_id, line)
+                            else:
+                                self._learn(
+                                    key, known, entry[0], item, d.decision_id, line, row_tally,
+                                    _ids_of, found,
+                                )
                         continue
             feed.append(to_record(entry))
             result = next(decided)
@@ -1210,7 +1225,7 @@ class PatternLane:
         table = self.table
         if found is _NEVER or type(found) is _Known:
             return
-        if item is None or not safe_id(item):
+        if item is None or _SAFE_ID.fullmatch(item) is None:
             return  # about this row's id: the next row of the pattern may tell
         if found is None:
             # The first row of a pattern: kept as it is (most rows of a file of distinct facts

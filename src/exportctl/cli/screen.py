@@ -37,7 +37,7 @@ from exportctl.cli.batch import (
     plain_csv_text,
     raw_json,
     read_records,
-    safe_id,
+    safe_id_match,
     string_json,
     text_cell,
     with_progress,
@@ -211,7 +211,7 @@ class _ScreenLines:
         jsonl = self._jsonl_line(row, d.item_id, status, d, facts_key, end)
         if jsonl is None:
             return None
-        return jsonl, screening.Tally(row, status, screening.decision_tally(d))
+        return jsonl, _new_tally((row, status, screening.decision_tally(d)))
 
     def _csv(
         self, row: int, item: str, d: Decision, end: str
@@ -220,16 +220,34 @@ class _ScreenLines:
         of a CSV line are written each on its own, so their texts joined by commas are the
         line's), else the line written by :func:`csv_line`."""
         try:
-            head = self._heads.get(_head_key(d))
+            # What the first cells, the status and the tally are made of: the jurisdiction
+            # and the classification's regime, reference, SME, MT and reasons for control.
+            c = d.classification
+            key: tuple[Any, ...] = (
+                (d.jurisdiction,)
+                if c is None
+                else (
+                    d.jurisdiction,
+                    c.regime,
+                    c.reference,
+                    c.significant_military_equipment,
+                    c.mt,
+                    c.reasons_for_control,
+                )
+            )
+            head = self._heads.get(key)
             if head is None:
-                head = self._csv_head(d)
-            rest = self._rests.get((_question_ids(d), d.rules_fired))
+                head = self._csv_head(d, key)
+            # The last cells are made of the open questions' ids and the rules fired.
+            questions = d.open_questions
+            rest_key = (tuple([q.id for q in questions]) if questions else (), d.rules_fired)
+            rest = self._rests.get(rest_key)
             if rest is None:
-                rest = self._csv_rest(d)
+                rest = self._csv_rest(d, rest_key)
         except TypeError:  # a value that is not hashed (a list for a tuple): written whole
             head = (None, screening.decision_status(d), screening.decision_tally(d))
             rest = None
-        if head[0] is not None and rest is not None and safe_id(item):
+        if head[0] is not None and rest is not None and safe_id_match(item) is not None:
             line = f"{row},{item},{head[0]},{rest},{d.decision_id}{end}"
         else:
             line = _general_csv(row, item, _middle_csv(head[1], d), d)
@@ -239,25 +257,25 @@ class _ScreenLines:
                 line = line[:-1] + end
         return line, _new_tally((row, head[1], head[2]))
 
-    def _csv_head(self, d: Decision) -> _Head:
+    def _csv_head(self, d: Decision, key: tuple[Any, ...]) -> _Head:
         """The text of a decision's status, jurisdiction, classification, SME, MT and reasons
         for control cells (None: a cell to quote or neutralise), its status and its tally:
         made of the decision's jurisdiction and its classification's regime, reference, SME,
-        MT and reasons (:func:`_head_key`; tests/test_fast_screen_lines.py varies every
+        MT and reasons (``key``, :meth:`_csv`; tests/test_fast_screen_lines.py varies every
         field of a decision and of its classification)."""
         status = screening.decision_status(d)
         head = (plain_csv_text(_middle_cells(status, d)[:6]), status, screening.decision_tally(d))
-        _kept(self._heads, _head_key(d), head, self.KEPT)
+        _kept(self._heads, key, head, self.KEPT)
         return head
 
-    def _csv_rest(self, d: Decision) -> str | None:
+    def _csv_rest(self, d: Decision, key: tuple[tuple[str, ...], tuple[str, ...]]) -> str | None:
         """The text of a decision's open questions, rules fired, error field and error cells
         (the last two empty on a decided row), as the writer writes them (the rules fired
         hold commas: quoted); None when a cell holds a carriage return (the line is quoted
         whole).  Made of the questions' ids and the rules fired alone."""
         cells = _middle_cells("", d)[6:]
         rest = minimal_csv_text(list(map(text_cell, cells)))
-        _kept(self._rests, (_question_ids(d), d.rules_fired), rest, self.KEPT)
+        _kept(self._rests, key, rest, self.KEPT)
         return rest
 
     def _csv_line(
@@ -300,26 +318,6 @@ _new_tally = cast(
     Callable[[tuple[int, str, screening.DecisionTally]], screening.Tally],
     partial(tuple.__new__, screening.Tally),
 )
-
-
-def _head_key(d: Decision) -> tuple[Any, ...]:
-    """What the first cells of a decision's CSV line, its status and its tally are made of."""
-    c = d.classification
-    if c is None:
-        return (d.jurisdiction,)
-    return (
-        d.jurisdiction,
-        c.regime,
-        c.reference,
-        c.significant_military_equipment,
-        c.mt,
-        c.reasons_for_control,
-    )
-
-
-def _question_ids(d: Decision) -> tuple[str, ...]:
-    questions = d.open_questions
-    return tuple([q.id for q in questions]) if questions else ()
 
 
 def _kept(table: dict[Any, Any], key: Any, value: Any, size: int) -> None:
