@@ -97,7 +97,8 @@ class _Run:
     identity, each reference's text, the classifications, the conflicts and release claims
     that can hold for the item's kind, the steps of Supp. No. 4 from the law's tables; the
     reference looks every one up.  The same steps and the same decision either way (tests
-    compare a traced keyed run and lazily read traces with the reference).
+    compare a traced keyed run and lazily read traces with the reference).  A run in the fast
+    mode is always kept.
     """
 
     __slots__ = (
@@ -481,13 +482,17 @@ def _review(run: _Run) -> Decision:
     if not run.tracing:
         return _fast_review(run)
     plan = run.tables.plan
-    if run.kept and plan.plain and _claimed(run.facts, plan) is _NOTHING:
-        # No conflict holds and no release is claimed for a kind it does not apply to (what
-        # _fast_checks reads from the plan): the two checks below would write no step, raise
-        # nothing and warn of nothing; only the CJ fields are read.
-        if run.facts.cj_classification is not None:
-            _check_cj(run)
-        return _itar(run) or _ear(run)
+    if run.kept and plan.plain:
+        holds, warned = _claimed(run.facts, plan)
+        if not holds:
+            # No conflict holds (what _fast_checks reads from the plan): of the two checks
+            # below, only the steps of the releases claimed for a kind they do not apply to
+            # (with the warnings _claimed gives, the same) and the CJ fields are read.
+            if warned:
+                _note_inapplicable_releases(run, warned)
+            if run.facts.cj_classification is not None:
+                _check_cj(run)
+            return _itar(run) or _ear(run)
     _check_conflicts(run)
     _note_inapplicable_releases(run)
     return _itar(run) or _ear(run)
@@ -1326,10 +1331,11 @@ def _check_cj(run: _Run) -> None:
             ) from exc
 
 
-def _note_inapplicable_releases(run: _Run) -> None:
+def _note_inapplicable_releases(run: _Run, warned: tuple[str, ...] = ()) -> None:
     """A release claimed for a kind of item paragraph (b) does not apply to is no conflict
     (an end-item may well have been developed as a general purpose commodity; wire and solder
-    may be materials), but it is never applied: say so in the trace and as a warning."""
+    may be materials), but it is never applied: say so in the trace and as a warning.
+    ``warned``: those warnings, as :func:`_claimed` gives them (not written again)."""
     f = run.facts
     if f.item_kind is None:
         return
@@ -1353,7 +1359,10 @@ def _note_inapplicable_releases(run: _Run) -> None:
                     {"item_kind": f.item_kind, **{k: True for k in claimed}},
                     _claim_detail(f.item_kind),
                 )
-            run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
+            if not warned:
+                run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
+    if warned:
+        run.warnings.extend(warned)
 
 
 def _claim_detail(kind: str) -> str:
@@ -1778,16 +1787,16 @@ def _itar_review(run: _Run) -> Decision | None:
         run.fire("22 CFR 120.11(a)")
         return None
 
-    if len(f.usml_candidates) == 1 and not run.tracing:
-        # One candidate (fast mode): what the general steps below give for it when no reform
-        # moved a paragraph off the USML, without their lists (the tracing run takes the
-        # general steps, and tests compare the two).
+    if len(f.usml_candidates) == 1 and run.kept:
+        # One candidate (fast mode, or a kept traced run): what the general steps below give
+        # for it when no reform moved a paragraph off the USML, without their lists (the
+        # reference takes the general steps, and tests compare the two).
         ref = f.usml_candidates[0]
         one = run.tables.one.get(id(ref))
         if one is None or one[0] is not ref:
             one = _one_usml(run, ref)
         p = one[1]
-        if f.item_kind in one[2]:  # described without "specially designed"
+        if f.item_kind in one[2] and not run.tracing:  # described without "specially designed"
             fired = run.fired
             if "22 CFR 120.11(a)(1)" not in fired:
                 fired.append("22 CFR 120.11(a)(1)")
@@ -1798,6 +1807,13 @@ def _itar_review(run: _Run) -> Decision | None:
                 return run.decision("ITAR", _usml_classification(run, p, [p]))
             if found == "unknown":
                 return run.decision("undetermined", None)
+            if run.tracing:
+                run.step(
+                    "22 CFR 120.11(a)",
+                    "not described",
+                    {"usml_candidates": [p.designation]},
+                    _NONE_DESCRIBES,
+                )
             run.fire("22 CFR 120.11(a)")
             return None
         paragraphs = [p]
@@ -1822,7 +1838,7 @@ def _itar_review(run: _Run) -> Decision | None:
         )
         if not (run.tracing or run.tables.moves):
             return _usml_several(run, paragraphs)
-    if len(f.usml_candidates) != 1 or run.tracing:
+    if len(f.usml_candidates) != 1 or not run.kept:
         status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
@@ -1834,7 +1850,7 @@ def _itar_review(run: _Run) -> Decision | None:
                 "22 CFR 120.11(a)",
                 "not described",
                 {"usml_candidates": [p.designation for p in paragraphs]},
-                "none of the candidate USML paragraphs describes the item" + moved_note(run.moved),
+                _NONE_DESCRIBES + moved_note(run.moved),
             )
         run.fire("22 CFR 120.11(a)")
         return None
@@ -1866,6 +1882,10 @@ def _itar_review(run: _Run) -> Decision | None:
                     run.fire("22 CFR 120.11(b)(2)")
             return run.decision("ITAR", _usml_classification(run, chosen[0], described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+#: The detail of the step that finds no candidate USML paragraph describes the item.
+_NONE_DESCRIBES = "none of the candidate USML paragraphs describes the item"
 
 
 def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None:
