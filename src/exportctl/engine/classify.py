@@ -2558,13 +2558,15 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
     # technology is for, not the technology: the paragraph is read as enumerated.
     scope = "none" if ref.product_group == "E" else _text_scope(text)
     kind = run.facts.item_kind
+    # The reference's text in the trace (kept by its identity in a kept run).
+    name = (_ref_str(ref) if run.kept else str(ref)) if run.tracing else ""
     if scope == "parts" and kind is None:
         if run.tracing:
             run.step(
                 rule,
                 "unknown",
-                {"eccn_candidate": str(ref), "item_kind": None},
-                f"{ref} reaches the parts of what it describes by 'specially designed': the "
+                {"eccn_candidate": name, "item_kind": None},
+                f"{name} reaches the parts of what it describes by 'specially designed': the "
                 f"kind of item decides which applies",
             )
         run.ask("item_kind")
@@ -2574,19 +2576,19 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
             run.step(
                 rule,
                 "described",
-                {"eccn_candidate": str(ref), "item_kind": kind},
-                f"{ref} describes the item without 'specially designed'",
+                {"eccn_candidate": name, "item_kind": kind},
+                f"{name} describes the item without 'specially designed'",
             )
         return "described"
     if run.tracing:
         run.step(
             rule,
             "specially designed analysis",
-            {"eccn_candidate": str(ref)},
-            f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
+            {"eccn_candidate": name},
+            f"{name} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
         )
     if run.tracing:
-        result = analyse(run.rules.ear, run.facts, str(ref))
+        result = analyse(run.rules.ear, run.facts, name)
         run.steps.extend(result.steps)
         sd, missing, fired = result.status, result.missing, result.fired
     else:
@@ -2600,8 +2602,8 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
             run.step(
                 rule,
                 "not described",
-                {"eccn_candidate": str(ref)},
-                f"not 'specially designed' for {ref}: not within its scope",
+                {"eccn_candidate": name},
+                f"not 'specially designed' for {name}: not within its scope",
             )
         return "not_described"
     run.ask(*missing)
