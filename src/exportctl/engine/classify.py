@@ -1792,15 +1792,18 @@ def _itar_review(run: _Run) -> Decision | None:
         # for it when no reform moved a paragraph off the USML, without their lists (the
         # reference takes the general steps, and tests compare the two).
         ref = f.usml_candidates[0]
-        one = run.tables.one.get(id(ref))
-        if one is None or one[0] is not ref:
-            one = _one_usml(run, ref)
-        p = one[1]
-        if f.item_kind in one[2] and not run.tracing:  # described without "specially designed"
-            fired = run.fired
-            if "22 CFR 120.11(a)(1)" not in fired:
-                fired.append("22 CFR 120.11(a)(1)")
-            return run.decision("ITAR", one[3])
+        if run.tracing:  # the paragraph alone (its step is written by _usml_candidate)
+            p = _usml_paragraph(run, ref, "usml_candidates")
+        else:
+            one = run.tables.one.get(id(ref))
+            if one is None or one[0] is not ref:
+                one = _one_usml(run, ref)
+            p = one[1]
+            if f.item_kind in one[2]:  # described without "specially designed"
+                fired = run.fired
+                if "22 CFR 120.11(a)(1)" not in fired:
+                    fired.append("22 CFR 120.11(a)(1)")
+                return run.decision("ITAR", one[3])
         found = _usml_candidate(run, p)
         if not run.tables.moves:
             if found == "described":
