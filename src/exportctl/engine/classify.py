@@ -91,12 +91,21 @@ class _Run:
     outcome needs (the rules fired, the questions, the warnings); every trace step is written
     under ``if run.tracing``, and a rule that fires is recorded by :meth:`fire` whether or not
     the step is traced, so both modes fire the same rules in the same order.
+
+    ``kept`` (every run but the slow reference, :func:`classify_traced`) reads what is kept of
+    the law between runs: paragraphs and ECCN entries found before, by the reference's
+    identity, each reference's text, the classifications, the conflicts and release claims
+    that can hold for the item's kind, the steps of Supp. No. 4 from the law's tables; the
+    reference looks every one up.  The same steps and the same decision either way (tests
+    compare a traced keyed run and lazily read traces with the reference).  A run in the fast
+    mode is always kept.
     """
 
     __slots__ = (
         "facts",
         "facts_key",
         "fired",
+        "kept",
         "moved",
         "questions",
         "regs",
@@ -113,6 +122,7 @@ class _Run:
         tables: _Tables,
         tracing: bool = True,
         facts_key: str = "",
+        kept: bool = True,
     ) -> None:
         self.facts = facts
         #: What the law holds, worked out once per law (:func:`_tables`).
@@ -120,6 +130,7 @@ class _Run:
         self.regs = tables.law
         self.rules = tables.rules
         self.tracing = tracing
+        self.kept = kept
         #: Canonical JSON of the facts (what the decision id hashes with the item id).
         self.facts_key = facts_key
         #: The trace's steps (tracing mode; the fast mode never writes one).
@@ -464,12 +475,24 @@ def classify_traced(facts: ItemFacts, law: Law, ruleset: RuleSet | None = None) 
 def _decide(facts: ItemFacts, law: Law, tracing: bool) -> Decision:
     if not tracing and facts.cj_jurisdiction is None:
         return _plain(facts, _tables(law))
-    return _review(_Run(facts, _tables(law), tracing))
+    return _review(_Run(facts, _tables(law), tracing, kept=not tracing))
 
 
 def _review(run: _Run) -> Decision:
     if not run.tracing:
         return _fast_review(run)
+    plan = run.tables.plan
+    if run.kept and plan.plain:
+        holds, warned = _claimed(run.facts, plan)
+        if not holds:
+            # No conflict holds (what _fast_checks reads from the plan): of the two checks
+            # below, only the steps of the releases claimed for a kind they do not apply to
+            # (with the warnings _claimed gives, the same) and the CJ fields are read.
+            if warned:
+                _note_inapplicable_releases(run, warned)
+            if run.facts.cj_classification is not None:
+                _check_cj(run)
+            return _itar(run) or _ear(run)
     _check_conflicts(run)
     _note_inapplicable_releases(run)
     return _itar(run) or _ear(run)
@@ -1260,9 +1283,9 @@ def _check_conflicts(run: _Run) -> None:
     # answer, none holds.
     if f.answers or not plan.plain:
         answer = f.answers.get if plan.plain else f.answer
-        # Fast mode: only the conflicts that can hold for the kind (worked out once per kind);
-        # the tracing run reads every conflict, and tests compare the two.
-        checks = rules.conflicts if run.tracing else plan.conflicts.get(f.item_kind)
+        # Kept: only the conflicts that can hold for the kind (worked out once per kind); the
+        # reference reads every conflict, and tests compare the two.
+        checks = plan.conflicts.get(f.item_kind) if run.kept else rules.conflicts
         if checks is None:
             checks = plan.conflicts_for(f.item_kind)
         for c in checks:
@@ -1308,10 +1331,11 @@ def _check_cj(run: _Run) -> None:
             ) from exc
 
 
-def _note_inapplicable_releases(run: _Run) -> None:
+def _note_inapplicable_releases(run: _Run, warned: tuple[str, ...] = ()) -> None:
     """A release claimed for a kind of item paragraph (b) does not apply to is no conflict
     (an end-item may well have been developed as a general purpose commodity; wire and solder
-    may be materials), but it is never applied: say so in the trace and as a warning."""
+    may be materials), but it is never applied: say so in the trace and as a warning.
+    ``warned``: those warnings, as :func:`_claimed` gives them (not written again)."""
     f = run.facts
     if f.item_kind is None:
         return
@@ -1319,8 +1343,8 @@ def _note_inapplicable_releases(run: _Run) -> None:
     if not f.answers and plan.plain:
         return  # no answer claims a release
     answer = f.answers.get if plan.plain else f.answer
-    # Fast mode: the regimes whose releases do not apply to the kind (worked out once per kind).
-    claims = plan.claimable if run.tracing else plan.claims.get(f.item_kind)
+    # Kept: the regimes whose releases do not apply to the kind (worked out once per kind).
+    claims = plan.claims.get(f.item_kind) if run.kept else plan.claimable
     if claims is None:
         claims = plan.claims_for(f.item_kind)
     for regime, claimable in claims:
@@ -1335,7 +1359,10 @@ def _note_inapplicable_releases(run: _Run) -> None:
                     {"item_kind": f.item_kind, **{k: True for k in claimed}},
                     _claim_detail(f.item_kind),
                 )
-            run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
+            if not warned:
+                run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
+    if warned:
+        run.warnings.extend(warned)
 
 
 def _claim_detail(kind: str) -> str:
@@ -1494,7 +1521,7 @@ def _plan(rules: RuleSet) -> _Plan:
 
 def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
     usml = run.regs.usml
-    if not run.tracing:  # fast mode: a paragraph found before, by the reference's identity
+    if run.kept:  # a paragraph found before, by the reference's identity
         found = _PARAGRAPHS.get(id(ref))
         if found is not None and found[0] is ref and found[1] is usml:
             return found[2]
@@ -1510,7 +1537,7 @@ def _usml_paragraph(run: _Run, ref: USMLRef | str, field: str) -> USMLParagraph:
             f"USML {p.designation} covers items subject to the EAR licensed with defense articles; "
             f"it does not describe an item (name the ECCN instead)",
         )
-    if not run.tracing and type(ref) is USMLRef:
+    if run.kept and type(ref) is USMLRef:
         if len(_PARAGRAPHS) >= 16384:
             _PARAGRAPHS.clear()
         _PARAGRAPHS[id(ref)] = (ref, usml, p)
@@ -1552,9 +1579,9 @@ def _usml_classification(
 ) -> Classification:
     """The classification in ``p`` (described also in ``others``); in fast mode kept for each
     paragraph object and the designations of the others (a Classification is a frozen value)."""
-    if run.tracing:
-        return _make_usml_classification(p, others)
-    return _kept_usml_classification(p, others)
+    if run.kept:
+        return _kept_usml_classification(p, others)
+    return _make_usml_classification(p, others)
 
 
 def _kept_usml_classification(p: USMLParagraph, others: list[USMLParagraph]) -> Classification:
@@ -1760,26 +1787,36 @@ def _itar_review(run: _Run) -> Decision | None:
         run.fire("22 CFR 120.11(a)")
         return None
 
-    if len(f.usml_candidates) == 1 and not run.tracing:
-        # One candidate (fast mode): what the general steps below give for it when no reform
-        # moved a paragraph off the USML, without their lists (the tracing run takes the
-        # general steps, and tests compare the two).
+    if len(f.usml_candidates) == 1 and run.kept:
+        # One candidate (fast mode, or a kept traced run): what the general steps below give
+        # for it when no reform moved a paragraph off the USML, without their lists (the
+        # reference takes the general steps, and tests compare the two).
         ref = f.usml_candidates[0]
-        one = run.tables.one.get(id(ref))
-        if one is None or one[0] is not ref:
-            one = _one_usml(run, ref)
-        p = one[1]
-        if f.item_kind in one[2]:  # described without "specially designed"
-            fired = run.fired
-            if "22 CFR 120.11(a)(1)" not in fired:
-                fired.append("22 CFR 120.11(a)(1)")
-            return run.decision("ITAR", one[3])
+        if run.tracing:  # the paragraph alone (its step is written by _usml_candidate)
+            p = _usml_paragraph(run, ref, "usml_candidates")
+        else:
+            one = run.tables.one.get(id(ref))
+            if one is None or one[0] is not ref:
+                one = _one_usml(run, ref)
+            p = one[1]
+            if f.item_kind in one[2]:  # described without "specially designed"
+                fired = run.fired
+                if "22 CFR 120.11(a)(1)" not in fired:
+                    fired.append("22 CFR 120.11(a)(1)")
+                return run.decision("ITAR", one[3])
         found = _usml_candidate(run, p)
         if not run.tables.moves:
             if found == "described":
                 return run.decision("ITAR", _usml_classification(run, p, [p]))
             if found == "unknown":
                 return run.decision("undetermined", None)
+            if run.tracing:
+                run.step(
+                    "22 CFR 120.11(a)",
+                    "not described",
+                    {"usml_candidates": [p.designation]},
+                    _NONE_DESCRIBES,
+                )
             run.fire("22 CFR 120.11(a)")
             return None
         paragraphs = [p]
@@ -1787,7 +1824,7 @@ def _itar_review(run: _Run) -> Decision | None:
     # Candidates in the regulation's own order: the outcome never depends on how they were listed.
     elif len(f.usml_candidates) == 1:
         paragraphs = [_usml_paragraph(run, f.usml_candidates[0], "usml_candidates")]
-    elif run.tracing:
+    elif not run.kept:
         paragraphs = sorted(
             {
                 str(r): _usml_paragraph(run, r, "usml_candidates") for r in f.usml_candidates
@@ -1802,9 +1839,9 @@ def _itar_review(run: _Run) -> Decision | None:
             }.values(),
             key=_kept_order,
         )
-        if not run.tables.moves:
+        if not (run.tracing or run.tables.moves):
             return _usml_several(run, paragraphs)
-    if len(f.usml_candidates) != 1 or run.tracing:
+    if len(f.usml_candidates) != 1 or not run.kept:
         status = {p.designation: _usml_candidate(run, p) for p in paragraphs}
     paragraphs, run.moved = split_relocated(run, paragraphs, status)
     described = [p for p in paragraphs if status[p.designation] == "described"]
@@ -1816,7 +1853,7 @@ def _itar_review(run: _Run) -> Decision | None:
                 "22 CFR 120.11(a)",
                 "not described",
                 {"usml_candidates": [p.designation for p in paragraphs]},
-                "none of the candidate USML paragraphs describes the item" + moved_note(run.moved),
+                _NONE_DESCRIBES + moved_note(run.moved),
             )
         run.fire("22 CFR 120.11(a)")
         return None
@@ -1848,6 +1885,10 @@ def _itar_review(run: _Run) -> Decision | None:
                     run.fire("22 CFR 120.11(b)(2)")
             return run.decision("ITAR", _usml_classification(run, chosen[0], described))
     raise AssertionError("unreachable: a described paragraph is in one of the groups")
+
+
+#: The detail of the step that finds no candidate USML paragraph describes the item.
+_NONE_DESCRIBES = "none of the candidate USML paragraphs describes the item"
 
 
 def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None:
@@ -2072,8 +2113,8 @@ def _eccn(run: _Run, ref: ECCNRef, field: str) -> tuple[ECCN, str]:
     the paragraph ("… as follows:") and its own text.
 
     In fast mode a paragraph found before under the same law is taken again by the reference's
-    identity (only the kind of item is checked again); the tracing run looks every one up."""
-    if not run.tracing:
+    identity (only the kind of item is checked again); the reference looks every one up."""
+    if run.kept:
         found = _ECCNS.get(id(ref))
         if found is not None and found[0] is ref and found[1] is run.regs:
             entry = found[2]
@@ -2191,7 +2232,7 @@ def _ear_classification(
         also: tuple[str, ...] = ()
     else:
         also = tuple(str(o) for o in others if o != ref)
-    if run.tracing:
+    if not run.kept:
         return _make_ear_classification(entry, ref, also, entry.reasons_for_control_for(ref))
     key = (id(entry), id(ref), also)
     found = _EAR_CLASSIFICATIONS.get(key)
@@ -2383,9 +2424,9 @@ def _ear_review(run: _Run) -> Decision:
         )
     # Steps 3-6 of Supp. No. 4 to part 774, in the rule set's order.
     step3, step4, step5, step6 = (
-        [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
-        if run.tracing
-        else run.tables.ear_steps or _ear_steps(run.tables)
+        run.tables.ear_steps or _ear_steps(run.tables)
+        if run.kept
+        else [rid for rid, _ in ear.order_of_review if "Supp. No. 4" in rid]
     )
     if f.eccn_candidates is None:
         if run.tracing:
@@ -2407,7 +2448,7 @@ def _ear_review(run: _Run) -> Decision:
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
     # (Fast mode: each reference's text kept; without targets every one is listed.)
-    by_text = str if run.tracing else _ref_str
+    by_text = _ref_str if run.kept else str
     for ref in sorted(set(f.eccn_candidates) | set(targets), key=by_text):
         listed = not targets or ref in f.eccn_candidates
         entry, text = _eccn(run, ref, "eccn_candidates") if listed else (targets[ref][0], "")
@@ -2520,13 +2561,15 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
     # technology is for, not the technology: the paragraph is read as enumerated.
     scope = "none" if ref.product_group == "E" else _text_scope(text)
     kind = run.facts.item_kind
+    # The reference's text in the trace (kept by its identity in a kept run).
+    name = (_ref_str(ref) if run.kept else str(ref)) if run.tracing else ""
     if scope == "parts" and kind is None:
         if run.tracing:
             run.step(
                 rule,
                 "unknown",
-                {"eccn_candidate": str(ref), "item_kind": None},
-                f"{ref} reaches the parts of what it describes by 'specially designed': the "
+                {"eccn_candidate": name, "item_kind": None},
+                f"{name} reaches the parts of what it describes by 'specially designed': the "
                 f"kind of item decides which applies",
             )
         run.ask("item_kind")
@@ -2536,19 +2579,19 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
             run.step(
                 rule,
                 "described",
-                {"eccn_candidate": str(ref), "item_kind": kind},
-                f"{ref} describes the item without 'specially designed'",
+                {"eccn_candidate": name, "item_kind": kind},
+                f"{name} describes the item without 'specially designed'",
             )
         return "described"
     if run.tracing:
         run.step(
             rule,
             "specially designed analysis",
-            {"eccn_candidate": str(ref)},
-            f"{ref} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
+            {"eccn_candidate": name},
+            f"{name} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
         )
     if run.tracing:
-        result = analyse(run.rules.ear, run.facts, str(ref))
+        result = analyse(run.rules.ear, run.facts, name)
         run.steps.extend(result.steps)
         sd, missing, fired = result.status, result.missing, result.fired
     else:
@@ -2562,8 +2605,8 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
             run.step(
                 rule,
                 "not described",
-                {"eccn_candidate": str(ref)},
-                f"not 'specially designed' for {ref}: not within its scope",
+                {"eccn_candidate": name},
+                f"not 'specially designed' for {name}: not within its scope",
             )
         return "not_described"
     run.ask(*missing)
