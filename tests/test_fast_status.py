@@ -152,10 +152,10 @@ def _fields(result: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("maker", ["_made", "_made_filled", "_made_by_setters"])
+@pytest.mark.parametrize("maker", ["_made", "_made_filled", "_made_by_init"])
 def test_a_result_made_slot_by_slot_is_the_attrs_one(maker: str) -> None:
     """``_made`` (the status pass's results, their slots filled in field order without attrs'
-    frozen ``__init__``: by a plain class of the same layout, or by each slot's setter) holds
+    frozen ``__init__``: by a plain class of the same layout, else by attrs' own) holds
     what ``ExemptionResult(...)`` holds, field by field."""
     from exportctl.engine import exemptions as ex
 

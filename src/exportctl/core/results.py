@@ -30,40 +30,6 @@ class Check:
 
 #: :class:`Check`'s fields in order, as :func:`make_check` fills them.
 _CHECK_FIELDS = ("status", "detail", "facts", "missing", "excluded")
-#: Each field's slot setter, or None while the class has other fields or is laid out otherwise
-#: (then :func:`make_check` calls attrs' ``__init__``: a field added is never left unset).
-_CHECK_SETTERS: tuple[Any, ...] | None = (
-    tuple(Check.__dict__[name].__set__ for name in _CHECK_FIELDS)
-    if tuple(f.name for f in attrs.fields(Check)) == _CHECK_FIELDS
-    and all(type(Check.__dict__.get(n)).__name__ == "member_descriptor" for n in _CHECK_FIELDS)
-    else None
-)
-_NEW = object.__new__
-
-
-def _set_slots(
-    status: Status,
-    detail: str = "",
-    facts: Mapping[str, Any] | None = None,
-    missing: tuple[str, ...] = (),
-    excluded: tuple[str, ...] = (),
-) -> Check:
-    """:func:`make_check` by each slot's setter."""
-    if facts is None:
-        facts = {}
-    setters = _CHECK_SETTERS
-    if setters is None:  # pragma: no cover - the class as written is filled by its slots
-        return Check(status, detail, facts, missing, excluded)
-    made: Check = _NEW(Check)
-    set_status, set_detail, set_facts, set_missing, set_excluded = setters
-    set_status(made, status)
-    set_detail(made, detail)
-    set_facts(made, facts)
-    set_missing(made, missing)
-    set_excluded(made, excluded)
-    return made
-
-
 class _FilledCheck:
     """The slots of a :class:`Check`, written as a plain class writes its own
     (:func:`make_check` then makes the object the check it is laid out as)."""
@@ -97,7 +63,7 @@ def _filled(
     (a :class:`_FilledCheck` made a Check by assigning its ``__class__``: attrs' frozen
     ``__init__`` goes through ``object.__setattr__`` field by field, and each slot's setter is
     a call too); the engine's tests make tens per transfer.  :func:`make_check` where this
-    Python assigns it (checked once at import, else each slot's setter).
+    Python assigns it (checked once at import, else attrs' own ``__init__``).
 
     >>> make_check("unknown", "not known", {"x": None}, ("x",)) == Check(
     ...     "unknown", "not known", {"x": None}, ("x",))
@@ -110,10 +76,10 @@ def _filled(
 
 
 def _fills_slots() -> bool:
-    """Whether :func:`_filled` gives the check :func:`_set_slots` gives, slot by slot (a
-    Python where ``__class__`` may not be assigned between the two layouts, or a class laid out
-    otherwise, takes the setters)."""
-    if _CHECK_SETTERS is None:  # pragma: no cover - the class as written is filled by its slots
+    """Whether :func:`_filled` gives the check ``Check(...)`` gives, field by field (a Python
+    where ``__class__`` may not be assigned between the two layouts, or a class with other
+    fields, takes attrs' ``__init__``: a field added is never left unset)."""
+    if tuple(f.name for f in attrs.fields(Check)) != _CHECK_FIELDS:  # pragma: no cover
         return False
     values: tuple[Any, ...] = tuple(object() for _ in _CHECK_FIELDS)
     try:
@@ -127,7 +93,10 @@ def _fills_slots() -> bool:
 
 #: ``Check(...)`` with its slots filled without attrs' frozen ``__init__`` (:func:`_filled`;
 #: callgrind, 300 distinct transfers: 1,893k -> 1,825k instructions a transfer).
-make_check = _filled if _fills_slots() else _set_slots
+#: Where this Python takes attrs' ``__init__``, ``Check`` itself (its ``facts`` default is a new
+#: empty dict too).
+make_check = _filled if _fills_slots() else Check
+
 
 
 def combine(statuses: Iterable[Status]) -> Status:

@@ -269,63 +269,12 @@ _RESULT_SLOTS: tuple[Any, ...] | None = (
     and all(hasattr(ExemptionResult.__dict__.get(n), "__set__") for n in _RESULT_FIELDS)
     else None
 )
-#: Each slot's setter (its ``__set__``), in field order, as :func:`_made` calls them.
-_RESULT_SETTERS: tuple[Any, ...] | None = (
-    tuple(slot.__set__ for slot in _RESULT_SLOTS) if _RESULT_SLOTS is not None else None
-)
-_NEW = object.__new__
 
 
-def _made_by_setters(
-    exemption: str,
-    citation: str,
-    version: str | None,
-    status: ExemptionStatus,
-    requirements: Any,
-    excluded_rows: tuple[str, ...],
-    open_questions: tuple[Question, ...],
-    note: str,
-    branch: str | None,
-    branches: tuple[BranchResult, ...],
-    conditions: Any,
-    marking: str | None,
-    obligations: tuple[Obligation, ...],
-    carried: tuple[str, ...],
-    guidelines: GuidelinesRef | None,
-    fill: Callable[[], tuple[tuple[Requirement, ...], tuple[ConditionResult, ...]]] | None,
-) -> ExemptionResult:
-    """:func:`_made` by each slot's setter called here in turn (as
-    :func:`~exportctl.core.results.make_check` fills a check)."""
-    setters = _RESULT_SETTERS
-    if setters is None:  # pragma: no cover - the class as written is filled by its slots
-        return ExemptionResult(
-            exemption, citation, version, status, requirements, excluded_rows, open_questions,
-            note, branch, branches, conditions, marking, obligations, carried, guidelines,
-            fill=fill,
-        )  # fmt: skip
-    (
-        set_exemption, set_citation, set_version, set_status, set_requirements, set_excluded,
-        set_questions, set_note, set_branch, set_branches, set_conditions, set_marking,
-        set_obligations, set_carried, set_guidelines, set_fill,
-    ) = setters  # fmt: skip
-    made: ExemptionResult = _NEW(ExemptionResult)
-    set_exemption(made, exemption)
-    set_citation(made, citation)
-    set_version(made, version)
-    set_status(made, status)
-    set_requirements(made, requirements)
-    set_excluded(made, excluded_rows)
-    set_questions(made, open_questions)
-    set_note(made, note)
-    set_branch(made, branch)
-    set_branches(made, branches)
-    set_conditions(made, conditions)
-    set_marking(made, marking)
-    set_obligations(made, obligations)
-    set_carried(made, carried)
-    set_guidelines(made, guidelines)
-    set_fill(made, fill)
-    return made
+def _made_by_init(*fields: Any) -> ExemptionResult:
+    """:func:`_made` by attrs' ``__init__`` (``fill`` is keyword-only), where this Python does
+    not assign the plain class's layout."""
+    return ExemptionResult(*fields[:-1], fill=fields[-1])
 
 
 class _FilledResult:
@@ -381,9 +330,9 @@ def _made_filled(*fields: Any) -> ExemptionResult:
 
 
 def _fills_result_slots() -> bool:
-    """Whether :func:`_made_filled` gives the result :func:`_made_by_setters` gives, slot by
+    """Whether :func:`_made_filled` gives the result :func:`_made_by_init` gives, slot by
     slot (a Python where ``__class__`` may not be assigned between the two layouts, or a class
-    laid out otherwise, takes the setters)."""
+    laid out otherwise, takes attrs' ``__init__``)."""
     if _RESULT_SLOTS is None:  # pragma: no cover - the class as written is filled by its slots
         return False
     values = tuple(object() for _ in _RESULT_FIELDS)
@@ -401,9 +350,9 @@ def _fills_result_slots() -> bool:
 #: every exemption of every transfer): the same object, its slots written as a plain class
 #: writes its own (attrs' frozen ``__init__`` goes through ``object.__setattr__`` field by
 #: field, and each slot's setter is a call too; 16 fields: about 1.2 -> 0.5 us); checked once
-#: at import, else each slot's setter.
+#: at import, else attrs' ``__init__``.
 _made: Callable[..., ExemptionResult] = (
-    _made_filled if _fills_result_slots() else _made_by_setters
+    _made_filled if _fills_result_slots() else _made_by_init
 )
 
 
