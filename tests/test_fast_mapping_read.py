@@ -152,7 +152,8 @@ def test_a_fields_list_table_stays_within_its_bound() -> None:
     reader.lists.clear()
     seen = 0
     for i in range(items.CELLS_KEPT + 50):
-        assert reader(["XI(a)", f"XI(a)({i % 40 + 1})", f"XI(c)({i // 40 + 1})"]) is not None
+        texts = ["XI(a)", f"XI(a)({i % 40 + 1})", f"XI(c)({i // 40 + 1})"]
+        assert reader(texts) == tuple(parse_usml(t) for t in texts)
         seen = max(seen, len(reader.lists))
     assert seen == items.CELLS_KEPT
     assert len(reader.lists) < items.CELLS_KEPT
