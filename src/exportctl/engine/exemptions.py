@@ -936,36 +936,12 @@ def _status_of(
     if plan.ways_req is None:
         return _one_way(exemption, plan, every_way[0], paths, transfer, law, ctx)
     version = plan.refs[2]
-    checks = ctx.decided
-    carried = ctx.carried
     own = plan.own
     statuses: list[Status] = []
     missings: list[tuple[str, ...]] = []
     excluded: tuple[str, ...] = ()
     for n, steps in enumerate(every_way):
-        found: list[Check] = list(paths)
-        failed = bool(paths) and any(c.status == "fail" for c in paths)
-        for kind, what, key, may_exclude, more in steps:
-            if failed and (n or not may_exclude):
-                if n:
-                    break
-                continue
-            if kind == 0:
-                check = checks.get(key)
-                if check is None:
-                    check = decide_leaf(what, transfer, law, ctx, own, key)
-            elif kind == 1:
-                check = requirement_status(what, transfer, law, ctx, own)
-            else:
-                # A block's summary, kept under its key once decided for the transfer.
-                check = carried.get(key) if key is not None else None
-                if check is None:
-                    check = what.summary(transfer, law, ctx)
-            found.append(check)
-            if check.status == "fail":
-                failed = True
-                if n or not more:
-                    break  # nothing after it is read: the way fails, no later row excluded
+        found, failed = _read_way(steps, paths, not n, transfer, law, ctx, own)
         if failed:
             statuses.append("fail")
             missings.append(())
@@ -1034,26 +1010,26 @@ def _status_of(
     )
 
 
-def _one_way(
-    exemption: Exemption,
-    plan: _Plan,
+def _read_way(
     steps: Sequence[tuple[int, Any, Any, bool, bool]],
     paths: tuple[Check, ...],
+    first: bool,
     transfer: Transfer,
     law: Law,
     ctx: Context,
-) -> ExemptionResult:
-    """:func:`_status_of` of an exemption with one way (no requirement lists keyed ways: the
-    § 125.4 paragraphs, § 126.5, § 126.7): its entries read as the first way's are (past a
-    failing entry, only those that may exclude a supplement row), without the lists, the
-    choice of a way and the ways' results of several (its branch None, no ways' results, its
-    marking the exemption's text only)."""
+    own: Scope,
+) -> tuple[list[Check], bool]:
+    """One way's entries read in order after the checks of the exemption's own paragraphs
+    (``paths``): the checks found and whether the way fails.  Past a failing entry the first
+    way (``first``) reads on only the entries that may exclude a supplement row (its excluded
+    rows are the result's); any other way stops there."""
     checks = ctx.decided
-    own = plan.own
     found: list[Check] = list(paths)
     failed = bool(paths) and any(c.status == "fail" for c in paths)
     for kind, what, key, may_exclude, more in steps:
-        if failed and not may_exclude:
+        if failed and (not first or not may_exclude):
+            if not first:
+                break
             continue
         if kind == 0:
             check = checks.get(key)
@@ -1069,8 +1045,26 @@ def _one_way(
         found.append(check)
         if check.status == "fail":
             failed = True
-            if not more:
+            if not first or not more:
                 break  # nothing after it is read: the way fails, no later row excluded
+    return found, failed
+
+
+def _one_way(
+    exemption: Exemption,
+    plan: _Plan,
+    steps: Sequence[tuple[int, Any, Any, bool, bool]],
+    paths: tuple[Check, ...],
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> ExemptionResult:
+    """:func:`_status_of` of an exemption with one way (no requirement lists keyed ways: the
+    § 125.4 paragraphs, § 126.5, § 126.7): its entries read as the first way's are (past a
+    failing entry, only those that may exclude a supplement row), without the lists, the
+    choice of a way and the ways' results of several (its branch None, no ways' results, its
+    marking the exemption's text only)."""
+    found, failed = _read_way(steps, paths, True, transfer, law, ctx, plan.own)
     rows = [c.excluded for c in found if c.excluded]
     excluded = tuple(dict.fromkeys(_chain(rows))) if rows else ()
     questions: tuple[Question, ...] = ()
