@@ -15,6 +15,8 @@ import csv
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 import attrs
@@ -36,6 +38,7 @@ from exportctl.cli.batch import (
     BatchLayout,
     open_input,
     read_records,
+    requested_jobs,
     with_progress,
     write_results,
 )
@@ -52,7 +55,7 @@ from exportctl.corpus.reforms import (
     load_reform,
 )
 from exportctl.engine import diff as diffing
-from exportctl.engine.batch import EXIT_ERRORS, EXIT_OK, EXIT_OPEN
+from exportctl.engine.batch import EXIT_ERRORS, EXIT_OK, EXIT_OPEN, BatchRun, run_parallel
 
 __all__ = ["diff_command", "laws_for", "reforms_for"]
 
@@ -399,9 +402,8 @@ def diff_command(
 
     def seen(row: diffing.DiffRow | diffing.Outcomes) -> None:
         transitions.add(row)
-        if report is not None:
-            assert isinstance(row, diffing.DiffRow)  # a report asks the workers for its rows
-            report.add(row)
+        if report is not None and isinstance(row, diffing.DiffRow):
+            report.add(row)  # the workers send a report its changed rows in full
 
     with open_input(file) as fh, with_progress(fh, file, quiet) as source:
         records = read_records(
@@ -410,7 +412,8 @@ def diff_command(
         run = diffing.diff_items if what == "items" else diffing.diff_transfers
         rows = run(records, before, after, csv_form=source_kind == "csv")
         if summary:
-            for row in rows:
+            chunk = layout(what).chunk
+            for row in summarised(rows, report=report is not None, chunk=chunk):
                 seen(row)
             matrix = transitions.matrix()
             click.echo(_jsonl(matrix) if fmt == "jsonl" else render(matrix, fmt))
@@ -429,6 +432,33 @@ def diff_command(
         if not summary:
             click.echo(render(transitions.matrix(), "table"), err=True)
     sys.exit(0 if exit_zero else exit_status(transitions))
+
+
+def summarised(
+    rows: BatchRun[diffing.DiffRow], *, report: bool, chunk: int
+) -> Iterator[diffing.DiffRow | diffing.Outcomes]:
+    """What ``--summary`` counts of each row, in order.  In one process, the rows themselves;
+    under ``--jobs N`` (N > 1), chunks of ``chunk`` records decided by N worker processes
+    (:func:`~exportctl.engine.batch.run_parallel`), each sending back what the transition
+    matrix reads of a row (:meth:`~exportctl.engine.diff.DiffRow.outcomes`) or, for ``--html``,
+    a changed row in full (the report lists it): the same matrix and report as one process."""
+    jobs = requested_jobs()
+    if jobs <= 1:
+        yield from rows
+        return
+    work = partial(_summary_chunk, rows.decide, report)
+    for counted in run_parallel(rows.records, work, jobs, chunk_size=chunk):
+        yield from counted
+
+
+def _summary_chunk(
+    decide: Callable[[Iterable[Any]], Iterator[diffing.DiffRow]],
+    report: bool,
+    records: Iterable[Any],
+) -> list[diffing.DiffRow | diffing.Outcomes]:
+    """A worker's chunk for ``--summary``: each row's outcomes, a changed row whole for a
+    report."""
+    return [row if report and row.changed else row.outcomes() for row in decide(records)]
 
 
 def _jsonl(matrix: list[dict[str, Any]]) -> str:
