@@ -22,7 +22,7 @@ from typing import Literal
 import attrs
 
 from exportctl.corpus.rulesets import RegimeRules, SpeciallyDesignedRule
-from exportctl.engine.decision import TraceStep
+from exportctl.engine.decision import TraceStep, make_step
 from exportctl.inputs.items import FIELDS, ItemFacts
 
 __all__ = ["SpeciallyDesignedResult", "analyse", "decide"]
@@ -63,7 +63,7 @@ def analyse(
     """
     kind = facts.item_kind
     if kind is None:
-        step = TraceStep(
+        step = make_step(
             rules.catch[0].id,
             "unknown",
             {"item_kind": None},
@@ -83,7 +83,7 @@ def analyse(
             if tracing:
                 outcome = {True: "releases", False: "does not release", None: "unknown"}[value]
                 release_steps.append(
-                    TraceStep(
+                    make_step(
                         rule.id,
                         outcome,
                         _used(rule, facts),
@@ -110,7 +110,7 @@ def analyse(
         if kind not in rule.kinds:
             if tracing:
                 steps.append(
-                    TraceStep(
+                    make_step(
                         rule.id,
                         "not applicable",
                         {"item_kind": kind},
@@ -122,7 +122,7 @@ def analyse(
         if tracing:
             outcome = {True: "catches", False: "does not catch", None: "unknown"}[value]
             steps.append(
-                TraceStep(
+                make_step(
                     rule.id, outcome, _used(rule, facts), f"'specially designed' for {paragraph}"
                 )
             )
@@ -144,7 +144,7 @@ def analyse(
     if not releases_apply:
         if tracing:
             steps.append(
-                TraceStep(
+                make_step(
                     rules.release_id,
                     "not applicable",
                     {"item_kind": kind},
