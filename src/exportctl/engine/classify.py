@@ -2557,8 +2557,11 @@ def _ear_review(run: _Run) -> Decision:
     if not f.eccn_candidates and not targets:
         return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
 
-    if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
-        return _one_eccn(run, f.eccn_candidates[0], step3, step4, step5, step6)
+    if len(f.eccn_candidates) == 1 and not targets:
+        if not run.tracing:
+            return _one_eccn(run, f.eccn_candidates[0], step3, step4, step5, step6)
+        if run.kept:
+            return _one_eccn_traced(run, f.eccn_candidates[0], step3, step4, step5, step6)
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
@@ -2620,15 +2623,52 @@ def _ear_review(run: _Run) -> Decision:
                     rule_for[tier],
                     "open",
                     {"pending": [str(r) for r in pending]},
-                    "the classification waits for the open questions on these paragraphs",
+                    _OPEN_DETAIL,
                 )
             return run.decision("EAR", None)
     return _ear99(
         run,
         step6,
-        "every candidate ECCN was reviewed and none describes the item",
+        _NONE_DESCRIBES_EAR,
         {"eccn_candidates": [str(r) for r in f.eccn_candidates]} if run.tracing else {},
     )
+
+
+#: The details of the steps that leave the classification open, and that find no candidate
+#: ECCN describes the item (Supp. No. 4 to part 774, steps 3-6).
+_OPEN_DETAIL = "the classification waits for the open questions on these paragraphs"
+_NONE_DESCRIBES_EAR = "every candidate ECCN was reviewed and none describes the item"
+
+
+def _one_eccn_traced(
+    run: _Run, ref: ECCNRef, step3: str, step4: str, step5: str, step6: str
+) -> Decision:
+    """One ECCN candidate, none a move targets, in a kept traced run: the steps and the
+    decision the tiers of :func:`_ear_review` give for it, without their lists — its tier's
+    step reviews it (:func:`_eccn_rule`);
+    classified in it when described (a lone .x paragraph is never set aside: no .y paragraph
+    is described with it), open when its review is, else EAR99 (Step 6).  The reference takes
+    the tiers, and tests compare the two."""
+    entry, text = _eccn(run, ref, "eccn_candidates")
+    rule = _eccn_rule(entry, ref, step3, step4, step5, step6)
+    if entry.is_600_series or entry.is_9x515:  # the tier's words in the classified step
+        tier = _MILITARY_TIERS.get((ref.path[0] if ref.path else None) or "", "3")
+    else:
+        tier = "5"
+    status = _eccn_candidate(run, ref, text, rule)
+    if status == "described":
+        run.shared(_eccn_classified_step, rule, _ref_str(ref), tier)
+        run.fire(rule)
+        return run.decision("EAR", _ear_classification(run, entry, ref, [ref]))
+    if status == "unknown":
+        run.shared(_eccn_open_step, rule, _ref_str(ref))
+        return run.decision("EAR", None)
+    return _ear99(run, step6, _NONE_DESCRIBES_EAR, {"eccn_candidates": [_ref_str(ref)]})
+
+
+def _eccn_open_step(rule: str, name: str) -> TraceStep:
+    """The one candidate's review is open (its tier's step)."""
+    return make_step(rule, "open", {"pending": [name]}, _OPEN_DETAIL)
 
 
 def _one_eccn(

@@ -54,6 +54,11 @@ def _used(rule: SpeciallyDesignedRule, facts: ItemFacts) -> dict[str, object]:
     return {t.fact: facts.answer(t.fact) for t in rule.tests}
 
 
+#: A release's and a catch's outcome in the trace, by the value of its tests.
+_RELEASES = {True: "releases", False: "does not release", None: "unknown"}
+_CATCHES = {True: "catches", False: "does not catch", None: "unknown"}
+
+
 def analyse(
     rules: RegimeRules, facts: ItemFacts, paragraph: str, tracing: bool = True
 ) -> SpeciallyDesignedResult:
@@ -78,17 +83,12 @@ def analyse(
     release_unknown: list[str] = []
     release_steps: list[TraceStep] = []
     if releases_apply:
+        detail = f"release from 'specially designed' for {paragraph}" if tracing else ""
         for rule in rules.releases:
             value, unknown = _evaluate(rule, facts)
             if tracing:
-                outcome = {True: "releases", False: "does not release", None: "unknown"}[value]
                 release_steps.append(
-                    make_step(
-                        rule.id,
-                        outcome,
-                        _used(rule, facts),
-                        f"release from 'specially designed' for {paragraph}",
-                    )
+                    make_step(rule.id, _RELEASES[value], _used(rule, facts), detail)
                 )
             if value is True and released is None:
                 released = rule.id
@@ -106,6 +106,7 @@ def analyse(
     caught: bool | None = False
     catch_unknown: list[str] = []
     fired: list[str] = []
+    catch_detail = f"'specially designed' for {paragraph}" if tracing else ""
     for rule in rules.catch:
         if kind not in rule.kinds:
             if tracing:
@@ -120,12 +121,7 @@ def analyse(
             continue
         value, unknown = _evaluate(rule, facts)
         if tracing:
-            outcome = {True: "catches", False: "does not catch", None: "unknown"}[value]
-            steps.append(
-                make_step(
-                    rule.id, outcome, _used(rule, facts), f"'specially designed' for {paragraph}"
-                )
-            )
+            steps.append(make_step(rule.id, _CATCHES[value], _used(rule, facts), catch_detail))
         if value is True:
             caught = True
             fired.append(rule.id)
