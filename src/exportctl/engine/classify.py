@@ -1350,7 +1350,7 @@ def _note_inapplicable_releases(run: _Run, warned: tuple[str, ...] = ()) -> None
     f = run.facts
     if f.item_kind is None:
         return
-    plan = _plan(run.rules)
+    plan = run.tables.plan if run.kept else _plan(run.rules)  # the same plan, kept with the law
     if not f.answers and plan.plain:
         return  # no answer claims a release
     answer = f.answers.get if plan.plain else f.answer
@@ -2555,7 +2555,10 @@ def _ear_review(run: _Run) -> Decision:
         return run.decision("EAR", None)
     targets = moved_targets(run, run.moved) if run.moved else {}
     if not f.eccn_candidates and not targets:
-        return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
+        if run.tracing:  # EAR99 (Step 6): no ECCN describes the item
+            run.shared(_no_eccn_step, step6)
+        run.fire(step6)
+        return run.decision("EAR", _EAR99)
 
     if len(f.eccn_candidates) == 1 and not targets:
         if not run.tracing:
@@ -2664,6 +2667,11 @@ def _one_eccn_traced(
         run.shared(_eccn_open_step, rule, _ref_str(ref))
         return run.decision("EAR", None)
     return _ear99(run, step6, _NONE_DESCRIBES_EAR, {"eccn_candidates": [_ref_str(ref)]})
+
+
+def _no_eccn_step(step6: str) -> TraceStep:
+    """Step 6 of Supp. No. 4 to part 774 when no ECCN paragraph is a candidate."""
+    return make_step(step6, "EAR99", {"eccn_candidates": "none"}, "no ECCN describes the item")
 
 
 def _eccn_open_step(rule: str, name: str) -> TraceStep:
