@@ -2492,41 +2492,23 @@ def _eccn_classified_step(rule: str, name: str, tier: str) -> TraceStep:
     return make_step(rule, "classified", {"eccn": name}, _TIER_DETAILS[tier])
 
 
-def _eccn_parts_unknown_step(rule: str, name: str) -> TraceStep:
-    return make_step(
-        rule,
-        "unknown",
-        {"eccn_candidate": name, "item_kind": None},
-        f"{name} reaches the parts of what it describes by 'specially designed': the "
-        f"kind of item decides which applies",
-    )
+#: The detail of each outcome of an ECCN candidate's review (:func:`_eccn_candidate`), the
+#: candidate's text in place of ``{name}``.
+_ECCN_DETAILS = {
+    "unknown": "{name} reaches the parts of what it describes by 'specially designed': the "
+    "kind of item decides which applies",
+    "described": "{name} describes the item without 'specially designed'",
+    "specially designed analysis": "{name} uses 'specially designed' (15 CFR part 774, Supp. "
+    "No. 4, (a)(4)(i)-(ii))",
+    "not described": "not 'specially designed' for {name}: not within its scope",
+}
 
 
-def _eccn_described_step(rule: str, name: str, kind: str | None) -> TraceStep:
-    return make_step(
-        rule,
-        "described",
-        {"eccn_candidate": name, "item_kind": kind},
-        f"{name} describes the item without 'specially designed'",
-    )
-
-
-def _eccn_analysis_step(rule: str, name: str) -> TraceStep:
-    return make_step(
-        rule,
-        "specially designed analysis",
-        {"eccn_candidate": name},
-        f"{name} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
-    )
-
-
-def _eccn_not_described_step(rule: str, name: str) -> TraceStep:
-    return make_step(
-        rule,
-        "not described",
-        {"eccn_candidate": name},
-        f"not 'specially designed' for {name}: not within its scope",
-    )
+def _eccn_step(rule: str, outcome: str, name: str, *kind: str | None) -> TraceStep:
+    """A step of an ECCN candidate's review; ``kind`` (the item's kind, None too) given for
+    the outcomes whose facts read it."""
+    facts = {"eccn_candidate": name, "item_kind": kind[0]} if kind else {"eccn_candidate": name}
+    return make_step(rule, outcome, facts, _ECCN_DETAILS[outcome].format(name=name))
 
 
 def _ear_steps(tables: _Tables) -> tuple[str, str, str, str]:
@@ -2717,15 +2699,15 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
     name = (_ref_str(ref) if run.kept else str(ref)) if run.tracing else ""
     if scope == "parts" and kind is None:
         if run.tracing:
-            run.shared(_eccn_parts_unknown_step, rule, name)
+            run.shared(_eccn_step, rule, "unknown", name, None)
         run.ask("item_kind")
         return "unknown"
     if scope == "none" or (scope == "parts" and kind not in run.rules.ear.release_kinds):
         if run.tracing:
-            run.shared(_eccn_described_step, rule, name, kind)
+            run.shared(_eccn_step, rule, "described", name, kind)
         return "described"
     if run.tracing:
-        run.shared(_eccn_analysis_step, rule, name)
+        run.shared(_eccn_step, rule, "specially designed analysis", name)
         result = analyse(run.rules.ear, run.facts, name)
         run.steps.extend(result.steps)
         sd, missing, fired = result.status, result.missing, result.fired
@@ -2737,7 +2719,7 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
         return "described"
     if sd == "not_specially_designed":
         if run.tracing:
-            run.shared(_eccn_not_described_step, rule, name)
+            run.shared(_eccn_step, rule, "not described", name)
         return "not_described"
     run.ask(*missing)
     return "unknown"
