@@ -57,6 +57,7 @@ from exportctl.engine.decision import (
     Outcome,
     TraceStep,
     make_decision,
+    make_step,
 )
 from exportctl.engine.relocation import (
     OPEN_BY_MOVE,
@@ -68,6 +69,7 @@ from exportctl.engine.relocation import (
     split_relocated,
     subject_answer,
 )
+from exportctl.engine.shared_steps import shared_step
 from exportctl.engine.specially_designed import analyse, decide
 from exportctl.inputs.items import FIELDS, ContradictoryFacts, FactError, ItemFacts
 
@@ -150,7 +152,16 @@ class _Run:
         detail: str = "",
     ) -> None:
         """One trace step (tracing mode only: callers write ``if run.tracing:``)."""
-        self.steps.append(TraceStep(rule, outcome, facts or {}, detail))
+        self.steps.append(make_step(rule, outcome, facts or {}, detail))
+
+    def shared(self, build: Any, *args: Any) -> None:
+        """The trace step ``build(*args)`` (tracing mode only): ``build`` reads nothing but its
+        arguments, so a kept run takes the step the law's table keeps for them
+        (:mod:`exportctl.engine.shared_steps`); the reference builds every step."""
+        if self.kept:
+            self.steps.append(shared_step(self.regs, build, *args))
+        else:
+            self.steps.append(build(*args))
 
     def fire(self, rule: str) -> None:
         """A rule that decided something (in both modes)."""
@@ -1339,7 +1350,7 @@ def _note_inapplicable_releases(run: _Run, warned: tuple[str, ...] = ()) -> None
     f = run.facts
     if f.item_kind is None:
         return
-    plan = _plan(run.rules)
+    plan = run.tables.plan if run.kept else _plan(run.rules)  # the same plan, kept with the law
     if not f.answers and plan.plain:
         return  # no answer claims a release
     answer = f.answers.get if plan.plain else f.answer
@@ -1353,16 +1364,21 @@ def _note_inapplicable_releases(run: _Run, warned: tuple[str, ...] = ()) -> None
         claimed = [fact for fact in claimable if answer(fact) is True]
         if claimed:
             if run.tracing:
-                run.step(
-                    regime.release_id,
-                    "not applicable",
-                    {"item_kind": f.item_kind, **{k: True for k in claimed}},
-                    _claim_detail(f.item_kind),
-                )
+                run.shared(_claim_step, regime.release_id, f.item_kind, (*claimed,))
             if not warned:
                 run.warnings.append(_claim_warning(f.item_kind, claimed, regime))
     if warned:
         run.warnings.extend(warned)
+
+
+def _claim_step(release_id: str, kind: str, claimed: tuple[str, ...]) -> TraceStep:
+    """A release claimed (the answers ``claimed`` yes) for a kind it does not apply to."""
+    return make_step(
+        release_id,
+        "not applicable",
+        {"item_kind": kind, **{k: True for k in claimed}},
+        _claim_detail(kind),
+    )
 
 
 def _claim_detail(kind: str) -> str:
@@ -1768,22 +1784,12 @@ def _itar_review(run: _Run) -> Decision | None:
     f = run.facts
     if f.usml_candidates is None:
         if run.tracing:
-            run.step(
-                "22 CFR 120.11(a)",
-                "unknown",
-                {"usml_candidates": None},
-                "which USML paragraphs may describe the item is not known",
-            )
+            run.shared(_usml_unknown_step)
         run.ask("usml_candidates")
         return run.decision("undetermined", None)
     if not f.usml_candidates:
         if run.tracing:
-            run.step(
-                "22 CFR 120.11(a)",
-                "not described",
-                {"usml_candidates": "none"},
-                "no USML paragraph describes the item",
-            )
+            run.shared(_usml_none_step)
         run.fire("22 CFR 120.11(a)")
         return None
 
@@ -1811,12 +1817,7 @@ def _itar_review(run: _Run) -> Decision | None:
             if found == "unknown":
                 return run.decision("undetermined", None)
             if run.tracing:
-                run.step(
-                    "22 CFR 120.11(a)",
-                    "not described",
-                    {"usml_candidates": [p.designation]},
-                    _NONE_DESCRIBES,
-                )
+                run.shared(_usml_one_not_described_step, p.designation)
             run.fire("22 CFR 120.11(a)")
             return None
         paragraphs = [p]
@@ -1889,6 +1890,73 @@ def _itar_review(run: _Run) -> Decision | None:
 
 #: The detail of the step that finds no candidate USML paragraph describes the item.
 _NONE_DESCRIBES = "none of the candidate USML paragraphs describes the item"
+
+
+# The steps of the USML's review that read only their arguments (each cites its paragraph;
+# a kept run shares them between decisions: _Run.shared).
+
+
+def _usml_unknown_step() -> TraceStep:
+    return make_step(
+        "22 CFR 120.11(a)",
+        "unknown",
+        {"usml_candidates": None},
+        "which USML paragraphs may describe the item is not known",
+    )
+
+
+def _usml_none_step() -> TraceStep:
+    return make_step(
+        "22 CFR 120.11(a)",
+        "not described",
+        {"usml_candidates": "none"},
+        "no USML paragraph describes the item",
+    )
+
+
+def _usml_one_not_described_step(designation: str) -> TraceStep:
+    """22 CFR 120.11(a): the one candidate (no paragraph moved) does not describe the item."""
+    return make_step(
+        "22 CFR 120.11(a)", "not described", {"usml_candidates": [designation]}, _NONE_DESCRIBES
+    )
+
+
+def _usml_parts_unknown_step(designation: str) -> TraceStep:
+    return make_step(
+        "22 CFR 120.11(b)(1)",
+        "unknown",
+        {"usml_candidate": designation, "item_kind": None},
+        f"{designation} enumerates an item and reaches its parts by 'specially "
+        f"designed': the kind of item decides which applies",
+    )
+
+
+def _usml_described_step(designation: str, kind: str | None) -> TraceStep:
+    return make_step(
+        "22 CFR 120.11(a)(1)",
+        "described",
+        {"usml_candidate": designation, "item_kind": kind},
+        f"{designation} describes the item without 'specially designed'",
+    )
+
+
+def _usml_analysis_step(designation: str, parts: bool) -> TraceStep:
+    return make_step(
+        "22 CFR 120.11(b)(1)",
+        "specially designed analysis",
+        {"usml_candidate": designation},
+        f"{designation} uses 'specially designed' as a control parameter"
+        + (" for the parts it reaches" if parts else ""),
+    )
+
+
+def _usml_caught_step(rule: str, designation: str) -> TraceStep:
+    return make_step(
+        rule,
+        "described",
+        {"usml_candidate": designation},
+        f"caught and not released: described in {designation}",
+    )
 
 
 def _usml_several(run: _Run, paragraphs: list[USMLParagraph]) -> Decision | None:
@@ -2005,13 +2073,7 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     scope = p.specially_designed_scope
     if scope == "parts" and f.item_kind is None:
         if run.tracing:
-            run.step(
-                "22 CFR 120.11(b)(1)",
-                "unknown",
-                {"usml_candidate": p.designation, "item_kind": None},
-                f"{p.designation} enumerates an item and reaches its parts by 'specially "
-                f"designed': the kind of item decides which applies",
-            )
+            run.shared(_usml_parts_unknown_step, p.designation)
         run.ask("item_kind")
         return "unknown"
     enumerated = (
@@ -2022,23 +2084,11 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     )
     if enumerated:
         if run.tracing:
-            run.step(
-                "22 CFR 120.11(a)(1)",
-                "described",
-                {"usml_candidate": p.designation, "item_kind": f.item_kind},
-                f"{p.designation} describes the item without 'specially designed'",
-            )
+            run.shared(_usml_described_step, p.designation, f.item_kind)
         run.fire("22 CFR 120.11(a)(1)")
         return "described"
     if run.tracing:
-        run.step(
-            "22 CFR 120.11(b)(1)",
-            "specially designed analysis",
-            {"usml_candidate": p.designation},
-            f"{p.designation} uses 'specially designed' as a control parameter"
-            + (" for the parts it reaches" if scope == "parts" else ""),
-        )
-    if run.tracing:
+        run.shared(_usml_analysis_step, p.designation, scope == "parts")
         result = analyse(run.rules.itar, f, p.designation)
         run.steps.extend(result.steps)
         sd, missing, fired = result.status, result.missing, result.fired
@@ -2049,12 +2099,7 @@ def _usml_candidate(run: _Run, p: USMLParagraph) -> Status:
     if sd == "specially_designed":
         rule = "22 CFR 120.11(a)(2)" if p.is_catch_all else "22 CFR 120.11(b)(1)"
         if run.tracing:
-            run.step(
-                rule,
-                "described",
-                {"usml_candidate": p.designation},
-                f"caught and not released: described in {p.designation}",
-            )
+            run.shared(_usml_caught_step, rule, p.designation)
         run.fire(rule)
         return "described"
     if sd == "not_specially_designed":
@@ -2380,33 +2425,90 @@ def _ear(run: _Run) -> Decision:
                 return run.decision("undetermined", None)
         if excluded is None:
             if run.tracing:
-                run.step(
-                    ear.subject_id or "15 CFR 734.3(b)",
-                    "unknown",
-                    {ear.subject_fact or "": None},
-                    "whether the item is subject to the EAR at all is not known",
-                )
+                run.shared(_subject_unknown_step, ear.subject_id, ear.subject_fact)
             run.ask(ear.subject_fact or "")
             return run.decision("undetermined", None)
         if excluded:
             if run.tracing:
-                run.step(
-                    ear.subject_id or "",
-                    "not subject to the EAR",
-                    {ear.subject_fact or "": True},
-                    "neither on the USML nor subject to the EAR",
-                )
+                run.shared(_not_subject_step, ear.subject_id, ear.subject_fact)
             run.fire(ear.subject_id or "")
             return run.decision("not_subject", None)
         if run.tracing:
-            run.step(
-                "15 CFR 734.3(a)",
-                "subject to the EAR",
-                {ear.subject_fact or "": False},
-                "not described on the USML and not excluded by § 734.3(b)",
-            )
+            run.shared(_subject_step, ear.subject_fact)
         run.fire("15 CFR 734.3(a)")
     return _ear_review(run)
+
+
+# The steps of the EAR's review that read only their arguments (each cites its paragraph; a
+# kept run shares them between decisions: _Run.shared).
+
+
+def _subject_unknown_step(subject_id: str | None, subject_fact: str | None) -> TraceStep:
+    return make_step(
+        subject_id or "15 CFR 734.3(b)",
+        "unknown",
+        {subject_fact or "": None},
+        "whether the item is subject to the EAR at all is not known",
+    )
+
+
+def _not_subject_step(subject_id: str | None, subject_fact: str | None) -> TraceStep:
+    return make_step(
+        subject_id or "",
+        "not subject to the EAR",
+        {subject_fact or "": True},
+        "neither on the USML nor subject to the EAR",
+    )
+
+
+def _subject_step(subject_fact: str | None) -> TraceStep:
+    return make_step(
+        "15 CFR 734.3(a)",
+        "subject to the EAR",
+        {subject_fact or "": False},
+        "not described on the USML and not excluded by § 734.3(b)",
+    )
+
+
+def _eccn_unknown_step(step3: str) -> TraceStep:
+    return make_step(
+        step3,
+        "unknown",
+        {"eccn_candidates": None},
+        "which ECCN paragraphs may describe the item is not known",
+    )
+
+
+#: What the tier of a described ECCN paragraph says of it (Supp. No. 4 to part 774).
+_TIER_DETAILS = {
+    "3": "a 600-series/9x515 paragraph other than a catch-all trumps other ECCNs",
+    "4": "caught by the 600-series/9x515 catch-all and not released",
+    "5": "described in an ECCN outside the 600 series and 9x515",
+    "y": "described in a .y paragraph and not elsewhere on the CCL",
+}
+
+
+def _eccn_classified_step(rule: str, name: str, tier: str) -> TraceStep:
+    return make_step(rule, "classified", {"eccn": name}, _TIER_DETAILS[tier])
+
+
+#: The detail of each outcome of an ECCN candidate's review (:func:`_eccn_candidate`), the
+#: candidate's text in place of ``{name}``.
+_ECCN_DETAILS = {
+    "unknown": "{name} reaches the parts of what it describes by 'specially designed': the "
+    "kind of item decides which applies",
+    "described": "{name} describes the item without 'specially designed'",
+    "specially designed analysis": "{name} uses 'specially designed' (15 CFR part 774, Supp. "
+    "No. 4, (a)(4)(i)-(ii))",
+    "not described": "not 'specially designed' for {name}: not within its scope",
+}
+
+
+def _eccn_step(rule: str, outcome: str, name: str, *kind: str | None) -> TraceStep:
+    """A step of an ECCN candidate's review; ``kind`` (the item's kind, None too) given for
+    the outcomes whose facts read it."""
+    facts = {"eccn_candidate": name, "item_kind": kind[0]} if kind else {"eccn_candidate": name}
+    return make_step(rule, outcome, facts, _ECCN_DETAILS[outcome].format(name=name))
 
 
 def _ear_steps(tables: _Tables) -> tuple[str, str, str, str]:
@@ -2430,20 +2532,21 @@ def _ear_review(run: _Run) -> Decision:
     )
     if f.eccn_candidates is None:
         if run.tracing:
-            run.step(
-                step3,
-                "unknown",
-                {"eccn_candidates": None},
-                "which ECCN paragraphs may describe the item is not known",
-            )
+            run.shared(_eccn_unknown_step, step3)
         run.ask("eccn_candidates")
         return run.decision("EAR", None)
     targets = moved_targets(run, run.moved) if run.moved else {}
     if not f.eccn_candidates and not targets:
-        return _ear99(run, step6, "no ECCN describes the item", {"eccn_candidates": "none"})
+        if run.tracing:  # EAR99 (Step 6): no ECCN describes the item
+            run.shared(_no_eccn_step, step6)
+        run.fire(step6)
+        return run.decision("EAR", _EAR99)
 
-    if len(f.eccn_candidates) == 1 and not targets and not run.tracing:
-        return _one_eccn(run, f.eccn_candidates[0], step3, step4, step5, step6)
+    if len(f.eccn_candidates) == 1 and not targets:
+        if not run.tracing:
+            return _one_eccn(run, f.eccn_candidates[0], step3, step4, step5, step6)
+        if run.kept:
+            return _one_eccn_traced(run, f.eccn_candidates[0], step3, step4, step5, step6)
 
     tiers: dict[str, list[tuple[ECCNRef, ECCN, str]]] = {"3": [], "4": [], "5": [], "y": []}
     # Candidates in the CCL's own order: the outcome never depends on how they were listed.
@@ -2494,18 +2597,7 @@ def _ear_review(run: _Run) -> Decision:
         if described and not pending:
             ref, entry = described[0]
             if run.tracing:
-                run.step(
-                    rule_for[tier],
-                    "classified",
-                    {"eccn": str(ref)},
-                    {
-                        "3": "a 600-series/9x515 paragraph other than a catch-all trumps other "
-                        "ECCNs",
-                        "4": "caught by the 600-series/9x515 catch-all and not released",
-                        "5": "described in an ECCN outside the 600 series and 9x515",
-                        "y": "described in a .y paragraph and not elsewhere on the CCL",
-                    }[tier],
-                )
+                run.shared(_eccn_classified_step, rule_for[tier], by_text(ref), tier)
             run.fire(rule_for[tier])
             return run.decision(
                 "EAR", _ear_classification(run, entry, ref, [r for r, _ in described])
@@ -2516,15 +2608,57 @@ def _ear_review(run: _Run) -> Decision:
                     rule_for[tier],
                     "open",
                     {"pending": [str(r) for r in pending]},
-                    "the classification waits for the open questions on these paragraphs",
+                    _OPEN_DETAIL,
                 )
             return run.decision("EAR", None)
     return _ear99(
         run,
         step6,
-        "every candidate ECCN was reviewed and none describes the item",
+        _NONE_DESCRIBES_EAR,
         {"eccn_candidates": [str(r) for r in f.eccn_candidates]} if run.tracing else {},
     )
+
+
+#: The details of the steps that leave the classification open, and that find no candidate
+#: ECCN describes the item (Supp. No. 4 to part 774, steps 3-6).
+_OPEN_DETAIL = "the classification waits for the open questions on these paragraphs"
+_NONE_DESCRIBES_EAR = "every candidate ECCN was reviewed and none describes the item"
+
+
+def _one_eccn_traced(
+    run: _Run, ref: ECCNRef, step3: str, step4: str, step5: str, step6: str
+) -> Decision:
+    """One ECCN candidate, none a move targets, in a kept traced run: the steps and the
+    decision the tiers of :func:`_ear_review` give for it, without their lists — its tier's
+    step reviews it (:func:`_eccn_rule`);
+    classified in it when described (a lone .x paragraph is never set aside: no .y paragraph
+    is described with it), open when its review is, else EAR99 (Step 6).  The reference takes
+    the tiers, and tests compare the two."""
+    entry, text = _eccn(run, ref, "eccn_candidates")
+    rule = _eccn_rule(entry, ref, step3, step4, step5, step6)
+    if entry.is_600_series or entry.is_9x515:  # the tier's words in the classified step
+        tier = _MILITARY_TIERS.get((ref.path[0] if ref.path else None) or "", "3")
+    else:
+        tier = "5"
+    status = _eccn_candidate(run, ref, text, rule)
+    if status == "described":
+        run.shared(_eccn_classified_step, rule, _ref_str(ref), tier)
+        run.fire(rule)
+        return run.decision("EAR", _ear_classification(run, entry, ref, [ref]))
+    if status == "unknown":
+        run.shared(_eccn_open_step, rule, _ref_str(ref))
+        return run.decision("EAR", None)
+    return _ear99(run, step6, _NONE_DESCRIBES_EAR, {"eccn_candidates": [_ref_str(ref)]})
+
+
+def _no_eccn_step(step6: str) -> TraceStep:
+    """Step 6 of Supp. No. 4 to part 774 when no ECCN paragraph is a candidate."""
+    return make_step(step6, "EAR99", {"eccn_candidates": "none"}, "no ECCN describes the item")
+
+
+def _eccn_open_step(rule: str, name: str) -> TraceStep:
+    """The one candidate's review is open (its tier's step)."""
+    return make_step(rule, "open", {"pending": [name]}, _OPEN_DETAIL)
 
 
 def _one_eccn(
@@ -2565,32 +2699,15 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
     name = (_ref_str(ref) if run.kept else str(ref)) if run.tracing else ""
     if scope == "parts" and kind is None:
         if run.tracing:
-            run.step(
-                rule,
-                "unknown",
-                {"eccn_candidate": name, "item_kind": None},
-                f"{name} reaches the parts of what it describes by 'specially designed': the "
-                f"kind of item decides which applies",
-            )
+            run.shared(_eccn_step, rule, "unknown", name, None)
         run.ask("item_kind")
         return "unknown"
     if scope == "none" or (scope == "parts" and kind not in run.rules.ear.release_kinds):
         if run.tracing:
-            run.step(
-                rule,
-                "described",
-                {"eccn_candidate": name, "item_kind": kind},
-                f"{name} describes the item without 'specially designed'",
-            )
+            run.shared(_eccn_step, rule, "described", name, kind)
         return "described"
     if run.tracing:
-        run.step(
-            rule,
-            "specially designed analysis",
-            {"eccn_candidate": name},
-            f"{name} uses 'specially designed' (15 CFR part 774, Supp. No. 4, (a)(4)(i)-(ii))",
-        )
-    if run.tracing:
+        run.shared(_eccn_step, rule, "specially designed analysis", name)
         result = analyse(run.rules.ear, run.facts, name)
         run.steps.extend(result.steps)
         sd, missing, fired = result.status, result.missing, result.fired
@@ -2602,12 +2719,7 @@ def _eccn_candidate(run: _Run, ref: ECCNRef, text: str, rule: str) -> Status:
         return "described"
     if sd == "not_specially_designed":
         if run.tracing:
-            run.step(
-                rule,
-                "not described",
-                {"eccn_candidate": name},
-                f"not 'specially designed' for {name}: not within its scope",
-            )
+            run.shared(_eccn_step, rule, "not described", name)
         return "not_described"
     run.ask(*missing)
     return "unknown"

@@ -36,12 +36,13 @@ __all__ = [
     "TraceStep",
     "jsonable",
     "make_decision",
+    "make_step",
 ]
 
 Outcome = Literal["ITAR", "EAR", "not_subject", "undetermined"]
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak references: see make_step
 class TraceStep:
     """One step of the analysis: the rule (a CFR paragraph), the facts it read, its outcome."""
 
@@ -49,6 +50,58 @@ class TraceStep:
     outcome: str
     facts: dict[str, Any] = attrs.field(factory=dict)
     detail: str = ""
+
+
+class _FilledStep:
+    """The slots of a :class:`TraceStep`, written as a plain class writes its own
+    (:func:`make_step` then makes the object the TraceStep it is laid out as)."""
+
+    __slots__ = TraceStep.__slots__  # type: ignore[attr-defined]
+
+    def __init__(self, rule: str, outcome: str, facts: dict[str, Any], detail: str) -> None:
+        self.rule = rule
+        self.outcome = outcome
+        self.facts = facts
+        self.detail = detail
+
+
+def _step_by_init(rule: str, outcome: str, facts: dict[str, Any], detail: str) -> TraceStep:
+    """:func:`make_step` by attrs' own ``__init__``."""
+    return TraceStep(rule, outcome, facts, detail)
+
+
+def _filled_step(rule: str, outcome: str, facts: dict[str, Any], detail: str) -> TraceStep:
+    """:func:`make_step` by a :class:`_FilledStep` made a TraceStep (the same layout)."""
+    step: Any = _FilledStep(rule, outcome, facts, detail)
+    step.__class__ = TraceStep
+    made: TraceStep = step
+    return made
+
+
+def _fills_step() -> bool:
+    """Whether :func:`_filled_step` gives the TraceStep attrs' ``__init__`` gives, slot by
+    slot (a Python where ``__class__`` may not be assigned between the layouts, or fields
+    that changed, take attrs' ``__init__``)."""
+    if tuple(f.name for f in attrs.fields(TraceStep)) != ("rule", "outcome", "facts", "detail"):
+        return False  # pragma: no cover - _FilledStep writes these four
+    values: tuple[Any, ...] = tuple(object() for _ in range(4))
+    try:
+        made = _filled_step(*values)
+    except TypeError:  # pragma: no cover - the layouts differ on this Python
+        return False
+    return type(made) is TraceStep and (
+        made.rule,
+        made.outcome,
+        made.facts,
+        made.detail,
+    ) == values
+
+
+#: ``TraceStep(rule, outcome, facts, detail)`` with every field given (the engine's values,
+#: already of the right types): the same object, its slots written as a plain class writes its
+#: own (a frozen class's generated ``__init__`` goes through ``object.__setattr__`` field by
+#: field); checked once at import, else attrs' own ``__init__``.
+make_step = _filled_step if _fills_step() else _step_by_init
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from typing import Literal
 import attrs
 
 from exportctl.corpus.rulesets import RegimeRules, SpeciallyDesignedRule
-from exportctl.engine.decision import TraceStep
+from exportctl.engine.decision import TraceStep, make_step
 from exportctl.inputs.items import FIELDS, ItemFacts
 
 __all__ = ["SpeciallyDesignedResult", "analyse", "decide"]
@@ -54,6 +54,11 @@ def _used(rule: SpeciallyDesignedRule, facts: ItemFacts) -> dict[str, object]:
     return {t.fact: facts.answer(t.fact) for t in rule.tests}
 
 
+#: A release's and a catch's outcome in the trace, by the value of its tests.
+_RELEASES = {True: "releases", False: "does not release", None: "unknown"}
+_CATCHES = {True: "catches", False: "does not catch", None: "unknown"}
+
+
 def analyse(
     rules: RegimeRules, facts: ItemFacts, paragraph: str, tracing: bool = True
 ) -> SpeciallyDesignedResult:
@@ -63,7 +68,7 @@ def analyse(
     """
     kind = facts.item_kind
     if kind is None:
-        step = TraceStep(
+        step = make_step(
             rules.catch[0].id,
             "unknown",
             {"item_kind": None},
@@ -78,17 +83,12 @@ def analyse(
     release_unknown: list[str] = []
     release_steps: list[TraceStep] = []
     if releases_apply:
+        detail = f"release from 'specially designed' for {paragraph}" if tracing else ""
         for rule in rules.releases:
             value, unknown = _evaluate(rule, facts)
             if tracing:
-                outcome = {True: "releases", False: "does not release", None: "unknown"}[value]
                 release_steps.append(
-                    TraceStep(
-                        rule.id,
-                        outcome,
-                        _used(rule, facts),
-                        f"release from 'specially designed' for {paragraph}",
-                    )
+                    make_step(rule.id, _RELEASES[value], _used(rule, facts), detail)
                 )
             if value is True and released is None:
                 released = rule.id
@@ -106,11 +106,12 @@ def analyse(
     caught: bool | None = False
     catch_unknown: list[str] = []
     fired: list[str] = []
+    catch_detail = f"'specially designed' for {paragraph}" if tracing else ""
     for rule in rules.catch:
         if kind not in rule.kinds:
             if tracing:
                 steps.append(
-                    TraceStep(
+                    make_step(
                         rule.id,
                         "not applicable",
                         {"item_kind": kind},
@@ -120,12 +121,7 @@ def analyse(
             continue
         value, unknown = _evaluate(rule, facts)
         if tracing:
-            outcome = {True: "catches", False: "does not catch", None: "unknown"}[value]
-            steps.append(
-                TraceStep(
-                    rule.id, outcome, _used(rule, facts), f"'specially designed' for {paragraph}"
-                )
-            )
+            steps.append(make_step(rule.id, _CATCHES[value], _used(rule, facts), catch_detail))
         if value is True:
             caught = True
             fired.append(rule.id)
@@ -144,7 +140,7 @@ def analyse(
     if not releases_apply:
         if tracing:
             steps.append(
-                TraceStep(
+                make_step(
                     rules.release_id,
                     "not applicable",
                     {"item_kind": kind},
