@@ -28,7 +28,7 @@ import os
 import re
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import is_, itemgetter
+from operator import countOf, is_, itemgetter
 from typing import Any, Literal
 
 from exportctl.core.bounded import SecondSight
@@ -58,6 +58,9 @@ from exportctl.engine.decision import (
     TraceStep,
     make_decision,
     make_step,
+)
+from exportctl.engine.decision import (
+    SET_ID as _SET_ID,
 )
 from exportctl.engine.relocation import (
     OPEN_BY_MOVE,
@@ -329,7 +332,25 @@ def classify_keyed(facts: ItemFacts, law: Law, trace: bool = False) -> tuple[Dec
 def _classify(facts: ItemFacts, law: Law, trace: bool, keyed: bool) -> tuple[Decision, str]:
     """:func:`classify` (``keyed`` False: the decision id computed when read, and ``""`` for the
     facts' JSON) and :func:`classify_keyed`."""
-    key = None if not _MEMO_ON or _MEMO_STATS.resting() else _memo_key(facts, law)
+    stats = _MEMO_STATS
+    rest = stats.rest
+    if rest and not trace and facts.cj_jurisdiction is None:
+        # The memo rests (:meth:`_MemoStats.resting`, inlined) and no CJ: :func:`_fresh`'s
+        # :func:`_plain`, inlined (the commonest route of a file of distinct rows).
+        rest -= 1
+        stats.rest = rest
+        if rest % _PROBE:
+            facts_key = _facts_key(facts) if keyed else ""
+            tables = _TABLES.get(id(law))
+            if tables is None or tables.law is not law:
+                tables = _tables(law)
+            decided = _plain(facts, tables)
+            if facts_key:  # classify_keyed: the id now, from the JSON it has
+                _SET_ID(decided, decision_id(facts.item_id, facts_key, law.id, law.as_of))
+            return decided, facts_key
+        key = _memo_key(facts, law) if _MEMO_ON else None
+    else:
+        key = None if not _MEMO_ON or stats.resting() else _memo_key(facts, law)
     if key is None:
         facts_key = _facts_key(facts) if keyed else ""
         return _fresh(facts, law, trace, facts_key), facts_key
@@ -367,12 +388,8 @@ def _fresh(facts: ItemFacts, law: Law, trace: bool, facts_key: str) -> Decision:
         return _review(_Run(facts, _tables(law), trace, facts_key))
     decided = _plain(facts, _tables(law))
     if facts_key:  # classify_keyed: the id now, from the JSON it has (not worked out again)
-        _ID_SETTER(decided, decision_id(facts.item_id, facts_key, law.id, law.as_of))
+        _SET_ID(decided, decision_id(facts.item_id, facts_key, law.id, law.as_of))
     return decided
-
-
-#: Writes a decision's id (what reading it computes in the fast mode: the id of its facts).
-_ID_SETTER: Any = Decision.decision_id.fset  # type: ignore[attr-defined]
 
 
 def _memo_key(facts: ItemFacts, law: Law) -> tuple[Any, ...] | None:
@@ -1129,7 +1146,7 @@ def _facts_key(facts: ItemFacts) -> str:
     such text) is written by the generic encoder."""
     answers = facts.answers
     if answers:
-        if not _BOOL_ONLY.issuperset(map(type, answers.values())):
+        if countOf(map(type, answers.values()), bool) != len(answers):
             return _generic_facts_key(facts)  # 1, 0 or None are no yes/no (facts built in code)
         try:
             parts = list(map(_PIECES.__getitem__, answers.items()))
@@ -1144,12 +1161,22 @@ def _facts_key(facts: ItemFacts) -> str:
         parts = []
         add = parts.append
     value: Any = facts.item_kind
-    if value is not None:
-        add('"item_kind":' + _value_json(value))
+    if value is not None:  # the piece of a kind's text kept (what _kind_piece writes)
+        piece = _KIND_PIECES.get(value) if type(value) is str else None
+        add(piece if piece is not None else _kind_piece(value))
+    # A list of candidates' JSON found by the tuple's identity here (_refs_json, inlined).
     if (value := facts.usml_candidates) is not None:
-        add('"usml_candidates":' + _refs_json(value))
+        found = _REFS_JSON.get(id(value))
+        add(
+            '"usml_candidates":'
+            + (found[1] if found is not None and found[0] is value else _refs_json(value))
+        )
     if (value := facts.eccn_candidates) is not None:
-        add('"eccn_candidates":' + _refs_json(value))
+        found = _REFS_JSON.get(id(value))
+        add(
+            '"eccn_candidates":'
+            + (found[1] if found is not None and found[0] is value else _refs_json(value))
+        )
     if (value := facts.cj_jurisdiction) is not None:
         add('"cj_jurisdiction":' + _value_json(value))
     if (value := facts.cj_classification) is not None:
@@ -1223,6 +1250,21 @@ def _learn(answers: Any) -> bool:
 #: A key whose piece sorts as the key does: every character after the quote (U+0022) and no
 #: backslash (the only characters from there on that the encoder escapes).
 _PLAIN_KEY = re.compile(r"[^\x00-\x22\\]+")
+
+
+def _kind_piece(value: Any) -> str:
+    """The piece of an item kind (``"item_kind":`` and its JSON), kept for a kind's text (at
+    most 256: the rule set's kinds, as facts built in code may give others)."""
+    piece = '"item_kind":' + _value_json(value)
+    if type(value) is str:
+        if len(_KIND_PIECES) >= 256:
+            _KIND_PIECES.clear()
+        _KIND_PIECES[value] = piece
+    return piece
+
+
+#: The piece of each item kind met so far, by its text (:func:`_kind_piece`).
+_KIND_PIECES: dict[str, str] = {}
 
 
 def _value_json(value: Any) -> str:
@@ -2243,7 +2285,7 @@ def _text_scope(text: str) -> Literal["none", "parts", "item"]:
     without annotations, so without the words in the text with its quotation marks removed, it
     reads "none" (a test compares the two on every control text of every bundled CCL)."""
     if "(MT" not in text:
-        plain = text.translate(_QUOTES) if _HAS_QUOTE.search(text) else text
+        plain = _unquoted(text) if _HAS_QUOTE.search(text) else text
         if _sd().search(plain) is None:
             return "none"
     return specially_designed_scope(text)
@@ -2251,6 +2293,18 @@ def _text_scope(text: str) -> Literal["none", "parts", "item"]:
 
 #: Any of the quotation marks specially_designed_scope removes (``_QUOTES`` maps each to None).
 _HAS_QUOTE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
+#: The same marks, each a text.
+_QUOTE_MARKS = tuple(map(chr, _QUOTES))
+
+
+def _unquoted(text: str) -> str:
+    """``text.translate(_QUOTES)`` (every quotation mark removed): each mark removed by its own
+    ``replace``, a scan of the text in C (``translate`` looks every character up in the table;
+    removing one mark makes no other, so the order does not matter)."""
+    for mark in _QUOTE_MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
 
 
 @lru_cache(maxsize=4096)

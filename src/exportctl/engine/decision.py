@@ -30,6 +30,7 @@ __all__ = [
     "FILLED",
     "LAZY_ID",
     "LAZY_TRACE",
+    "SET_ID",
     "Classification",
     "Decision",
     "Outcome",
@@ -308,6 +309,9 @@ if tuple(f.name for f in attrs.fields(Decision)) != (
 ):  # pragma: no cover - the setters above are named in the order of the fields
     raise ImportError("Decision's fields changed: name make_decision's setters again")
 _NEW = object.__new__
+#: Writes a decision's id slot (what the first read of a lazy id writes; the engine writes an
+#: id it has computed at once, without the property's call).
+SET_ID: Callable[[Decision, str], None] = _SET_ID
 
 
 class _Filled:
