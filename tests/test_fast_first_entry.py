@@ -1,4 +1,4 @@
-"""Three shortcuts of ``authorize`` on distinct transfers (issue 13), each against the reading it
+"""Two shortcuts of ``authorize`` on distinct transfers (issue 13), each against the reading it
 stands for.  Never a speed assertion here.
 
 * An exemption of one way whose entries never exclude a supplement row (the § 125.4 paragraphs:
@@ -8,9 +8,6 @@ stands for.  Never a speed assertion here.
 * ``decide_leaf`` runs a test of this package other than ``any_of`` and ``shared`` without
   setting ``ctx.scope``: every leaf of the law gives the check its test gives with the scope
   of the place it is read set, and a test registered later still reads its scope.
-* ``applicable_catches`` reads a row's USML column as the paths of its paragraphs in the
-  transfer's category (``_Index.scoped_for``): the rows are ``rows_for``'s, and whether the
-  paragraph lies in the column is what ``reference_within`` says of each paragraph of it.
 """
 
 from __future__ import annotations
@@ -29,12 +26,10 @@ import exportctl
 from exportctl.core.jsonable import to_jsonable
 from exportctl.core.results import make_check
 from exportctl.corpus.exemptions import RequirementSpec
-from exportctl.corpus.references import USMLRef
 from exportctl.engine import requirements
-from exportctl.engine.exclusions import _index, _path_within_any
 from exportctl.engine.exemptions import _every_plan, decide_every, evaluate
 from exportctl.engine.requirements import REQUIREMENT_TESTS, Context, Scope, decide_leaf
-from exportctl.inputs.transfers import Transfer, reference_within
+from exportctl.inputs.transfers import Transfer
 from exportctl.testing import transfers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,51 +161,3 @@ def test_a_test_registered_later_reads_the_scope_it_is_decided_in(
     decide_leaf(RequirementSpec("x", "probe_scope"), transfer, LAW, ctx, scope)
     assert seen == [scope]
     assert ctx.scope == Scope()
-
-
-# --- a row's column by the paths in the transfer's category -------------------------------------
-
-
-#: A label no row names, by the level it stands at (lower-case letters, numbers, roman numerals).
-_BELOW = {1: "z", 2: "99", 3: "xlix"}
-
-
-def _refs(law: exportctl.Law) -> list[USMLRef]:
-    """Every paragraph the rows' columns name, the paragraphs above them and one beneath, and
-    each category."""
-    found: set[USMLRef] = set()
-    for supplement in (law.etl, law.supp1):
-        for row in supplement.rows:
-            for ref in row.usml_refs:
-                found.update(USMLRef(ref.category, ref.path[:n]) for n in range(len(ref.path) + 1))
-                below = _BELOW.get(len(ref.path) + 1)
-                if below is not None:
-                    found.add(USMLRef(ref.category, (*ref.path, below)))
-    return sorted(found, key=str)
-
-
-def _reference_reading(ref: USMLRef, targets: tuple[USMLRef, ...]) -> bool | None:
-    readings = [reference_within(ref, t) for t in targets]
-    if True in readings:
-        return True
-    return None if None in readings else False
-
-
-@pytest.mark.parametrize("law", LAWS, ids=["2025-06-01", "2026-01-15"])
-@pytest.mark.parametrize(("table", "column"), [("etl", None), ("supp1", "126.5"), ("supp1", None)])
-def test_a_rows_column_read_by_its_paths_is_each_paragraph_read(
-    law: exportctl.Law, table: str, column: str | None
-) -> None:
-    refs = _refs(law)
-    assert len(refs) > 100
-    readings: set[bool | None] = set()
-    index = _index(getattr(law, table), column)
-    for ref in refs:
-        scoped = index.scoped_for(ref)
-        assert [row for row, _ in scoped] == list(index.rows_for(ref))
-        assert index.scoped_for(ref) is scoped
-        for row, paths in scoped:
-            got = _path_within_any(ref.path, paths)
-            assert got == _reference_reading(ref, row.usml_refs), (str(ref), row.id)
-            readings.add(got)
-    assert readings == {True, None, False}

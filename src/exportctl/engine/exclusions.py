@@ -17,7 +17,6 @@ unknown transfer kind is read as any of the kinds an entry applies to, the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -67,16 +66,12 @@ def _within_any(refs: tuple[USMLRef, ...], targets: tuple[USMLRef, ...]) -> Tri:
 def _ref_within_any(ref: USMLRef, targets: tuple[USMLRef, ...]) -> Tri:
     """:func:`_within_any` of one reference (a row's scope is read so for every row a transfer
     may touch)."""
-    category = ref.category
-    return _path_within_any(ref.path, [t.path for t in targets if t.category == category])
-
-
-def _path_within_any(path: tuple[str, ...], targets: Sequence[tuple[str, ...]]) -> Tri:
-    """:func:`_ref_within_any` of a reference's path, given the paths of the targets in its
-    category: True when it lies beneath one, else unknown when one lies beneath it, else
-    False."""
+    category, path = ref.category, ref.path
     unknown = False
-    for below in targets:
+    for t in targets:
+        if t.category != category:
+            continue
+        below = t.path
         if path[: len(below)] == below:
             return True
         if below[: len(path)] == path:
@@ -278,14 +273,7 @@ def _reading(
     """How ``row`` reads against a transfer of USML paragraph ``ref``: whether the paragraph
     lies in the row's column, whether an entry holds (caught), the facts the open entries need,
     and which entry holds (its number; 0 when none does).  Not read further when outside."""
-    return _read_entries(row, _ref_within_any(ref, row.usml_refs), transfer, usml)
-
-
-def _read_entries(
-    row: ExclusionRow, in_scope: Tri, transfer: Transfer, usml: UnitedStatesMunitionsList
-) -> tuple[Tri, Tri, list[str], int]:
-    """:func:`_reading` of a row whose column reaches the transfer's paragraph as
-    ``in_scope`` says."""
+    in_scope = _ref_within_any(ref, row.usml_refs)
     if in_scope is False:
         return False, False, [], 0
     missing: list[str] = []
@@ -391,34 +379,12 @@ class _Index:
     by_branch: dict[tuple[str, str], tuple[ExclusionRow, ...]]
     #: Rows naming the category itself (for a top-level paragraph no row names).
     whole_category: dict[str, tuple[ExclusionRow, ...]]
-    #: :meth:`scoped_for` by category and top-level paragraph (None for a category).
-    scoped: dict[
-        tuple[str, str | None], tuple[tuple[ExclusionRow, tuple[tuple[str, ...], ...]], ...]
-    ] = attrs.Factory(dict)
 
     def rows_for(self, ref: USMLRef) -> tuple[ExclusionRow, ...]:
         if not ref.path:
             return self.by_category.get(ref.category, ())
         found = self.by_branch.get((ref.category, ref.path[0]))
         return found if found is not None else self.whole_category.get(ref.category, ())
-
-    def scoped_for(
-        self, ref: USMLRef
-    ) -> tuple[tuple[ExclusionRow, tuple[tuple[str, ...], ...]], ...]:
-        """:meth:`rows_for` with each row's paragraphs in the reference's category (their
-        paths: all :func:`_ref_within_any` reads of the row's column for that reference),
-        worked out once per category and top-level paragraph (what decides :meth:`rows_for`)."""
-        category = ref.category
-        key = (category, ref.path[0] if ref.path else None)
-        found = self.scoped.get(key)
-        if found is None:
-            if len(self.scoped) >= 4096:
-                self.scoped.clear()
-            found = self.scoped[key] = tuple(
-                (row, tuple(t.path for t in row.usml_refs if t.category == category))
-                for row in self.rows_for(ref)
-            )
-        return found
 
 
 _INDEXES: dict[tuple[int, str | None], tuple[Supplement, _Index]] = {}
@@ -510,11 +476,8 @@ def applicable_catches(
     if ref is None:
         return tuple((row, None, ("usml_classification",)) for row in index.rows)
     out: list[Catch] = []
-    path = ref.path
-    for row, paths in index.scoped_for(ref):
-        in_scope, caught, missing, n = _read_entries(
-            row, _path_within_any(path, paths), transfer, usml
-        )
+    for row in index.rows_for(ref):
+        in_scope, caught, missing, n = _reading(row, ref, transfer, usml)
         if caught is False:
             continue
         if in_scope is None:
