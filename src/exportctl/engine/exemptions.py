@@ -1065,6 +1065,20 @@ def _one_way(
     choice of a way and the ways' results of several (its branch None, no ways' results, its
     marking the exemption's text only)."""
     found, failed = _read_way(steps, paths, True, transfer, law, ctx, plan.own)
+    return _one_way_result(exemption, plan, found, failed, transfer, law, ctx)
+
+
+def _one_way_result(
+    exemption: Exemption,
+    plan: _Plan,
+    found: list[Check],
+    failed: bool,
+    transfer: Transfer,
+    law: Law,
+    ctx: Context,
+) -> ExemptionResult:
+    """The result :func:`_one_way` makes of its way's checks read (``found``, in order) and
+    whether the way fails."""
     rows = [c.excluded for c in found if c.excluded]
     excluded = tuple(dict.fromkeys(_chain(rows))) if rows else ()
     questions: tuple[Question, ...] = ()
@@ -1290,6 +1304,7 @@ class _Plan:
         "blocks",
         "branch_results",
         "carried",
+        "fails_first",
         "fast",
         "groups",
         "guidelines",
@@ -1407,6 +1422,21 @@ class _Plan:
         #: Whether the paragraph that applies turns on the activity (§ 126.5(a), (b)): while
         #: the activity is unknown, :func:`evaluate` asks it first.
         self.asks_activity = any(p.unless_fact for p in exemption.paths)
+        #: The first entry of an exemption of one way whose entries never exclude a supplement
+        #: row (the § 125.4 paragraphs: the kind of transfer first), as (requirement, check
+        #: key), when it is a leaf: its check failing decides the result alone
+        #: (:func:`decide_every`); None otherwise.
+        first = self.steps[0][0] if len(self.steps) == 1 and self.steps[0] else None
+        self.fails_first: tuple[RequirementSpec, Any] | None = (
+            (first[1], first[2])
+            if first is not None
+            and self.ways_req is None
+            and not exemption.paths
+            and first[0] == 0
+            and not first[3]
+            and not first[4]
+            else None
+        )
         #: The questions for the facts an undetermined result needs, by those facts.
         self.asked: dict[tuple[str, ...], tuple[Question, ...]] = {}
 
@@ -1543,7 +1573,19 @@ def decide_every(
     listed = _every_plan(law)
     chosen = [found for found in listed if found[2]] if despite_126_1 else listed
     if decide is None or decide is evaluate_status:
-        return tuple([_status_of(e, plan, transfer, law, ctx) for e, plan, _ in chosen])
+        decided = ctx.decided
+        results: list[ExemptionResult] = []
+        for e, plan, _ in chosen:
+            if plan is not None and plan.fails_first is not None:
+                # An exemption of one way whose entries never exclude a row, its first entry
+                # failing: nothing after it is read (:func:`_read_way` stops there).
+                req, key = plan.fails_first
+                check = decided.get(key) or decide_leaf(req, transfer, law, ctx, plan.own, key)
+                if check.status == "fail":
+                    results.append(_one_way_result(e, plan, [check], True, transfer, law, ctx))
+                    continue
+            results.append(_status_of(e, plan, transfer, law, ctx))
+        return tuple(results)
     return tuple(decide(e, transfer, law, ctx) for e, _, _ in chosen)
 
 

@@ -761,17 +761,21 @@ def decide_leaf(
     :func:`content_key`, when the caller has it."""
     if key is None:
         key = content_key(req)
-    check = ctx.decided.get(key)
+    decided = ctx.decided
+    check = decided.get(key)
     if check is None:
         test = REQUIREMENT_TESTS.get(req.test)
         if test is None:  # pragma: no cover - the data build admits only registered tests
             raise ValueError(f"unknown requirement test {req.test!r} ({req.id})")
-        previous, ctx.scope = ctx.scope, scope
-        try:
+        if test in _UNSCOPED:
             check = test(req, t, law, ctx)
-        finally:
-            ctx.scope = previous
-        ctx.decided[key] = check
+        else:
+            previous, ctx.scope = ctx.scope, scope
+            try:
+                check = test(req, t, law, ctx)
+            finally:
+                ctx.scope = previous
+        decided[key] = check
     return check
 
 
@@ -827,4 +831,12 @@ from exportctl.engine.itar import (  # noqa: E402, F401
     s126_1,
     s126_5,
     s126_7,
+)
+
+#: The tests of this package (this module's and the paragraphs' own) that never read
+#: ``ctx.scope`` (every one but ``any_of`` and ``shared``, which read the requirements they
+#: combine in it): :func:`decide_leaf` runs them without setting it.  A test registered later
+#: runs with the scope set.
+_UNSCOPED = frozenset(
+    test for name, test in REQUIREMENT_TESTS.items() if name not in ("any_of", "shared")
 )
