@@ -87,6 +87,25 @@ def test_a_kept_step_is_shared_by_the_rows_that_read_the_same() -> None:
     _both(facts)
 
 
+def test_a_record_given_out_does_not_reach_a_shared_step() -> None:
+    """``Decision.to_dict`` gives each step's facts as a dict of its own: a caller that changes
+    the record it was given changes neither the step (shared with other decisions) nor the
+    record of another decision that shares it."""
+    facts = facts_of(
+        {"item_id": "A", "item_kind": "part", "usml_candidates": "", "eccn_candidates": "5A991"}
+    )
+    assert facts is not None
+    first = _traced_keyed(facts, LAW)
+    second = _traced_keyed(attrs.evolve(facts, item_id="B"), LAW)
+    assert first.trace[0] is second.trace[0]  # shared
+    before = copy.deepcopy(second.to_dict()["trace"])
+    given_out = first.to_dict()
+    for step in given_out["trace"]:
+        step["facts"]["changed by a caller"] = True
+    assert second.to_dict()["trace"] == before
+    assert all("changed by a caller" not in s.facts for s in first.trace)
+
+
 @pytest.mark.parametrize("seed", [73, 79])
 def test_facts_outside_a_key_changed_after_it_was_kept_give_the_reference(seed: int) -> None:
     """Each distinct row is traced (its steps kept), then the same row with one fact outside

@@ -193,7 +193,9 @@ class Decision:
                 "also_described_in": list(c.also_described_in),
             },
             "trace": [
-                {"rule": s.rule, "outcome": s.outcome, "facts": s.facts, "detail": s.detail}
+                # The facts copied: a step may be shared by decisions under one law
+                # (engine/shared_steps.py), and a caller may change the record it is given.
+                {"rule": s.rule, "outcome": s.outcome, "facts": dict(s.facts), "detail": s.detail}
                 for s in self.trace
             ],
             "open_questions": [
