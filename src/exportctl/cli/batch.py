@@ -1114,6 +1114,9 @@ class PatternLane:
         #: the decision alone (no record, no result): see :meth:`LineMaker.decided`.
         cells = getattr(batch, "cells", None)
         self._cells = cells if lines.layout.decided_of is not None else None
+        #: ``lines.decided`` without its call: the layout's own function and its last two
+        #: arguments (the format and the line's end).
+        self._decided_of = lines.layout.decided_of
 
     def write(
         self,
@@ -1136,6 +1139,9 @@ class PatternLane:
         decided = self._decided
         lines = self.lines
         cells_decider = self._cells
+        decided_of = self._decided_of
+        line_fmt = lines.fmt
+        line_end = lines.decided_end
         header = self.rows.header
         size = self.SIZE
         for entry in entries:
@@ -1162,11 +1168,16 @@ class PatternLane:
                             on_result(Tally(entry[0], known.status, known.decision))
                             self.hits += 1
                             continue
-                if cells_decider is not None:
+                if cells_decider is not None and decided_of is not None:
                     # Decided from its cells and written from its decision: the line and the
-                    # tally its result would give (no record, no result object).
+                    # tally its result would give (no record, no result object), as
+                    # lines.decided writes them.
                     found = cells_decider(header, entry[2])
-                    made = lines.decided(entry[0], *found) if found is not None else None
+                    made = (
+                        decided_of(entry[0], found[0], found[1], line_fmt, line_end)
+                        if found is not None
+                        else None
+                    )
                     if made is not None:
                         line, row_tally = made
                         write(line)
@@ -1354,6 +1365,8 @@ class LineMaker:
         self._csv_end = self._csv_stamp[0] + "\n" if self._csv_stamp is not None else "\n"
         #: What ends a JSON line after the record's own fields (the stamp's, the closing "}").
         self._json_end = self._json_stamp if self._json_stamp is not None else "}\n"
+        #: What :meth:`decided` gives the layout's ``decided_of`` as the end of a line.
+        self.decided_end = self._json_end if fmt == "jsonl" else self._csv_end
         self._middles: dict[Any, list[Any]] = {}
         self._templates: dict[Any, JsonTemplate | None] = {}
         self._template_chars = 0
@@ -1373,13 +1386,10 @@ class LineMaker:
         decided_of = self.layout.decided_of
         if decided_of is None:
             return None
-        if self.fmt == "jsonl":
-            # The line is written with the stamp's fields at its end (not copied twice more
-            # to put them there).
-            return decided_of(row, decision, facts_key, "jsonl", self._json_end)
-        # A CSV line ends with the stamp's cells as the minimal writer writes them (a line
-        # quoted whole is left to the generic path).
-        return decided_of(row, decision, facts_key, self.fmt, self._csv_end)
+        # A JSON line is written with the stamp's fields at its end (not copied twice more to
+        # put them there); a CSV line ends with the stamp's cells as the minimal writer writes
+        # them (a line quoted whole is left to the generic path).
+        return decided_of(row, decision, facts_key, self.fmt, self.decided_end)
 
     def __call__(self, result: Any) -> str:
         return self._stamped(self._line(result))

@@ -573,26 +573,7 @@ class _RowText:
         )
         found = self._classifications.get(key)
         if found is None:
-            row = raw_json(
-                {
-                    "classification": c.reference,
-                    "sme": c.significant_military_equipment if c.regime == "USML" else None,
-                    "mt": c.mt if c.mt in (None, "yes") else "conditional",
-                    "reasons_for_control": list(c.reasons_for_control),
-                }
-            )
-            record = raw_json(
-                {
-                    "regime": c.regime,
-                    "reference": c.reference,
-                    "citation": c.citation,
-                    "significant_military_equipment": c.significant_military_equipment,
-                    "mt": c.mt,
-                    "reasons_for_control": list(c.reasons_for_control),
-                    "also_described_in": list(c.also_described_in),
-                }
-            )
-            found = (escaped_json(row[1:-1]), escaped_json(record))
+            found = _classification_texts(c)
             self._keep(self._classifications, key, found)
         return found
 
@@ -642,6 +623,48 @@ _NO_CLASSIFICATION = (
     '"classification": null, "sme": null, "mt": null, "reasons_for_control": []',
     "null",
 )
+
+
+def _classification_texts(c: Any) -> tuple[str, str]:
+    """The escaped JSON texts of a classification in a row (its ``classification``, ``sme``,
+    ``mt`` and ``reasons_for_control`` fields, without braces) and in the decision's record,
+    written as the json module writes the two dicts (:func:`_decided_row` and
+    ``Classification``'s record): each value's own text (:func:`_value_json`) joined as the
+    encoder joins a dict's items and a list's."""
+    sme = c.significant_military_equipment if c.regime == "USML" else None
+    mt = c.mt if c.mt in (None, "yes") else "conditional"
+    reasons = _list_json(c.reasons_for_control)
+    row = (
+        f'"classification": {_value_json(c.reference)}, "sme": {_value_json(sme)}, '
+        f'"mt": {_value_json(mt)}, "reasons_for_control": {reasons}'
+    )
+    record = (
+        f'{{"regime": {_value_json(c.regime)}, "reference": {_value_json(c.reference)}, '
+        f'"citation": {_value_json(c.citation)}, "significant_military_equipment": '
+        f"{_value_json(c.significant_military_equipment)}, "
+        f'"mt": {_value_json(c.mt)}, "reasons_for_control": {reasons}, '
+        f'"also_described_in": {_list_json(c.also_described_in)}}}'
+    )
+    return escaped_json(row), escaped_json(record)
+
+
+def _value_json(value: Any) -> str:
+    """The json module's text of a value (:func:`raw_json`), a text, None or a boolean
+    written directly."""
+    if type(value) is str:
+        return string_json(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return raw_json(value)
+
+
+def _list_json(values: Any) -> str:
+    """The json module's text of ``list(values)``: its items' texts joined by ", "."""
+    return f"[{', '.join(map(_value_json, values))}]"
 
 
 def _decided_row(
