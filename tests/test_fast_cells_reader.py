@@ -13,15 +13,17 @@ speed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.test_fast_cells_read import LAW, _rows, _same_facts
+from tests.test_fast_cells_read import LAW, _outcome, _rows, _same_facts
 from tests.test_fast_screen_cells import _CELL
 
 from exportctl.inputs import items
-from exportctl.inputs.items import FIELDS, ItemFacts, facts_from_csv_row
+from exportctl.inputs.items import FIELDS, ItemFacts, facts_from_cells, facts_from_csv_row
 
 _ROWS = list(_rows())
 _QUESTIONS = [c for c in _ROWS[0] if c in LAW.ruleset.answer_facts]
@@ -83,15 +85,29 @@ def test_any_cells_under_headers_of_few_answers_read_as_the_rows_mapping(
         _same_facts(header, data.draw(st.lists(_CELL, min_size=len(header), max_size=len(header))))
 
 
+def _uncached_facts(header: list[str], cells: list[str]) -> Any:
+    """The row read as a mapping with both candidate tables emptied first (each cell parsed)."""
+    items._USML_KEPT.clear()
+    items._ECCN_KEPT.clear()
+    return _outcome(facts_from_csv_row, dict(zip(header, cells, strict=True)), LAW.ruleset)
+
+
 def test_candidate_texts_crossed_between_the_columns_read_as_the_rows_mapping() -> None:
-    """A text read in one candidate column (kept in that column's table) and then written in
-    the other is read as that other column reads it (a USML text refused as an ECCN, ...)."""
+    """A text read first by the cells' reader in one candidate column (kept by it in that
+    column's table) and then written in the other is read as that other column reads it (a
+    USML text refused as an ECCN, ...), as the row read with no table reads it."""
     header = list(_ROWS[0])
     usml, eccn = header.index("usml_candidates"), header.index("eccn_candidates")
     refused = 0
     for row in _ROWS[:200]:
         cells = [row[c] for c in header]
-        _same_facts(header, cells)
-        cells[usml], cells[eccn] = cells[eccn], cells[usml]
-        refused += type(_same_facts(header, cells)) is tuple
+        crossed = list(cells)
+        crossed[usml], crossed[eccn] = cells[eccn], cells[usml]
+        for read in (cells, crossed):
+            items._USML_KEPT.clear()
+            items._ECCN_KEPT.clear()
+            _outcome(facts_from_cells, header, cells, LAW.ruleset)  # kept by the reader
+            fast = _outcome(facts_from_cells, header, read, LAW.ruleset)
+            assert fast == _uncached_facts(header, read)
+        refused += type(fast) is tuple
     assert refused > 100

@@ -375,8 +375,9 @@ _KINDS_KEPT = 256
 #: table), the CJ answer, the answers (each usual cell by one look-up in :data:`_WORDS`, put
 #: under its column's question id ``q<n>`` when not blank; a cell not there sends the answers
 #: through :func:`_read_answers`, which reads them or raises the cell's error), the candidate
-#: cells (a cell read before from its field's table), the text fields.  A blank cell is not
-#: stripped: it reads as ``None`` (the description as "").
+#: cells (a cell read before from its field's table; any other read by :func:`_parse_refs` and
+#: kept there, as the field's reader keeps it), the text fields.  A blank cell is not stripped:
+#: it reads as ``None`` (the description as "").
 _READER = """\
 def make(answer_ids, kinds_get, read_kind):
     [{answer_names}] = answer_ids
@@ -400,11 +401,11 @@ def make(answer_ids, kinds_get, read_kind):
         c = {usml_candidates}
         usml = _USML_KEPT.get(c, _OTHER) if c else None
         if usml is _OTHER:
-            usml = _usml_cells(c)
+            usml = _kept(_USML_KEPT, c, _parse_refs("usml_candidates", c, parse_usml))
         c = {eccn_candidates}
         eccn = _ECCN_KEPT.get(c, _OTHER) if c else None
         if eccn is _OTHER:
-            eccn = _eccn_cells(c)
+            eccn = _kept(_ECCN_KEPT, c, _parse_refs("eccn_candidates", c, parse_eccn))
         c = {description}
         c0 = {cj_classification}
         c1 = {cj_reference}
