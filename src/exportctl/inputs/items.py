@@ -313,9 +313,7 @@ def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemF
     return _build(flat, answers, ruleset)
 
 
-def facts_from_cells(
-    header: Sequence[str], cells: Sequence[str], ruleset: RuleSet
-) -> ItemFacts:
+def facts_from_cells(header: Sequence[str], cells: Sequence[str], ruleset: RuleSet) -> ItemFacts:
     """:func:`facts_from_csv_row` of the row ``dict(zip(header, cells))`` (``cells``: the text
     of each column of ``header``, whose columns differ), without making that mapping: the same
     facts, or the same error.  What the header gives (where each field is, which columns are
@@ -524,9 +522,7 @@ def _build(
     )
 
 
-def _read_answers(
-    answers: dict[str, bool], pairs: Any, ruleset: RuleSet | None
-) -> None:
+def _read_answers(answers: dict[str, bool], pairs: Any, ruleset: RuleSet | None) -> None:
     """The answers of ``pairs`` (question id, cell) into ``answers``; ``ruleset`` given: each id
     checked to be one of its questions."""
     words = _WORDS
