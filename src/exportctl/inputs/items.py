@@ -20,7 +20,6 @@ lists separated by ``;``, booleans ``yes``/``no`` (or true/false, y/n, 1/0), bla
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from typing import Any, Literal
@@ -65,7 +64,7 @@ FIELDS = (
 _FIELD_SET = frozenset(FIELDS)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak references: see _filled
 class ItemFacts:
     """What is known about one item.  ``None`` everywhere means "not known"."""
 
@@ -314,119 +313,148 @@ def facts_from_csv_row(row: Mapping[str, str | None], ruleset: RuleSet) -> ItemF
     return _build(flat, answers, ruleset)
 
 
-def facts_from_cells(
-    header: Sequence[str], cells: Sequence[str], ruleset: RuleSet
-) -> ItemFacts:
+def facts_from_cells(header: Sequence[str], cells: Sequence[str], ruleset: RuleSet) -> ItemFacts:
     """:func:`facts_from_csv_row` of the row ``dict(zip(header, cells))`` (``cells``: the text
     of each column of ``header``, whose columns differ), without making that mapping: the same
     facts, or the same error.  What the header gives (where each field is, which columns are
-    answers) is worked out once for a header object and rule set: the header must not change
-    while rows are read with it (a reader's header does not)."""
+    answers) is worked out once for a header object and rule set, as a reader of the row's
+    cells made for them (:class:`_CellsPlan`): the header must not change while rows are read
+    with it (a reader's header does not)."""
     plan = _CELLS_PLAN[0]
     if plan is None or plan.header is not header or plan.ruleset is not ruleset:
         plan = _CELLS_PLAN[0] = _CellsPlan(header, ruleset)
-    if plan.answers is None or len(cells) != plan.width:
+    read = plan.read
+    if read is None or len(cells) != plan.width:
         return facts_from_csv_row(dict(zip(header, cells, strict=True)), ruleset)
-    # (A field without a column reads a None added after the cells.)
-    (
-        item_cell,
-        description_cell,
-        kind_cell,
-        usml_cell,
-        eccn_cell,
-        cj_cell,
-        cj_classification_cell,
-        cj_reference_cell,
-        ccats_cell,
-    ) = plan.fields(cells if plan.every_field else [*cells, None])
-    item_id = item_cell.strip() or None if item_cell is not None else None
-    if item_id is None:
-        raise FactError("item_id", "is required (a part number or other identifier)")
-    # A kind cell read before (the rule set's kinds as the rows write them) is looked up.
-    kind = plan.kinds.get(kind_cell) if kind_cell else None
-    if kind is None and kind_cell is not None:
-        kind = kind_cell.strip() or None
-        if kind is not None:
-            kind = kind.lower().replace("-", "_").replace(" ", "_")
-            if kind not in ruleset.item_kinds:
-                raise FactError(
-                    "item_kind", f"{kind_cell!r} is not one of {', '.join(ruleset.item_kinds)}"
-                )
-            if len(plan.kinds) < _KINDS_KEPT:
-                plan.kinds[kind_cell] = kind
-    cj = _cj_jurisdiction(cj_cell.strip() or None) if cj_cell else None
-    values = plan.answer_cells(cells)
-    # Each answer cell as its column's (question id, answer) pair, None when blank: the dict
-    # of the pairs is the answers; a cell of no column's table (one parse_bool reads, or
-    # refuses: no entry) sends the row's answers through the loop.
-    answers: dict[str, bool] = {}
-    try:
-        answers = dict(filter(None, map(_ENTRY, plan.answer_pairs, values)))
-    except KeyError:
-        _read_answers(answers, list(zip(plan.answers, values, strict=True)), None)
-    # A candidate cell read before is looked up in its table here (the reader's call saved).
-    usml = _USML_KEPT.get(usml_cell, _OTHER) if usml_cell is not None else None
-    if usml is _OTHER:
-        usml = _usml_cells(usml_cell)
-    eccn = _ECCN_KEPT.get(eccn_cell, _OTHER) if eccn_cell is not None else None
-    if eccn is _OTHER:
-        eccn = _eccn_cells(eccn_cell)
-    return _new_facts(
-        item_id,
-        description_cell.strip() if description_cell is not None else "",
-        kind,
-        usml,
-        eccn,
-        cj,
-        cj_classification_cell.strip() or None if cj_classification_cell is not None else None,
-        cj_reference_cell.strip() or None if cj_reference_cell is not None else None,
-        ccats_cell.strip() or None if ccats_cell is not None else None,
-        answers,
-    )
-
-
-#: A table's entry for a cell (KeyError: none).
-_ENTRY: Any = dict.__getitem__
+    return read(cells)
 
 
 class _CellsPlan:
-    """What a header gives :func:`facts_from_cells`: where each field's cell is (the padding
-    ``None`` after the cells for a field without a column), and the answer columns with their
-    cells when every column is a field or a question of the rule set (else None: such rows are
-    read by :func:`facts_from_csv_row`)."""
+    """What a header gives :func:`facts_from_cells`: when every column is a field or a question
+    of the rule set, ``read``, the reader of a row's cells made for the header
+    (:func:`_cells_reader`); else None, and such rows are read by :func:`facts_from_csv_row`."""
 
     def __init__(self, header: Sequence[str], ruleset: RuleSet) -> None:
         self.header = header
         self.ruleset = ruleset
         columns = tuple(header)
         self.width = len(columns)
-        where = {name: i for i, name in enumerate(columns)}
-        at = [where.get(name, len(columns)) for name in FIELDS]
-        self.fields: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*at)
-        #: Whether every field has a column (no None to add after the cells).
-        self.every_field = len(columns) not in at
-        plan = _csv_plan(columns, ruleset)
-        self.answers: tuple[str, ...] | None = plan[2]
-        spots = [where[name] for name in self.answers or ()]
-        #: For each answer column, the usual cells (:data:`_WORDS`) with the pair each gives
-        #: the answers (None for a blank cell).
-        self.answer_pairs: tuple[dict[str, tuple[str, bool] | None], ...] = tuple(
-            {cell: None if v is None else (name, v) for cell, v in _WORDS.items()}
-            for name in self.answers or ()
-        )
-        self.answer_cells: Callable[[Sequence[str]], Sequence[str]]
         #: The kind cells read so far (at most :data:`_KINDS_KEPT`), with the item kind of the
         #: rule set each is read as (a cell that is none is not kept).
         self.kinds: dict[str, str] = {}
-        if len(spots) >= 2:
-            self.answer_cells = operator.itemgetter(*spots)
-        else:
-            self.answer_cells = lambda cells: [cells[i] for i in spots]
+        answers = _csv_plan(columns, ruleset)[2]
+        self.read: Callable[[Sequence[str]], ItemFacts] | None = None
+        if answers is not None:
+            self.read = _cells_reader(columns, answers, self.kinds.get, self.kind)
+
+    def kind(self, cell: str) -> str | None:
+        """The item kind of a kind cell not read before (None for a blank cell), kept in
+        :attr:`kinds` while it holds fewer than :data:`_KINDS_KEPT`; or the cell's error."""
+        kind = cell.strip() or None
+        if kind is not None:
+            kind = kind.lower().replace("-", "_").replace(" ", "_")
+            if kind not in self.ruleset.item_kinds:
+                raise FactError(
+                    "item_kind", f"{cell!r} is not one of {', '.join(self.ruleset.item_kinds)}"
+                )
+            if len(self.kinds) < _KINDS_KEPT:
+                self.kinds[cell] = kind
+        return kind
 
 
 _CELLS_PLAN: list[_CellsPlan | None] = [None]
 #: Kind cells a header's plan keeps at most (a parts list writes each kind a few ways).
 _KINDS_KEPT = 256
+
+#: The reader :func:`_cells_reader` makes, with the places of a header's cells filled in: each
+#: field's cell (``cells[i]``, or ``None`` for a field without a column), the answer cells'
+#: look-ups, and the list of the answer cells.  It reads what :func:`_build` reads, in its
+#: order (so the first error is the same): the id, the kind (a cell read before from the plan's
+#: table), the CJ answer, the answers (each usual cell by one look-up in :data:`_WORDS`, put
+#: under its column's question id ``q<n>`` when not blank; a cell not there sends the answers
+#: through :func:`_read_answers`, which reads them or raises the cell's error), the candidate
+#: cells (a cell read before from its field's table; any other read by :func:`_parse_refs` and
+#: kept there, as the field's reader keeps it), the text fields.  A blank cell is not stripped:
+#: it reads as ``None`` (the description as "").
+_READER = """\
+def make(answer_ids, kinds_get, read_kind):
+    [{answer_names}] = answer_ids
+
+    def read(cells):
+        c = {item_id}
+        item_id = (c.strip() or None) if c else None
+        if item_id is None:
+            raise FactError("item_id", _NO_ID)
+        c = {item_kind}
+        kind = (kinds_get(c) or read_kind(c)) if c else None
+        c = {cj_jurisdiction}
+        cj = _cj_jurisdiction(c.strip() or None) if c else None
+        answers = {{}}
+        try:
+            pass
+{answer_lines}
+        except KeyError:
+            answers = {{}}
+            _read_answers(answers, list(zip(answer_ids, [{answer_cells}])), None)
+        c = {usml_candidates}
+        usml = _USML_KEPT.get(c, _OTHER) if c else None
+        if usml is _OTHER:
+            usml = _kept(_USML_KEPT, c, _parse_refs("usml_candidates", c, parse_usml))
+        c = {eccn_candidates}
+        eccn = _ECCN_KEPT.get(c, _OTHER) if c else None
+        if eccn is _OTHER:
+            eccn = _kept(_ECCN_KEPT, c, _parse_refs("eccn_candidates", c, parse_eccn))
+        c = {description}
+        c0 = {cj_classification}
+        c1 = {cj_reference}
+        c2 = {ccats_classification}
+        return _new_facts(
+            item_id,
+            c.strip() if c else "",
+            kind,
+            usml,
+            eccn,
+            cj,
+            (c0.strip() or None) if c0 else None,
+            (c1.strip() or None) if c1 else None,
+            (c2.strip() or None) if c2 else None,
+            answers,
+        )
+
+    return read
+"""
+_ANSWER_LINE = """\
+            v = _WORDS[cells[{i}]]
+            if v is not None:
+                answers[q{n}] = v
+"""
+
+
+def _cells_reader(
+    columns: tuple[str, ...],
+    answers: tuple[str, ...],
+    kinds_get: Callable[[str], str | None],
+    read_kind: Callable[[str], str | None],
+) -> Callable[[Sequence[str]], ItemFacts]:
+    """The reader of a row's cells under a header of ``columns`` (each a field or one of the
+    question ids ``answers``, in column order), made from :data:`_READER` for this header: the
+    code made holds only cell indices and names of its own (the column names and question ids
+    are values given to it, never text in it), and reads this module's names.  ``kinds_get``
+    gives the kind of a cell read before, ``read_kind`` that of any other."""
+    where = {name: i for i, name in enumerate(columns)}
+    spots = [where[name] for name in answers]
+    source = _READER.format(
+        answer_names="".join(f"q{n}, " for n in range(len(spots))),
+        answer_lines="".join(_ANSWER_LINE.format(i=i, n=n) for n, i in enumerate(spots)),
+        answer_cells="".join(f"cells[{i}], " for i in spots),
+        **{name: f"cells[{where[name]}]" if name in where else "None" for name in FIELDS},
+    )
+    made: dict[str, Any] = {}
+    exec(compile(source, f"<{__name__} cells reader>", "exec"), globals(), made)
+    return made["make"](answers, kinds_get, read_kind)  # type: ignore[no-any-return]
+
+
+_NO_ID = "is required (a part number or other identifier)"
 
 
 #: The columns of the last CSV row read, its rule set, and its answer columns when every column
@@ -451,7 +479,7 @@ def _build(
 ) -> ItemFacts:
     item_id = _text("item_id", flat.get("item_id"))
     if item_id is None:
-        raise FactError("item_id", "is required (a part number or other identifier)")
+        raise FactError("item_id", _NO_ID)
     kind = _text("item_kind", flat.get("item_kind"))
     if kind is not None:
         kind = kind.lower().replace("-", "_").replace(" ", "_")
@@ -494,9 +522,7 @@ def _build(
     )
 
 
-def _read_answers(
-    answers: dict[str, bool], pairs: Any, ruleset: RuleSet | None
-) -> None:
+def _read_answers(answers: dict[str, bool], pairs: Any, ruleset: RuleSet | None) -> None:
     """The answers of ``pairs`` (question id, cell) into ``answers``; ``ruleset`` given: each id
     checked to be one of its questions."""
     words = _WORDS
@@ -534,48 +560,65 @@ def _text(field: str, value: Any) -> str | None:
 _ALWAYS_OTHER = repeat(_OTHER)
 
 
-#: Each slot's setter of :class:`ItemFacts`, bound once, in the order of its fields.
-(
-    _SET_ITEM_ID,
-    _SET_DESCRIPTION,
-    _SET_KIND,
-    _SET_USML,
-    _SET_ECCN,
-    _SET_CJ,
-    _SET_CJ_CLASSIFICATION,
-    _SET_CJ_REFERENCE,
-    _SET_CCATS,
-    _SET_ANSWERS,
-) = (ItemFacts.__dict__[f.name].__set__ for f in attrs.fields(ItemFacts))
-if tuple(f.name for f in attrs.fields(ItemFacts)) != (*FIELDS, "answers"):  # pragma: no cover
-    raise ImportError("ItemFacts' fields changed: _new_facts writes them in the order of FIELDS")
-_NEW = object.__new__
+class _FilledFacts:
+    """The slots of an :class:`ItemFacts`, written as a plain class writes its own
+    (:func:`_filled` then makes the object the facts it is laid out as)."""
+
+    __slots__ = ItemFacts.__slots__  # type: ignore[attr-defined]
+
+    def __init__(
+        self,
+        item_id: str,
+        description: str,
+        item_kind: str | None,
+        usml_candidates: tuple[USMLRef, ...] | None,
+        eccn_candidates: tuple[ECCNRef, ...] | None,
+        cj_jurisdiction: Any,
+        cj_classification: str | None,
+        cj_reference: str | None,
+        ccats_classification: str | None,
+        answers: Mapping[str, bool],
+    ) -> None:
+        self.item_id = item_id
+        self.description = description
+        self.item_kind = item_kind
+        self.usml_candidates = usml_candidates
+        self.eccn_candidates = eccn_candidates
+        self.cj_jurisdiction = cj_jurisdiction
+        self.cj_classification = cj_classification
+        self.cj_reference = cj_reference
+        self.ccats_classification = ccats_classification
+        self.answers = answers
 
 
-def _new_facts(
-    item_id: str,
-    description: str,
-    item_kind: str | None,
-    usml_candidates: tuple[USMLRef, ...] | None,
-    eccn_candidates: tuple[ECCNRef, ...] | None,
-    cj_jurisdiction: Any,
-    cj_classification: str | None,
-    cj_reference: str | None,
-    ccats_classification: str | None,
-    answers: dict[str, bool],
-) -> ItemFacts:
-    """``ItemFacts(…)`` with every field given (values already read and checked): the same
-    object, its slots written directly rather than through the generated ``__init__`` of a
-    frozen class (which goes through ``object.__setattr__`` field by field)."""
-    facts: ItemFacts = _NEW(ItemFacts)
-    _SET_ITEM_ID(facts, item_id)
-    _SET_DESCRIPTION(facts, description)
-    _SET_KIND(facts, item_kind)
-    _SET_USML(facts, usml_candidates)
-    _SET_ECCN(facts, eccn_candidates)
-    _SET_CJ(facts, cj_jurisdiction)
-    _SET_CJ_CLASSIFICATION(facts, cj_classification)
-    _SET_CJ_REFERENCE(facts, cj_reference)
-    _SET_CCATS(facts, ccats_classification)
-    _SET_ANSWERS(facts, answers)
-    return facts
+def _filled(*values: Any) -> ItemFacts:
+    """``ItemFacts(*values)`` with every field given (values already read and checked): the
+    same object, its slots written as a plain class writes its own (a :class:`_FilledFacts`
+    made an ItemFacts by assigning its ``__class__``), not through the generated ``__init__``
+    of a frozen class (``object.__setattr__`` field by field)."""
+    made: Any = _FilledFacts(*values)
+    made.__class__ = ItemFacts
+    found: ItemFacts = made
+    return found
+
+
+def _fills_slots() -> bool:
+    """Whether :func:`_filled` gives the facts ``ItemFacts(...)`` gives, field by field (a
+    Python where ``__class__`` may not be assigned between the two layouts, or a class with
+    other fields, takes attrs' ``__init__``: a field added is never left unset)."""
+    names = tuple(f.name for f in attrs.fields(ItemFacts))
+    values: tuple[Any, ...] = tuple(object() for _ in names)
+    try:
+        made = _filled(*values)
+    except TypeError:  # pragma: no cover - the layouts differ on this Python
+        return False
+    return (
+        names == (*FIELDS, "answers")
+        and type(made) is ItemFacts
+        and all(getattr(made, n) is v for n, v in zip(names, values, strict=True))
+    )
+
+
+#: ``ItemFacts(…)`` with every field given, in the order of its fields (:func:`_filled` where
+#: this Python assigns the class, else attrs' own ``__init__``).
+_new_facts: Callable[..., ItemFacts] = _filled if _fills_slots() else ItemFacts
