@@ -27,6 +27,7 @@ from exportctl.cli import diff as cli_diff
 from exportctl.cli import main
 from exportctl.cli.batch import BatchLayout, ChunkWriter
 from exportctl.corpus.reforms import bundled_reform
+from exportctl.engine import batch as engine_batch
 from exportctl.engine import diff as diffing
 from exportctl.engine.diff import DiffRow, Outcomes, Transitions
 from exportctl.inputs.readers import read_csv_rows
@@ -216,6 +217,86 @@ def test_a_few_hundred_transfers_are_split_between_the_workers(
     assert pools == [2]
     assert two == one
     assert len(one[1].splitlines()) == 141
+
+
+# --- the summary (``--summary``): the workers send each row's outcomes -------------------------
+
+
+@pytest.fixture
+def sent(small_chunks: list[Any], monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The diff's chunks made 20 rows (:func:`small_chunks`); gives what came back from each
+    chunk the workers of ``--summary`` decided (``cli.diff.run_parallel``), in order."""
+    back: list[Any] = []
+    run_parallel = engine_batch.run_parallel  # what cli.diff imported
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for chunk in run_parallel(*args, **kwargs):
+            back.extend(chunk)
+            yield chunk
+
+    monkeypatch.setattr(cli_diff, "run_parallel", counted)
+    return back
+
+
+#: Rows in each input of :func:`inputs` (distinct rows and the examples' rows).
+ROWS = {"items": 190, "transfers": 140}
+
+SUMMARY_CASES = [
+    ("items", "xix-engine-parts-to-ccl"),
+    ("transfers", "etl-eliminated"),
+    ("transfers", "nato-aukus-parity"),
+]
+
+
+@forked
+@pytest.mark.parametrize(("kind", "reform"), SUMMARY_CASES)
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "table"])
+def test_the_summary_of_workers_is_the_summary_of_one_process(
+    inputs: dict[str, Path],
+    kind: str,
+    reform: str,
+    fmt: str,
+    sent: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pools = counted_pools(monkeypatch)
+    args = ["diff", str(inputs[kind]), "--reform", reform, "--as-of", DAY, "--summary"]
+    one = run(*args, "--format", fmt, "--jobs", "1")
+    assert pools == [] and sent == []  # one process: no worker, nothing sent
+    two = run(*args, "--format", fmt, "--jobs", "2")
+    assert pools == [2]  # two workers decided the rows ...
+    assert two == one  # ... and the exit status, the matrix and the summary line are the same
+    assert {type(t) for t in sent} == {Outcomes}  # ... each row sent as its outcomes alone,
+    assert len(sent) == ROWS[kind]  # every row once
+    changed = re.search(r"diffed (\d+) rows: (\d+) changed", one[2])
+    assert changed is not None and int(changed[1]) == ROWS[kind] and int(changed[2]) > 0
+    assert one[0] in (1, 4)  # rows changed (4: and some rows had input errors)
+
+
+@forked
+@pytest.mark.parametrize(("kind", "reform"), SUMMARY_CASES[:2])
+def test_with_a_report_the_workers_send_the_changed_rows_whole(
+    inputs: dict[str, Path],
+    kind: str,
+    reform: str,
+    sent: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    pools = counted_pools(monkeypatch)
+    args = ["diff", str(inputs[kind]), "--reform", reform, "--as-of", DAY, "--summary"]
+    reports = []
+    outs = []
+    for jobs in ("1", "2"):
+        html = tmp_path / f"report-{jobs}.html"
+        outs.append(run(*args, "--html", str(html), "--jobs", jobs))
+        reports.append(html.read_bytes())
+    assert pools == [2]
+    assert outs[0] == outs[1] and reports[0] == reports[1]
+    whole = [t for t in sent if type(t) is DiffRow]
+    assert whole and all(t.changed for t in whole)  # the changed rows, in full
+    assert all(not t.changed for t in sent if type(t) is Outcomes)  # the rest as outcomes
+    assert b"<tr" in reports[0]  # the report lists changed rows
 
 
 # --- a chunk's results are written as they are decided ----------------------------------------
