@@ -80,7 +80,7 @@ def test_a_kept_step_is_shared_by_the_rows_that_read_the_same() -> None:
     facts = facts_of(
         {"item_id": "A", "item_kind": "part", "usml_candidates": "", "eccn_candidates": "5A991"}
     )
-    assert facts is not None
+    assert facts is not None and facts.item_kind == "part"
     first = _traced_keyed(facts, LAW)
     second = _traced_keyed(attrs.evolve(facts, item_id="B"), LAW)
     assert first.trace and all(a is b for a, b in zip(first.trace, second.trace, strict=True))
@@ -94,7 +94,7 @@ def test_a_record_given_out_does_not_reach_a_shared_step() -> None:
     facts = facts_of(
         {"item_id": "A", "item_kind": "part", "usml_candidates": "", "eccn_candidates": "5A991"}
     )
-    assert facts is not None
+    assert facts is not None and facts.item_kind == "part"
     first = _traced_keyed(facts, LAW)
     second = _traced_keyed(attrs.evolve(facts, item_id="B"), LAW)
     assert first.trace[0] is second.trace[0]  # shared
