@@ -13,6 +13,7 @@ by two equal references).  Never a speed assertion.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -103,6 +104,16 @@ def facts_of(row: dict[str, str]) -> ItemFacts | None:
         return None
 
 
+def distinct_facts(n: int, seed: int, law: exportctl.Law = LAW) -> Iterator[ItemFacts]:
+    """The facts of the benchmark's first ``n`` distinct rows under ``law`` (every route:
+    determinations, CCATS, candidates of every tier, answers at random), the rows the reader
+    refuses left out."""
+    for row in bench.distinct_parts(n, seed=seed, as_of=str(law.as_of)):
+        facts = facts_of(row)
+        if facts is not None:
+            yield facts
+
+
 def outcome(decide: Any, facts: ItemFacts) -> Any:
     try:
         return decide(facts, LAW)
@@ -167,10 +178,7 @@ def test_a_parts_list_of_distinct_rows_decides_as_the_tracing_run() -> None:
     """The benchmark's distinct rows (every route: determinations, CCATS, candidates of every
     tier, answers at random), decided in the fast mode and traced."""
     seen = 0
-    for row in bench.distinct_parts(600, seed=41, as_of=str(LAW.as_of)):
-        facts = facts_of(row)
-        if facts is None:
-            continue
+    for facts in distinct_facts(600, seed=41):
         seen += 1
         same(outcome(engine.classify_uncached, facts), outcome(engine.classify_traced, facts))
     assert seen > 500

@@ -10,24 +10,17 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tools import bench
+from tests.test_fast_classify import distinct_facts
 
 import exportctl
 from exportctl.core.facts import ContradictoryFacts, FactError
 from exportctl.core.provenance import canonical_json, decision_id
 from exportctl.corpus.text import _QUOTES
 from exportctl.engine import classify as engine
-from exportctl.inputs.items import ItemFacts, facts_from_csv_row
+from exportctl.inputs.items import ItemFacts
 
 LAW = exportctl.law("2025-06-01")
 RULES = LAW.ruleset
-
-
-def _facts(row: dict[str, str]) -> ItemFacts | None:
-    try:
-        return facts_from_csv_row(row, RULES)
-    except FactError:
-        return None
 
 
 def _outcome(facts: ItemFacts, keyed: bool) -> Any:
@@ -53,10 +46,7 @@ def test_keyed_rows_while_the_memo_rests_are_the_reference(
     reference's, and the rest counts every call down."""
     monkeypatch.setattr(engine._MEMO_STATS, "rest", rest)
     seen = 0
-    for row in bench.distinct_parts(250, seed=71, as_of=str(LAW.as_of)):
-        facts = _facts(row)
-        if facts is None:
-            continue
+    for facts in distinct_facts(250, seed=71, law=LAW):
         seen += 1
         assert _outcome(facts, True) == _outcome(facts, False)
     assert seen > 200
@@ -66,9 +56,8 @@ def test_keyed_rows_while_the_memo_rests_are_the_reference(
 def test_keyed_ids_hash_the_canonical_json() -> None:
     """An id written at once by the resting route is the hash of the canonical JSON of the
     facts (computed here with the provenance module alone)."""
-    for row in bench.distinct_parts(60, seed=73, as_of=str(LAW.as_of)):
-        facts = _facts(row)
-        if facts is None or facts.cj_jurisdiction is not None:
+    for facts in distinct_facts(60, seed=73, law=LAW):
+        if facts.cj_jurisdiction is not None:
             continue
         try:
             decision, facts_key = engine.classify_keyed(facts, LAW)

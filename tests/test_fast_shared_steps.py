@@ -20,9 +20,8 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.test_fast_classify import FACTS, LAW, RULES, SOME, facts_of
+from tests.test_fast_classify import FACTS, LAW, RULES, SOME, distinct_facts, facts_of
 from tests.test_fast_traced import _both, _example_facts, _traced_keyed
-from tools import bench
 
 import exportctl
 from exportctl.engine import classify as engine
@@ -30,12 +29,8 @@ from exportctl.engine import decision, shared_steps
 from exportctl.engine.decision import TraceStep, make_step
 from exportctl.inputs.items import ItemFacts
 
-
-def _distinct(n: int, seed: int) -> Iterator[ItemFacts]:
-    for row in bench.distinct_parts(n, seed=seed, as_of="2025-06-01"):
-        facts = facts_of(row)
-        if facts is not None:
-            yield facts
+#: The date the benchmark's rows are generated for here.
+JUNE = exportctl.law("2025-06-01")
 
 
 def _varied(facts: ItemFacts) -> Iterator[ItemFacts]:
@@ -60,7 +55,7 @@ def test_every_shared_step_is_what_its_builder_gives_for_its_key() -> None:
     called afresh with the arguments of its key (the key is the builder and its arguments)."""
     table = shared_steps.steps_for(LAW)
     table.clear()
-    for facts in _distinct(400, seed=71):
+    for facts in distinct_facts(400, seed=71, law=JUNE):
         try:
             _traced_keyed(facts, LAW)
         except (exportctl.FactError, exportctl.ContradictoryFacts):
@@ -112,7 +107,7 @@ def test_facts_outside_a_key_changed_after_it_was_kept_give_the_reference(seed: 
     the keys changed at a time is traced from the warm table: each the reference, trace and
     all (a key that left out something a step reads gives the first row's step here)."""
     seen = 0
-    for facts in _distinct(40, seed=seed):
+    for facts in distinct_facts(40, seed=seed, law=JUNE):
         _both(facts)
         for varied in _varied(facts):
             seen += 1
@@ -138,7 +133,7 @@ def test_the_table_is_kept_per_law_and_bounded(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(shared_steps, "STEPS_KEPT", 8)
     table = shared_steps.steps_for(LAW)
     table.clear()
-    for facts in _distinct(60, seed=83):
+    for facts in distinct_facts(60, seed=83, law=JUNE):
         for law in (LAW, other):
             _both(facts, law)
         assert len(table) <= 8
